@@ -1,0 +1,103 @@
+# langso: one plain Makefile. Objects go to build/$(VARIANT)/ so sanitizer and
+# release objects never mix; the release binary is build/langso.
+#   make               build build/langso (release, -Werror)
+#   make check         unit tests, integration tests (real Kannel), then the same under ASan+UBSan
+#   make check-asan    only the sanitized run
+#   make fuzz          libFuzzer target on the parser (clang), FUZZ_SECONDS=600
+#   make bench         every benchmark under bench/
+#   make demo          start Kannel + langso with demo villages (scripts/demo)
+#   make deps          install the Debian packages (no-op when present)
+
+PKGS      := libmicrohttpd sqlite3 libpcre2-8 libcurl libutf8proc jansson libsodium
+VARIANT   ?= release
+SANITIZER ?=
+CC        ?= cc
+
+WARN := -std=c11 -Wall -Wextra -Wpedantic -Wformat=2 -Wshadow -Wstrict-prototypes \
+        -Wmissing-prototypes -Wpointer-arith -Wvla -Wimplicit-fallthrough -Wundef -Werror
+DEFS := -D_DEFAULT_SOURCE -D_GNU_SOURCE
+CFLAGS_BASE := $(WARN) $(DEFS) -g -I. $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
+
+ifeq ($(VARIANT),asan)
+  OPT := -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+else
+  OPT := -O2 -fstack-protector-strong -D_FORTIFY_SOURCE=2
+endif
+CFLAGS := $(CFLAGS_BASE) $(OPT) $(EXTRA_CFLAGS)
+LDFLAGS := $(OPT)
+
+B := build/$(VARIANT)
+LIB_SRC  := $(wildcard common/*.c parser/*.c menus/*.c storage/*.c actions/*.c) \
+            $(filter-out gateway/main.c,$(wildcard gateway/*.c))
+LIB_OBJ  := $(LIB_SRC:%.c=$(B)/%.o)
+TEST_SRC := $(wildcard tests/unit/test_*.c)
+TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
+BENCH_SRC := $(wildcard bench/*.c)
+BENCH_BIN := $(BENCH_SRC:bench/%.c=$(B)/bench/%)
+
+ifeq ($(VARIANT),release)
+  LANGSO := build/langso
+else
+  LANGSO := $(B)/langso
+endif
+
+.PHONY: all deps check check-unit check-it check-asan fuzz bench demo clean check-layers
+all: deps $(LANGSO)
+
+deps:
+	@bash scripts/deps.sh
+
+$(LANGSO): $(B)/gateway/main.o $(B)/liblangso.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/liblangso.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/tests/%: tests/unit/%.c tests/t.c tests/t.h $(B)/liblangso.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< tests/t.c $(B)/liblangso.a $(LIBS)
+
+$(B)/bench/%: bench/%.c $(B)/liblangso.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(B)/liblangso.a $(LIBS)
+
+build-tests: $(LANGSO) $(TEST_BIN) $(BENCH_BIN)
+.PHONY: build-tests
+
+# The whole suite: release first, then the same tests under ASan+UBSan.
+check: deps check-layers
+	$(MAKE) VARIANT=release check-run
+	$(MAKE) VARIANT=asan check-run
+
+check-asan: deps
+	$(MAKE) VARIANT=asan check-run
+
+check-run: build-tests
+	LANGSO=$(abspath $(LANGSO)) TESTBIN=$(abspath $(B)/tests) VARIANT=$(VARIANT) bash tests/run.sh
+
+check-layers:
+	@bash tests/check-layers.sh
+
+fuzz: deps
+	$(MAKE) -C . VARIANT=fuzz CC=clang EXTRA_CFLAGS="-fsanitize=fuzzer-no-link,address,undefined" build/fuzz/liblangso.a
+	clang $(CFLAGS_BASE) -O1 -fsanitize=fuzzer,address,undefined -o build/fuzz/fuzz_parser tests/fuzz/fuzz_parser.c build/fuzz/liblangso.a $(LIBS)
+	mkdir -p build/fuzz/corpus
+	build/fuzz/fuzz_parser -max_total_time=$${FUZZ_SECONDS:-600} -max_len=1200 -timeout=5 build/fuzz/corpus tests/fuzz/corpus
+
+bench: all $(BENCH_BIN)
+	bash bench/run.sh
+
+demo: all
+	bash scripts/demo
+
+clean:
+	rm -rf build
+
+-include $(LIB_OBJ:.o=.d) $(B)/gateway/main.d

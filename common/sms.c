@@ -1,0 +1,178 @@
+/*
+ * sms.c - facts about SMS text: does it fit the GSM 03.38 alphabet, how many
+ * units and parts it takes, and Vietnamese without diacritics for replies.
+ * Segment arithmetic: 140 octets per SMS = 160 septets or 70 UTF-16 units;
+ * a concatenated part loses 6 octets to the UDH: 153 septets or 67 units.
+ */
+#include "common/common.h"
+
+#include <stdint.h>
+#include <string.h>
+#include <utf8proc.h>
+
+/* GSM 03.38 default alphabet, non-ASCII members, and the ASCII it lacks. */
+static const char gsm_basic_nonascii[] =
+    "£¥èéùìòÇØøÅåΔΦΓΛΩΠΨΣΘΞÆæßÉ¤¡ÄÖÑÜ§¿äöñüà";
+static const char ascii_not_gsm[] = "`";
+static const char gsm_extension[] = "^{}\\[~]|\f€";
+
+static bool
+contains_cp(const char *set, int32_t cp)
+{
+	const uint8_t *s = (const uint8_t *)set;
+	utf8proc_int32_t c;
+	utf8proc_ssize_t n;
+
+	while (*s) {
+		n = utf8proc_iterate(s, -1, &c);
+		if (n <= 0)
+			return false;
+		if (c == cp)
+			return true;
+		s += n;
+	}
+	return false;
+}
+
+/* gsm_septets: 1 or 2 for a GSM character, 0 if not in the alphabet. */
+static int
+gsm_septets(int32_t cp)
+{
+	if (cp < 0x80) {
+		if (cp == '\n' || cp == '\r')
+			return 1;
+		if (cp == '\f')
+			return 2;
+		if (cp < 0x20 || cp == 0x7f)
+			return 0;
+		if (strchr(ascii_not_gsm, (int)cp))
+			return 0;
+		if (strchr(gsm_extension, (int)cp))
+			return 2;
+		return 1;
+	}
+	if (contains_cp(gsm_basic_nonascii, cp))
+		return 1;
+	if (cp == 0x20AC)	/* € */
+		return 2;
+	return 0;
+}
+
+bool
+utf8_is_valid(const char *s, size_t len)
+{
+	const uint8_t *p = (const uint8_t *)s;
+	utf8proc_int32_t c;
+
+	while (len > 0) {
+		utf8proc_ssize_t n = utf8proc_iterate(p, (utf8proc_ssize_t)len, &c);
+
+		if (n <= 0 || c == 0)
+			return false;
+		p += n;
+		len -= (size_t)n;
+	}
+	return true;
+}
+
+enum sms_coding
+sms_coding_of(const char *utf8)
+{
+	const uint8_t *p = (const uint8_t *)utf8;
+	utf8proc_int32_t c;
+
+	while (*p) {
+		utf8proc_ssize_t n = utf8proc_iterate(p, -1, &c);
+
+		if (n <= 0 || gsm_septets(c) == 0)
+			return SMS_UCS2;
+		p += n;
+	}
+	return SMS_GSM7;
+}
+
+size_t
+sms_length(const char *utf8, enum sms_coding coding)
+{
+	const uint8_t *p = (const uint8_t *)utf8;
+	utf8proc_int32_t c;
+	size_t units = 0;
+
+	while (*p) {
+		utf8proc_ssize_t n = utf8proc_iterate(p, -1, &c);
+
+		if (n <= 0) {
+			p++;
+			units++;
+			continue;
+		}
+		if (coding == SMS_GSM7)
+			units += (size_t)gsm_septets(c);
+		else
+			units += c > 0xFFFF ? 2 : 1;	/* surrogate pair */
+		p += n;
+	}
+	return units;
+}
+
+size_t
+sms_max_length(int segments, enum sms_coding coding)
+{
+	size_t single = coding == SMS_GSM7 ? 160 : 70;
+	size_t part = coding == SMS_GSM7 ? 153 : 67;
+
+	if (segments <= 1)
+		return single;
+	return part * (size_t)segments;
+}
+
+int
+sms_segments(const char *utf8)
+{
+	enum sms_coding coding = sms_coding_of(utf8);
+	size_t len = sms_length(utf8, coding);
+	size_t part = coding == SMS_GSM7 ? 153 : 67;
+
+	if (len <= sms_max_length(1, coding))
+		return 1;
+	return (int)((len + part - 1) / part);
+}
+
+int
+text_strip_diacritics(const char *utf8, char *out, size_t outlen)
+{
+	utf8proc_uint8_t *dec = NULL;
+	utf8proc_ssize_t n;
+	size_t o = 0;
+
+	if (outlen == 0)
+		return -1;
+	out[0] = '\0';
+	n = utf8proc_map((const utf8proc_uint8_t *)utf8, 0, &dec,
+	    UTF8PROC_NULLTERM | UTF8PROC_STABLE |
+	    UTF8PROC_STRIPMARK | UTF8PROC_COMPOSE);
+	if (n < 0)
+		return -1;
+	for (utf8proc_ssize_t i = 0; i < n;) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t k = utf8proc_iterate(dec + i, n - i, &c);
+		uint8_t enc[4];
+		utf8proc_ssize_t w;
+
+		if (k <= 0)
+			break;
+		if (c == 0x0111 || c == 0x00F0)	/* đ ð */
+			c = 'd';
+		else if (c == 0x0110 || c == 0x00D0)	/* Đ Ð */
+			c = 'D';
+		w = utf8proc_encode_char(c, enc);
+		if (o + (size_t)w + 1 > outlen)
+			break;
+		memcpy(out + o, enc, (size_t)w);
+		o += (size_t)w;
+		i += k;
+	}
+	out[o] = '\0';
+	free(dec);
+	return 0;
+}

@@ -1,0 +1,124 @@
+/*
+ * parser.h - the SMS command language (docs: commands.md) as a pure function:
+ * UTF-8 text in, struct command out. No I/O after parser_new(), no globals
+ * beyond the patterns and lexicon compiled there; safe to share one parser
+ * between threads (each call uses its own match data).
+ */
+#ifndef LANGSO_PARSER_H
+#define LANGSO_PARSER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct parser;
+
+enum cmd_action {
+	CMD_UNKNOWN = 0,
+	CMD_REGISTER,
+	CMD_LIST,
+	CMD_PRICE,
+	CMD_SEARCH,
+	CMD_ORDER,
+	CMD_ACCEPT,
+	CMD_DECLINE,
+	CMD_CANCEL_LISTING,
+	CMD_CANCEL_ORDER,
+	CMD_SOLD_OUT,
+	CMD_BROADCAST,
+	CMD_REPORT,
+	CMD_FOLLOW,
+	CMD_UNFOLLOW,
+	CMD_STOP,
+	CMD_RESUME,
+	CMD_STATUS,
+	CMD_HELP,
+	CMD__COUNT
+};
+
+/*
+ * Sizes: an SMS concatenated from up to 10 UCS-2 parts is 670 UTF-16 units,
+ * at most 3 UTF-8 bytes each: 2010 bytes; text/note/name are cut out of such a
+ * message, so 2048 holds any of them. Product/variety/place are words of the
+ * same message but are used as keys, so 128 is plenty and longer is cut.
+ */
+#define CMD_TEXT_MAX 2048
+#define CMD_WORD_MAX 128
+
+struct cmd_amount {
+	long long amount;		/* grams when unit is "g", else pieces */
+	char unit[16];			/* "g" or a folded lower-case count unit: "con", "qua" */
+};
+
+struct cmd_price {
+	long long vnd;
+	char per[8];			/* "kg", "unit" (per piece of the count unit), "lot" */
+};
+
+struct command {
+	enum cmd_action action;
+	char error[24];			/* "" or "missing_product", "multiple_items", ... */
+	char product[CMD_WORD_MAX];	/* lexicon key, or folded lower-case words */
+	char variety[CMD_WORD_MAX];
+	int grade;			/* 0 when absent */
+	bool has_qty;
+	struct cmd_amount qty;
+	int pieces;			/* 0 when absent */
+	bool has_price;
+	struct cmd_price price;
+	bool has_offer;
+	struct cmd_price offer;
+	long long listing;		/* 0 when absent: numbers start at 1 */
+	long long order;
+	long long broadcast;
+	bool urgent;
+	char village[8];		/* "LD02": 1-4 letters + 1-3 digits, upper case */
+	char name[CMD_TEXT_MAX];	/* original characters */
+	char text[CMD_TEXT_MAX];	/* original characters */
+	char note[CMD_TEXT_MAX];	/* original characters */
+	char place[CMD_WORD_MAX];	/* original characters */
+	char contact[20];		/* E.164 */
+	char topic[16];			/* HELP topic: a main keyword, e.g. "BAN" */
+	char suggest[CMD_TEXT_MAX];	/* UNKNOWN: folded upper-case suggestion */
+	char check[8];			/* "price" when outside the plausible range */
+};
+
+/*
+ * parser_new compiles the patterns and loads the lexicon at lexicon_path
+ * (conf/lexicon.conf format). Returns NULL and fills err ("FILE:LINE: msg"
+ * for a bad lexicon) on failure. Free with parser_free().
+ */
+struct parser *parser_new(const char *lexicon_path, char *err, size_t errlen);
+void parser_free(struct parser *p);
+
+/*
+ * parser_parse reads one message of len bytes (need not be NUL-terminated,
+ * may be invalid UTF-8) into *out. Always fills *out (UNKNOWN at worst) and
+ * returns 0; -1 only if p is NULL.
+ */
+int parser_parse(const struct parser *p, const char *utf8, size_t len,
+    struct command *out);
+
+/*
+ * command_to_json writes the one-line JSON of commands.md §4 (keys in the
+ * order of that document, absent keys left out) into buf. Returns 0, or -1
+ * if buf is too small.
+ */
+int command_to_json(const struct command *c, char *buf, size_t buflen);
+
+/* cmd_action_name returns "LIST", "UNKNOWN", ... */
+const char *cmd_action_name(enum cmd_action a);
+
+/*
+ * parser_fold folds text for matching as commands.md §1.2 says (NFKC, đ->d,
+ * marks dropped, upper case, punctuation to spaces, spaces collapsed). Writes
+ * a NUL-terminated string, cut to outlen-1 bytes. Returns its length.
+ */
+size_t parser_fold(const char *utf8, size_t len, char *out, size_t outlen);
+
+/*
+ * parser_product_display looks a product key up in the lexicon and returns
+ * its display name with diacritics ("Na", "Hồi"), or NULL if unknown.
+ */
+const char *parser_product_display(const struct parser *p, const char *key);
+
+#endif

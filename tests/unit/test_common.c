@@ -1,0 +1,106 @@
+/* Phone numbers and SMS text facts, as users and Kannel meet them. */
+#include "tests/t.h"
+#include "common/common.h"
+
+static void
+phone_forms(void)
+{
+	static const struct { const char *in, *want; } rows[] = {
+		{"0912345678", "+84912345678"},
+		{"84912345678", "+84912345678"},
+		{"+84912345678", "+84912345678"},
+		{"0084912345678", "+84912345678"},
+		{"0912.345.678", "+84912345678"},
+		{"(+84) 912 345 678", "+84912345678"},
+		{"0169 888 1234", "+84398881234"},	/* Viettel 0169 -> 039 */
+		{"01238881234", "+84838881234"},	/* VinaPhone 0123 -> 083 */
+		{"02053123456", "+842053123456"},	/* Lang Son landline */
+	};
+	char out[20];
+
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		T_ASSERTF(phone_to_e164(rows[i].in, out, sizeof out) == 0, "%s rejected", rows[i].in);
+		T_STREQ(out, rows[i].want);
+	}
+}
+
+static void
+phone_rejects(void)
+{
+	static const char *bad[] = {
+		"", "12345", "091234567", "09123456789", "+1 415 555 1234",
+		"0912345678'; DROP TABLE people;--", "01112345678", "abc", "+84",
+	};
+	char out[20] = "untouched";
+
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		T_ASSERTF(phone_to_e164(bad[i], out, sizeof out) == -1, "%s accepted", bad[i]);
+		T_STREQ(out, "untouched");
+	}
+}
+
+static void
+phone_masking(void)
+{
+	char out[20];
+
+	phone_mask("+84912345678", out, sizeof out);
+	T_STREQ(out, "0912***678");
+	phone_national("+84912345678", out, sizeof out);
+	T_STREQ(out, "0912345678");
+}
+
+static void
+coding_and_segments(void)
+{
+	char buf[400];
+
+	T_ASSERT(sms_coding_of("Da dang ky: Hoang Van Chau, thon Lang Don") == SMS_GSM7);
+	T_ASSERT(sms_coding_of("Đã đăng ký") == SMS_UCS2);
+	T_ASSERT(sms_coding_of("gia 30.000d @ cho") == SMS_GSM7);
+	T_ASSERT(sms_coding_of("back`tick") == SMS_UCS2);
+	T_ASSERT(sms_length("a{b", SMS_GSM7) == 4);	/* { is an escape pair */
+	memset(buf, 'a', 160);
+	buf[160] = '\0';
+	T_ASSERT(sms_segments(buf) == 1);
+	buf[160] = 'a';
+	buf[161] = '\0';
+	T_ASSERT(sms_segments(buf) == 2);
+	T_ASSERT(sms_segments("Đã") == 1);
+	T_ASSERT(sms_max_length(3, SMS_UCS2) == 201);
+}
+
+static void
+strip_diacritics(void)
+{
+	char out[100];
+
+	T_ASSERT(text_strip_diacritics("Đã đăng ký: Hoàng Văn Châu, thôn Lũng Cút", out, sizeof out) == 0);
+	T_STREQ(out, "Da dang ky: Hoang Van Chau, thon Lung Cut");
+	T_ASSERT(text_strip_diacritics("Bán na 50kg, 30.000đ", out, 8) == 0);
+	T_STREQ(out, "Ban na ");
+}
+
+static void
+utf8_validity(void)
+{
+	T_ASSERT(utf8_is_valid("Bán", 4));
+	T_ASSERT(!utf8_is_valid("B\xe1n", 3));
+	T_ASSERT(!utf8_is_valid("a\0b", 3));
+	T_ASSERT(!utf8_is_valid("\xed\xa0\x80", 3));	/* a lone surrogate */
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct t_case cases[] = {
+		{"phone_forms", phone_forms},
+		{"phone_rejects", phone_rejects},
+		{"phone_masking", phone_masking},
+		{"coding_and_segments", coding_and_segments},
+		{"strip_diacritics", strip_diacritics},
+		{"utf8_validity", utf8_validity},
+		{NULL, NULL},
+	};
+	return t_main(argc, argv, cases);
+}
