@@ -1,0 +1,75 @@
+/*
+ * actions.h - what langso does with a message: executes a parsed command in
+ * one transaction and produces the reply and any outgoing messages (outbox
+ * rows). No HTTP, no patterns, no SQL text here: it sits between the gateway
+ * and {parser, menus, storage}.
+ */
+#ifndef LANGSO_ACTIONS_H
+#define LANGSO_ACTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct store;
+struct parser;
+struct actions;
+
+struct actions_conf {
+	bool reply_diacritics;
+	int max_segments;
+	char sender[32];
+	int broadcast_start_min, broadcast_end_min;	/* minutes after local midnight */
+	char timezone[64];
+	int expire_hours;
+};
+
+/* A mobile-originated SMS, already decoded to UTF-8 by the gateway. */
+struct mo {
+	const char *kannel_id;
+	const char *phone;		/* E.164 */
+	const char *to;
+	const char *text;		/* UTF-8, valid */
+	size_t text_len;
+	const void *raw;		/* bytes as received */
+	size_t raw_len;
+	int coding;
+	const char *smsc;
+};
+
+/* ACT_REPLY_MAX: max_segments is at most 10; 10 UCS-2 parts of 67 units at
+ * 3 UTF-8 bytes each is 2010 bytes. */
+#define ACT_REPLY_MAX 2048
+
+struct act_reply {
+	char text[ACT_REPLY_MAX];
+	int coding;			/* 0 GSM-7, 2 UCS-2 */
+	bool duplicate;			/* the same Kannel id was answered before */
+	char action[24];		/* parse outcome, for metrics */
+};
+
+/* actions_new: the context holds borrowed pointers (caller keeps store and
+ * parser alive and frees them after actions_free). */
+struct actions *actions_new(struct store *s, const struct parser *p,
+    const struct actions_conf *conf);
+void actions_free(struct actions *a);
+
+/*
+ * actions_handle_mo stores the message (once per kannel_id), executes it and
+ * commits, all in one transaction, then fills *r. A repeated kannel_id gets
+ * the reply given the first time and changes nothing. Returns 0, or -1 when
+ * the database failed (nothing was committed; the caller answers 5xx so
+ * Kannel retries).
+ */
+int actions_handle_mo(struct actions *a, const struct mo *m, struct act_reply *r);
+
+/*
+ * CSV import (contract.md): all-or-nothing. Returns 0 when the file was
+ * applied; -1 with one "CSV:LINE: reason" line per bad row written to errs
+ * (cut to errlen). *changed counts rows inserted or updated.
+ */
+int actions_import_villages(struct store *s, const char *csv_path,
+    char *errs, size_t errlen, int *changed);
+int actions_import_people(struct store *s, const char *csv_path,
+    char *errs, size_t errlen, int *changed);
+
+#endif

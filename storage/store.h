@@ -1,0 +1,177 @@
+/*
+ * store.h - langso's SQLite database: the only place with SQL. Owns the
+ * schema and its migrations (PRAGMA user_version), and exposes one function
+ * per thing the actions and the gateway need. A struct store is one
+ * connection: use one per thread. Every function returns STORE_OK (0) or
+ * STORE_ERR (-1, logged with the SQLite message in store_errmsg()); lookups
+ * return STORE_NONE (1) when there is no such row, leaving *out untouched.
+ */
+#ifndef LANGSO_STORE_H
+#define LANGSO_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define STORE_OK	0
+#define STORE_ERR	(-1)
+#define STORE_NONE	1
+
+struct store;
+
+/* store_open opens (creating if needed) the database at path (":memory:"
+ * works), sets WAL, foreign keys and a busy timeout, and migrates the schema
+ * to the latest version. NULL with err filled on failure. */
+struct store *store_open(const char *path, char *err, size_t errlen);
+void store_close(struct store *s);
+const char *store_errmsg(const struct store *s);
+int store_schema_version(struct store *s);	/* PRAGMA user_version */
+#define STORE_SCHEMA_LATEST 1
+
+/* Transactions: store_begin is BEGIN IMMEDIATE (the writer lock is taken at
+ * once, so a transaction never fails half-way on a lock). */
+int store_begin(struct store *s);
+int store_commit(struct store *s);
+int store_rollback(struct store *s);
+
+/* store_check_writable is for /healthz: a write in a rolled-back
+ * transaction. STORE_OK when the database can be written. */
+int store_check_writable(struct store *s);
+
+/* ---- communes and villages ---- */
+struct village {
+	long long id;
+	char code[8];			/* "LD02", upper case */
+	char name[128];			/* original, with diacritics */
+	char commune[128];		/* commune (xã/phường) name */
+	char old_district[128];		/* "" when not given */
+};
+
+/* store_village_upsert inserts or updates the village by code (and its
+ * commune by name). *changed is set to true when a row was inserted or a
+ * value differed. */
+int store_village_upsert(struct store *s, const struct village *v, bool *changed);
+int store_village_by_code(struct store *s, const char *code, struct village *out);
+/* store_village_each calls fn for every village, ordered by code; stops and
+ * returns fn's value when fn returns non-zero. */
+int store_village_each(struct store *s,
+    int (*fn)(const struct village *v, void *arg), void *arg);
+int store_village_count(struct store *s, long long *n);
+
+/* ---- people (households, village heads, commune officials) ---- */
+struct person {
+	long long id;
+	char phone[20];			/* E.164 */
+	char name[128];
+	char village_code[8];		/* "" when not attached to a village */
+	char role[12];			/* "household", "head", "official" */
+	bool opted_out;
+};
+
+/* store_person_upsert inserts or updates by phone (name, village, role; the
+ * opted_out flag is kept as it is). *changed as for villages. */
+int store_person_upsert(struct store *s, const struct person *p, bool *changed);
+int store_person_by_phone(struct store *s, const char *phone, struct person *out);
+/* store_person_set_opted_out sets the flag for a phone, creating a row with
+ * no village and role "household" when the phone is unknown (so a stranger's
+ * NGUNG is kept too). */
+int store_person_set_opted_out(struct store *s, const char *phone, bool opted_out);
+int store_person_count(struct store *s, long long *n);
+
+/* ---- inbox: every MO, once per Kannel id ---- */
+struct inbox_msg {
+	char kannel_id[64];		/* smsbox %I; the idempotency key */
+	char phone[20];			/* E.164 sender */
+	char to[32];			/* our short code */
+	const void *raw;		/* bytes as received (any charset) */
+	size_t raw_len;
+	const char *text;		/* decoded UTF-8 */
+	int coding;			/* Kannel's %c */
+	char smsc[32];
+	const char *action;		/* "REGISTER", "UNKNOWN", ... */
+	const char *reply;		/* the reply SMS, UTF-8 */
+	int reply_coding;		/* 0 GSM-7, 2 UCS-2 */
+};
+
+/* store_inbox_reply finds the reply already given to kannel_id: copies it
+ * into reply (cut to replylen-1) and its coding into *coding, or STORE_NONE. */
+int store_inbox_reply(struct store *s, const char *kannel_id, char *reply,
+    size_t replylen, int *coding);
+int store_inbox_add(struct store *s, const struct inbox_msg *m);
+int store_inbox_count(struct store *s, long long *n);
+
+/* ---- outbox: every message langso originates ---- */
+enum outbox_status {
+	OUTBOX_QUEUED = 0,	/* waiting for next_at */
+	OUTBOX_SENDING,		/* claimed by the worker, request in flight */
+	OUTBOX_ACCEPTED,	/* Kannel answered 202 */
+	OUTBOX_FAILED,		/* Kannel answered 4xx: never retried */
+};
+
+/* Priorities: lower is sent first, so a reply or order notification is not
+ * stuck behind a 10,000-message broadcast. */
+#define OUTBOX_PRIO_NOTIFY	0
+#define OUTBOX_PRIO_ALERT	5
+#define OUTBOX_PRIO_BROADCAST	10
+
+struct outbox_new {
+	char phone[20];
+	const char *text;		/* UTF-8 */
+	int coding;			/* 0 or 2 */
+	int priority;
+	long long not_before;		/* unix seconds; 0 = now */
+	long long broadcast_id;		/* 0 when not part of a broadcast */
+};
+
+/* OUTBOX_TEXT_MAX: 10 UCS-2 parts of 67 units, 3 UTF-8 bytes each, + NUL. */
+#define OUTBOX_TEXT_MAX 2048
+
+struct outbox_msg {
+	long long id;
+	char phone[20];
+	char text[OUTBOX_TEXT_MAX];
+	int coding;
+	int priority;
+	int attempts;			/* attempts made before this one */
+	long long broadcast_id;
+};
+
+int store_outbox_add(struct store *s, const struct outbox_new *m, long long *id);
+
+/* store_outbox_claim marks up to max due messages (next_at <= now, status
+ * QUEUED) as SENDING, lowest priority value first, then oldest, and copies
+ * them into out[]; *n is how many. One short transaction of its own. */
+int store_outbox_claim(struct store *s, long long now, int max,
+    struct outbox_msg *out, int *n);
+
+/* After the request: accepted (202), failed for good (4xx), or retry at
+ * next_at (connection error, 5xx). answer is Kannel's status line or the
+ * error text, kept for the operator. Each increments attempts. */
+int store_outbox_accepted(struct store *s, long long id, const char *answer);
+int store_outbox_failed(struct store *s, long long id, const char *answer);
+int store_outbox_retry(struct store *s, long long id, long long next_at,
+    const char *answer);
+
+/* store_outbox_dlr records a delivery report (Kannel %d type: 1 delivered,
+ * 2 failed, 4 buffered, 8 smsc ack, 16 smsc reject) with its %A text.
+ * STORE_NONE for an unknown id. */
+int store_outbox_dlr(struct store *s, long long id, int type, const char *reply,
+    const char *smscid);
+
+/* store_outbox_requeue_sending puts back every SENDING row (left by a crash:
+ * its request may or may not have reached Kannel) as QUEUED, due now. */
+int store_outbox_requeue_sending(struct store *s, int *n);
+
+/* store_outbox_next_due: the earliest next_at of a QUEUED row, or STORE_NONE. */
+int store_outbox_next_due(struct store *s, long long *when);
+
+struct outbox_counts {
+	long long queued, sending, accepted, failed, delivered, undelivered;
+};
+int store_outbox_counts(struct store *s, struct outbox_counts *c);
+
+/* Test seam: when set, called before every sqlite3_step with the step's
+ * ordinal number since store_open; a non-zero return (an SQLite error code
+ * such as SQLITE_BUSY or SQLITE_FULL) is used instead of stepping. */
+extern int (*store_step_hook)(unsigned long n);
+
+#endif
