@@ -27,7 +27,9 @@ endif
 CFLAGS := $(CFLAGS_BASE) $(OPT) $(EXTRA_CFLAGS)
 LDFLAGS := $(OPT)
 
-B := build/$(VARIANT)
+# B may be overridden (make B=build/mine) so that several people or agents
+# can build in one checkout without racing on the same objects.
+B ?= build/$(VARIANT)
 LIB_SRC  := $(wildcard common/*.c parser/*.c menus/*.c storage/*.c actions/*.c) \
             $(filter-out gateway/main.c,$(wildcard gateway/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(B)/%.o)
@@ -36,7 +38,7 @@ TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
 BENCH_SRC := $(wildcard bench/*.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(B)/bench/%)
 
-ifeq ($(VARIANT),release)
+ifeq ($(B),build/release)
   LANGSO := build/langso
 else
   LANGSO := $(B)/langso
