@@ -1,2 +1,364 @@
-/* placeholder, replaced below */
-int main(void) { return 0; }
+/*
+ * main.c - langso's command line: serve, check, parse, import, send. Reads
+ * like a table of contents; each subcommand is a short function.
+ */
+#include "gateway/conf.h"
+#include "gateway/http.h"
+#include "gateway/log.h"
+#include "gateway/metrics.h"
+#include "gateway/outbox.h"
+#include "actions/actions.h"
+#include "parser/parser.h"
+#include "storage/store.h"
+#include "common/common.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Exit codes: 0 ok, 1 bad config or input, 2 usage, 3 database, 4 network. */
+enum { EX_OK = 0, EX_BAD = 1, EX_USAGE = 2, EX_DB = 3, EX_NET = 4 };
+
+static volatile sig_atomic_t stop_flag;
+static int wake_fd = -1;
+
+static void
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: langso serve  -c FILE [-v]       run the daemon\n"
+	    "       langso check  -c FILE            validate config, database, patterns\n"
+	    "       langso parse  [-l LEXICON] [TEXT] parse TEXT, or each line of stdin, to JSON\n"
+	    "       langso import villages -c FILE CSV   columns code,name,commune[,old_district]\n"
+	    "       langso import people   -c FILE CSV   columns phone,name,village_code,role\n"
+	    "       langso send   -c FILE [PHONE TEXT]   queue one SMS, or PHONE<TAB>TEXT lines from stdin\n"
+	    "\ndefaults (langso.conf):\n");
+	conf_print_defaults(stderr);
+	exit(EX_USAGE);
+}
+
+struct opts {
+	const char *conf_path;
+	const char *lexicon;
+	int verbose;
+	int argc;		/* what is left after the options */
+	char **argv;
+};
+
+static void
+parse_opts(int argc, char **argv, struct opts *o)
+{
+	int ch;
+
+	memset(o, 0, sizeof *o);
+	optind = 1;
+	while ((ch = getopt(argc, argv, "c:l:v")) != -1) {
+		switch (ch) {
+		case 'c': o->conf_path = optarg; break;
+		case 'l': o->lexicon = optarg; break;
+		case 'v': o->verbose++; break;
+		default: usage();
+		}
+	}
+	o->argc = argc - optind;
+	o->argv = argv + optind;
+}
+
+/* load_conf reads the config or exits 1 after printing every error. */
+static void
+load_conf(const struct opts *o, struct conf *c)
+{
+	if (o->conf_path == NULL) {
+		fprintf(stderr, "langso: -c FILE is required\n");
+		usage();
+	}
+	if (conf_load(c, o->conf_path, stderr) > 0)
+		exit(EX_BAD);
+}
+
+static struct store *
+open_store(const struct conf *c)
+{
+	char err[512];
+	struct store *s = store_open(c->db_path, err, sizeof err);
+
+	if (s == NULL)
+		fatalx(EX_DB, "database %s: %s", c->db_path, err);
+	return s;
+}
+
+static struct parser *
+open_parser(const char *lexicon)
+{
+	char err[512];
+	struct parser *p = parser_new(lexicon, err, sizeof err);
+
+	if (p == NULL)
+		fatalx(EX_BAD, "%s", err);
+	return p;
+}
+
+static void
+on_signal(int sig)
+{
+	uint64_t one = 1;
+
+	(void)sig;
+	stop_flag = 1;
+	if (wake_fd >= 0 && write(wake_fd, &one, sizeof one) < 0) {
+		/* nothing safe to do in a handler; the loop polls the flag too */
+	}
+}
+
+static int
+cmd_serve(const struct opts *o)
+{
+	struct conf c;
+	struct store *web_store, *out_store;
+	struct parser *p;
+	struct actions *act;
+	struct actions_conf ac;
+	struct metrics *m;
+	struct outbox *ob;
+	struct http *h;
+	struct sigaction sa;
+	char err[512];
+
+	load_conf(o, &c);
+	log_init(o->verbose ? LOG_LVL_DEBUG : LOG_LVL_INFO);
+	web_store = open_store(&c);
+	out_store = open_store(&c);
+	p = open_parser(c.lexicon);
+	memset(&ac, 0, sizeof ac);
+	ac.reply_diacritics = c.reply_diacritics;
+	ac.max_segments = c.max_segments;
+	snprintf(ac.sender, sizeof ac.sender, "%s", c.sender);
+	ac.broadcast_start_min = c.hours_start_min;
+	ac.broadcast_end_min = c.hours_end_min;
+	snprintf(ac.timezone, sizeof ac.timezone, "%s", c.timezone);
+	ac.expire_hours = c.expire_hours;
+	act = actions_new(web_store, p, &ac);
+	m = metrics_new();
+	if ((ob = outbox_new(&c, out_store, m, err, sizeof err)) == NULL)
+		fatalx(EX_NET, "%s", err);
+	wake_fd = outbox_wake_fd(ob);
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if ((h = http_start(&c, act, web_store, m, wake_fd, err, sizeof err)) == NULL)
+		fatalx(EX_NET, "%s", err);
+	log_info("langso: listening on %s:%d, database %s, sending to %s", c.listen_host,
+	    http_port(h), c.db_path, c.sendsms_url);
+	outbox_run(ob, &stop_flag);
+	log_info("langso: stopping");
+	http_stop(h);
+	wake_fd = -1;
+	outbox_free(ob);
+	metrics_free(m);
+	actions_free(act);
+	parser_free(p);
+	store_close(out_store);
+	store_close(web_store);
+	return EX_OK;
+}
+
+static int
+cmd_check(const struct opts *o)
+{
+	struct conf c;
+	struct store *s;
+	struct parser *p;
+
+	load_conf(o, &c);
+	s = open_store(&c);
+	p = open_parser(o->lexicon ? o->lexicon : c.lexicon);
+	parser_free(p);
+	store_close(s);
+	printf("configuration OK\n");
+	return EX_OK;
+}
+
+static int
+parse_one(const struct parser *p, const char *text, size_t len, struct command *cmd)
+{
+	char json[8192];
+
+	parser_parse(p, text, len, cmd);
+	if (command_to_json(cmd, json, sizeof json) < 0) {
+		fprintf(stderr, "langso: JSON too long\n");
+		return -1;
+	}
+	puts(json);
+	return 0;
+}
+
+static int
+cmd_parse(const struct opts *o)
+{
+	struct parser *p = open_parser(o->lexicon ? o->lexicon : "conf/lexicon.conf");
+	struct command *cmd = xmalloc(sizeof *cmd);
+	int rc = EX_OK;
+
+	if (o->argc > 0) {
+		char *text = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&text, &len);
+
+		for (int i = 0; i < o->argc; i++)
+			fprintf(f, "%s%s", i ? " " : "", o->argv[i]);
+		fclose(f);
+		if (parse_one(p, text, len, cmd) < 0)
+			rc = EX_BAD;
+		free(text);
+	} else {
+		char *line = NULL;
+		size_t cap = 0;
+		ssize_t n;
+
+		while ((n = getline(&line, &cap, stdin)) >= 0) {
+			while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+				line[--n] = '\0';
+			if (parse_one(p, line, (size_t)n, cmd) < 0)
+				rc = EX_BAD;
+			fflush(stdout);
+		}
+		free(line);
+	}
+	free(cmd);
+	parser_free(p);
+	return rc;
+}
+
+static int
+cmd_import(const struct opts *o)
+{
+	struct conf c;
+	struct store *s;
+	char errs[16384];
+	int changed = 0, rc;
+
+	load_conf(o, &c);
+	if (o->argc != 2 || (strcmp(o->argv[0], "villages") != 0 && strcmp(o->argv[0], "people") != 0))
+		usage();
+	s = open_store(&c);
+	if (strcmp(o->argv[0], "villages") == 0)
+		rc = actions_import_villages(s, o->argv[1], errs, sizeof errs, &changed);
+	else
+		rc = actions_import_people(s, o->argv[1], errs, sizeof errs, &changed);
+	store_close(s);
+	if (rc < 0) {
+		fputs(errs, stderr);
+		fprintf(stderr, "%s: nothing imported\n", o->argv[1]);
+		return EX_BAD;
+	}
+	printf("%s: %d %s added or changed\n", o->argv[1], changed, o->argv[0]);
+	return EX_OK;
+}
+
+/* queue_one validates and queues one message inside the open transaction. */
+static int
+queue_one(struct store *s, const char *phone_in, const char *text, long long *id)
+{
+	struct outbox_new m;
+
+	memset(&m, 0, sizeof m);
+	if (phone_to_e164(phone_in, m.phone, sizeof m.phone) < 0) {
+		fprintf(stderr, "langso: %s: not a phone number in a known form\n", phone_in);
+		return -1;
+	}
+	if (!utf8_is_valid(text, strlen(text)) || text[0] == '\0' || strlen(text) >= OUTBOX_TEXT_MAX) {
+		fprintf(stderr, "langso: text must be non-empty UTF-8 under %d bytes\n", OUTBOX_TEXT_MAX);
+		return -1;
+	}
+	m.text = text;
+	m.coding = (int)sms_coding_of(text);
+	m.priority = OUTBOX_PRIO_NOTIFY;
+	if (store_outbox_add(s, &m, id) != STORE_OK) {
+		fprintf(stderr, "langso: %s\n", store_errmsg(s));
+		return -1;
+	}
+	return 0;
+}
+
+static int
+cmd_send(const struct opts *o)
+{
+	struct conf c;
+	struct store *s;
+	long long id = 0, n = 0;
+	int rc = 0;
+
+	load_conf(o, &c);
+	if (o->argc != 0 && o->argc != 2)
+		usage();
+	s = open_store(&c);
+	if (store_begin(s) != STORE_OK)
+		fatalx(EX_DB, "%s", store_errmsg(s));
+	if (o->argc == 2) {
+		rc = queue_one(s, o->argv[0], o->argv[1], &id);
+		n = 1;
+	} else {
+		char *line = NULL, *tab;
+		size_t cap = 0;
+		ssize_t len;
+
+		while (rc == 0 && (len = getline(&line, &cap, stdin)) >= 0) {
+			while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+				line[--len] = '\0';
+			if (len == 0)
+				continue;
+			if ((tab = strchr(line, '\t')) == NULL) {
+				fprintf(stderr, "langso: line %lld: expected PHONE<TAB>TEXT\n", n + 1);
+				rc = -1;
+				break;
+			}
+			*tab = '\0';
+			rc = queue_one(s, line, tab + 1, &id);
+			n++;
+		}
+		free(line);
+	}
+	if (rc < 0 || store_commit(s) != STORE_OK) {
+		store_rollback(s);
+		store_close(s);
+		fprintf(stderr, "langso: nothing queued\n");
+		return EX_BAD;
+	}
+	store_close(s);
+	if (o->argc == 2)
+		printf("queued #%lld\n", id);
+	else
+		printf("queued %lld\n", n);
+	return EX_OK;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*fn)(const struct opts *);
+	} cmds[] = {
+		{"serve", cmd_serve}, {"check", cmd_check}, {"parse", cmd_parse},
+		{"import", cmd_import}, {"send", cmd_send},
+	};
+	struct opts o;
+
+	if (argc < 2)
+		usage();
+	parse_opts(argc - 1, argv + 1, &o);
+	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+		if (strcmp(argv[1], cmds[i].name) == 0)
+			return cmds[i].fn(&o);
+	fprintf(stderr, "langso: unknown command \"%s\"\n", argv[1]);
+	usage();
+}

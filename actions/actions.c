@@ -1,0 +1,152 @@
+/*
+ * actions.c - one MO, one transaction: look the Kannel id up (a retry gets
+ * the first reply and changes nothing), parse, run the action, store the
+ * message with its reply, commit. The action table maps each parsed action
+ * to the function that carries it out.
+ */
+#include "actions/actions_int.h"
+#include "storage/store.h"
+#include "common/common.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct {
+	enum cmd_action action;
+	act_fn fn;
+} table[] = {
+	{CMD_REGISTER, act_register},
+	{CMD_HELP, act_help},
+	{CMD_STOP, act_stop},
+	{CMD_RESUME, act_resume},
+	{CMD_UNKNOWN, act_unknown},
+};
+
+struct actions *
+actions_new(struct store *s, const struct parser *p, const struct actions_conf *conf)
+{
+	struct actions *a = xcalloc(1, sizeof *a);
+
+	a->s = s;
+	a->p = p;
+	a->conf = *conf;
+	if (a->conf.max_segments < 1)
+		a->conf.max_segments = 1;
+	return a;
+}
+
+void
+actions_free(struct actions *a)
+{
+	free(a);
+}
+
+void
+reply_set(struct act_reply *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(r->text, sizeof r->text, fmt, ap);
+	va_end(ap);
+}
+
+/* fit cuts text to at most max units of its coding, at a word boundary,
+ * ending with "..." so the reader sees it was cut. */
+static void
+fit(char *text, size_t max, enum sms_coding coding)
+{
+	size_t len = strlen(text);
+
+	if (sms_length(text, coding) <= max)
+		return;
+	while (len > 0) {
+		/* step back one UTF-8 character */
+		do
+			len--;
+		while (len > 0 && ((unsigned char)text[len] & 0xC0) == 0x80);
+		if (text[len] != ' ')
+			continue;
+		text[len] = '\0';
+		if (sms_length(text, coding) + 3 <= max)
+			break;
+	}
+	strcat(text, "...");
+}
+
+void
+act_reply_finish(const struct actions *a, struct act_reply *r)
+{
+	enum sms_coding coding;
+
+	if (!a->conf.reply_diacritics) {
+		char plain[ACT_REPLY_MAX];
+
+		if (text_strip_diacritics(r->text, plain, sizeof plain) == 0)
+			memcpy(r->text, plain, strlen(plain) + 1);
+	}
+	coding = sms_coding_of(r->text);
+	fit(r->text, sms_max_length(a->conf.max_segments, coding), coding);
+	r->coding = (int)coding;
+}
+
+static act_fn
+action_fn(const struct command *c)
+{
+	if (c->error[0] != '\0')
+		return NULL;	/* answered with the syntax */
+	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+		if (table[i].action == c->action)
+			return table[i].fn;
+	return act_not_yet;
+}
+
+int
+actions_handle_mo(struct actions *a, const struct mo *m, struct act_reply *r)
+{
+	struct inbox_msg in;
+	act_fn fn;
+	int rc;
+
+	memset(r, 0, sizeof *r);
+	if (store_begin(a->s) != STORE_OK)
+		return -1;
+	rc = store_inbox_reply(a->s, m->kannel_id, r->text, sizeof r->text, &r->coding);
+	if (rc == STORE_OK) {
+		store_rollback(a->s);
+		r->duplicate = true;
+		snprintf(r->action, sizeof r->action, "duplicate");
+		return 0;
+	}
+	if (rc != STORE_NONE)
+		goto fail;
+	parser_parse(a->p, m->text, m->text_len, &a->cmd);
+	snprintf(r->action, sizeof r->action, "%s", cmd_action_name(a->cmd.action));
+	fn = action_fn(&a->cmd);
+	if (fn == NULL)
+		act_syntax_reply(&a->cmd, r);
+	else if (fn(a, m, &a->cmd, r) < 0)
+		goto fail;
+	act_reply_finish(a, r);
+
+	memset(&in, 0, sizeof in);
+	snprintf(in.kannel_id, sizeof in.kannel_id, "%s", m->kannel_id);
+	snprintf(in.phone, sizeof in.phone, "%s", m->phone);
+	snprintf(in.to, sizeof in.to, "%s", m->to ? m->to : "");
+	snprintf(in.smsc, sizeof in.smsc, "%s", m->smsc ? m->smsc : "");
+	in.raw = m->raw;
+	in.raw_len = m->raw_len;
+	in.text = m->text;
+	in.coding = m->coding;
+	in.action = r->action;
+	in.reply = r->text;
+	in.reply_coding = r->coding;
+	if (store_inbox_add(a->s, &in) != STORE_OK || store_commit(a->s) != STORE_OK)
+		goto fail;
+	return 0;
+fail:
+	store_rollback(a->s);
+	return -1;
+}

@@ -1,0 +1,41 @@
+/*
+ * actions_int.h - what the action files share inside actions/: the context
+ * and the reply helpers. Not for use outside actions/.
+ */
+#ifndef LANGSO_ACTIONS_INT_H
+#define LANGSO_ACTIONS_INT_H
+
+#include "actions/actions.h"
+#include "parser/parser.h"
+
+struct actions {
+	struct store *s;
+	const struct parser *p;
+	struct actions_conf conf;
+	struct command cmd;		/* scratch: one message at a time */
+};
+
+/* reply_set formats the reply in Vietnamese with diacritics; act_reply_finish
+ * later strips them unless configured and fits it to max_segments. */
+void reply_set(struct act_reply *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void act_reply_finish(const struct actions *a, struct act_reply *r);
+
+/* One action: returns 0 (the reply is set) or -1 on a database error. */
+typedef int (*act_fn)(struct actions *a, const struct mo *m, const struct command *c,
+    struct act_reply *r);
+
+int act_register(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r);
+int act_help(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r);
+int act_unknown(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r);
+int act_stop(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r);
+int act_resume(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r);
+int act_not_yet(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r);
+
+/* act_syntax_reply answers a known command with an error (missing_*,
+ * multiple_items, price_range) with the right syntax and an example. */
+void act_syntax_reply(const struct command *c, struct act_reply *r);
+
+/* act_keyword: the main keyword of an action ("BAN" for CMD_LIST). */
+const char *act_keyword(enum cmd_action a);
+
+#endif

@@ -1,0 +1,284 @@
+/*
+ * register.c - who a phone is: DK (register a household in a village, by
+ * code or by the village's name among those the operator imported), NGUNG
+ * and TIEP (opt out of and back into broadcasts and alerts). Villages and
+ * roles come from the operator's import, never from an SMS.
+ */
+#include "actions/actions_int.h"
+#include "storage/store.h"
+#include "common/common.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A DK text is one SMS: 160 words is more than any message can hold with
+ * the spaces between them; longer texts are read up to there. */
+#define MAX_WORDS 160
+#define MAX_CANDIDATES 4
+
+struct words {
+	int n;
+	char orig[MAX_WORDS][96];	/* the sender's word, edge punctuation cut */
+	char fold[MAX_WORDS][96];	/* folded for matching */
+	bool used[MAX_WORDS];		/* part of the village, commune or a filler */
+};
+
+static bool
+is_edge_punct(unsigned char ch)
+{
+	return ch < 0x80 && ch != '#' && !(ch >= '0' && ch <= '9') &&
+	    !((ch | 0x20) >= 'a' && (ch | 0x20) <= 'z');
+}
+
+static void
+split_words(const char *text, struct words *w)
+{
+	const char *p = text;
+
+	w->n = 0;
+	while (*p && w->n < MAX_WORDS) {
+		size_t len, start = 0;
+		char word[96];
+
+		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == ',')
+			p++;
+		len = strcspn(p, " \t\n\r,");
+		if (len == 0)
+			break;
+		snprintf(word, sizeof word, "%.*s", (int)len, p);
+		p += len;
+		len = strlen(word);
+		while (start < len && is_edge_punct((unsigned char)word[start]))
+			start++;
+		while (len > start && is_edge_punct((unsigned char)word[len - 1]))
+			len--;
+		if (len == start)
+			continue;
+		word[len] = '\0';
+		snprintf(w->orig[w->n], sizeof w->orig[0], "%s", word + start);
+		parser_fold(w->orig[w->n], strlen(w->orig[w->n]), w->fold[w->n], sizeof w->fold[0]);
+		w->used[w->n] = false;
+		w->n++;
+	}
+}
+
+/* find_seq looks for the folded name (space-separated words) as a run of
+ * whole words; returns the first index or -1, and its length in *len. */
+static int
+find_seq(const struct words *w, const char *name, int *len)
+{
+	char folded[256], *tok[32], *save = NULL;
+	int n = 0;
+
+	parser_fold(name, strlen(name), folded, sizeof folded);
+	for (char *t = strtok_r(folded, " ", &save); t && n < 32; t = strtok_r(NULL, " ", &save))
+		tok[n++] = t;
+	if (n == 0)
+		return -1;
+	for (int i = 0; i + n <= w->n; i++) {
+		int k = 0;
+
+		while (k < n && strcmp(w->fold[i + k], tok[k]) == 0)
+			k++;
+		if (k == n) {
+			*len = n;
+			return i;
+		}
+	}
+	return -1;
+}
+
+struct match_ctx {
+	const struct words *w;
+	int best_len;
+	int n;
+	struct village cand[MAX_CANDIDATES];
+	int at[MAX_CANDIDATES];
+	bool commune_named[MAX_CANDIDATES];
+};
+
+static int
+match_village(const struct village *v, void *arg)
+{
+	struct match_ctx *m = arg;
+	int len = 0, at = find_seq(m->w, v->name, &len), clen;
+
+	if (at < 0 || len < m->best_len)
+		return 0;
+	if (len > m->best_len) {
+		m->best_len = len;
+		m->n = 0;
+	}
+	if (m->n == MAX_CANDIDATES)
+		return 0;
+	m->cand[m->n] = *v;
+	m->at[m->n] = at;
+	m->commune_named[m->n] = find_seq(m->w, v->commune, &clen) >= 0;
+	m->n++;
+	return 0;
+}
+
+static void
+mark(struct words *w, int at, int len)
+{
+	for (int i = at; i < at + len && i < w->n; i++)
+		w->used[i] = true;
+}
+
+/* trim_partial_utf8 drops a multi-byte character cut short at the end. */
+static void
+trim_partial_utf8(char *s)
+{
+	size_t n = strlen(s), k = n, need;
+	unsigned char lead;
+
+	while (k > 0 && ((unsigned char)s[k - 1] & 0xC0) == 0x80)
+		k--;
+	if (k == 0)
+		return;
+	/* s[k - 1] is the last lead byte (or ASCII); is its sequence whole? */
+	lead = (unsigned char)s[k - 1];
+	need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+	if (n - (k - 1) < need)
+		s[k - 1] = '\0';
+}
+
+/* name_from_rest joins the words that are neither place nor filler. */
+static void
+name_from_rest(struct words *w, char *name, size_t len)
+{
+	static const char *fillers[] = {"THON", "BAN", "XA", "TEN"};
+	size_t o = 0;
+
+	for (int i = 0; i < w->n; i++) {
+		for (size_t f = 0; f < sizeof fillers / sizeof fillers[0]; f++)
+			if (strcmp(w->fold[i], fillers[f]) == 0)
+				w->used[i] = true;
+		if (i + 1 < w->n && strcmp(w->fold[i], "NONG") == 0 && strcmp(w->fold[i + 1], "DAN") == 0)
+			w->used[i] = w->used[i + 1] = true;
+	}
+	name[0] = '\0';
+	for (int i = 0; i < w->n; i++) {
+		if (w->used[i])
+			continue;
+		o += (size_t)snprintf(name + o, o < len ? len - o : 0, "%s%s", o ? " " : "", w->orig[i]);
+		if (o >= len) {
+			trim_partial_utf8(name);
+			break;
+		}
+	}
+}
+
+static int
+save_person(struct actions *a, const struct mo *m, const struct village *v,
+    const char *name, struct act_reply *r)
+{
+	struct person p, old;
+	bool changed;
+	int rc = store_person_by_phone(a->s, m->phone, &old);
+
+	if (rc == STORE_ERR)
+		return -1;
+	memset(&p, 0, sizeof p);
+	snprintf(p.phone, sizeof p.phone, "%s", m->phone);
+	str_copy(p.name, sizeof p.name, name);
+	snprintf(p.village_code, sizeof p.village_code, "%s", v->code);
+	/* a head or official re-registering keeps the role the operator gave */
+	snprintf(p.role, sizeof p.role, "%s", rc == STORE_OK && old.role[0] ? old.role : "household");
+	if (store_person_upsert(a->s, &p, &changed) != STORE_OK)
+		return -1;
+	reply_set(r, "Đã đăng ký %s, thôn %s, xã %s. Nhắn HD để xem hướng dẫn", p.name, v->name,
+	    v->commune);
+	return 0;
+}
+
+static int
+register_by_name(struct actions *a, const struct mo *m, const char *text, struct act_reply *r)
+{
+	struct words *w = xmalloc(sizeof *w);
+	struct match_ctx ctx;
+	char name[128];
+	int pick = -1, rc = 0;
+
+	split_words(text, w);
+	memset(&ctx, 0, sizeof ctx);
+	ctx.w = w;
+	if (store_village_each(a->s, match_village, &ctx) == STORE_ERR) {
+		free(w);
+		return -1;
+	}
+	if (ctx.n == 1) {
+		pick = 0;
+	} else {
+		for (int i = 0; i < ctx.n; i++)
+			if (ctx.commune_named[i])
+				pick = pick == -1 ? i : -2;
+	}
+	if (ctx.n == 0) {
+		reply_set(r, "Không tìm thấy thôn trong tin nhắn. Nhắn DK <mã thôn> <họ tên>, "
+		    "ví dụ DK LD02 Hoàng Văn Châu. Hỏi trưởng thôn mã thôn");
+	} else if (pick < 0) {
+		char list[400] = "";
+		size_t o = 0;
+
+		for (int i = 0; i < ctx.n; i++)
+			o += (size_t)snprintf(list + o, o < sizeof list ? sizeof list - o : 0, "%s%s (xã %s)",
+			    i ? ", " : "", ctx.cand[i].code, ctx.cand[i].commune);
+		reply_set(r, "Có %d thôn tên %s: %s. Nhắn DK <mã thôn> <họ tên>", ctx.n,
+		    ctx.cand[0].name, list);
+	} else {
+		int clen = 0, cat;
+
+		mark(w, ctx.at[pick], ctx.best_len);
+		if ((cat = find_seq(w, ctx.cand[pick].commune, &clen)) >= 0)
+			mark(w, cat, clen);
+		name_from_rest(w, name, sizeof name);
+		if (name[0] == '\0')
+			reply_set(r, "Thiếu họ tên. Cú pháp: DK %s <họ tên>. Ví dụ: DK %s Hoàng Văn Châu",
+			    ctx.cand[pick].code, ctx.cand[pick].code);
+		else
+			rc = save_person(a, m, &ctx.cand[pick], name, r);
+	}
+	free(w);
+	return rc;
+}
+
+int
+act_register(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r)
+{
+	struct village v;
+	int rc;
+
+	if (c->village[0] == '\0')
+		return register_by_name(a, m, c->text, r);
+	rc = store_village_by_code(a->s, c->village, &v);
+	if (rc == STORE_ERR)
+		return -1;
+	if (rc == STORE_NONE) {
+		reply_set(r, "Không tìm thấy thôn %s. Hỏi trưởng thôn mã thôn, rồi nhắn "
+		    "DK <mã thôn> <họ tên>, ví dụ DK LD02 Hoàng Văn Châu", c->village);
+		return 0;
+	}
+	return save_person(a, m, &v, c->name, r);
+}
+
+int
+act_stop(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r)
+{
+	(void)c;
+	if (store_person_set_opted_out(a->s, m->phone, true) != STORE_OK)
+		return -1;
+	reply_set(r, "Đã ngừng gửi thông báo và tin rao tới số này. Nhắn TIEP để nhận lại");
+	return 0;
+}
+
+int
+act_resume(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r)
+{
+	(void)c;
+	if (store_person_set_opted_out(a->s, m->phone, false) != STORE_OK)
+		return -1;
+	reply_set(r, "Đã nhận lại thông báo và tin rao. Nhắn NGUNG để ngừng");
+	return 0;
+}

@@ -1,0 +1,60 @@
+/*
+ * conf.h - langso.conf: INI sections and keys (contract.md), read through one
+ * table of {section, key, type, field, default, bounds}. Every key has a
+ * default, so an empty file is a valid config.
+ */
+#ifndef LANGSO_CONF_H
+#define LANGSO_CONF_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#define CONF_ALLOW_MAX 16
+
+struct conf {
+	/* [http] */
+	char listen[64];
+	char listen_host[48];
+	int listen_port;
+	char allow[512];
+	char allow_list[CONF_ALLOW_MAX][48];	/* parsed from allow */
+	int allow_n;
+	char token[128];
+	int max_connections;
+	int max_body;
+	/* [storage] */
+	char db_path[512];
+	/* [kannel] */
+	char sendsms_url[512];
+	char username[64];
+	char password[128];
+	char sender[32];
+	char dlr_url[512];
+	int inflight;
+	/* [sms] */
+	bool reply_diacritics;
+	int max_segments;
+	char lexicon[512];
+	/* [broadcast] */
+	int rate;
+	char hours[16];
+	int hours_start_min, hours_end_min;
+	char timezone[64];
+	/* [orders] */
+	int expire_hours;
+	/* [ussd] */
+	char service_code[32];
+	int session_timeout;
+};
+
+/* conf_defaults fills every field with its default. */
+void conf_defaults(struct conf *c);
+
+/* conf_load reads path over the defaults. Each error is written to errs as
+ * "path:line: message"; returns the number of errors (0: usable). */
+int conf_load(struct conf *c, const char *path, FILE *errs);
+
+/* conf_print_defaults writes the sample config with every default. */
+void conf_print_defaults(FILE *out);
+
+#endif

@@ -1,0 +1,30 @@
+/*
+ * http.h - langso's HTTP endpoints on libmicrohttpd: /kannel/mo (Kannel's
+ * sms-service), /kannel/dlr (delivery reports), /healthz and /metrics. One
+ * internal polling thread runs every handler, with its own database
+ * connection (struct store) and actions context, both owned by the caller.
+ */
+#ifndef LANGSO_HTTP_H
+#define LANGSO_HTTP_H
+
+#include <stddef.h>
+
+struct conf;
+struct actions;
+struct store;
+struct metrics;
+struct http;
+
+/* http_start binds and starts serving; NULL with err filled on failure.
+ * The outbox worker is woken through wake_fd (an eventfd, -1 for none)
+ * whenever an MO may have queued outgoing messages. */
+struct http *http_start(const struct conf *conf, struct actions *act,
+    struct store *store, struct metrics *metrics, int wake_fd,
+    char *err, size_t errlen);
+/* http_port: the bound port (useful with listen port 0). */
+int http_port(const struct http *h);
+/* http_stop finishes the request being handled, closes every connection and
+ * frees h. */
+void http_stop(struct http *h);
+
+#endif

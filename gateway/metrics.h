@@ -1,0 +1,27 @@
+/*
+ * metrics.h - counters for /metrics (Prometheus text format). Updated from
+ * the HTTP thread and the outbox thread; a mutex keeps them consistent.
+ */
+#ifndef LANGSO_METRICS_H
+#define LANGSO_METRICS_H
+
+#include <stdio.h>
+
+struct metrics;
+
+struct metrics *metrics_new(void);
+void metrics_free(struct metrics *m);
+
+/* metrics_mo counts one MO by outcome ("REGISTER", "UNKNOWN", "duplicate",
+ * "bad_request", "error") and its handling time. */
+void metrics_mo(struct metrics *m, const char *outcome, double seconds);
+/* metrics_http counts a response by endpoint and status. */
+void metrics_http(struct metrics *m, const char *endpoint, int status);
+/* metrics_out counts a sendsms outcome ("accepted", "failed", "retry"). */
+void metrics_out(struct metrics *m, const char *outcome);
+void metrics_dlr(struct metrics *m, int type);
+
+/* metrics_write appends everything counted so far to out (a memstream). */
+void metrics_write(struct metrics *m, FILE *out);
+
+#endif

@@ -1,0 +1,332 @@
+/*
+ * outbox.c - the outbox worker. Its loop has beanstalkd's shape: work out
+ * the next deadline (a due message, a rate token, a request finishing),
+ * wait for it or for a wake-up, do what is due. Kannel's sendsms with a DLR
+ * requested takes ~9 ms a request (kannel.md §5), so throughput comes from
+ * many requests in flight, not from a faster single request.
+ */
+#include "gateway/outbox.h"
+#include "gateway/conf.h"
+#include "gateway/kannel.h"
+#include "gateway/log.h"
+#include "gateway/metrics.h"
+#include "storage/store.h"
+#include "common/common.h"
+
+#include <curl/curl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <time.h>
+#include <unistd.h>
+
+/* A sendsms answer is one status line ("0: Accepted for delivery"); keep
+ * enough of it to show the operator, drop the rest. */
+#define ANSWER_MAX 256
+#define BACKOFF_MAX_S 60
+
+struct job {
+	struct outbox_msg msg;
+	CURL *easy;
+	char *url;
+	char answer[ANSWER_MAX];
+	size_t answer_len;
+};
+
+struct outbox {
+	const struct conf *conf;
+	struct store *s;
+	struct metrics *m;
+	CURLM *multi;
+	int wake_fd;
+	int active;
+	double tokens;			/* rate limiter: sends allowed now */
+	struct timespec last_refill;
+	struct outbox_msg *claimed;	/* scratch for store_outbox_claim */
+};
+
+static double
+mono_now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+struct outbox *
+outbox_new(const struct conf *conf, struct store *s, struct metrics *m, char *err, size_t errlen)
+{
+	struct outbox *o;
+
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		snprintf(err, errlen, "libcurl initialisation failed");
+		return NULL;
+	}
+	o = xcalloc(1, sizeof *o);
+	o->conf = conf;
+	o->s = s;
+	o->m = m;
+	o->multi = curl_multi_init();
+	o->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (o->multi == NULL || o->wake_fd < 0) {
+		snprintf(err, errlen, "cannot create the outbox worker's event handles");
+		outbox_free(o);
+		return NULL;
+	}
+	curl_multi_setopt(o->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)conf->inflight);
+	curl_multi_setopt(o->multi, CURLMOPT_MAXCONNECTS, (long)conf->inflight);
+	o->claimed = xcalloc((size_t)conf->inflight, sizeof *o->claimed);
+	o->tokens = 1;
+	clock_gettime(CLOCK_MONOTONIC, &o->last_refill);
+	return o;
+}
+
+void
+outbox_free(struct outbox *o)
+{
+	if (o == NULL)
+		return;
+	if (o->multi)
+		curl_multi_cleanup(o->multi);
+	if (o->wake_fd >= 0)
+		close(o->wake_fd);
+	free(o->claimed);
+	free(o);
+	curl_global_cleanup();
+}
+
+int
+outbox_wake_fd(const struct outbox *o)
+{
+	return o->wake_fd;
+}
+
+static size_t
+on_body(char *data, size_t size, size_t n, void *arg)
+{
+	struct job *j = arg;
+	size_t len = size * n, room = sizeof j->answer - 1 - j->answer_len;
+
+	if (len > room)
+		len = room;
+	memcpy(j->answer + j->answer_len, data, len);
+	j->answer_len += len;
+	j->answer[j->answer_len] = '\0';
+	return size * n;
+}
+
+/* sendsms_url builds the GET request of contract.md "Outgoing messages";
+ * every value is escaped once, so the %d/%A/%F of the dlr-url reach Kannel
+ * as its escape codes. Returns a new string (caller frees). */
+static char *
+sendsms_url(const struct conf *c, CURL *e, const struct outbox_msg *m)
+{
+	char dlr[700], *url = NULL;
+	char *user = curl_easy_escape(e, c->username, 0);
+	char *pass = curl_easy_escape(e, c->password, 0);
+	char *from = curl_easy_escape(e, c->sender, 0);
+	char *to = curl_easy_escape(e, m->phone, 0);
+	char *text = curl_easy_escape(e, m->text, 0);
+	char *dlr_esc;
+
+	snprintf(dlr, sizeof dlr, "%s%cid=%lld&type=%%d&reply=%%A&smscid=%%F",
+	    c->dlr_url, strchr(c->dlr_url, '?') ? '&' : '?', m->id);
+	dlr_esc = curl_easy_escape(e, dlr, 0);
+	if (asprintf(&url, "%s%cusername=%s&password=%s&from=%s&to=%s&text=%s"
+	    "&coding=%d&charset=UTF-8&dlr-mask=31&dlr-url=%s",
+	    c->sendsms_url, strchr(c->sendsms_url, '?') ? '&' : '?',
+	    user, pass, from, to, text, m->coding, dlr_esc) < 0)
+		url = NULL;
+	curl_free(user);
+	curl_free(pass);
+	curl_free(from);
+	curl_free(to);
+	curl_free(text);
+	curl_free(dlr_esc);
+	return url;
+}
+
+static void
+start_job(struct outbox *o, const struct outbox_msg *m)
+{
+	struct job *j = xcalloc(1, sizeof *j);
+
+	j->msg = *m;
+	j->easy = curl_easy_init();
+	if (j->easy == NULL || (j->url = sendsms_url(o->conf, j->easy, m)) == NULL) {
+		log_warnx("outbox: cannot build the request for #%lld", m->id);
+		store_outbox_retry(o->s, m->id, time(NULL) + 1, "internal: request not built");
+		if (j->easy)
+			curl_easy_cleanup(j->easy);
+		free(j);
+		return;
+	}
+	curl_easy_setopt(j->easy, CURLOPT_URL, j->url);
+	curl_easy_setopt(j->easy, CURLOPT_PRIVATE, j);
+	curl_easy_setopt(j->easy, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(j->easy, CURLOPT_WRITEDATA, j);
+	curl_easy_setopt(j->easy, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(j->easy, CURLOPT_CONNECTTIMEOUT_MS, 3000L);
+	curl_easy_setopt(j->easy, CURLOPT_TIMEOUT_MS, 20000L);
+	curl_easy_setopt(j->easy, CURLOPT_TCP_NODELAY, 1L);
+	curl_multi_add_handle(o->multi, j->easy);
+	o->active++;
+}
+
+static void
+finish_job(struct outbox *o, struct job *j, CURLcode cc)
+{
+	long status = 0;
+	enum kannel_verdict v;
+	char answer[ANSWER_MAX + 64];
+	int rc;
+
+	if (cc == CURLE_OK)
+		curl_easy_getinfo(j->easy, CURLINFO_RESPONSE_CODE, &status);
+	j->answer[strcspn(j->answer, "\r\n")] = '\0';
+	if (cc == CURLE_OK)
+		snprintf(answer, sizeof answer, "%ld %s", status, j->answer);
+	else
+		snprintf(answer, sizeof answer, "error: %s", curl_easy_strerror(cc));
+	v = kannel_classify(status, j->answer);
+	if (v == KANNEL_ACCEPTED) {
+		rc = store_outbox_accepted(o->s, j->msg.id, answer);
+		metrics_out(o->m, "accepted");
+	} else if (v == KANNEL_FAILED) {
+		rc = store_outbox_failed(o->s, j->msg.id, answer);
+		metrics_out(o->m, "failed");
+		log_warnx("outbox: #%lld refused for good: %s", j->msg.id, answer);
+	} else {
+		int shift = j->msg.attempts < 6 ? j->msg.attempts : 6;
+		long long delay = 1LL << shift;
+
+		if (delay > BACKOFF_MAX_S)
+			delay = BACKOFF_MAX_S;
+		rc = store_outbox_retry(o->s, j->msg.id, (long long)time(NULL) + delay, answer);
+		metrics_out(o->m, "retry");
+		log_debug("outbox: #%lld retry in %llds: %s", j->msg.id, delay, answer);
+	}
+	if (rc != STORE_OK)
+		log_warnx("outbox: cannot record the answer for #%lld: %s", j->msg.id,
+		    store_errmsg(o->s));
+	curl_multi_remove_handle(o->multi, j->easy);
+	curl_easy_cleanup(j->easy);
+	free(j->url);
+	free(j);
+	o->active--;
+}
+
+static void
+reap(struct outbox *o)
+{
+	CURLMsg *msg;
+	int left;
+
+	while ((msg = curl_multi_info_read(o->multi, &left)) != NULL) {
+		struct job *j = NULL;
+
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&j);
+		finish_job(o, j, msg->data.result);
+	}
+}
+
+static void
+refill(struct outbox *o)
+{
+	struct timespec now;
+	double dt, cap = o->conf->rate > 1 ? o->conf->rate : 1;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	dt = (double)(now.tv_sec - o->last_refill.tv_sec) +
+	    (double)(now.tv_nsec - o->last_refill.tv_nsec) / 1e9;
+	o->last_refill = now;
+	o->tokens += dt * o->conf->rate;
+	/* a one-second burst at most, so the rate holds over any second */
+	if (o->tokens > cap)
+		o->tokens = cap;
+}
+
+/* claim_due starts as many due messages as free slots and tokens allow.
+ * Returns how many it started. */
+static int
+claim_due(struct outbox *o)
+{
+	int want = o->conf->inflight - o->active, n = 0;
+
+	if ((double)want > o->tokens)
+		want = (int)o->tokens;
+	if (want <= 0)
+		return 0;
+	if (store_outbox_claim(o->s, (long long)time(NULL), want, o->claimed, &n) != STORE_OK) {
+		log_warnx("outbox: claim failed: %s", store_errmsg(o->s));
+		return 0;
+	}
+	for (int i = 0; i < n; i++)
+		start_job(o, &o->claimed[i]);
+	o->tokens -= n;
+	return n;
+}
+
+/* next_wait_ms: how long the loop may sleep before something is due. */
+static int
+next_wait_ms(struct outbox *o, int started)
+{
+	long long due;
+	long long now = (long long)time(NULL);
+
+	if (o->active >= o->conf->inflight)
+		return 1000;			/* a finishing request wakes us */
+	if (o->tokens < 1)
+		return (int)((1 - o->tokens) * 1000 / o->conf->rate) + 1;
+	if (started > 0)
+		return 0;			/* there may be more due now */
+	if (store_outbox_next_due(o->s, &due) == STORE_OK) {
+		if (due <= now)
+			return 0;
+		return due - now > 1 ? 1000 : (int)(due - now) * 1000;
+	}
+	/* other processes (langso send) may add rows without waking us */
+	return 500;
+}
+
+void
+outbox_run(struct outbox *o, volatile sig_atomic_t *stop)
+{
+	int n = 0, running;
+	double stop_deadline = 0;
+
+	if (store_outbox_requeue_sending(o->s, &n) != STORE_OK)
+		log_warnx("outbox: cannot requeue messages: %s", store_errmsg(o->s));
+	else if (n > 0)
+		log_info("outbox: %d message(s) were in flight at the last stop; sending again", n);
+	for (;;) {
+		struct curl_waitfd wfd = {.fd = o->wake_fd, .events = CURL_WAIT_POLLIN};
+		int started = 0, wait;
+		uint64_t v;
+
+		if (*stop) {
+			if (stop_deadline == 0)
+				stop_deadline = mono_now() + 5;
+			if (o->active == 0 || mono_now() > stop_deadline)
+				break;
+		} else {
+			refill(o);
+			started = claim_due(o);
+		}
+		curl_multi_perform(o->multi, &running);
+		reap(o);
+		wait = *stop ? 100 : next_wait_ms(o, started);
+		if (wait > 0)
+			curl_multi_poll(o->multi, &wfd, 1, wait, NULL);
+		if (read(o->wake_fd, &v, sizeof v) < 0) {
+			/* EAGAIN: nobody woke us */
+		}
+	}
+	if (o->active > 0)
+		log_warnx("outbox: %d request(s) still in flight at stop; they are sent again at the next start",
+		    o->active);
+}
