@@ -490,14 +490,16 @@ static int
 commune_id(struct store *s, const char *name, long long *id)
 {
 	sqlite3_stmt *st = s->st[ST_COMMUNE_ADD];
+	int rc;
 
 	bind_text(st, 1, name);
 	if (run(s, st) != STORE_OK)
 		return STORE_ERR;
 	st = s->st[ST_COMMUNE_ID];
+
 	bind_text(st, 1, name);
-	if (get_one(s, st) != STORE_OK)
-		return store_fail(s, "commune vanished after insert");
+	if ((rc = get_one(s, st)) != STORE_OK)
+		return rc == STORE_NONE ? store_fail(s, "commune vanished after insert") : rc;
 	*id = sqlite3_column_int64(st, 0);
 	done(st);
 	return STORE_OK;
