@@ -496,7 +496,6 @@ commune_id(struct store *s, const char *name, long long *id)
 	if (run(s, st) != STORE_OK)
 		return STORE_ERR;
 	st = s->st[ST_COMMUNE_ID];
-
 	bind_text(st, 1, name);
 	if ((rc = get_one(s, st)) != STORE_OK)
 		return rc == STORE_NONE ? store_fail(s, "commune vanished after insert") : rc;
