@@ -94,6 +94,8 @@ import_report(struct import *im, char *errs, size_t errlen)
 	if (errs == NULL || errlen == 0)
 		return;
 	errs[0] = '\0';
+	if (im->nerr == 0)
+		return;
 	qsort(im->errs, (size_t)im->nerr, sizeof *im->errs, err_cmp);
 	for (int i = 0; i < im->nerr; i++) {
 		char line[700], more[64];
