@@ -237,11 +237,8 @@ csv_next(struct csv *c, struct csv_row *r)
 		return 0;
 	r->line = c->line;
 	for (;;) {
-		struct field f = {NULL, 0, 0};
+		struct field f = {xcalloc(1, 64), 0, 64};	/* "" */
 
-		field_add(&f, 'x');	/* make f.s a valid "" */
-		f.len = 0;
-		f.s[0] = '\0';
 		while (c->pos < c->len && (c->buf[c->pos] == ' ' || c->buf[c->pos] == '\t'))
 			c->pos++;
 		if (c->pos < c->len && c->buf[c->pos] == '"') {
