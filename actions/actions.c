@@ -103,32 +103,30 @@ action_fn(const struct command *c)
 	return act_not_yet;
 }
 
-int
-actions_handle_mo(struct actions *a, const struct mo *m, struct act_reply *r)
+/* handle_one runs one message inside the caller's transaction. */
+static int
+handle_one(struct actions *a, const struct mo *m, struct act_reply *r)
 {
 	struct inbox_msg in;
 	act_fn fn;
 	int rc;
 
 	memset(r, 0, sizeof *r);
-	if (store_begin(a->s) != STORE_OK)
-		return -1;
 	rc = store_inbox_reply(a->s, m->kannel_id, r->text, sizeof r->text, &r->coding);
 	if (rc == STORE_OK) {
-		store_rollback(a->s);
 		r->duplicate = true;
 		snprintf(r->action, sizeof r->action, "duplicate");
 		return 0;
 	}
 	if (rc != STORE_NONE)
-		goto fail;
+		return -1;
 	parser_parse(a->p, m->text, m->text_len, &a->cmd);
 	snprintf(r->action, sizeof r->action, "%s", cmd_action_name(a->cmd.action));
 	fn = action_fn(&a->cmd);
 	if (fn == NULL)
 		act_syntax_reply(&a->cmd, r);
 	else if (fn(a, m, &a->cmd, r) < 0)
-		goto fail;
+		return -1;
 	act_reply_finish(a, r);
 
 	memset(&in, 0, sizeof in);
@@ -143,10 +141,28 @@ actions_handle_mo(struct actions *a, const struct mo *m, struct act_reply *r)
 	in.action = r->action;
 	in.reply = r->text;
 	in.reply_coding = r->coding;
-	if (store_inbox_add(a->s, &in) != STORE_OK || store_commit(a->s) != STORE_OK)
-		goto fail;
+	return store_inbox_add(a->s, &in) == STORE_OK ? 0 : -1;
+}
+
+int
+actions_handle_batch(struct actions *a, const struct mo *const *m, struct act_reply *const *r, int n)
+{
+	if (store_begin(a->s) != STORE_OK)
+		return -1;
+	for (int i = 0; i < n; i++)
+		if (handle_one(a, m[i], r[i]) < 0) {
+			store_rollback(a->s);
+			return -1;
+		}
+	if (store_commit(a->s) != STORE_OK) {
+		store_rollback(a->s);
+		return -1;
+	}
 	return 0;
-fail:
-	store_rollback(a->s);
-	return -1;
+}
+
+int
+actions_handle_mo(struct actions *a, const struct mo *m, struct act_reply *r)
+{
+	return actions_handle_batch(a, &m, &r, 1);
 }

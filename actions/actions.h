@@ -45,6 +45,7 @@ struct act_reply {
 	int coding;			/* 0 GSM-7, 2 UCS-2 */
 	bool duplicate;			/* the same Kannel id was answered before */
 	char action[24];		/* parse outcome, for metrics */
+	int queued;			/* outbox rows this message added */
 };
 
 /* actions_new: the context holds borrowed pointers (caller keeps store and
@@ -61,6 +62,16 @@ void actions_free(struct actions *a);
  * Kannel retries).
  */
 int actions_handle_mo(struct actions *a, const struct mo *m, struct act_reply *r);
+
+/*
+ * actions_handle_batch does what actions_handle_mo does for n messages in
+ * one transaction (group commit: one WAL write for many MOs). A Kannel id
+ * repeated inside the batch is a duplicate of its first occurrence. Returns
+ * 0, or -1 when the database failed: then nothing of the batch was
+ * committed and every message must be answered with a retryable error.
+ */
+int actions_handle_batch(struct actions *a, const struct mo *const *m,
+    struct act_reply *const *r, int n);
 
 /*
  * CSV import (contract.md): all-or-nothing. Returns 0 when the file was

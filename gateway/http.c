@@ -15,14 +15,40 @@
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+/* An MO waiting for the committer. It owns copies of everything it points
+ * to, because the request's buffers may move while it waits. */
+struct mo_job {
+	struct mo m;
+	char id[64], phone[20], to[32], smsc[32];
+	char *text;			/* decoded UTF-8 */
+	char *raw;			/* bytes as received */
+	bool ussd;
+	struct act_reply reply;
+	int rc;				/* 0: reply is set; -1: database failed */
+	struct MHD_Connection *conn;
+	struct mo_job *next;
+};
+
+/* Group commit: the MHD thread parses requests and suspends them; the
+ * committer takes every waiting MO, runs them in one transaction and
+ * resumes their connections. One WAL write then serves many messages,
+ * and the HTTP work and the database work run on separate cores. */
+#define BATCH_MAX 256
+
 struct http {
 	struct MHD_Daemon *d;
+	pthread_t committer;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct mo_job *head, *tail;
+	bool stopping;
 	const struct conf *conf;
 	struct actions *act;
 	struct store *store;
@@ -32,6 +58,7 @@ struct http {
 };
 
 struct req {
+	struct mo_job *job;		/* set while the MO is with the committer */
 	char *uri;			/* path and raw query string */
 	char *body;
 	size_t body_len, body_cap;
@@ -122,19 +149,16 @@ struct mo_in {
 static enum MHD_Result
 handle_mo(struct http *h, struct MHD_Connection *c, struct req *r, const struct mo_in *in)
 {
-	struct mo m;
-	struct act_reply *reply;
+	struct mo_job *j;
 	char phone[20], *text;
 	const char *why = NULL;
 	size_t text_len = 0;
-	enum MHD_Result ret;
-	char coding[4];
 
 	if (in->from == NULL || in->from[0] == '\0')
 		return respond(c, h, "mo", 400, "missing from (the sender's number)\n", NULL, NULL);
 	if (in->id == NULL || in->id[0] == '\0')
 		return respond(c, h, "mo", 400, "missing id (Kannel's %I)\n", NULL, NULL);
-	if (strlen(in->id) >= 64)
+	if (strlen(in->id) >= sizeof j->id)
 		return respond(c, h, "mo", 400, "id longer than 63 bytes\n", NULL, NULL);
 	if (!in->has_text)
 		return respond(c, h, "mo", 400, "missing text\n", NULL, NULL);
@@ -150,23 +174,96 @@ handle_mo(struct http *h, struct MHD_Connection *c, struct req *r, const struct 
 		metrics_mo(h->metrics, "bad_request", elapsed(&r->t0));
 		return respond(c, h, "mo", 400, msg, NULL, NULL);
 	}
-	memset(&m, 0, sizeof m);
-	m.kannel_id = in->id;
-	m.phone = phone;
-	m.to = in->to ? in->to : "";
-	m.text = text;
-	m.text_len = text_len;
-	m.raw = in->text;
-	m.raw_len = in->text_len;
-	m.coding = in->coding;
-	m.smsc = in->smsc ? in->smsc : "";
-	reply = xmalloc(sizeof *reply);
-	if (actions_handle_mo(h->act, &m, reply) < 0) {
-		metrics_mo(h->metrics, "error", elapsed(&r->t0));
-		ret = respond(c, h, "mo", 503, "database unavailable, retry later\n", NULL, NULL);
-		goto out;
+	j = xcalloc(1, sizeof *j);
+	snprintf(j->id, sizeof j->id, "%s", in->id);
+	snprintf(j->phone, sizeof j->phone, "%s", phone);
+	str_copy(j->to, sizeof j->to, in->to ? in->to : "");
+	str_copy(j->smsc, sizeof j->smsc, in->smsc ? in->smsc : "");
+	j->text = text;
+	j->raw = xmalloc(in->text_len + 1);
+	memcpy(j->raw, in->text, in->text_len);
+	j->ussd = in->meta && strstr(in->meta, "ussd_service_op");
+	j->m.kannel_id = j->id;
+	j->m.phone = j->phone;
+	j->m.to = j->to;
+	j->m.text = j->text;
+	j->m.text_len = text_len;
+	j->m.raw = j->raw;
+	j->m.raw_len = in->text_len;
+	j->m.coding = in->coding;
+	j->m.smsc = j->smsc;
+	j->conn = c;
+
+	pthread_mutex_lock(&h->mu);
+	if (h->stopping) {
+		pthread_mutex_unlock(&h->mu);
+		free(j->text);
+		free(j->raw);
+		free(j);
+		return respond(c, h, "mo", 503, "shutting down, retry later\n", NULL, NULL);
 	}
-	if (h->wake_fd >= 0) {
+	/* suspend before the committer can see the job: it resumes it */
+	MHD_suspend_connection(c);
+	r->job = j;
+	if (h->tail)
+		h->tail->next = j;
+	else
+		h->head = j;
+	h->tail = j;
+	pthread_cond_signal(&h->cv);
+	pthread_mutex_unlock(&h->mu);
+	return MHD_YES;
+}
+
+/* answer_mo sends the committer's result for a resumed connection. */
+static enum MHD_Result
+answer_mo(struct http *h, struct MHD_Connection *c, struct req *r)
+{
+	struct mo_job *j = r->job;
+	char coding[4];
+
+	if (j->rc < 0) {
+		metrics_mo(h->metrics, "error", elapsed(&r->t0));
+		return respond(c, h, "mo", 503, "database unavailable, retry later\n", NULL, NULL);
+	}
+	metrics_mo(h->metrics, j->reply.duplicate ? "duplicate" : j->reply.action, elapsed(&r->t0));
+	snprintf(coding, sizeof coding, "%d", j->reply.coding);
+	/* USSD over SMPP: the menus come with the USSD issue; until then end the
+	 * session politely (17 = PSSR response, which releases it). */
+	return respond(c, h, "mo", 200, j->reply.text, coding,
+	    j->ussd ? "?smpp?ussd_service_op=17&" : NULL);
+}
+
+static void
+job_free(struct mo_job *j)
+{
+	if (j == NULL)
+		return;
+	free(j->text);
+	free(j->raw);
+	free(j);
+}
+
+/* commit_batch runs the jobs in one transaction and resumes them. */
+static void
+commit_batch(struct http *h, struct mo_job **jobs, int n)
+{
+	const struct mo *m[BATCH_MAX];
+	struct act_reply *r[BATCH_MAX];
+	int rc, queued = 0;
+
+	for (int i = 0; i < n; i++) {
+		m[i] = &jobs[i]->m;
+		r[i] = &jobs[i]->reply;
+	}
+	rc = actions_handle_batch(h->act, m, r, n);
+	for (int i = 0; i < n; i++) {
+		jobs[i]->rc = rc;
+		queued += jobs[i]->reply.queued;
+	}
+	if (rc < 0)
+		log_warnx("http: %d MO(s) not stored, answered 503: %s", n, store_errmsg(h->store));
+	if (queued > 0 && h->wake_fd >= 0) {
 		uint64_t one = 1;
 
 		if (write(h->wake_fd, &one, sizeof one) < 0)
@@ -174,16 +271,35 @@ handle_mo(struct http *h, struct MHD_Connection *c, struct req *r, const struct 
 	}
 	if (h->test_delay_ms > 0)
 		usleep((useconds_t)h->test_delay_ms * 1000);
-	metrics_mo(h->metrics, reply->duplicate ? "duplicate" : reply->action, elapsed(&r->t0));
-	snprintf(coding, sizeof coding, "%d", reply->coding);
-	/* USSD over SMPP: the menus come with the USSD issue; until then end the
-	 * session politely (17 = PSSR response, which releases it). */
-	ret = respond(c, h, "mo", 200, reply->text, coding,
-	    in->meta && strstr(in->meta, "ussd_service_op") ? "?smpp?ussd_service_op=17&" : NULL);
-out:
-	free(reply);
-	free(text);
-	return ret;
+	for (int i = 0; i < n; i++)
+		MHD_resume_connection(jobs[i]->conn);
+}
+
+static void *
+committer(void *arg)
+{
+	struct http *h = arg;
+	struct mo_job *jobs[BATCH_MAX];
+
+	for (;;) {
+		int n = 0;
+
+		pthread_mutex_lock(&h->mu);
+		while (h->head == NULL && !h->stopping)
+			pthread_cond_wait(&h->cv, &h->mu);
+		if (h->head == NULL && h->stopping) {
+			pthread_mutex_unlock(&h->mu);
+			return NULL;
+		}
+		while (h->head != NULL && n < BATCH_MAX) {
+			jobs[n++] = h->head;
+			h->head = h->head->next;
+		}
+		if (h->head == NULL)
+			h->tail = NULL;
+		pthread_mutex_unlock(&h->mu);
+		commit_batch(h, jobs, n);
+	}
 }
 
 static enum MHD_Result
@@ -347,6 +463,8 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 		r->started = 1;
 		return MHD_YES;
 	}
+	if (r->job != NULL)
+		return answer_mo(h, c, r);	/* resumed by the committer */
 	if (*upload_size > 0) {
 		size_t max = (size_t)h->conf->max_body;
 
@@ -393,6 +511,7 @@ on_completed(void *cls, struct MHD_Connection *c, void **req_cls, enum MHD_Reque
 	(void)toe;	/* unused: MHD callback signature */
 	if (r == NULL)
 		return;
+	job_free(r->job);
 	free(r->uri);
 	free(r->body);
 	free(r);
@@ -424,6 +543,8 @@ http_start(const struct conf *conf, struct actions *act, struct store *store,
 	h->metrics = metrics;
 	h->wake_fd = wake_fd;
 	h->test_delay_ms = delay ? atoi(delay) : 0;
+	pthread_mutex_init(&h->mu, NULL);
+	pthread_cond_init(&h->cv, NULL);
 	memset(&sa, 0, sizeof sa);
 	sa.sin_family = AF_INET;
 	sa.sin_port = htons((uint16_t)conf->listen_port);
@@ -435,12 +556,14 @@ http_start(const struct conf *conf, struct actions *act, struct store *store,
 	/* smsbox opens hundreds of connections at once: a short listen backlog
 	 * collapses throughput (kannel.md §5), so it is at least 1024. */
 	h->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-	    MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, h,
+	    MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_TURBO, 0, NULL, NULL, on_request, h,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)conf->max_connections,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536,
+	    /* per-connection pool, reset (and cleared) for every request: a GET
+	     * with 10 UCS-2 parts of %XX-escaped text is under 5 KiB */
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)16384,
 	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, h,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
 	    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, h,
@@ -448,6 +571,12 @@ http_start(const struct conf *conf, struct actions *act, struct store *store,
 	if (h->d == NULL) {
 		snprintf(err, errlen, "cannot listen on %s:%d (in use, or not an address of this host)",
 		    conf->listen_host, conf->listen_port);
+		free(h);
+		return NULL;
+	}
+	if (pthread_create(&h->committer, NULL, committer, h) != 0) {
+		snprintf(err, errlen, "cannot start the committer thread");
+		MHD_stop_daemon(h->d);
 		free(h);
 		return NULL;
 	}
@@ -467,6 +596,15 @@ http_stop(struct http *h)
 {
 	if (h == NULL)
 		return;
+	/* the committer finishes and resumes every waiting MO first: MHD must
+	 * not be stopped with suspended connections */
+	pthread_mutex_lock(&h->mu);
+	h->stopping = true;
+	pthread_cond_signal(&h->cv);
+	pthread_mutex_unlock(&h->mu);
+	pthread_join(h->committer, NULL);
 	MHD_stop_daemon(h->d);
+	pthread_mutex_destroy(&h->mu);
+	pthread_cond_destroy(&h->cv);
 	free(h);
 }

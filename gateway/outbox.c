@@ -256,10 +256,15 @@ static int
 claim_due(struct outbox *o)
 {
 	int want = o->conf->inflight - o->active, n = 0;
+	long long due;
 
 	if ((double)want > o->tokens)
 		want = (int)o->tokens;
 	if (want <= 0)
+		return 0;
+	/* a read first: claiming takes the write lock, which would make the MO
+	 * handler wait on every wake-up when nothing is due */
+	if (store_outbox_next_due(o->s, &due) != STORE_OK || due > (long long)time(NULL))
 		return 0;
 	if (store_outbox_claim(o->s, (long long)time(NULL), want, o->claimed, &n) != STORE_OK) {
 		log_warnx("outbox: claim failed: %s", store_errmsg(o->s));
