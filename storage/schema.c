@@ -10,7 +10,7 @@
  *     have already run it. Add a new one instead, even to fix a mistake.
  *  2. Write static int migrate_vN(struct store *) that takes a database at
  *     version N-1 to version N, and add {N, migrate_vN, "PRAGMA user_version
- *     = N"} at the end of migrations[]. Plain DDL goes through run_script().
+ *     = N"} at the end of migrations[]. Plain DDL goes through schema_run_script().
  *     Keep data: prefer ALTER TABLE ADD COLUMN; when a table must be rebuilt,
  *     create the new one, copy with INSERT ... SELECT, drop, rename (foreign
  *     keys are checked at COMMIT, so do it in that order).
@@ -32,10 +32,10 @@
 #include <stdio.h>
 #include <string.h>
 
-/* run_script steps every statement of a constant SQL text (no parameters:
+/* schema_run_script steps every statement of a constant SQL text (no parameters:
  * DDL only). Through store_step, so the fault tests reach migrations too. */
-static int
-run_script(struct store *s, const char *sql)
+int
+schema_run_script(struct store *s, const char *sql)
 {
 	const char *tail = sql;
 
@@ -62,7 +62,7 @@ run_script(struct store *s, const char *sql)
 static int
 migrate_v1(struct store *s)
 {
-	return run_script(s,
+	return schema_run_script(s,
 	    "CREATE TABLE communes ("
 	    "  id INTEGER PRIMARY KEY,"
 	    "  name TEXT UNIQUE NOT NULL);"
@@ -130,6 +130,9 @@ static const struct migration {
 	const char *set_version;
 } migrations[] = {
 	{1, migrate_v1, "PRAGMA user_version = 1"},
+	{2, migrate_v2_market, "PRAGMA user_version = 2"},
+	{3, migrate_v3_broadcast, "PRAGMA user_version = 3"},
+	{4, migrate_v4_ussd, "PRAGMA user_version = 4"},
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_LATEST,
@@ -167,7 +170,7 @@ schema_migrate(struct store *s, int target)
 
 		if (m->version <= version || m->version > target)
 			continue;
-		if (m->fn(s) != STORE_OK || run_script(s, m->set_version) != STORE_OK) {
+		if (m->fn(s) != STORE_OK || schema_run_script(s, m->set_version) != STORE_OK) {
 			char why[sizeof s->errmsg];
 
 			snprintf(why, sizeof why, "%s", s->errmsg);

@@ -148,33 +148,33 @@ store_step(struct store *s, sqlite3_stmt *st)
 
 /* done resets a statement after use: a SELECT left un-reset would keep its
  * read snapshot open (and block WAL checkpoints) until the next use. */
-static void
-done(sqlite3_stmt *st)
+void
+store_done(sqlite3_stmt *st)
 {
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 }
 
 /* run steps a statement that returns no rows. */
-static int
-run(struct store *s, sqlite3_stmt *st)
+int
+store_run(struct store *s, sqlite3_stmt *st)
 {
 	int rc = store_step(s, st);
 
-	done(st);
+	store_done(st);
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? STORE_OK : STORE_ERR;
 }
 
 /* get_one steps a statement expected to return at most one row; the caller
- * reads the columns and then calls done(). */
-static int
-get_one(struct store *s, sqlite3_stmt *st)
+ * reads the columns and then calls store_done(). */
+int
+store_get_one(struct store *s, sqlite3_stmt *st)
 {
 	int rc = store_step(s, st);
 
 	if (rc == SQLITE_ROW)
 		return STORE_OK;
-	done(st);
+	store_done(st);
 	return rc == SQLITE_DONE ? STORE_NONE : STORE_ERR;
 }
 
@@ -182,22 +182,22 @@ static int
 count_rows(struct store *s, enum store_stmt which, long long *n)
 {
 	sqlite3_stmt *st = s->st[which];
-	int rc = get_one(s, st);
+	int rc = store_get_one(s, st);
 
 	if (rc == STORE_NONE)
 		return store_fail(s, "count returned no row");
 	if (rc != STORE_OK)
 		return rc;
 	*n = sqlite3_column_int64(st, 0);
-	done(st);
+	store_done(st);
 	return STORE_OK;
 }
 
 /* Bound values are copied (SQLITE_TRANSIENT): our strings may be on a
  * caller's stack that is gone before the statement is reset. NULL and, for
  * bind_opt, "" become SQL NULL. */
-static void
-bind_text(sqlite3_stmt *st, int i, const char *v)
+void
+store_bind_text(sqlite3_stmt *st, int i, const char *v)
 {
 	if (v == NULL)
 		sqlite3_bind_null(st, i);
@@ -205,14 +205,14 @@ bind_text(sqlite3_stmt *st, int i, const char *v)
 		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
 }
 
-static void
-bind_opt(sqlite3_stmt *st, int i, const char *v)
+void
+store_bind_opt(sqlite3_stmt *st, int i, const char *v)
 {
-	bind_text(st, i, v != NULL && v[0] != '\0' ? v : NULL);
+	store_bind_text(st, i, v != NULL && v[0] != '\0' ? v : NULL);
 }
 
-static void
-bind_id(sqlite3_stmt *st, int i, long long v)
+void
+store_bind_id(sqlite3_stmt *st, int i, long long v)
 {
 	if (v == 0)
 		sqlite3_bind_null(st, i);
@@ -222,8 +222,8 @@ bind_id(sqlite3_stmt *st, int i, long long v)
 
 /* col_copy copies a text column out before the statement moves on (the
  * pointer sqlite3_column_text returns dies with the next step or reset). */
-static void
-col_copy(sqlite3_stmt *st, int i, char *dst, size_t dstlen)
+void
+store_col_copy(sqlite3_stmt *st, int i, char *dst, size_t dstlen)
 {
 	const char *v = (const char *)sqlite3_column_text(st, i);
 
@@ -235,7 +235,7 @@ col_copy(sqlite3_stmt *st, int i, char *dst, size_t dstlen)
 int
 store_begin(struct store *s)
 {
-	return run(s, s->st[ST_BEGIN]);
+	return store_run(s, s->st[ST_BEGIN]);
 }
 
 int
@@ -262,7 +262,7 @@ store_commit(struct store *s)
 {
 	char why[sizeof s->errmsg];
 
-	if (run(s, s->st[ST_COMMIT]) == STORE_OK)
+	if (store_run(s, s->st[ST_COMMIT]) == STORE_OK)
 		return STORE_OK;
 	memcpy(why, s->errmsg, sizeof why);
 	store_rollback(s);
@@ -276,15 +276,15 @@ store_commit(struct store *s)
  * savepoint inside the caller's, so a failed call leaves the caller's
  * earlier work intact and its own undone.
  */
-static int
-op_begin(struct store *s, bool *own)
+int
+store_op_begin(struct store *s, bool *own)
 {
 	*own = sqlite3_get_autocommit(s->db) != 0;
-	return *own ? store_begin(s) : run(s, s->st[ST_SAVEPOINT]);
+	return *own ? store_begin(s) : store_run(s, s->st[ST_SAVEPOINT]);
 }
 
-static void
-op_undo(struct store *s, bool own)
+void
+store_op_undo(struct store *s, bool own)
 {
 	char why[sizeof s->errmsg];
 
@@ -301,16 +301,16 @@ op_undo(struct store *s, bool own)
 	memcpy(s->errmsg, why, sizeof why);
 }
 
-static int
-op_end(struct store *s, bool own, int rc)
+int
+store_op_end(struct store *s, bool own, int rc)
 {
 	if (rc != STORE_ERR) {
 		if (own)
 			return store_commit(s) == STORE_OK ? rc : STORE_ERR;
-		if (run(s, s->st[ST_RELEASE]) == STORE_OK)
+		if (store_run(s, s->st[ST_RELEASE]) == STORE_OK)
 			return rc;
 	}
-	op_undo(s, own);
+	store_op_undo(s, own);
 	return STORE_ERR;
 }
 
@@ -399,6 +399,28 @@ store_open_version(const char *path, int target, char *err, size_t errlen)
 	return s;
 }
 
+static const struct store_domain_sql *const domains[DOM__COUNT] = {
+	[DOM_MARKET] = &market_sql,
+	[DOM_BROADCAST] = &broadcast_sql,
+	[DOM_USSD] = &ussd_sql,
+};
+
+static int
+prepare_domains(struct store *s)
+{
+	for (int d = 0; d < DOM__COUNT; d++) {
+		s->dom[d] = xcalloc((size_t)domains[d]->n + 1, sizeof *s->dom[d]);
+		for (int i = 0; i < domains[d]->n; i++)
+			if (sqlite3_prepare_v3(s->db, domains[d]->sql[i], -1,
+			    SQLITE_PREPARE_PERSISTENT, &s->dom[d][i], NULL) != SQLITE_OK) {
+				snprintf(s->errmsg, sizeof s->errmsg, "%s (in: %.80s)",
+				    sqlite3_errmsg(s->db), domains[d]->sql[i]);
+				return STORE_ERR;
+			}
+	}
+	return STORE_OK;
+}
+
 struct store *
 store_open(const char *path, char *err, size_t errlen)
 {
@@ -406,7 +428,7 @@ store_open(const char *path, char *err, size_t errlen)
 
 	if (s == NULL)
 		return NULL;
-	if (prepare(s, ST__TX_COUNT, ST__COUNT) != STORE_OK) {
+	if (prepare(s, ST__TX_COUNT, ST__COUNT) != STORE_OK || prepare_domains(s) != STORE_OK) {
 		snprintf(err, errlen, "%s: %s", path, s->errmsg);
 		store_close(s);
 		return NULL;
@@ -421,6 +443,11 @@ store_close(struct store *s)
 		return;
 	for (int i = 0; i < ST__COUNT; i++)
 		sqlite3_finalize(s->st[i]);	/* NULL is a no-op */
+	for (int d = 0; d < DOM__COUNT; d++) {
+		for (int i = 0; s->dom[d] != NULL && i < domains[d]->n; i++)
+			sqlite3_finalize(s->dom[d][i]);
+		free(s->dom[d]);
+	}
 	/* rolls back any open transaction; in WAL mode the last connection
 	 * to close checkpoints and removes the -wal file */
 	sqlite3_close(s->db);
@@ -439,10 +466,10 @@ store_schema_version(struct store *s)
 	sqlite3_stmt *st = s->st[ST_VERSION];
 	int v;
 
-	if (get_one(s, st) != STORE_OK)
+	if (store_get_one(s, st) != STORE_OK)
 		return -1;
 	v = sqlite3_column_int(st, 0);
-	done(st);
+	store_done(st);
 	return v;
 }
 
@@ -452,10 +479,10 @@ store_check_writable(struct store *s)
 	bool own;
 	int rc;
 
-	if (op_begin(s, &own) != STORE_OK)
+	if (store_op_begin(s, &own) != STORE_OK)
 		return STORE_ERR;
-	rc = run(s, s->st[ST_HEALTH]);
-	op_undo(s, own);
+	rc = store_run(s, s->st[ST_HEALTH]);
+	store_op_undo(s, own);
 	return rc;
 }
 
@@ -465,10 +492,10 @@ static void
 row_village(sqlite3_stmt *st, struct village *v)
 {
 	v->id = sqlite3_column_int64(st, 0);
-	col_copy(st, 1, v->code, sizeof v->code);
-	col_copy(st, 2, v->name, sizeof v->name);
-	col_copy(st, 3, v->commune, sizeof v->commune);
-	col_copy(st, 4, v->old_district, sizeof v->old_district);
+	store_col_copy(st, 1, v->code, sizeof v->code);
+	store_col_copy(st, 2, v->name, sizeof v->name);
+	store_col_copy(st, 3, v->commune, sizeof v->commune);
+	store_col_copy(st, 4, v->old_district, sizeof v->old_district);
 }
 
 int
@@ -477,11 +504,11 @@ store_village_by_code(struct store *s, const char *code, struct village *out)
 	sqlite3_stmt *st = s->st[ST_VILLAGE_GET];
 	int rc;
 
-	bind_text(st, 1, code);
-	if ((rc = get_one(s, st)) != STORE_OK)
+	store_bind_text(st, 1, code);
+	if ((rc = store_get_one(s, st)) != STORE_OK)
 		return rc;
 	row_village(st, out);
-	done(st);
+	store_done(st);
 	return STORE_OK;
 }
 
@@ -492,15 +519,15 @@ commune_id(struct store *s, const char *name, long long *id)
 	sqlite3_stmt *st = s->st[ST_COMMUNE_ADD];
 	int rc;
 
-	bind_text(st, 1, name);
-	if (run(s, st) != STORE_OK)
+	store_bind_text(st, 1, name);
+	if (store_run(s, st) != STORE_OK)
 		return STORE_ERR;
 	st = s->st[ST_COMMUNE_ID];
-	bind_text(st, 1, name);
-	if ((rc = get_one(s, st)) != STORE_OK)
+	store_bind_text(st, 1, name);
+	if ((rc = store_get_one(s, st)) != STORE_OK)
 		return rc == STORE_NONE ? store_fail(s, "commune vanished after insert") : rc;
 	*id = sqlite3_column_int64(st, 0);
-	done(st);
+	store_done(st);
 	return STORE_OK;
 }
 
@@ -515,7 +542,7 @@ store_village_upsert(struct store *s, const struct village *v, bool *changed)
 
 	if (v->code[0] == '\0' || v->name[0] == '\0' || v->commune[0] == '\0')
 		return store_fail(s, "village code, name and commune are required");
-	if (op_begin(s, &own) != STORE_OK)
+	if (store_op_begin(s, &own) != STORE_OK)
 		return STORE_ERR;
 	rc = store_village_by_code(s, v->code, &cur);
 	if (rc == STORE_ERR)
@@ -529,14 +556,14 @@ store_village_upsert(struct store *s, const struct village *v, bool *changed)
 	st = s->st[rc == STORE_NONE ? ST_VILLAGE_ADD : ST_VILLAGE_SET];
 	if ((rc = commune_id(s, v->commune, &cid)) != STORE_OK)
 		goto out;
-	bind_text(st, 1, v->code);
-	bind_text(st, 2, v->name);
+	store_bind_text(st, 1, v->code);
+	store_bind_text(st, 2, v->name);
 	sqlite3_bind_int64(st, 3, cid);
-	bind_opt(st, 4, v->old_district);
-	rc = run(s, st);
+	store_bind_opt(st, 4, v->old_district);
+	rc = store_run(s, st);
 	ch = true;
 out:
-	rc = op_end(s, own, rc);
+	rc = store_op_end(s, own, rc);
 	if (rc == STORE_OK && changed != NULL)
 		*changed = ch;
 	return rc;
@@ -557,11 +584,11 @@ store_village_each(struct store *s,
 
 		row_village(st, &v);
 		if ((r = fn(&v, arg)) != 0) {
-			done(st);
+			store_done(st);
 			return r;
 		}
 	}
-	done(st);
+	store_done(st);
 	return rc == SQLITE_DONE ? STORE_OK : STORE_ERR;
 }
 
@@ -577,10 +604,10 @@ static void
 row_person(sqlite3_stmt *st, struct person *p)
 {
 	p->id = sqlite3_column_int64(st, 0);
-	col_copy(st, 1, p->phone, sizeof p->phone);
-	col_copy(st, 2, p->name, sizeof p->name);
-	col_copy(st, 3, p->village_code, sizeof p->village_code);
-	col_copy(st, 4, p->role, sizeof p->role);
+	store_col_copy(st, 1, p->phone, sizeof p->phone);
+	store_col_copy(st, 2, p->name, sizeof p->name);
+	store_col_copy(st, 3, p->village_code, sizeof p->village_code);
+	store_col_copy(st, 4, p->role, sizeof p->role);
 	p->opted_out = sqlite3_column_int(st, 5) != 0;
 }
 
@@ -590,11 +617,11 @@ store_person_by_phone(struct store *s, const char *phone, struct person *out)
 	sqlite3_stmt *st = s->st[ST_PERSON_GET];
 	int rc;
 
-	bind_text(st, 1, phone);
-	if ((rc = get_one(s, st)) != STORE_OK)
+	store_bind_text(st, 1, phone);
+	if ((rc = store_get_one(s, st)) != STORE_OK)
 		return rc;
 	row_person(st, out);
-	done(st);
+	store_done(st);
 	return STORE_OK;
 }
 
@@ -610,7 +637,7 @@ store_person_upsert(struct store *s, const struct person *p, bool *changed)
 
 	if (p->phone[0] == '\0')
 		return store_fail(s, "person without a phone number");
-	if (op_begin(s, &own) != STORE_OK)
+	if (store_op_begin(s, &own) != STORE_OK)
 		return STORE_ERR;
 	if (p->village_code[0] != '\0') {
 		rc = store_village_by_code(s, p->village_code, &vil);
@@ -632,15 +659,15 @@ store_person_upsert(struct store *s, const struct person *p, bool *changed)
 		goto out;
 	}
 	st = s->st[rc == STORE_NONE ? ST_PERSON_ADD : ST_PERSON_SET];
-	bind_text(st, 1, p->phone);
-	bind_text(st, 2, p->name);
-	bind_id(st, 3, vil.id);
-	bind_text(st, 4, role);
+	store_bind_text(st, 1, p->phone);
+	store_bind_text(st, 2, p->name);
+	store_bind_id(st, 3, vil.id);
+	store_bind_text(st, 4, role);
 	sqlite3_bind_int64(st, 5, (long long)time(NULL));
-	rc = run(s, st);
+	rc = store_run(s, st);
 	ch = true;
 out:
-	rc = op_end(s, own, rc);
+	rc = store_op_end(s, own, rc);
 	if (rc == STORE_OK && changed != NULL)
 		*changed = ch;
 	return rc;
@@ -651,10 +678,10 @@ store_person_set_opted_out(struct store *s, const char *phone, bool opted_out)
 {
 	sqlite3_stmt *st = s->st[ST_PERSON_OPT];
 
-	bind_text(st, 1, phone);
+	store_bind_text(st, 1, phone);
 	sqlite3_bind_int(st, 2, opted_out ? 1 : 0);
 	sqlite3_bind_int64(st, 3, (long long)time(NULL));
-	return run(s, st);
+	return store_run(s, st);
 }
 
 int
@@ -672,13 +699,13 @@ store_inbox_reply(struct store *s, const char *kannel_id, char *reply,
 	sqlite3_stmt *st = s->st[ST_INBOX_REPLY];
 	int rc;
 
-	bind_text(st, 1, kannel_id);
-	if ((rc = get_one(s, st)) != STORE_OK)
+	store_bind_text(st, 1, kannel_id);
+	if ((rc = store_get_one(s, st)) != STORE_OK)
 		return rc;
-	col_copy(st, 0, reply, replylen);
+	store_col_copy(st, 0, reply, replylen);
 	if (coding != NULL)
 		*coding = sqlite3_column_int(st, 1);
-	done(st);
+	store_done(st);
 	return STORE_OK;
 }
 
@@ -687,21 +714,21 @@ store_inbox_add(struct store *s, const struct inbox_msg *m)
 {
 	sqlite3_stmt *st = s->st[ST_INBOX_ADD];
 
-	bind_text(st, 1, m->kannel_id);
-	bind_text(st, 2, m->phone);
-	bind_opt(st, 3, m->to);
+	store_bind_text(st, 1, m->kannel_id);
+	store_bind_text(st, 2, m->phone);
+	store_bind_opt(st, 3, m->to);
 	if (m->raw != NULL)
 		sqlite3_bind_blob64(st, 4, m->raw, m->raw_len, SQLITE_TRANSIENT);
 	else
 		sqlite3_bind_null(st, 4);
-	bind_text(st, 5, m->text);
+	store_bind_text(st, 5, m->text);
 	sqlite3_bind_int(st, 6, m->coding);
-	bind_opt(st, 7, m->smsc);
-	bind_text(st, 8, m->action);
-	bind_text(st, 9, m->reply);
+	store_bind_opt(st, 7, m->smsc);
+	store_bind_text(st, 8, m->action);
+	store_bind_text(st, 9, m->reply);
 	sqlite3_bind_int(st, 10, m->reply_coding);
 	sqlite3_bind_int64(st, 11, (long long)time(NULL));
-	return run(s, st);
+	return store_run(s, st);
 }
 
 int
@@ -722,14 +749,14 @@ store_outbox_add(struct store *s, const struct outbox_new *m, long long *id)
 	 * here rather than send a cut message later */
 	if (m->text == NULL || strlen(m->text) >= OUTBOX_TEXT_MAX)
 		return store_fail(s, "outbox text missing or longer than OUTBOX_TEXT_MAX");
-	bind_text(st, 1, m->phone);
-	bind_text(st, 2, m->text);
+	store_bind_text(st, 1, m->phone);
+	store_bind_text(st, 2, m->text);
 	sqlite3_bind_int(st, 3, m->coding);
 	sqlite3_bind_int(st, 4, m->priority);
 	sqlite3_bind_int64(st, 5, m->not_before != 0 ? m->not_before : now);
 	sqlite3_bind_int64(st, 6, now);
-	bind_id(st, 7, m->broadcast_id);
-	if (run(s, st) != STORE_OK)
+	store_bind_id(st, 7, m->broadcast_id);
+	if (store_run(s, st) != STORE_OK)
 		return STORE_ERR;
 	if (id != NULL)
 		*id = sqlite3_last_insert_rowid(s->db);
@@ -740,8 +767,8 @@ static void
 row_outbox(sqlite3_stmt *st, struct outbox_msg *m)
 {
 	m->id = sqlite3_column_int64(st, 0);
-	col_copy(st, 1, m->phone, sizeof m->phone);
-	col_copy(st, 2, m->text, sizeof m->text);
+	store_col_copy(st, 1, m->phone, sizeof m->phone);
+	store_col_copy(st, 2, m->text, sizeof m->text);
 	m->coding = sqlite3_column_int(st, 3);
 	m->priority = sqlite3_column_int(st, 4);
 	m->attempts = sqlite3_column_int(st, 5);
@@ -768,21 +795,21 @@ store_outbox_claim(struct store *s, long long now, int max,
 		*n = 0;
 		return STORE_OK;
 	}
-	if (op_begin(s, &own) != STORE_OK)
+	if (store_op_begin(s, &own) != STORE_OK)
 		return STORE_ERR;
 	got = xcalloc((size_t)max, sizeof *got);
 	sqlite3_bind_int64(st, 1, now);
 	sqlite3_bind_int(st, 2, max);
 	while (k < max && (rc = store_step(s, st)) == SQLITE_ROW)
 		row_outbox(st, &got[k++]);
-	done(st);
+	store_done(st);
 	rc = (k == max || rc == SQLITE_DONE) ? STORE_OK : STORE_ERR;
 	for (int i = 0; rc == STORE_OK && i < k; i++) {
 		st = s->st[ST_OUTBOX_CLAIM];
 		sqlite3_bind_int64(st, 1, got[i].id);
-		rc = run(s, st);
+		rc = store_run(s, st);
 	}
-	rc = op_end(s, own, rc);
+	rc = store_op_end(s, own, rc);
 	if (rc == STORE_OK) {
 		memcpy(out, got, (size_t)k * sizeof *got);
 		*n = k;
@@ -799,9 +826,9 @@ outbox_done(struct store *s, long long id, enum outbox_status status,
 	sqlite3_stmt *st = s->st[ST_OUTBOX_DONE];
 
 	sqlite3_bind_int64(st, 1, id);
-	bind_text(st, 2, status_name[status]);
-	bind_text(st, 3, answer);
-	if (run(s, st) != STORE_OK)
+	store_bind_text(st, 2, status_name[status]);
+	store_bind_text(st, 3, answer);
+	if (store_run(s, st) != STORE_OK)
 		return STORE_ERR;
 	return sqlite3_changes(s->db) > 0 ? STORE_OK : STORE_NONE;
 }
@@ -826,8 +853,8 @@ store_outbox_retry(struct store *s, long long id, long long next_at,
 
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, next_at);
-	bind_text(st, 3, answer);
-	if (run(s, st) != STORE_OK)
+	store_bind_text(st, 3, answer);
+	if (store_run(s, st) != STORE_OK)
 		return STORE_ERR;
 	return sqlite3_changes(s->db) > 0 ? STORE_OK : STORE_NONE;
 }
@@ -840,10 +867,10 @@ store_outbox_dlr(struct store *s, long long id, int type, const char *reply,
 
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int(st, 2, type);
-	bind_text(st, 3, reply);
-	bind_opt(st, 4, smscid);
+	store_bind_text(st, 3, reply);
+	store_bind_opt(st, 4, smscid);
 	sqlite3_bind_int64(st, 5, (long long)time(NULL));
-	if (run(s, st) != STORE_OK)
+	if (store_run(s, st) != STORE_OK)
 		return STORE_ERR;
 	return sqlite3_changes(s->db) > 0 ? STORE_OK : STORE_NONE;
 }
@@ -854,7 +881,7 @@ store_outbox_requeue_sending(struct store *s, int *n)
 	sqlite3_stmt *st = s->st[ST_OUTBOX_REQUEUE];
 
 	sqlite3_bind_int64(st, 1, (long long)time(NULL));
-	if (run(s, st) != STORE_OK)
+	if (store_run(s, st) != STORE_OK)
 		return STORE_ERR;
 	if (n != NULL)
 		*n = sqlite3_changes(s->db);
@@ -867,14 +894,14 @@ store_outbox_next_due(struct store *s, long long *when)
 	sqlite3_stmt *st = s->st[ST_OUTBOX_NEXT];
 	int rc;
 
-	if ((rc = get_one(s, st)) != STORE_OK)
+	if ((rc = store_get_one(s, st)) != STORE_OK)
 		return rc;
 	rc = STORE_NONE;	/* min() of no rows is one NULL row */
 	if (sqlite3_column_type(st, 0) != SQLITE_NULL) {
 		*when = sqlite3_column_int64(st, 0);
 		rc = STORE_OK;
 	}
-	done(st);
+	store_done(st);
 	return rc;
 }
 
@@ -883,7 +910,7 @@ store_outbox_counts(struct store *s, struct outbox_counts *c)
 {
 	sqlite3_stmt *st = s->st[ST_OUTBOX_COUNTS];
 
-	int rc = get_one(s, st);
+	int rc = store_get_one(s, st);
 
 	if (rc == STORE_NONE)
 		return store_fail(s, "counts returned no row");
@@ -895,6 +922,6 @@ store_outbox_counts(struct store *s, struct outbox_counts *c)
 	c->failed = sqlite3_column_int64(st, 3);
 	c->delivered = sqlite3_column_int64(st, 4);
 	c->undelivered = sqlite3_column_int64(st, 5);
-	done(st);
+	store_done(st);
 	return STORE_OK;
 }

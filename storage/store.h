@@ -25,7 +25,7 @@ struct store *store_open(const char *path, char *err, size_t errlen);
 void store_close(struct store *s);
 const char *store_errmsg(const struct store *s);
 int store_schema_version(struct store *s);	/* PRAGMA user_version */
-#define STORE_SCHEMA_LATEST 1
+#define STORE_SCHEMA_LATEST 4
 
 /* Transactions: store_begin is BEGIN IMMEDIATE (the writer lock is taken at
  * once, so a transaction never fails half-way on a lock). */
@@ -173,5 +173,10 @@ int store_outbox_counts(struct store *s, struct outbox_counts *c);
  * ordinal number since store_open; a non-zero return (an SQLite error code
  * such as SQLITE_BUSY or SQLITE_FULL) is used instead of stepping. */
 extern int (*store_step_hook)(unsigned long n);
+
+/* The domains, each in its own header and file. */
+#include "storage/store_market.h"
+#include "storage/store_broadcast.h"
+#include "storage/store_ussd.h"
 
 #endif

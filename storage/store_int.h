@@ -6,6 +6,8 @@
 #define LANGSO_STORE_INT_H
 
 #include <sqlite3.h>
+#include <stdbool.h>
+#include <stddef.h>
 
 #include "storage/store.h"
 
@@ -54,9 +56,25 @@ enum store_stmt {
 	ST__COUNT
 };
 
+/*
+ * Domains: the marketplace, broadcasts and USSD sessions each keep their
+ * statements in their own file (storage/market.c, broadcast.c, ussd.c) as
+ * an array of SQL texts indexed by the file's own enum. store_open prepares
+ * every domain's statements after migrating, like the core ones above;
+ * use them as s->dom[DOM_MARKET][MK_...].
+ */
+enum store_domain { DOM_MARKET, DOM_BROADCAST, DOM_USSD, DOM__COUNT };
+
+struct store_domain_sql {
+	const char *const *sql;
+	int n;
+};
+extern const struct store_domain_sql market_sql, broadcast_sql, ussd_sql;
+
 struct store {
 	sqlite3 *db;
 	sqlite3_stmt *st[ST__COUNT];
+	sqlite3_stmt **dom[DOM__COUNT];
 	unsigned long nsteps;		/* for store_step_hook */
 	char errmsg[256];
 };
@@ -68,6 +86,27 @@ int store_step(struct store *s, sqlite3_stmt *st);
 /* store_fail records the connection's error (or msg when not NULL) in
  * errmsg and returns STORE_ERR. */
 int store_fail(struct store *s, const char *msg);
+
+/* Helpers every storage file uses (see store.c for their contracts):
+ * stepping through the test seam, resetting, binding, copying out, and
+ * running one operation in the caller's transaction or its own. */
+void store_done(sqlite3_stmt *st);
+int store_run(struct store *s, sqlite3_stmt *st);
+int store_get_one(struct store *s, sqlite3_stmt *st);
+void store_bind_text(sqlite3_stmt *st, int i, const char *v);
+void store_bind_opt(sqlite3_stmt *st, int i, const char *v);
+void store_bind_id(sqlite3_stmt *st, int i, long long v);
+void store_col_copy(sqlite3_stmt *st, int i, char *dst, size_t dstlen);
+int store_op_begin(struct store *s, bool *own);
+void store_op_undo(struct store *s, bool own);
+int store_op_end(struct store *s, bool own, int rc);
+
+/* Migrations of the domains (schema.c lists them in order); each takes the
+ * database from the previous version. */
+int schema_run_script(struct store *s, const char *sql);
+int migrate_v2_market(struct store *s);
+int migrate_v3_broadcast(struct store *s);
+int migrate_v4_ussd(struct store *s);
 
 /* schema_migrate brings the database to version target (at most
  * STORE_SCHEMA_LATEST) in one transaction. 0, or -1 with the reason in
