@@ -74,6 +74,18 @@ int actions_handle_batch(struct actions *a, const struct mo *const *m,
     struct act_reply *const *r, int n);
 
 /*
+ * actions_tick runs the periodic duties (orders that expire, and anything
+ * else time moves forward) in one transaction. The daemon calls it every
+ * few seconds from the outbox thread with that thread's own context.
+ * Returns how many messages it queued (>= 0), or -1 on a database error.
+ */
+int actions_tick(struct actions *a);
+
+/* actions_set_clock replaces the clock (unix seconds) the actions read:
+ * for tests of quiet hours and expiry. NULL restores time(NULL). */
+void actions_set_clock(struct actions *a, long long (*clock)(void));
+
+/*
  * CSV import (contract.md): all-or-nothing. Returns 0 when the file was
  * applied; -1 with one "CSV:LINE: reason" line per bad row written to errs
  * (cut to errlen). *changed counts rows inserted or updated.

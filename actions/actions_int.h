@@ -13,12 +13,34 @@ struct actions {
 	const struct parser *p;
 	struct actions_conf conf;
 	struct command cmd;		/* scratch: one message at a time */
+	long long (*clock)(void);	/* NULL: time(NULL) */
 };
 
 /* reply_set formats the reply in Vietnamese with diacritics; act_reply_finish
  * later strips them unless configured and fits it to max_segments. */
 void reply_set(struct act_reply *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void act_reply_finish(const struct actions *a, struct act_reply *r);
+
+/*
+ * act_notify queues an SMS to phone through the outbox, in the current
+ * transaction: text is written with diacritics and stripped unless
+ * configured, fitted to max_segments, coded GSM-7 or UCS-2. priority is an
+ * OUTBOX_PRIO_* value; not_before 0 means now. Counts it in r->queued (so
+ * the outbox worker is woken) when r is not NULL. 0, or -1 on a database
+ * error.
+ */
+int act_notify(struct actions *a, struct act_reply *r, const char *phone,
+    const char *text, int priority, long long not_before);
+
+/* act_now is the clock every action reads (tests replace it through
+ * actions_set_clock). */
+long long act_now(const struct actions *a);
+
+/* act_next_allowed: when a message may go out, given a daily window of
+ * minutes after local midnight [start, end): now if inside, else the next
+ * start. Local time is the process's TZ, which serve sets from
+ * [broadcast] timezone. */
+long long act_next_allowed(const struct actions *a, int start_min, int end_min);
 
 /* One action: returns 0 (the reply is set) or -1 on a database error. */
 typedef int (*act_fn)(struct actions *a, const struct mo *m, const struct command *c,

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Exit codes: 0 ok, 1 bad config or input, 2 usage, 3 database, 4 network. */
@@ -121,7 +122,7 @@ cmd_serve(const struct opts *o)
 	struct conf c;
 	struct store *web_store, *out_store;
 	struct parser *p;
-	struct actions *act;
+	struct actions *act, *ticker;
 	struct actions_conf ac;
 	struct metrics *m;
 	struct outbox *ob;
@@ -131,6 +132,9 @@ cmd_serve(const struct opts *o)
 
 	load_conf(o, &c);
 	log_init(o->verbose ? LOG_LVL_DEBUG : LOG_LVL_INFO);
+	/* quiet hours are local time in [broadcast] timezone; logs stay UTC */
+	setenv("TZ", c.timezone, 1);
+	tzset();
 	web_store = open_store(&c);
 	out_store = open_store(&c);
 	p = open_parser(c.lexicon);
@@ -143,9 +147,11 @@ cmd_serve(const struct opts *o)
 	snprintf(ac.timezone, sizeof ac.timezone, "%s", c.timezone);
 	ac.expire_hours = c.expire_hours;
 	act = actions_new(web_store, p, &ac);
+	ticker = actions_new(out_store, p, &ac);
 	m = metrics_new();
 	if ((ob = outbox_new(&c, out_store, m, err, sizeof err)) == NULL)
 		fatalx(EX_NET, "%s", err);
+	outbox_set_ticker(ob, ticker);
 	wake_fd = outbox_wake_fd(ob);
 
 	memset(&sa, 0, sizeof sa);
@@ -164,6 +170,7 @@ cmd_serve(const struct opts *o)
 	wake_fd = -1;
 	outbox_free(ob);
 	metrics_free(m);
+	actions_free(ticker);
 	actions_free(act);
 	parser_free(p);
 	store_close(out_store);

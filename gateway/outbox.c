@@ -10,6 +10,7 @@
 #include "gateway/kannel.h"
 #include "gateway/log.h"
 #include "gateway/metrics.h"
+#include "actions/actions.h"
 #include "storage/store.h"
 #include "common/common.h"
 
@@ -44,7 +45,12 @@ struct outbox {
 	double tokens;			/* rate limiter: sends allowed now */
 	struct timespec last_refill;
 	struct outbox_msg *claimed;	/* scratch for store_outbox_claim */
+	struct actions *ticker;		/* periodic duties, or NULL */
+	double next_tick;
 };
+
+/* Order expiry and other time-driven duties need no finer clock. */
+#define TICK_SECONDS 5
 
 static double
 mono_now(void)
@@ -95,6 +101,24 @@ outbox_free(struct outbox *o)
 	free(o->claimed);
 	free(o);
 	curl_global_cleanup();
+}
+
+void
+outbox_set_ticker(struct outbox *o, struct actions *act)
+{
+	o->ticker = act;
+}
+
+static void
+tick(struct outbox *o)
+{
+	double now = mono_now();
+
+	if (o->ticker == NULL || now < o->next_tick)
+		return;
+	o->next_tick = now + TICK_SECONDS;
+	if (actions_tick(o->ticker) < 0)
+		log_warnx("outbox: periodic duties failed: %s", store_errmsg(o->s));
 }
 
 int
@@ -319,6 +343,7 @@ outbox_run(struct outbox *o, volatile sig_atomic_t *stop)
 			if (o->active == 0 || mono_now() > stop_deadline)
 				break;
 		} else {
+			tick(o);
 			refill(o);
 			started = claim_due(o);
 		}

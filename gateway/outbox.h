@@ -24,6 +24,11 @@ void outbox_free(struct outbox *o);
  * (the HTTP thread does after an MO; signal handlers may too). */
 int outbox_wake_fd(const struct outbox *o);
 
+/* outbox_set_ticker: act (a context on the worker's own store) gets
+ * actions_tick() every few seconds from the worker's loop. */
+struct actions;
+void outbox_set_ticker(struct outbox *o, struct actions *act);
+
 /* outbox_run blocks, sending, until *stop becomes non-zero; then it stops
  * claiming, lets requests in flight finish (at most a few seconds) and
  * returns. Messages still marked sending are requeued at the next start. */
