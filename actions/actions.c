@@ -120,14 +120,20 @@ handle_one(struct actions *a, const struct mo *m, struct act_reply *r)
 	}
 	if (rc != STORE_NONE)
 		return -1;
-	parser_parse(a->p, m->text, m->text_len, &a->cmd);
-	snprintf(r->action, sizeof r->action, "%s", cmd_action_name(a->cmd.action));
-	fn = action_fn(&a->cmd);
-	if (fn == NULL)
-		act_syntax_reply(&a->cmd, r);
-	else if (fn(a, m, &a->cmd, r) < 0)
-		return -1;
-	act_reply_finish(a, r);
+	if (m->channel != MO_SMS) {
+		snprintf(r->action, sizeof r->action, "USSD");
+		if (act_ussd(a, m, r) < 0)
+			return -1;
+	} else {
+		parser_parse(a->p, m->text, m->text_len, &a->cmd);
+		snprintf(r->action, sizeof r->action, "%s", cmd_action_name(a->cmd.action));
+		fn = action_fn(&a->cmd);
+		if (fn == NULL)
+			act_syntax_reply(&a->cmd, r);
+		else if (fn(a, m, &a->cmd, r) < 0)
+			return -1;
+		act_reply_finish(a, r);
+	}
 
 	memset(&in, 0, sizeof in);
 	snprintf(in.kannel_id, sizeof in.kannel_id, "%s", m->kannel_id);

@@ -23,8 +23,17 @@ struct actions_conf {
 	int expire_hours;
 };
 
-/* A mobile-originated SMS, already decoded to UTF-8 by the gateway. */
+/* Where a message came from: an SMS, or one step of a USSD session, from
+ * Kannel over SMPP (ussd_service_op in meta-data) or from an HTTP USSD
+ * aggregator (POST /ussd, Africa's Talking style). */
+enum mo_channel { MO_SMS = 0, MO_USSD_KANNEL, MO_USSD_HTTP };
+
+/* A mobile-originated SMS or USSD step, already decoded to UTF-8 by the
+ * gateway. */
 struct mo {
+	enum mo_channel channel;
+	const char *session;		/* USSD: session id ("" for SMS) */
+	int ussd_op;			/* Kannel USSD: 1 dialled, 18 a reply */
 	const char *kannel_id;
 	const char *phone;		/* E.164 */
 	const char *to;
@@ -46,6 +55,7 @@ struct act_reply {
 	bool duplicate;			/* the same Kannel id was answered before */
 	char action[24];		/* parse outcome, for metrics */
 	int queued;			/* outbox rows this message added */
+	bool ussd_end;			/* USSD: last screen (END / op 17) */
 };
 
 /* actions_new: the context holds borrowed pointers (caller keeps store and

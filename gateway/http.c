@@ -29,7 +29,8 @@ struct mo_job {
 	char id[64], phone[20], to[32], smsc[32];
 	char *text;			/* decoded UTF-8 */
 	char *raw;			/* bytes as received */
-	bool ussd;
+	char session[96];		/* USSD session id */
+	char its_session[48];		/* Kannel: its_session_info as received, %-encoded */
 	struct act_reply reply;
 	int rc;				/* 0: reply is set; -1: database failed */
 	struct MHD_Connection *conn;
@@ -146,6 +147,51 @@ struct mo_in {
 	int coding;
 };
 
+static enum MHD_Result enqueue(struct http *h, struct MHD_Connection *c, struct req *r,
+    struct mo_job *j);
+
+/* meta_value finds key in Kannel meta-data ("?smpp?k=v&k2=v2&", values
+ * %-encoded) and copies its still-encoded value. */
+static bool
+meta_value(const char *meta, const char *key, char *out, size_t outlen)
+{
+	size_t klen = strlen(key);
+
+	for (const char *p = meta; (p = strstr(p, key)) != NULL; p += klen) {
+		size_t n;
+
+		if ((p != meta && p[-1] != '?' && p[-1] != '&') || p[klen] != '=')
+			continue;
+		p += klen + 1;
+		n = strcspn(p, "&");
+		if (n >= outlen)
+			return false;
+		memcpy(out, p, n);
+		out[n] = '\0';
+		return true;
+	}
+	return false;
+}
+
+/* parse_ussd_meta: a USSD MO over SMPP carries ussd_service_op as a raw
+ * byte ("%01", kannel.md §6) and its_session_info to echo back. */
+static bool
+parse_ussd_meta(const char *meta, int *op, char *session, size_t sessionlen)
+{
+	char v[16];
+	unsigned hi, lo;
+
+	if (!meta_value(meta, "ussd_service_op", v, sizeof v))
+		return false;
+	if (v[0] == '%' && sscanf(v + 1, "%1x%1x", &hi, &lo) == 2)
+		*op = (int)(hi * 16 + lo);
+	else
+		*op = atoi(v);
+	if (!meta_value(meta, "its_session_info", session, sessionlen))
+		session[0] = '\0';
+	return true;
+}
+
 static enum MHD_Result
 handle_mo(struct http *h, struct MHD_Connection *c, struct req *r, const struct mo_in *in)
 {
@@ -182,7 +228,11 @@ handle_mo(struct http *h, struct MHD_Connection *c, struct req *r, const struct 
 	j->text = text;
 	j->raw = xmalloc(in->text_len + 1);
 	memcpy(j->raw, in->text, in->text_len);
-	j->ussd = in->meta && strstr(in->meta, "ussd_service_op");
+	if (in->meta && parse_ussd_meta(in->meta, &j->m.ussd_op, j->its_session, sizeof j->its_session)) {
+		j->m.channel = MO_USSD_KANNEL;
+		snprintf(j->session, sizeof j->session, "%s/%s", phone, j->its_session);
+	}
+	j->m.session = j->session;
 	j->m.kannel_id = j->id;
 	j->m.phone = j->phone;
 	j->m.to = j->to;
@@ -192,8 +242,15 @@ handle_mo(struct http *h, struct MHD_Connection *c, struct req *r, const struct 
 	j->m.raw_len = in->text_len;
 	j->m.coding = in->coding;
 	j->m.smsc = j->smsc;
-	j->conn = c;
+	return enqueue(h, c, r, j);
+}
 
+/* enqueue hands the job to the committer and suspends the connection
+ * until it is done. */
+static enum MHD_Result
+enqueue(struct http *h, struct MHD_Connection *c, struct req *r, struct mo_job *j)
+{
+	j->conn = c;
 	pthread_mutex_lock(&h->mu);
 	if (h->stopping) {
 		pthread_mutex_unlock(&h->mu);
@@ -227,11 +284,82 @@ answer_mo(struct http *h, struct MHD_Connection *c, struct req *r)
 		return respond(c, h, "mo", 503, "database unavailable, retry later\n", NULL, NULL);
 	}
 	metrics_mo(h->metrics, j->reply.duplicate ? "duplicate" : j->reply.action, elapsed(&r->t0));
+	if (j->m.channel == MO_USSD_HTTP) {
+		char *screen = NULL;
+		enum MHD_Result ret;
+
+		if (asprintf(&screen, "%s %s", j->reply.ussd_end ? "END" : "CON", j->reply.text) < 0)
+			return MHD_NO;
+		ret = respond(c, h, "ussd", 200, screen, NULL, NULL);
+		free(screen);
+		return ret;
+	}
 	snprintf(coding, sizeof coding, "%d", j->reply.coding);
-	/* USSD over SMPP: the menus come with the USSD issue; until then end the
-	 * session politely (17 = PSSR response, which releases it). */
-	return respond(c, h, "mo", 200, j->reply.text, coding,
-	    j->ussd ? "?smpp?ussd_service_op=17&" : NULL);
+	if (j->m.channel == MO_USSD_KANNEL) {
+		/* 2 = USSR request (show and wait), 17 = PSSR response (end) */
+		char meta[128];
+
+		snprintf(meta, sizeof meta, "?smpp?ussd_service_op=%d&its_session_info=%s&",
+		    j->reply.ussd_end ? 17 : 2, j->its_session);
+		return respond(c, h, "mo", 200, j->reply.text, coding, meta);
+	}
+	return respond(c, h, "mo", 200, j->reply.text, coding, NULL);
+}
+
+/* fnv1a: a short stable digest, to name a USSD step by its history. */
+static unsigned long long
+fnv1a(const char *s, size_t n)
+{
+	unsigned long long h = 1469598103934665603ULL;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+	return h;
+}
+
+/* handle_ussd_http: POST /ussd from an aggregator (Africa's Talking style):
+ * form fields sessionId, serviceCode, phoneNumber, text (the *-joined
+ * history). The step is named by session and history, so a retried
+ * callback gets the same screen and changes nothing. */
+static enum MHD_Result
+handle_ussd_http(struct http *h, struct MHD_Connection *c, struct req *r)
+{
+	struct kv kvs[KV_MAX];
+	const struct kv *sid, *phone_kv, *text_kv;
+	struct mo_job *j;
+	char phone[20];
+	int n = 0;
+
+	if (r->body != NULL)
+		n = kv_parse(r->body, kvs, KV_MAX);
+	sid = kv_get(kvs, n, "sessionId");
+	phone_kv = kv_get(kvs, n, "phoneNumber");
+	text_kv = kv_get(kvs, n, "text");
+	if (sid == NULL || sid->vlen == 0 || sid->vlen >= 64 || phone_kv == NULL)
+		return respond(c, h, "ussd", 400, "END missing sessionId or phoneNumber\n", NULL, NULL);
+	if (phone_to_e164(phone_kv->val, phone, sizeof phone) < 0)
+		return respond(c, h, "ussd", 400, "END phoneNumber is not a phone number in a known form\n",
+		    NULL, NULL);
+	if (text_kv != NULL && !utf8_is_valid(text_kv->val, text_kv->vlen))
+		return respond(c, h, "ussd", 400, "END text is not valid UTF-8\n", NULL, NULL);
+	j = xcalloc(1, sizeof *j);
+	j->text = xstrdup(text_kv ? text_kv->val : "");
+	j->raw = xstrdup(j->text);
+	snprintf(j->phone, sizeof j->phone, "%s", phone);
+	snprintf(j->session, sizeof j->session, "%s", sid->val);
+	snprintf(j->id, sizeof j->id, "ussd:%016llx:%zu", fnv1a(sid->val, sid->vlen) ^
+	    fnv1a(j->text, strlen(j->text)), strlen(j->text));
+	j->m.channel = MO_USSD_HTTP;
+	j->m.session = j->session;
+	j->m.kannel_id = j->id;
+	j->m.phone = j->phone;
+	j->m.to = "";
+	j->m.text = j->text;
+	j->m.text_len = strlen(j->text);
+	j->m.raw = j->raw;
+	j->m.raw_len = j->m.text_len;
+	j->m.smsc = "ussd-http";
+	return enqueue(h, c, r, j);
 }
 
 static void
@@ -432,6 +560,15 @@ route(struct http *h, struct MHD_Connection *c, struct req *r, const char *url, 
 	}
 	if (strcmp(url, "/metrics") == 0)
 		return handle_metrics(h, c);
+	if (strcmp(url, "/ussd") == 0) {
+		if (!client_allowed(c, h->conf) || !token_ok(h->conf, kvs, n))
+			return respond(c, h, "ussd", 403, "END forbidden\n", NULL, NULL);
+		if (r->too_big)
+			return respond(c, h, "ussd", 413, "END request body too large\n", NULL, NULL);
+		if (!post)
+			return respond(c, h, "ussd", 405, "END method not allowed\n", NULL, NULL);
+		return handle_ussd_http(h, c, r);
+	}
 	if (strncmp(url, "/kannel/", 8) != 0)
 		return respond(c, h, "other", 404, "not found\n", NULL, NULL);
 	if (!client_allowed(c, h->conf) || !token_ok(h->conf, kvs, n))
