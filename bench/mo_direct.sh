@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# bench/mo_direct.sh [SECONDS] [CONNECTIONS] - GET /kannel/mo straight at langso with wrk.
+#
+# No Kannel: wrk plays smsbox with CONNECTIONS (default 64) keep-alive connections for
+# SECONDS (default 10); bench/mo_direct.lua gives every request a unique id and varies the
+# sender. Prints requests/s and latency percentiles (p50/p90/p99), then checks that every MO
+# langso acknowledged with 200 is in the inbox (a durability check: exit 1 if any is missing).
+# Timings are printed, never asserted. Targets: >= 5000 MO/s, p99 < 20 ms.
+# Env: LANGSO (binary, default build/langso), MO_TEXT (url-encoded MO text), WRK_THREADS (2),
+# KEEP=1 keeps the temp dir. langso gets a fresh database with the demo villages.
+set -u
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT" || exit 1
+. scripts/kannel-lib.sh
+SECS=${1:-10}
+CONNS=${2:-64}
+LANGSO=${LANGSO:-$ROOT/build/langso}
+command -v wrk >/dev/null || { echo "bench/mo_direct.sh: wrk is not installed (make deps)" >&2; exit 77; }
+[ -x "$LANGSO" ] || { echo "bench/mo_direct.sh: no langso binary at $LANGSO" >&2; exit 1; }
+
+KL_DIR=$(mktemp -d "${TMPDIR:-/tmp}/langso-bench.XXXXXX") || exit 1
+kl_pick_ports && kl_defaults || exit 1
+finish() {
+	trap - EXIT INT TERM
+	kl_stop_all
+	[ "${KEEP:-0}" = 1 ] && echo "kept $KL_DIR" || rm -rf "$KL_DIR"
+}
+trap finish EXIT
+trap 'exit 130' INT TERM
+
+kl_render_langso "$KL_DIR/langso.conf"
+"$LANGSO" import villages -c "$KL_DIR/langso.conf" conf/demo/villages.csv >"$KL_DIR/log/import.log" 2>&1 \
+	|| { cat "$KL_DIR/log/import.log"; exit 1; }
+kl_start_langso || { tail "$KL_DIR/log/langso.log"; exit 1; }
+
+echo "bench/mo_direct.sh: wrk -t${WRK_THREADS:-2} -c$CONNS -d${SECS}s against langso on 127.0.0.1:$KL_HTTP, $(nproc) CPUs"
+MO_RUN=$$ wrk -t"${WRK_THREADS:-2}" -c"$CONNS" -d"${SECS}s" --latency -s bench/mo_direct.lua \
+	"http://127.0.0.1:$KL_HTTP/kannel/mo" >"$KL_DIR/wrk.out" 2>&1
+rc=$?
+sed -n '/Latency Distribution/,/Transfer/p' "$KL_DIR/wrk.out" | grep -v '^RESULT'
+res=$(grep '^RESULT' "$KL_DIR/wrk.out") || { cat "$KL_DIR/wrk.out"; echo "wrk failed (exit $rc)"; exit 1; }
+val() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<" ${res#RESULT}"; }
+printf 'requests: %s in %s s = %s req/s (200: %s, other status: %s, socket errors: %s)\n' \
+	"$(val requests)" "$(val duration_s)" "$(val rps)" "$(val acked)" "$(val non200)" "$(val errors)"
+printf 'latency: p50 %s ms, p90 %s ms, p99 %s ms, max %s ms   (target: >= 5000 req/s, p99 < 20 ms)\n' \
+	"$(val p50_ms)" "$(val p90_ms)" "$(val p99_ms)" "$(val max_ms)"
+
+# requests still in flight when wrk stopped may have been committed without wrk seeing the
+# 200, so the inbox may hold a few more than were acknowledged, never fewer
+kl_stop langso
+inbox=$(sqlite3 "$KL_DB" "select count(*) from inbox where kannel_id like 'bench-$$-%'")
+acked=$(val acked)
+if [ "$inbox" -ge "$acked" ]; then
+	echo "durability: $acked MOs acknowledged with 200, $inbox in the inbox: OK"
+else
+	echo "durability: $acked MOs acknowledged with 200 but only $inbox in the inbox: $((acked - inbox)) MISSING"
+	exit 1
+fi
