@@ -22,6 +22,8 @@ static const struct {
 	{CMD_STOP, act_stop},
 	{CMD_RESUME, act_resume},
 	{CMD_UNKNOWN, act_unknown},
+	{CMD_BROADCAST, act_broadcast},
+	{CMD_REPORT, act_report},
 };
 
 struct actions *

@@ -1,0 +1,199 @@
+/*
+ * broadcast.c - TB and BC: a village head reaches every household of the
+ * village, a commune official every village of the commune (or one), in one
+ * transaction that puts one outbox row per recipient; quiet hours hold a
+ * non-urgent notice until morning; BC reports what the DLRs said.
+ */
+#include "actions/actions_int.h"
+#include "storage/store.h"
+#include "common/common.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* A notice's whole text: the prefix plus what the sender typed, which is at
+ * most one concatenated SMS (see CMD_TEXT_MAX). */
+#define NOTICE_MAX (CMD_TEXT_MAX + 256)
+
+struct target {
+	char village_code[8];		/* one village, or */
+	char commune_of[8];		/* every village of this one's commune */
+	char label[200];		/* "thôn Lăng Đồn" / "xã Chi Lăng" */
+	char prefix_name[160];		/* what goes in [TB ...] */
+};
+
+/* choose_target applies the roles: returns 1 with *t filled, 0 when the
+ * reply already explains a refusal, -1 on a database error. */
+static int
+choose_target(struct actions *a, const struct person *p, const struct command *c,
+    struct target *t, struct act_reply *r)
+{
+	struct village own, tv;
+	int rc = store_village_by_code(a->s, p->village_code, &own);
+
+	if (rc != STORE_OK)
+		return rc == STORE_ERR ? -1 : (reply_set(r, "Số này chưa gắn với thôn nào. Liên hệ cán bộ xã"), 0);
+	memset(t, 0, sizeof *t);
+	if (strcmp(p->role, "head") == 0) {
+		if (c->village[0] != '\0' && strcmp(c->village, own.code) != 0) {
+			reply_set(r, "Bạn là trưởng thôn %s, chỉ gửi được thông báo cho thôn %s (%s)",
+			    own.name, own.name, own.code);
+			return 0;
+		}
+		tv = own;
+	} else if (c->village[0] != '\0') {
+		rc = store_village_by_code(a->s, c->village, &tv);
+		if (rc == STORE_ERR)
+			return -1;
+		if (rc == STORE_NONE) {
+			reply_set(r, "Không tìm thấy thôn %s. Nhắn TB <mã thôn> <nội dung> hoặc TB <nội dung> "
+			    "cho cả xã", c->village);
+			return 0;
+		}
+		if (strcmp(tv.commune, own.commune) != 0) {
+			reply_set(r, "Thôn %s thuộc xã %s, không thuộc xã %s của bạn", tv.code, tv.commune,
+			    own.commune);
+			return 0;
+		}
+	} else {
+		snprintf(t->commune_of, sizeof t->commune_of, "%s", own.code);
+		snprintf(t->label, sizeof t->label, "xã %s", own.commune);
+		snprintf(t->prefix_name, sizeof t->prefix_name, "xã %s", own.commune);
+		return 1;
+	}
+	snprintf(t->village_code, sizeof t->village_code, "%s", tv.code);
+	snprintf(t->label, sizeof t->label, "thôn %s", tv.name);
+	snprintf(t->prefix_name, sizeof t->prefix_name, "%s", tv.name);
+	return 1;
+}
+
+/* compose writes "[TB <name>] <text>" as the phones will get it. Returns the
+ * prefix's length in units of the final coding through *prefix_units. */
+static void
+compose(const struct actions *a, const struct target *t, const char *text, char *out,
+    size_t outlen, size_t *prefix_units)
+{
+	char prefix[200];
+
+	snprintf(prefix, sizeof prefix, "[TB %s] ", t->prefix_name);
+	snprintf(out, outlen, "%s%s", prefix, text);
+	if (!a->conf.reply_diacritics) {
+		/* like replies: plain letters keep a notice in GSM-7, 160 a part */
+		char *plain = xmalloc(outlen);
+
+		if (text_strip_diacritics(out, plain, outlen) == 0)
+			snprintf(out, outlen, "%s", plain);
+		if (text_strip_diacritics(prefix, plain, sizeof prefix) == 0)
+			snprintf(prefix, sizeof prefix, "%s", plain);
+		free(plain);
+	}
+	*prefix_units = sms_length(prefix, sms_coding_of(out));
+}
+
+static void
+hhmm(long long when, char *out, size_t outlen)
+{
+	time_t t = (time_t)when;
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	snprintf(out, outlen, "%02d:%02d", tm.tm_hour, tm.tm_min);
+}
+
+int
+act_broadcast(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r)
+{
+	struct person p;
+	struct target t;
+	struct broadcast_new b;
+	char *notice;
+	size_t prefix_units, len, max;
+	long long id = 0, n = 0, now = act_now(a);
+	int rc = store_person_by_phone(a->s, m->phone, &p);
+	enum sms_coding coding;
+
+	if (rc == STORE_ERR)
+		return -1;
+	if (rc == STORE_NONE || strcmp(p.role, "household") == 0) {
+		reply_set(r, "Xin lỗi, chỉ trưởng thôn và cán bộ xã được gửi thông báo. "
+		    "Cần báo tin cho thôn, xin liên hệ trưởng thôn");
+		return 0;
+	}
+	if ((rc = choose_target(a, &p, c, &t, r)) <= 0)
+		return rc;
+	notice = xmalloc(NOTICE_MAX);
+	compose(a, &t, c->text, notice, NOTICE_MAX, &prefix_units);
+	coding = sms_coding_of(notice);
+	len = sms_length(notice, coding);
+	max = sms_max_length(a->conf.max_segments, coding);
+	if (len > max) {
+		reply_set(r, "Thông báo dài quá: tối đa %zu ký tự%s, tin của bạn %zu. Xin gửi ngắn hơn",
+		    max - prefix_units, coding == SMS_UCS2 ? " (có dấu)" : "", len - prefix_units);
+		free(notice);
+		return 0;
+	}
+	memset(&b, 0, sizeof b);
+	b.sender_id = p.id;
+	snprintf(b.village_code, sizeof b.village_code, "%s", t.village_code);
+	snprintf(b.commune_of, sizeof b.commune_of, "%s", t.commune_of);
+	b.text = notice;
+	b.coding = (int)coding;
+	b.urgent = c->urgent;
+	b.send_at = c->urgent ? now : act_next_allowed(a, a->conf.broadcast_start_min,
+	    a->conf.broadcast_end_min);
+	rc = store_broadcast_create(a->s, &b, &id, &n);
+	free(notice);
+	if (rc != STORE_OK)
+		return -1;
+	if (n == 0) {
+		reply_set(r, "Chưa có hộ nào của %s nhận được tin (chưa đăng ký hoặc đã ngừng). Chưa gửi",
+		    t.label);
+		return 0;
+	}
+	r->queued += (int)n;
+	if (b.send_at > now) {
+		char at[8];
+
+		hhmm(b.send_at, at, sizeof at);
+		reply_set(r, "TB #%lld tới %lld hộ %s sẽ gửi lúc %s (giờ yên tĩnh). Gửi ngay: TB KHAN "
+		    "<nội dung>", id, n, t.label, at);
+	} else {
+		reply_set(r, "Đã gửi TB #%lld tới %lld hộ %s. Xem kết quả: BC %lld", id, n, t.label, id);
+	}
+	return 0;
+}
+
+int
+act_report(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r)
+{
+	struct broadcast_report *b;
+	struct person p;
+	int rc = store_person_by_phone(a->s, m->phone, &p);
+
+	if (rc == STORE_ERR)
+		return -1;
+	b = xmalloc(sizeof *b);
+	rc = store_broadcast_report(a->s, c->broadcast, b);
+	if (rc == STORE_ERR) {
+		free(b);
+		return -1;
+	}
+	if (rc == STORE_NONE || p.id == 0 || b->sender_id != p.id) {
+		/* the same answer whether it exists or not: numbers are short and
+		 * guessable, and a notice's figures are its sender's */
+		reply_set(r, "Không có TB #%lld do số này gửi. Nhắn BC <số TB> với số trong tin xác nhận",
+		    c->broadcast);
+	} else if (b->send_at > act_now(a)) {
+		char at[8];
+
+		hhmm(b->send_at, at, sizeof at);
+		reply_set(r, "TB #%lld (%lld hộ): chưa tới giờ gửi, sẽ gửi lúc %s", b->id, b->recipients, at);
+	} else {
+		reply_set(r, "TB #%lld (%lld hộ): đã gửi %lld, đã nhận %lld, đang chờ %lld, lỗi %lld",
+		    b->id, b->recipients, b->sent, b->delivered, b->waiting, b->failed);
+	}
+	free(b);
+	return 0;
+}
