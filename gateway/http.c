@@ -25,6 +25,10 @@
 /* An MO waiting for the committer. It owns copies of everything it points
  * to, because the request's buffers may move while it waits. */
 struct mo_job {
+	enum { JOB_MO, JOB_DLR } kind;
+	long long dlr_id;		/* JOB_DLR: langso's message id */
+	int dlr_type;
+	char dlr_reply[256], dlr_smscid[64];
 	struct mo m;
 	char id[64], phone[20], to[32], smsc[32];
 	char *text;			/* decoded UTF-8 */
@@ -32,7 +36,7 @@ struct mo_job {
 	char session[96];		/* USSD session id */
 	char its_session[48];		/* Kannel: its_session_info as received, %-encoded */
 	struct act_reply reply;
-	int rc;				/* 0: reply is set; -1: database failed */
+	int rc;				/* MO: 0 reply set, -1 db failed; DLR: STORE_* */
 	struct MHD_Connection *conn;
 	struct mo_job *next;
 };
@@ -45,6 +49,7 @@ struct mo_job {
 
 struct http {
 	struct MHD_Daemon *d;
+	struct store *probe;		/* the MHD thread's own: /healthz, /metrics */
 	pthread_t committer;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -279,6 +284,14 @@ answer_mo(struct http *h, struct MHD_Connection *c, struct req *r)
 	struct mo_job *j = r->job;
 	char coding[4];
 
+	if (j->kind == JOB_DLR) {
+		if (j->rc == STORE_NONE)
+			return respond(c, h, "dlr", 404, "no such message\n", NULL, NULL);
+		if (j->rc != STORE_OK)
+			return respond(c, h, "dlr", 503, "database unavailable, retry later\n", NULL, NULL);
+		metrics_dlr(h->metrics, j->dlr_type);
+		return respond(c, h, "dlr", 200, "ok\n", NULL, NULL);
+	}
 	if (j->rc < 0) {
 		metrics_mo(h->metrics, "error", elapsed(&r->t0));
 		return respond(c, h, "mo", 503, "database unavailable, retry later\n", NULL, NULL);
@@ -373,24 +386,54 @@ job_free(struct mo_job *j)
 }
 
 /* commit_batch runs the jobs in one transaction and resumes them. */
+/* commit_dlrs records the delivery reports of a batch in one transaction. */
+static void
+commit_dlrs(struct http *h, struct mo_job **jobs, int n)
+{
+	int failed = store_begin(h->store) != STORE_OK;
+
+	for (int i = 0; i < n && !failed; i++) {
+		jobs[i]->rc = store_outbox_dlr(h->store, jobs[i]->dlr_id, jobs[i]->dlr_type,
+		    jobs[i]->dlr_reply, jobs[i]->dlr_smscid);
+		failed = jobs[i]->rc == STORE_ERR;
+	}
+	if (!failed && store_commit(h->store) != STORE_OK)
+		failed = 1;
+	if (failed) {
+		store_rollback(h->store);
+		log_warnx("http: %d DLR(s) not stored, answered 503: %s", n, store_errmsg(h->store));
+		for (int i = 0; i < n; i++)
+			jobs[i]->rc = STORE_ERR;
+	}
+}
+
 static void
 commit_batch(struct http *h, struct mo_job **jobs, int n)
 {
 	const struct mo *m[BATCH_MAX];
 	struct act_reply *r[BATCH_MAX];
-	int rc, queued = 0;
+	struct mo_job *mos[BATCH_MAX], *dlrs[BATCH_MAX];
+	int rc = 0, queued = 0, nmo = 0, ndlr = 0;
 
 	for (int i = 0; i < n; i++) {
-		m[i] = &jobs[i]->m;
-		r[i] = &jobs[i]->reply;
+		if (jobs[i]->kind == JOB_DLR) {
+			dlrs[ndlr++] = jobs[i];
+			continue;
+		}
+		m[nmo] = &jobs[i]->m;
+		r[nmo] = &jobs[i]->reply;
+		mos[nmo++] = jobs[i];
 	}
-	rc = actions_handle_batch(h->act, m, r, n);
-	for (int i = 0; i < n; i++) {
-		jobs[i]->rc = rc;
-		queued += jobs[i]->reply.queued;
+	if (ndlr > 0)
+		commit_dlrs(h, dlrs, ndlr);
+	if (nmo > 0)
+		rc = actions_handle_batch(h->act, m, r, nmo);
+	for (int i = 0; i < nmo; i++) {
+		mos[i]->rc = rc;
+		queued += mos[i]->reply.queued;
 	}
 	if (rc < 0)
-		log_warnx("http: %d MO(s) not stored, answered 503: %s", n, store_errmsg(h->store));
+		log_warnx("http: %d MO(s) not stored, answered 503: %s", nmo, store_errmsg(h->store));
 	if (queued > 0 && h->wake_fd >= 0) {
 		uint64_t one = 1;
 
@@ -489,14 +532,14 @@ handle_mo_post(struct http *h, struct MHD_Connection *c, struct req *r, const st
 }
 
 static enum MHD_Result
-handle_dlr(struct http *h, struct MHD_Connection *c, const struct kv *kvs, int n)
+handle_dlr(struct http *h, struct MHD_Connection *c, struct req *r, const struct kv *kvs, int n)
 {
 	const struct kv *id = kv_get(kvs, n, "id"), *type = kv_get(kvs, n, "type");
 	const struct kv *reply = kv_get(kvs, n, "reply"), *smscid = kv_get(kvs, n, "smscid");
+	struct mo_job *j;
 	char *end;
 	long long msg;
 	long t;
-	int rc;
 
 	if (id == NULL || type == NULL)
 		return respond(c, h, "dlr", 400, "missing id or type\n", NULL, NULL);
@@ -506,14 +549,16 @@ handle_dlr(struct http *h, struct MHD_Connection *c, const struct kv *kvs, int n
 	t = strtol(type->val, &end, 10);
 	if (*end != '\0' || t < 0 || t > 255)
 		return respond(c, h, "dlr", 400, "type must be Kannel's %d\n", NULL, NULL);
-	rc = store_outbox_dlr(h->store, msg, (int)t, reply ? reply->val : "",
-	    smscid ? smscid->val : "");
-	if (rc == STORE_NONE)
-		return respond(c, h, "dlr", 404, "no such message\n", NULL, NULL);
-	if (rc != STORE_OK)
-		return respond(c, h, "dlr", 503, "database unavailable, retry later\n", NULL, NULL);
-	metrics_dlr(h->metrics, (int)t);
-	return respond(c, h, "dlr", 200, "ok\n", NULL, NULL);
+	if ((reply && !utf8_is_valid(reply->val, reply->vlen)) ||
+	    (smscid && !utf8_is_valid(smscid->val, smscid->vlen)))
+		return respond(c, h, "dlr", 400, "reply and smscid must be UTF-8 text\n", NULL, NULL);
+	j = xcalloc(1, sizeof *j);
+	j->kind = JOB_DLR;
+	j->dlr_id = msg;
+	j->dlr_type = (int)t;
+	str_copy(j->dlr_reply, sizeof j->dlr_reply, reply ? reply->val : "");
+	str_copy(j->dlr_smscid, sizeof j->dlr_smscid, smscid ? smscid->val : "");
+	return enqueue(h, c, r, j);
 }
 
 static enum MHD_Result
@@ -528,7 +573,7 @@ handle_metrics(struct http *h, struct MHD_Connection *c)
 	if (f == NULL)
 		return respond(c, h, "metrics", 500, "out of memory\n", NULL, NULL);
 	metrics_write(h->metrics, f);
-	if (store_outbox_counts(h->store, &oc) == STORE_OK) {
+	if (store_outbox_counts(h->probe, &oc) == STORE_OK) {
 		fprintf(f, "# TYPE langso_outbox_messages gauge\n");
 		fprintf(f, "langso_outbox_messages{status=\"queued\"} %lld\n", oc.queued);
 		fprintf(f, "langso_outbox_messages{status=\"sending\"} %lld\n", oc.sending);
@@ -554,7 +599,7 @@ route(struct http *h, struct MHD_Connection *c, struct req *r, const char *url, 
 	if (q)
 		n = kv_parse(q + 1, kvs, KV_MAX);
 	if (strcmp(url, "/healthz") == 0) {
-		if (store_check_writable(h->store) == STORE_OK)
+		if (store_check_writable(h->probe) == STORE_OK)
 			return respond(c, h, "healthz", 200, "ok\n", NULL, NULL);
 		return respond(c, h, "healthz", 503, "database not writable\n", NULL, NULL);
 	}
@@ -580,7 +625,7 @@ route(struct http *h, struct MHD_Connection *c, struct req *r, const char *url, 
 	if (strcmp(url, "/kannel/mo") == 0 && post)
 		return handle_mo_post(h, c, r, kvs, n);
 	if (strcmp(url, "/kannel/dlr") == 0 && get)
-		return handle_dlr(h, c, kvs, n);
+		return handle_dlr(h, c, r, kvs, n);
 	if (strcmp(url, "/kannel/mo") == 0 || strcmp(url, "/kannel/dlr") == 0)
 		return respond(c, h, "kannel", 405, "method not allowed\n", NULL, NULL);
 	return respond(c, h, "other", 404, "not found\n", NULL, NULL);
@@ -677,6 +722,11 @@ http_start(const struct conf *conf, struct actions *act, struct store *store,
 	h->conf = conf;
 	h->act = act;
 	h->store = store;
+	/* the committer owns store; the MHD thread needs its own connection */
+	if ((h->probe = store_open(conf->db_path, err, errlen)) == NULL) {
+		free(h);
+		return NULL;
+	}
 	h->metrics = metrics;
 	h->wake_fd = wake_fd;
 	h->test_delay_ms = delay ? atoi(delay) : 0;
@@ -687,6 +737,7 @@ http_start(const struct conf *conf, struct actions *act, struct store *store,
 	sa.sin_port = htons((uint16_t)conf->listen_port);
 	if (inet_pton(AF_INET, conf->listen_host, &sa.sin_addr) != 1) {
 		snprintf(err, errlen, "bad listen address %s", conf->listen_host);
+		store_close(h->probe);
 		free(h);
 		return NULL;
 	}
@@ -708,12 +759,14 @@ http_start(const struct conf *conf, struct actions *act, struct store *store,
 	if (h->d == NULL) {
 		snprintf(err, errlen, "cannot listen on %s:%d (in use, or not an address of this host)",
 		    conf->listen_host, conf->listen_port);
+		store_close(h->probe);
 		free(h);
 		return NULL;
 	}
 	if (pthread_create(&h->committer, NULL, committer, h) != 0) {
 		snprintf(err, errlen, "cannot start the committer thread");
 		MHD_stop_daemon(h->d);
+		store_close(h->probe);
 		free(h);
 		return NULL;
 	}
@@ -743,5 +796,6 @@ http_stop(struct http *h)
 	MHD_stop_daemon(h->d);
 	pthread_mutex_destroy(&h->mu);
 	pthread_cond_destroy(&h->cv);
+	store_close(h->probe);
 	free(h);
 }
