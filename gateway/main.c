@@ -137,6 +137,9 @@ cmd_serve(const struct opts *o)
 	tzset();
 	web_store = open_store(&c);
 	out_store = open_store(&c);
+	/* MO commits stay short: the outbox thread checkpoints the WAL */
+	if (store_set_autocheckpoint(web_store, 0) != STORE_OK)
+		fatalx(EX_DB, "%s", store_errmsg(web_store));
 	p = open_parser(c.lexicon);
 	memset(&ac, 0, sizeof ac);
 	ac.reply_diacritics = c.reply_diacritics;

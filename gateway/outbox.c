@@ -50,7 +50,7 @@ struct outbox {
 };
 
 /* Order expiry and other time-driven duties need no finer clock. */
-#define TICK_SECONDS 5
+#define TICK_SECONDS 1
 
 static double
 mono_now(void)
@@ -114,10 +114,13 @@ tick(struct outbox *o)
 {
 	double now = mono_now();
 
-	if (o->ticker == NULL || now < o->next_tick)
+	if (now < o->next_tick)
 		return;
 	o->next_tick = now + TICK_SECONDS;
-	if (actions_tick(o->ticker) < 0)
+	/* the MO committer does not checkpoint (main.c): it is done here */
+	if (store_checkpoint(o->s) != STORE_OK)
+		log_warnx("outbox: WAL checkpoint failed: %s", store_errmsg(o->s));
+	if (o->ticker != NULL && actions_tick(o->ticker) < 0)
 		log_warnx("outbox: periodic duties failed: %s", store_errmsg(o->s));
 }
 

@@ -454,6 +454,20 @@ store_close(struct store *s)
 	free(s);
 }
 
+int
+store_set_autocheckpoint(struct store *s, int pages)
+{
+	return sqlite3_wal_autocheckpoint(s->db, pages) == SQLITE_OK ? STORE_OK : store_fail(s, NULL);
+}
+
+int
+store_checkpoint(struct store *s)
+{
+	int rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+
+	return rc == SQLITE_OK || rc == SQLITE_BUSY ? STORE_OK : store_fail(s, NULL);
+}
+
 const char *
 store_errmsg(const struct store *s)
 {

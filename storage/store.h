@@ -33,6 +33,13 @@ int store_begin(struct store *s);
 int store_commit(struct store *s);
 int store_rollback(struct store *s);
 
+/* WAL checkpoints copy the log back into the database and fsync: done in
+ * a commit they stall that commit. store_set_autocheckpoint(s, 0) takes
+ * them off a latency-sensitive connection; another thread then calls
+ * store_checkpoint (PASSIVE: never waits for, nor blocks, writers). */
+int store_set_autocheckpoint(struct store *s, int pages);
+int store_checkpoint(struct store *s);
+
 /* store_check_writable is for /healthz: a write in a rolled-back
  * transaction. STORE_OK when the database can be written. */
 int store_check_writable(struct store *s);
