@@ -1,0 +1,442 @@
+/*
+ * commands.c - the keyword table of commands.md §2 as rows, the matching of
+ * a message's first words against it (aliases, glued forms, Telex/VNI
+ * leftovers, a number glued on), the readers of the commands that are not
+ * about produce, and the "Co phai BAN?" suggestion of §1.5.
+ */
+#include "parser/parser_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "common/common.h"
+
+static int read_register(struct msg *m, struct command *c);
+static int read_accept(struct msg *m, struct command *c);
+static int read_decline(struct msg *m, struct command *c);
+static int read_tu_choi(struct msg *m, struct command *c);
+static int read_numbered(struct msg *m, struct command *c);
+static int read_broadcast(struct msg *m, struct command *c);
+static int read_plain(struct msg *m, struct command *c);
+static int read_help(struct msg *m, struct command *c);
+
+/*
+ * The table. Longest keyword wins (HUY DON over HUY, XEM GIA over XEM);
+ * topic is the main keyword a row belongs to (HD topic, suggestions).
+ */
+const struct kw_row kw_rows[] = {
+	{"DK", CMD_REGISTER, "DK", read_register, KW_MAIN},
+	{"DANG KY", CMD_REGISTER, "DK", read_register, 0},
+	{"DANG KI", CMD_REGISTER, "DK", read_register, 0},
+	{"DKY", CMD_REGISTER, "DK", read_register, 0},
+	{"BAN", CMD_LIST, "BAN", read_list, KW_MAIN},
+	{"CAN BAN", CMD_LIST, "BAN", read_list, 0},
+	{"GIA", CMD_PRICE, "GIA", read_price, KW_MAIN},
+	{"XEM GIA", CMD_PRICE, "GIA", read_price, 0},
+	{"BANG GIA", CMD_PRICE, "GIA", read_price, 0},
+	{"TIM", CMD_SEARCH, "TIM", read_search, KW_MAIN},
+	{"XEM", CMD_SEARCH, "TIM", read_search, 0},
+	{"MUA", CMD_ORDER, "MUA", read_order, KW_MAIN | KW_NUM},
+	{"DAT", CMD_ORDER, "MUA", read_order, KW_NUM},
+	{"DAT MUA", CMD_ORDER, "MUA", read_order, KW_NUM},
+	{"DAT HANG", CMD_ORDER, "MUA", read_order, KW_NUM},
+	{"CAN MUA", CMD_ORDER, "MUA", read_order, KW_NUM},
+	{"OK", CMD_ACCEPT, "OK", read_accept, KW_MAIN | KW_NUM},
+	{"DONG Y", CMD_ACCEPT, "OK", read_accept, KW_NUM | KW_EVERYDAY},
+	{"NHAN", CMD_ACCEPT, "OK", read_accept, KW_NUM | KW_EVERYDAY},
+	{"CO", CMD_ACCEPT, "OK", read_accept, KW_NUM | KW_EVERYDAY},
+	{"KO", CMD_DECLINE, "KO", read_decline, KW_MAIN | KW_NUM},
+	{"KHONG", CMD_DECLINE, "KO", read_decline, KW_NUM | KW_EVERYDAY},
+	{"TU CHOI", CMD_DECLINE, "KO", read_tu_choi, KW_NUM},
+	{"HUY", CMD_CANCEL_LISTING, "HUY", read_numbered, KW_MAIN | KW_NUM},
+	{"HUY DON", CMD_CANCEL_ORDER, "HUY DON", read_numbered, KW_MAIN | KW_NUM},
+	{"HET", CMD_SOLD_OUT, "HET", read_numbered, KW_MAIN | KW_NUM},
+	{"TB", CMD_BROADCAST, "TB", read_broadcast, KW_MAIN},
+	{"THONG BAO", CMD_BROADCAST, "TB", read_broadcast, 0},
+	{"BC", CMD_REPORT, "BC", read_numbered, KW_MAIN | KW_NUM},
+	{"BAO CAO", CMD_REPORT, "BC", read_numbered, KW_NUM},
+	{"THEO", CMD_FOLLOW, "THEO", read_follow, KW_MAIN},
+	{"BO THEO", CMD_UNFOLLOW, "BO THEO", read_follow, KW_MAIN},
+	{"NGUNG", CMD_STOP, "NGUNG", read_plain, KW_MAIN},
+	{"STOP", CMD_STOP, "NGUNG", read_plain, 0},
+	{"TC", CMD_STOP, "NGUNG", read_plain, 0},
+	{"HUY DK", CMD_STOP, "NGUNG", read_plain, 0},
+	{"HUY DANG KY", CMD_STOP, "NGUNG", read_plain, 0},
+	{"HUY DANG KI", CMD_STOP, "NGUNG", read_plain, 0},
+	{"HUY DKY", CMD_STOP, "NGUNG", read_plain, 0},
+	{"TIEP", CMD_RESUME, "TIEP", read_plain, KW_MAIN},
+	{"START", CMD_RESUME, "TIEP", read_plain, 0},
+	{"TT", CMD_STATUS, "TT", read_plain, KW_MAIN},
+	{"HD", CMD_HELP, "HD", read_help, KW_MAIN},
+	{"HELP", CMD_HELP, "HD", read_help, 0},
+	{"?", CMD_HELP, "HD", read_help, 0},
+	{"HUONG DAN", CMD_HELP, "HD", read_help, 0},
+	{"TRO GIUP", CMD_HELP, "HD", read_help, 0},
+};
+const int kw_nrows = (int)(sizeof kw_rows / sizeof kw_rows[0]);
+
+/* glued_number: word = kw, then digits (or #digits): MUA123, OK45. */
+static bool
+glued_number(const char *s, size_t n, const char *kw, size_t kwl)
+{
+	size_t k = kwl;
+
+	if (n <= kwl || memcmp(s, kw, kwl) != 0)
+		return false;
+	if (s[k] == '#')
+		k++;
+	if (k == n)
+		return false;
+	for (; k < n; k++)
+		if (s[k] < '0' || s[k] > '9')
+			return false;
+	return true;
+}
+
+/*
+ * row_match: how many message words row r takes at word at (0: no match);
+ * *glue is set to the folded offset where a glued number starts.
+ */
+static int
+row_match(const struct msg *m, const struct kw_form *f, unsigned flags, int at,
+    bool glue_numbers, size_t *glue)
+{
+	const char *s;
+	size_t n;
+	int j;
+
+	*glue = 0;
+	if (at >= m->nw)
+		return 0;
+	s = w_str(m, at);
+	n = w_len(m, at);
+	if (f->nw > 1) {			/* glued: DANGKY, HUYDON45 */
+		if (tone_eq(s, n, f->glued, f->gl))
+			return 1;
+		if (glue_numbers && (flags & KW_NUM) && glued_number(s, n, f->glued, f->gl)) {
+			*glue = m->w[at].fs + f->gl;
+			return 1;
+		}
+	}
+	for (j = 0; j < f->nw; j++) {
+		if (at + j >= m->nw)
+			return 0;
+		s = w_str(m, at + j);
+		n = w_len(m, at + j);
+		if (tone_eq(s, n, f->w[j], f->wl[j]))
+			continue;
+		if (j == f->nw - 1 && glue_numbers && (flags & KW_NUM) &&
+		    glued_number(s, n, f->w[j], f->wl[j])) {
+			*glue = m->w[at + j].fs + f->wl[j];
+			continue;
+		}
+		return 0;
+	}
+	return f->nw;
+}
+
+int
+kw_match(struct msg *m, int at, bool glue_numbers, int *nwords)
+{
+	int r, best = -1, best_kw = 0, best_used = 0;
+	size_t best_glue = 0;
+
+	for (r = 0; r < kw_nrows; r++) {
+		const struct kw_form *f = &m->p->kw[r];
+		size_t glue;
+		int used = row_match(m, f, kw_rows[r].flags, at, glue_numbers, &glue);
+
+		if (used > 0 && f->nw > best_kw) {
+			best = r;
+			best_kw = f->nw;
+			best_used = used;
+			best_glue = glue;
+		}
+	}
+	if (best < 0)
+		return -1;
+	if (best_glue != 0)
+		msg_split_word(m, at + best_used - 1, best_glue);
+	*nwords = best_used;
+	return best;
+}
+
+void
+cmd_set_error(struct command *c, const char *e)
+{
+	if (c->error[0] == '\0')
+		str_copy(c->error, sizeof c->error, e);
+}
+
+/* §2: multiple_items and price_range keep only action, error and contact. */
+void
+cmd_clear_error_fields(struct command *c)
+{
+	enum cmd_action a = c->action;
+	char err[sizeof c->error], contact[sizeof c->contact];
+
+	memcpy(err, c->error, sizeof err);
+	memcpy(contact, c->contact, sizeof contact);
+	memset(c, 0, sizeof *c);
+	c->action = a;
+	memcpy(c->error, err, sizeof err);
+	memcpy(c->contact, contact, sizeof contact);
+}
+
+static int
+to_unknown(struct command *c)
+{
+	memset(c, 0, sizeof *c);
+	c->action = CMD_UNKNOWN;
+	return 0;
+}
+
+static void
+note_from(struct msg *m, struct command *c, int i)
+{
+	if (i < m->nw)
+		msg_text(m, i, m->nw, c->note, sizeof c->note);
+}
+
+/* ---- REGISTER, BROADCAST ---- */
+
+static int
+read_register(struct msg *m, struct command *c)
+{
+	static const char *const dk_only[] = {"ROI", "NHE", "NHA", "A"};
+	int i, k;
+	bool only = true;
+
+	if (m->arg >= m->nw) {
+		cmd_set_error(c, "missing_village");
+		return 0;
+	}
+	for (i = m->arg; i < m->nw && only; i++) {	/* "dk roi nhe": được rồi */
+		only = false;
+		for (k = 0; k < 4; k++)
+			only = only || w_is(m, i, dk_only[k]);
+	}
+	if (only)
+		return to_unknown(c);
+	if (village_is(m, m->arg)) {
+		memcpy(c->village, w_str(m, m->arg), w_len(m, m->arg));
+		if (m->arg + 1 >= m->nw)
+			cmd_set_error(c, "missing_name");
+		else
+			msg_text(m, m->arg + 1, m->nw, c->name, sizeof c->name);
+		return 0;
+	}
+	msg_text(m, m->arg, m->nw, c->text, sizeof c->text);
+	return 0;
+}
+
+static int
+read_broadcast(struct msg *m, struct command *c)
+{
+	int i = m->arg;
+
+	if (w_is(m, i, "KHAN")) {
+		c->urgent = true;
+		i++;
+	}
+	if (village_is(m, i)) {
+		memcpy(c->village, w_str(m, i), w_len(m, i));
+		i++;
+	}
+	if (!c->urgent && w_is(m, i, "KHAN")) {
+		c->urgent = true;
+		i++;
+	}
+	if (i >= m->nw)
+		cmd_set_error(c, "missing_text");
+	else
+		msg_text(m, i, m->nw, c->text, sizeof c->text);
+	return 0;
+}
+
+/* ---- numbered commands ---- */
+
+static long long *
+number_field(struct command *c)
+{
+	switch (c->action) {
+	case CMD_CANCEL_LISTING:
+	case CMD_SOLD_OUT:
+		return &c->listing;
+	case CMD_REPORT:
+		return &c->broadcast;
+	default:
+		return &c->order;
+	}
+}
+
+/* another_number: a second number right after the first: HUY 123 124. */
+static bool
+another_number(const struct msg *m, int i)
+{
+	long long v;
+
+	if (ref_at(m, i, &v) > 0)
+		return true;
+	return (w_is(m, i, "VA") || w_is(m, i, "VOI")) && ref_at(m, i + 1, &v) > 0;
+}
+
+/*
+ * read_numbered: filler words may stand before the number (§3 "Details"),
+ * words after it are the note; without a number the words are no note.
+ */
+static int
+read_numbered(struct msg *m, struct command *c)
+{
+	int i = m->arg, n = 0;
+	long long v = 0;
+
+	while (i < m->nw && (n = ref_at(m, i, &v)) == 0)
+		i++;
+	if (n == 0) {
+		cmd_set_error(c, "missing_number");
+		return 0;
+	}
+	*number_field(c) = v;
+	i += n;
+	if (c->action == CMD_ACCEPT)
+		i += qty_at(m, i, c);
+	if (another_number(m, i)) {
+		cmd_set_error(c, "multiple_items");
+		cmd_clear_error_fields(c);
+		return 0;
+	}
+	note_from(m, c, i);
+	return 0;
+}
+
+/* CO, NHAN, KHONG, DONG Y are everyday words: a command only with a number. */
+static int
+read_accept(struct msg *m, struct command *c)
+{
+	long long v;
+
+	if ((kw_rows[m->kwrow].flags & KW_EVERYDAY) && ref_at(m, m->arg, &v) == 0)
+		return to_unknown(c);
+	return read_numbered(m, c);
+}
+
+static int
+read_decline(struct msg *m, struct command *c)
+{
+	return read_accept(m, c);
+}
+
+/* TU CHOI: with a number it declines, alone it is STOP, else UNKNOWN. */
+static int
+read_tu_choi(struct msg *m, struct command *c)
+{
+	long long v;
+
+	if (m->arg >= m->nw) {
+		c->action = CMD_STOP;
+		return 0;
+	}
+	if (ref_at(m, m->arg, &v) == 0)
+		return to_unknown(c);
+	return read_numbered(m, c);
+}
+
+static int
+read_plain(struct msg *m, struct command *c)
+{
+	note_from(m, c, m->arg);
+	return 0;
+}
+
+static int
+read_help(struct msg *m, struct command *c)
+{
+	int i = m->arg, n = 0, r;
+
+	if (i < m->nw && (r = kw_match(m, i, false, &n)) >= 0) {
+		str_copy(c->topic, sizeof c->topic, kw_rows[r].topic);
+		i += n;
+	}
+	note_from(m, c, i);
+	return 0;
+}
+
+/* ---- suggestions (§1.5) ---- */
+
+/* one_edit: a and b differ by exactly one Damerau edit. */
+static bool
+one_edit(const char *a, size_t na, const char *b, size_t nb)
+{
+	size_t i = 0;
+
+	if (na == nb) {
+		while (i < na && a[i] == b[i])
+			i++;
+		if (i == na)
+			return false;
+		if (memcmp(a + i + 1, b + i + 1, na - i - 1) == 0)
+			return true;		/* substitution */
+		return i + 1 < na && a[i] == b[i + 1] && a[i + 1] == b[i] &&
+		    memcmp(a + i + 2, b + i + 2, na - i - 2) == 0;	/* swap */
+	}
+	if (na + 1 == nb)
+		return one_edit(b, nb, a, na);
+	if (na != nb + 1)
+		return false;
+	while (i < nb && a[i] == b[i])
+		i++;
+	return memcmp(a + i + 1, b + i, nb - i) == 0;		/* one extra */
+}
+
+/* listing_shape: a lexicon product directly followed by a quantity. */
+static bool
+listing_shape(const struct msg *m)
+{
+	int prod, k = lex_alias_at(m, 0, &prod);
+	struct num n;
+
+	if (k == 0 || k >= m->nw || num_lex(m, k, &n) < 0 || n.ref)
+		return false;
+	return n.unit == NULL || n.unit->kind == UK_WEIGHT || n.unit->kind == UK_COUNT;
+}
+
+void
+kw_suggest(const struct msg *m, struct command *c)
+{
+	const char *s;
+	size_t n, k;
+	int r, found = -1, count = 0;
+
+	if (m->nw == 0)
+		return;
+	if (listing_shape(m)) {
+		size_t end = m->flen;
+
+		if (m->nw > 1 && w_is(m, m->nw - 1, "BAN"))
+			end = m->w[m->nw - 2].fe;
+		snprintf(c->suggest, sizeof c->suggest, "BAN %.*s", (int)end, m->fold);
+		return;
+	}
+	s = w_str(m, 0);
+	n = w_len(m, 0);
+	if (n < 3 || m->nw - 1 > 3)
+		return;
+	for (k = 0; k < n; k++)
+		if (s[k] < 'A' || s[k] > 'Z')
+			return;
+	for (r = 0; r < kw_nrows; r++) {
+		const struct kw_form *f = &m->p->kw[r];
+		const char *form = f->nw > 1 ? f->glued : f->w[0];
+		size_t fl = f->nw > 1 ? f->gl : f->wl[0];
+
+		if (!(kw_rows[r].flags & KW_MAIN))
+			continue;
+		if (one_edit(s, n, form, fl)) {
+			found = r;
+			count++;
+		}
+	}
+	if (count == 1)
+		str_copy(c->suggest, sizeof c->suggest, kw_rows[found].kw);
+}

@@ -1,0 +1,199 @@
+/*
+ * parser.c - parser_new/parser_free and the one entry point parser_parse:
+ * repair and fold the message, find phone numbers, split words, look the
+ * keyword up in the table and hand the rest to that row's reader. A message
+ * no row takes is UNKNOWN, with a suggestion when one is certain enough.
+ */
+#include "parser/parser_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/common.h"
+
+/*
+ * The patterns. re_num reads one folded word: an optional number-reference
+ * prefix, digits with separators and typed-O zeros, a letter suffix (unit or
+ * marker), up to two tail digits (1TR25, 1TA2) and an optional /[1]unit.
+ * re_phone finds a run of 9+ digits starting 0 or 84 (spaces, dots inside;
+ * dashes were folded to spaces); its bounded repeat keeps matching linear.
+ */
+static const char re_num_src[] =
+    "^(#|N|SO|LO)?([0-9][0-9O]*(?:[.,][0-9][0-9O]*)*)([A-Z]*)([0-9]{0,2})"
+    "(?:/(1?)([A-Z]+))?$";
+static const char re_phone_src[] =
+    "(?<![0-9])(?<![0-9][.,])(?:84|0)(?:[ .]?[0-9]){8,16}";
+static const char re_village_src[] = "^[A-Z]{1,4}[0-9]{1,3}$";
+
+/* Enough for any SMS: the patterns are anchored or bounded. */
+#define MATCH_LIMIT 100000
+#define DEPTH_LIMIT 1000
+
+static pcre2_code *
+compile(const char *src, char *err, size_t errlen)
+{
+	int code;
+	PCRE2_SIZE off;
+	pcre2_code *re = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED, 0,
+	    &code, &off, NULL);
+
+	if (re == NULL) {
+		PCRE2_UCHAR msg[256];
+
+		pcre2_get_error_message(code, msg, sizeof msg);
+		snprintf(err, errlen, "parser: pattern %s at %zu: %s", src, (size_t)off,
+		    (const char *)msg);
+		return NULL;
+	}
+	(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);	/* interpreter if no JIT */
+	return re;
+}
+
+/* build_forms splits each keyword row into words once, for matching. */
+static void
+build_forms(struct parser *p)
+{
+	int r;
+
+	p->nkw = kw_nrows;
+	p->kw = xcalloc((size_t)kw_nrows, sizeof *p->kw);
+	for (r = 0; r < kw_nrows; r++) {
+		struct kw_form *f = &p->kw[r];
+		const char *s = kw_rows[r].kw;
+
+		while (*s && f->nw < 3) {
+			const char *sp = strchr(s, ' ');
+			size_t n = sp != NULL ? (size_t)(sp - s) : strlen(s);
+
+			f->w[f->nw] = s;
+			f->wl[f->nw] = n;
+			if (f->gl + n < sizeof f->glued) {
+				memcpy(f->glued + f->gl, s, n);
+				f->gl += n;
+			}
+			f->nw++;
+			s += n;
+			if (*s == ' ')
+				s++;
+		}
+		f->glued[f->gl] = '\0';
+	}
+}
+
+struct parser *
+parser_new(const char *lexicon_path, char *err, size_t errlen)
+{
+	struct parser *p = xcalloc(1, sizeof *p);
+
+	if (lex_load(&p->lx, lexicon_path, err, errlen) < 0) {
+		free(p);
+		return NULL;
+	}
+	p->re_num = compile(re_num_src, err, errlen);
+	p->re_phone = compile(re_phone_src, err, errlen);
+	p->re_village = compile(re_village_src, err, errlen);
+	p->mctx = pcre2_match_context_create(NULL);
+	if (p->re_num == NULL || p->re_phone == NULL || p->re_village == NULL ||
+	    p->mctx == NULL) {
+		parser_free(p);
+		return NULL;
+	}
+	pcre2_set_match_limit(p->mctx, MATCH_LIMIT);
+	pcre2_set_depth_limit(p->mctx, DEPTH_LIMIT);
+	build_forms(p);
+	return p;
+}
+
+void
+parser_free(struct parser *p)
+{
+	if (p == NULL)
+		return;
+	lex_free(&p->lx);
+	pcre2_code_free(p->re_num);
+	pcre2_code_free(p->re_phone);
+	pcre2_code_free(p->re_village);
+	pcre2_match_context_free(p->mctx);
+	free(p->kw);
+	free(p);
+}
+
+const char *
+parser_product_display(const struct parser *p, const char *key)
+{
+	const struct lex_product *pr;
+
+	if (p == NULL || key == NULL)
+		return NULL;
+	pr = lex_find(&p->lx, key);
+	return pr != NULL ? pr->display : NULL;
+}
+
+static void
+dispatch(struct msg *m, struct command *c)
+{
+	int n = 0, r = kw_match(m, 0, true, &n);
+
+	if (r < 0) {
+		kw_suggest(m, c);
+		return;
+	}
+	m->kwrow = r;
+	m->arg = n;
+	c->action = kw_rows[r].action;
+	kw_rows[r].read(m, c);
+}
+
+int
+parser_parse(const struct parser *p, const char *utf8, size_t len, struct command *out)
+{
+	struct msg *m;
+
+	if (out != NULL)
+		memset(out, 0, sizeof *out);
+	if (p == NULL || out == NULL)
+		return -1;
+	/* ~40 KB: on the heap, so a small thread stack is never a worry */
+	m = xmalloc(sizeof *m);
+	m->p = p;
+	m->kwrow = -1;
+	m->arg = 0;
+	m->md = pcre2_match_data_create(8, NULL);
+	if (m->md == NULL) {
+		free(m);
+		return 0;
+	}
+	m->olen = fold_sanitize(utf8 != NULL ? utf8 : "", utf8 != NULL ? len : 0,
+	    m->orig, sizeof m->orig);
+	m->flen = fold_text(m->orig, m->olen, m->fold, m->fos, m->foe, sizeof m->fold);
+	m->ncut = 0;
+	m->nw = 0;
+	msg_phones(m, out);
+	msg_words(m);
+	dispatch(m, out);
+	if (out->action == CMD_UNKNOWN) {	/* §3: an UNKNOWN carries no contact */
+		char suggest[sizeof out->suggest];
+
+		memcpy(suggest, out->suggest, sizeof suggest);
+		memset(out, 0, sizeof *out);
+		memcpy(out->suggest, suggest, sizeof suggest);
+	}
+	pcre2_match_data_free(m->md);
+	free(m);
+	return 0;
+}
+
+const char *
+cmd_action_name(enum cmd_action a)
+{
+	static const char *const names[CMD__COUNT] = {
+		"UNKNOWN", "REGISTER", "LIST", "PRICE", "SEARCH", "ORDER", "ACCEPT",
+		"DECLINE", "CANCEL_LISTING", "CANCEL_ORDER", "SOLD_OUT", "BROADCAST",
+		"REPORT", "FOLLOW", "UNFOLLOW", "STOP", "RESUME", "STATUS", "HELP",
+	};
+
+	if ((int)a < 0 || a >= CMD__COUNT)
+		return "UNKNOWN";
+	return names[a];
+}
