@@ -101,7 +101,12 @@ int parser_parse(const struct parser *p, const char *utf8, size_t len,
 /*
  * command_to_json writes the one-line JSON of commands.md §4 (keys in the
  * order of that document, absent keys left out) into buf. Returns 0, or -1
- * if buf is too small.
+ * if buf is too small. The fixed key order, which extends the examples:
+ *   action, error, listing, order, broadcast, urgent, village, name,
+ *   product, variety, grade, qty, pieces, price, offer, check, place, text,
+ *   topic, note, contact, suggest
+ * Numbers that are 0 and strings that are "" are absent; qty is
+ * {"amount":N,"unit":U}, price and offer are {"vnd":N,"per":"kg|unit|lot"}.
  */
 int command_to_json(const struct command *c, char *buf, size_t buflen);
 
