@@ -61,7 +61,7 @@ main(int argc, char **argv)
 	if (store_begin(s) != STORE_OK || store_village_upsert(s, &v, &changed) != STORE_OK)
 		return die("village", s);
 	for (long i = 0; i <= n; i++) {
-		snprintf(p.phone, sizeof p.phone, "+8491%07ld", i + 1);
+		snprintf(p.phone, sizeof p.phone, "+8491%07d", (int)((i + 1) % 10000000));
 		snprintf(p.name, sizeof p.name, "Ho %ld", i);
 		snprintf(p.role, sizeof p.role, "%s", i == 0 ? "head" : "household");
 		if (store_person_upsert(s, &p, &changed) != STORE_OK)
