@@ -40,7 +40,7 @@ main(int argc, char **argv)
 	struct village v = {.code = "LD02", .name = "Lăng Đồn", .commune = "Chi Lăng"};
 	struct person p = {.village_code = "LD02", .role = "household"};
 	struct actions_conf ac = {.max_segments = 3, .broadcast_start_min = 0, .broadcast_end_min = 24 * 60};
-	struct mo m = {.kannel_id = "bench-tb", .phone = "+84911000001", .to = "8055", .smsc = "bench"};
+	struct mo m = {.kannel_id = "bench-tb", .phone = "+84910000001", .to = "8055", .smsc = "bench"};
 	struct act_reply r;
 	struct store *s;
 	struct parser *parser;
