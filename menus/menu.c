@@ -1,0 +1,609 @@
+/*
+ * menu.c - the USSD state machine: one input moves a session from screen to
+ * screen (every move goes through menu_enter_state, which reports it), sets
+ * the values the user chose or typed, and at the end of a flow builds the
+ * struct command an SMS would have given. Pure: data comes through
+ * menu_io.fetch, nothing is stored or sent here.
+ */
+#include "menus/menu_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* How many target hops one input may cause (a list with nothing to choose
+ * sends on to its empty target): a guard against a file that loops. */
+#define MENU_HOPS_MAX 8
+
+static const char *const default_hint[] = {
+	[MI_QTY] = "So luong chua dung. ",
+	[MI_PRICE] = "Gia chua dung. ",
+	[MI_LISTING] = "So tin chua dung. ",
+	[MI_ORDER] = "So don chua dung. ",
+	[MI_VILLAGE] = "Ma thon chua dung. ",
+	[MI_NAME] = "Ten chua dung. ",
+};
+#define CHOICE_HINT "Chon lai. "
+
+/*
+ * menu_enter_state is the one place a session changes screen: it keeps the
+ * way back (push), starts lists at their first page, and tells the caller's
+ * trace hook "from -> to" (the daemon logs it as menu: sess=... A -> B).
+ */
+static void
+menu_enter_state(const struct menu_def *d, struct menu_sess *s, const struct menu_io *io,
+    int to, bool push)
+{
+	if (push) {
+		if (s->depth == MENU_DEPTH) {	/* forget the oldest step back */
+			memmove(&s->stack[0], &s->stack[1], sizeof s->stack[0] * (MENU_DEPTH - 1));
+			s->depth--;
+		}
+		s->stack[s->depth].screen = s->screen;
+		s->stack[s->depth].page = s->page;
+		s->depth++;
+	}
+	if (io != NULL && io->trace != NULL)
+		io->trace(io->arg, menu_strstate(d, s->screen), menu_strstate(d, to));
+	s->screen = to;
+	s->page = 0;
+}
+
+static bool
+has(const char *s)
+{
+	return s[0] != '\0';
+}
+
+/* build_command fills *c for a finished flow from the values; -1 when a
+ * value the command needs was never set (a menu file that skips a step). */
+static int
+build_command(const struct menu_vals *v, enum cmd_action a, struct command *c)
+{
+	int u = menu_unit_find(v->unit[0] ? v->unit : "kg");
+	long long grams = u >= 0 ? menu_units[u].grams : 1000;
+
+	memset(c, 0, sizeof *c);
+	c->action = a;
+	switch (a) {
+	case CMD_LIST:
+	case CMD_PRICE:
+	case CMD_SEARCH:
+		if (!has(v->product))
+			return -1;
+		snprintf(c->product, sizeof c->product, "%s", v->product);
+		break;
+	case CMD_ORDER:
+	case CMD_SOLD_OUT:
+	case CMD_CANCEL_LISTING:
+		if (v->listing <= 0)
+			return -1;
+		c->listing = v->listing;
+		break;
+	case CMD_ACCEPT:
+	case CMD_DECLINE:
+	case CMD_CANCEL_ORDER:
+		if (v->order <= 0)
+			return -1;
+		c->order = v->order;
+		break;
+	case CMD_REGISTER:
+		if (!has(v->village) || !has(v->name))
+			return -1;
+		snprintf(c->village, sizeof c->village, "%s", v->village);
+		snprintf(c->name, sizeof c->name, "%s", v->name);
+		break;
+	default:
+		break;
+	}
+	if (a == CMD_LIST) {
+		if (v->qty <= 0 || v->price <= 0)
+			return -1;
+		c->has_price = true;
+		c->price.vnd = v->price;
+		snprintf(c->price.per, sizeof c->price.per, "%s", grams > 0 ? "kg" : "unit");
+	}
+	if ((a == CMD_LIST || a == CMD_ORDER) && v->qty > 0) {
+		c->has_qty = true;
+		c->qty.amount = grams > 0 ? v->qty * grams : v->qty;
+		snprintf(c->qty.unit, sizeof c->qty.unit, "%s", grams > 0 ? "g" : v->unit);
+	}
+	return 0;
+}
+
+static void
+end_screen(struct menu_sess *s, struct menu_out *out, const char *text)
+{
+	s->ended = true;
+	out->result = MENU_END;
+	out->cut = false;
+	snprintf(out->screen, sizeof out->screen, "%s", text);
+}
+
+/* go follows a target: finish with a command, or enter the screen (a list
+ * with nothing to choose goes on to its empty target) and render it. */
+static int
+go(const struct menu_def *d, struct menu_sess *s, const struct menu_io *io,
+    const struct menu_target *t, struct menu_out *out)
+{
+	for (int hop = 0; hop < MENU_HOPS_MAX; hop++) {
+		const struct menu_screen *sc;
+		struct menu_item items[MENU_ITEMS_MAX];
+		int n;
+
+		if (t->action != CMD_UNKNOWN) {
+			if (build_command(&s->v, t->action, &out->cmd) < 0) {
+				end_screen(s, out, "Thieu thong tin. Xin quay so lai de lam lai.");
+				return 0;
+			}
+			s->ended = true;
+			out->result = MENU_COMMAND;
+			out->screen[0] = '\0';
+			return 0;
+		}
+		sc = &d->scr[t->screen];
+		if (sc->kind == MK_LIST && sc->has_empty) {
+			if (menu_fetch(io, sc->src, &s->v, items, &n) < 0)
+				return -1;
+			if (n == 0) {
+				t = &sc->empty;
+				continue;
+			}
+		}
+		menu_enter_state(d, s, io, t->screen, true);
+		if (sc->kind == MK_SHOW || sc->kind == MK_END)
+			s->ended = true;
+		return menu_render_screen(d, s, io, NULL, out);
+	}
+	end_screen(s, out, "Loi menu. Xin quay so lai.");
+	return 0;
+}
+
+/* number reads 1..max digits (nothing else) into *v. */
+static bool
+number(const char *in, long long max, long long *v)
+{
+	long long x = 0;
+
+	if (*in == '\0' || strlen(in) > 10)
+		return false;
+	for (const char *p = in; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9')
+			return false;
+		x = x * 10 + (*p - '0');
+	}
+	if (x < 1 || x > max)
+		return false;
+	*v = x;
+	return true;
+}
+
+static bool
+village_code(const char *in, char *out, size_t outlen)
+{
+	size_t letters = 0, digits = 0, i = 0;
+
+	while (((in[i] | 0x20) >= 'a' && (in[i] | 0x20) <= 'z'))
+		letters++, i++;
+	while (in[i] >= '0' && in[i] <= '9')
+		digits++, i++;
+	if (in[i] != '\0' || letters < 1 || letters > 4 || digits < 1 || digits > 3 ||
+	    outlen <= i)
+		return false;
+	for (size_t j = 0; j <= i; j++)
+		out[j] = (in[j] >= 'a' && in[j] <= 'z') ? (char)(in[j] - 32) : in[j];
+	return true;
+}
+
+/* a name: 2..60 bytes, no control characters, at least one letter (a row
+ * of digits is a mistyped menu choice, not a name). */
+static bool
+person_name(const char *in, char *out, size_t outlen)
+{
+	size_t n = strlen(in);
+	bool letter = false;
+
+	if (n < 2 || n > 60 || n >= outlen)
+		return false;
+	for (const char *p = in; *p != '\0'; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c < 0x20 || c == 0x7f)
+			return false;
+		if (c >= 0x80 || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'))
+			letter = true;
+	}
+	if (!letter)
+		return false;
+	memcpy(out, in, n + 1);
+	return true;
+}
+
+/* take_input checks a typed value against the screen's type and stores it. */
+static bool
+take_input(enum menu_input type, const char *in, struct menu_vals *v)
+{
+	long long x;
+
+	switch (type) {
+	case MI_QTY:
+		return number(in, 1000000, &v->qty);
+	case MI_PRICE:
+		/* as in an SMS: under 1 000 with no multiplier means thousands */
+		if (!number(in, 1000000000, &x))
+			return false;
+		v->price = x < 1000 ? x * 1000 : x;
+		return true;
+	case MI_LISTING:
+		return number(in, 999999999, &v->listing);
+	case MI_ORDER:
+		return number(in, 999999999, &v->order);
+	case MI_VILLAGE:
+		return village_code(in, v->village, sizeof v->village);
+	case MI_NAME:
+		return person_name(in, v->name, sizeof v->name);
+	}
+	return false;
+}
+
+static void
+choose(enum menu_slot slot, const struct menu_item *it, struct menu_vals *v)
+{
+	switch (slot) {
+	case SLOT_PRODUCT:
+		snprintf(v->product, sizeof v->product, "%s", it->key);
+		snprintf(v->product_label, sizeof v->product_label, "%s", it->label);
+		break;
+	case SLOT_LISTING:
+		v->listing = it->id;
+		if (it->unit[0] != '\0')	/* order in the listing's own unit */
+			snprintf(v->unit, sizeof v->unit, "%s", it->unit);
+		break;
+	case SLOT_ORDER:
+		v->order = it->id;
+		break;
+	case SLOT_ITEM:
+		v->item = it->id;
+		break;
+	}
+}
+
+static int
+step_list(const struct menu_def *d, struct menu_sess *s, const char *in,
+    const struct menu_io *io, struct menu_out *out)
+{
+	const struct menu_screen *sc = &d->scr[s->screen];
+	struct menu_item items[MENU_ITEMS_MAX];
+	char header[MENU_SCREEN_MAX + 1];
+	int n, from, to;
+	long long k;
+	bool more;
+
+	if (menu_fetch(io, sc->src, &s->v, items, &n) < 0)
+		return -1;
+	menu_subst(&s->v, sc->text, header, sizeof header);
+	menu_page_bounds(header, items, n, s->page, &from, &to, &more);
+	if (strcmp(in, "9") == 0 && more) {
+		s->page++;
+		return menu_render_screen(d, s, io, NULL, out);
+	}
+	if (number(in, to - from, &k)) {
+		choose(sc->slot, &items[from + k - 1], &s->v);
+		return go(d, s, io, &sc->next, out);
+	}
+	return menu_render_screen(d, s, io, sc->hint[0] ? sc->hint : CHOICE_HINT, out);
+}
+
+static int
+step_menu(const struct menu_def *d, struct menu_sess *s, const char *in,
+    const struct menu_io *io, struct menu_out *out)
+{
+	const struct menu_screen *sc = &d->scr[s->screen];
+
+	for (int i = 0; i < sc->nopt; i++)
+		if (strcmp(sc->opt[i].key, in) == 0) {
+			if (sc->opt[i].unit >= 0)
+				snprintf(s->v.unit, sizeof s->v.unit, "%s",
+				    menu_units[sc->opt[i].unit].name);
+			return go(d, s, io, &sc->opt[i].to, out);
+		}
+	return menu_render_screen(d, s, io, sc->hint[0] ? sc->hint : CHOICE_HINT, out);
+}
+
+/* back: a list goes to its previous page first; at home, 0 closes. */
+static int
+back(const struct menu_def *d, struct menu_sess *s, const struct menu_io *io,
+    struct menu_out *out)
+{
+	int to;
+
+	if (s->page > 0) {
+		s->page--;
+		return menu_render_screen(d, s, io, NULL, out);
+	}
+	if (s->depth == 0) {
+		end_screen(s, out, "Tam biet. Quay so lai khi can.");
+		return 0;
+	}
+	s->depth--;
+	to = s->stack[s->depth].screen;
+	menu_enter_state(d, s, io, to, false);
+	s->page = s->stack[s->depth].page;
+	return menu_render_screen(d, s, io, NULL, out);
+}
+
+static void
+go_home(const struct menu_def *d, struct menu_sess *s, const struct menu_io *io)
+{
+	menu_enter_state(d, s, io, 0, false);
+	s->depth = 0;
+}
+
+int
+menu_start(const struct menu_def *d, struct menu_sess *s, const struct menu_io *io,
+    struct menu_out *out)
+{
+	memset(s, 0, sizeof *s);
+	return menu_render_screen(d, s, io, NULL, out);
+}
+
+int
+menu_offer_resume(const struct menu_def *d, struct menu_sess *s, const struct menu_io *io,
+    struct menu_out *out)
+{
+	s->resume_offer = true;
+	s->ended = false;
+	return menu_render_screen(d, s, io, NULL, out);
+}
+
+int
+menu_render(const struct menu_def *d, const struct menu_sess *s, const struct menu_io *io,
+    struct menu_out *out)
+{
+	return menu_render_screen(d, s, io, NULL, out);
+}
+
+static int
+step_resume(const struct menu_def *d, struct menu_sess *s, const char *in,
+    const struct menu_io *io, struct menu_out *out)
+{
+	if (strcmp(in, "1") == 0) {
+		s->resume_offer = false;
+		return menu_render_screen(d, s, io, NULL, out);
+	}
+	if (strcmp(in, "2") == 0 || strcmp(in, "00") == 0) {
+		s->resume_offer = false;
+		go_home(d, s, io);
+		memset(&s->v, 0, sizeof s->v);
+		return menu_render_screen(d, s, io, NULL, out);
+	}
+	return menu_render_screen(d, s, io, CHOICE_HINT, out);
+}
+
+static int
+step_in(const struct menu_def *d, struct menu_sess *s, const char *in,
+    const struct menu_io *io, struct menu_out *out)
+{
+	const struct menu_screen *sc = &d->scr[s->screen];
+
+	if (s->ended) {
+		end_screen(s, out, "Phien da ket thuc. Xin quay so lai.");
+		return 0;
+	}
+	if (s->resume_offer)
+		return step_resume(d, s, in, io, out);
+	if (strcmp(in, "00") == 0) {
+		go_home(d, s, io);
+		return menu_render_screen(d, s, io, NULL, out);
+	}
+	if (strcmp(in, "0") == 0)
+		return back(d, s, io, out);
+	switch (sc->kind) {
+	case MK_MENU:
+		return step_menu(d, s, in, io, out);
+	case MK_LIST:
+		return step_list(d, s, in, io, out);
+	case MK_INPUT:
+		if (take_input(sc->input, in, &s->v))
+			return go(d, s, io, &sc->next, out);
+		return menu_render_screen(d, s, io,
+		    sc->hint[0] ? sc->hint : default_hint[sc->input], out);
+	case MK_SHOW:
+	case MK_END:
+		break;
+	}
+	end_screen(s, out, "Phien da ket thuc. Xin quay so lai.");
+	return 0;
+}
+
+int
+menu_step(const struct menu_def *d, struct menu_sess *s, const char *input,
+    const struct menu_io *io, struct menu_out *out)
+{
+	struct menu_sess saved = *s;
+	char in[128];
+	size_t a = 0, n;
+
+	/* keys only: surrounding spaces and a trailing '#' (some handsets send
+	 * the SEND key) are not part of the answer */
+	while (input[a] == ' ')
+		a++;
+	snprintf(in, sizeof in, "%s", input + a);
+	n = strlen(in);
+	while (n > 0 && (in[n - 1] == ' ' || in[n - 1] == '#' || in[n - 1] == '\r' ||
+	    in[n - 1] == '\n'))
+		in[--n] = '\0';
+	if (s->screen < 0 || s->screen >= d->nscr)
+		s->screen = 0;
+	out->result = MENU_CONTINUE;
+	out->screen[0] = '\0';
+	out->cut = false;
+	if (step_in(d, s, in, io, out) < 0) {
+		*s = saved;
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- encoding a session for storage ---- */
+
+/* esc writes v with ';', '=', '%', ',', ':' and control bytes as %XX. */
+static int
+esc(char *buf, size_t buflen, size_t *len, const char *key, const char *v)
+{
+	int w = snprintf(buf + *len, buflen - *len, "%s=", key);
+
+	if (w < 0 || (size_t)w >= buflen - *len)
+		return -1;
+	*len += (size_t)w;
+	for (const unsigned char *p = (const unsigned char *)v; *p != '\0'; p++) {
+		bool plain = *p >= 0x20 && *p != ';' && *p != '=' && *p != '%' && *p != ',' &&
+		    *p != ':';
+
+		if (*len + 4 >= buflen)
+			return -1;
+		if (plain)
+			buf[(*len)++] = (char)*p;
+		else
+			*len += (size_t)snprintf(buf + *len, 4, "%%%02X", *p);
+	}
+	buf[(*len)++] = ';';
+	buf[*len] = '\0';
+	return 0;
+}
+
+static void
+unesc(const char *v, size_t n, char *out, size_t outlen)
+{
+	size_t j = 0;
+
+	for (size_t i = 0; i < n && j + 1 < outlen; i++) {
+		unsigned x;
+
+		if (v[i] == '%' && i + 2 < n && sscanf(v + i + 1, "%2x", &x) == 1) {
+			out[j++] = (char)x;
+			i += 2;
+		} else
+			out[j++] = v[i];
+	}
+	out[j] = '\0';
+}
+
+int
+menu_sess_encode(const struct menu_def *d, const struct menu_sess *s, char *buf, size_t buflen)
+{
+	char num[200], stack[MENU_DEPTH * 40] = "";
+	size_t len = 0;
+	const struct menu_vals *v = &s->v;
+
+	for (int i = 0; i < s->depth; i++) {
+		char one[48];
+
+		snprintf(one, sizeof one, "%s%s:%d", i ? "," : "",
+		    menu_strstate(d, s->stack[i].screen), s->stack[i].page);
+		strcat(stack, one);
+	}
+	snprintf(num, sizeof num, "%d:%d:%d:%lld:%lld:%lld:%lld:%lld", s->page,
+	    s->resume_offer, s->ended, v->qty, v->price, v->listing, v->order, v->item);
+	if (buflen < 4)
+		return -1;
+	memcpy(buf, "v1;", 4);
+	len = 3;
+	if (esc(buf, buflen, &len, "s", menu_strstate(d, s->screen)) < 0 ||
+	    snprintf(buf + len, buflen - len, "n=%s;k=%s;", num, stack) >= (int)(buflen - len))
+		return -1;
+	len += strlen(buf + len);
+	if (esc(buf, buflen, &len, "p", v->product) < 0 ||
+	    esc(buf, buflen, &len, "pl", v->product_label) < 0 ||
+	    esc(buf, buflen, &len, "u", v->unit) < 0 ||
+	    esc(buf, buflen, &len, "vc", v->village) < 0 ||
+	    esc(buf, buflen, &len, "nm", v->name) < 0)
+		return -1;
+	return 0;
+}
+
+static int
+decode_stack(const struct menu_def *d, const char *v, size_t n, struct menu_sess *s)
+{
+	char tmp[MENU_DEPTH * 40], *save = NULL, *tok;
+
+	s->depth = 0;
+	if (n == 0)
+		return 0;
+	if (n >= sizeof tmp)
+		return -1;
+	memcpy(tmp, v, n);
+	tmp[n] = '\0';
+	for (tok = strtok_r(tmp, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
+		char *colon = strchr(tok, ':');
+
+		if (colon == NULL || s->depth == MENU_DEPTH)
+			return -1;
+		*colon = '\0';
+		if ((s->stack[s->depth].screen = menu_screen_by_name(d, tok)) < 0)
+			return -1;
+		s->stack[s->depth++].page = atoi(colon + 1);
+	}
+	return 0;
+}
+
+static int
+decode_field(const struct menu_def *d, const char *k, size_t kl, const char *v, size_t vl,
+    struct menu_sess *s)
+{
+	char name[64];
+	int ro = 0, en = 0;
+
+#define K(x) (kl == sizeof(x) - 1 && memcmp(k, x, kl) == 0)
+	if (K("s")) {
+		unesc(v, vl, name, sizeof name);
+		return (s->screen = menu_screen_by_name(d, name)) < 0 ? -1 : 0;
+	}
+	if (K("n")) {
+		if (sscanf(v, "%d:%d:%d:%lld:%lld:%lld:%lld:%lld", &s->page, &ro, &en, &s->v.qty,
+		    &s->v.price, &s->v.listing, &s->v.order, &s->v.item) != 8)
+			return -1;
+		s->resume_offer = ro != 0;
+		s->ended = en != 0;
+		return 0;
+	}
+	if (K("k"))
+		return decode_stack(d, v, vl, s);
+	if (K("p"))
+		unesc(v, vl, s->v.product, sizeof s->v.product);
+	else if (K("pl"))
+		unesc(v, vl, s->v.product_label, sizeof s->v.product_label);
+	else if (K("u"))
+		unesc(v, vl, s->v.unit, sizeof s->v.unit);
+	else if (K("vc"))
+		unesc(v, vl, s->v.village, sizeof s->v.village);
+	else if (K("nm"))
+		unesc(v, vl, s->v.name, sizeof s->v.name);
+#undef K
+	return 0;
+}
+
+int
+menu_sess_decode(const struct menu_def *d, const char *text, struct menu_sess *out)
+{
+	struct menu_sess s;
+	const char *p;
+
+	if (strncmp(text, "v1;", 3) != 0)
+		return -1;
+	memset(&s, 0, sizeof s);
+	s.screen = -1;
+	for (p = text + 3; *p != '\0';) {
+		const char *eq = strchr(p, '='), *end = strchr(p, ';');
+
+		if (eq == NULL || end == NULL || eq > end)
+			return -1;
+		if (decode_field(d, p, (size_t)(eq - p), eq + 1, (size_t)(end - eq - 1), &s) < 0)
+			return -1;
+		p = end + 1;
+	}
+	if (s.screen < 0 || s.page < 0 || s.page > MENU_ITEMS_MAX)
+		return -1;
+	*out = s;
+	return 0;
+}

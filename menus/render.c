@@ -1,0 +1,272 @@
+/*
+ * render.c - draws one screen: the template with the session's values filled
+ * in, numbered options or one page of data choices, and the "0.Lui 00.Dau"
+ * line. Screens never exceed MENU_SCREEN_MAX; a list page takes only as
+ * many choices as fit with room for a hint.
+ */
+#include "menus/menu_int.h"
+#include "common/common.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define FOOTER "\n0.Lui 00.Dau"
+#define MORE "\n9.Tiep"
+
+static bool
+unit_is_weight(const char *unit)
+{
+	int u = menu_unit_find(unit);
+
+	return unit[0] == '\0' || (u >= 0 && menu_units[u].grams > 0);
+}
+
+/* vnd writes 1500000 as "1.500.000" (the way prices are written in VN). */
+static void
+vnd(long long v, char *out, size_t outlen)
+{
+	char digits[32], buf[48];
+	int n, j = 0;
+
+	n = snprintf(digits, sizeof digits, "%lld", v < 0 ? 0 : v);
+	for (int i = 0; i < n; i++) {
+		if (i > 0 && (n - i) % 3 == 0)
+			buf[j++] = '.';
+		buf[j++] = digits[i];
+	}
+	buf[j] = '\0';
+	snprintf(out, outlen, "%s", buf);
+}
+
+/* value_of: the text of one {placeholder}, "" for an unknown one (load.c
+ * does not check placeholders, so a typo shows as nothing, never garbage). */
+static void
+value_of(const struct menu_vals *v, const char *name, size_t nlen, char *out, size_t outlen)
+{
+	const char *unit = v->unit[0] ? v->unit : "kg";
+	const char *per = unit_is_weight(v->unit) ? "kg" : unit;
+	char money[48];
+
+#define IS(s) (nlen == sizeof(s) - 1 && memcmp(name, s, nlen) == 0)
+	out[0] = '\0';
+	if (IS("product"))
+		snprintf(out, outlen, "%s", v->product_label[0] ? v->product_label : v->product);
+	else if (IS("unit"))
+		snprintf(out, outlen, "%s", unit);
+	else if (IS("per"))
+		snprintf(out, outlen, "%s", per);
+	else if (IS("qty"))
+		snprintf(out, outlen, "%lld %s", v->qty, unit);
+	else if (IS("price")) {
+		vnd(v->price, money, sizeof money);
+		snprintf(out, outlen, "%sd/%s", money, per);
+	} else if (IS("listing"))
+		snprintf(out, outlen, "#%lld", v->listing);
+	else if (IS("order"))
+		snprintf(out, outlen, "#%lld", v->order);
+	else if (IS("village"))
+		snprintf(out, outlen, "%s", v->village);
+	else if (IS("name"))
+		snprintf(out, outlen, "%s", v->name);
+#undef IS
+}
+
+void
+menu_subst(const struct menu_vals *v, const char *tpl, char *out, size_t outlen)
+{
+	size_t j = 0;
+
+	for (const char *p = tpl; *p != '\0' && j + 1 < outlen; p++) {
+		const char *end;
+		char val[96];
+		size_t n;
+
+		if (*p != '{' || (end = strchr(p, '}')) == NULL) {
+			out[j++] = *p;
+			continue;
+		}
+		value_of(v, p + 1, (size_t)(end - p - 1), val, sizeof val);
+		n = strlen(val);
+		if (n > outlen - 1 - j)
+			n = outlen - 1 - j;
+		memcpy(out + j, val, n);
+		j += n;
+		p = end;
+	}
+	out[j] = '\0';
+}
+
+int
+menu_fetch(const struct menu_io *io, enum menu_src src, const struct menu_vals *v,
+    struct menu_item *items, int *n)
+{
+	*n = 0;
+	if (io == NULL || io->fetch == NULL)
+		return 0;
+	if (io->fetch(io->arg, src, v, items, MENU_ITEMS_MAX, n) < 0)
+		return -1;
+	if (*n < 0)
+		*n = 0;
+	if (*n > MENU_ITEMS_MAX)
+		*n = MENU_ITEMS_MAX;
+	return 0;
+}
+
+/* item_len: "\nN.label" as it will be drawn (labels are cut to fit a page). */
+static size_t
+item_len(const struct menu_item *it, size_t room)
+{
+	size_t n = 3 + strlen(it->label);
+
+	return n < room ? n : room;
+}
+
+void
+menu_page_bounds(const char *header, const struct menu_item *items, int n, int page,
+    int *from, int *to, bool *more)
+{
+	/* every page keeps room for the hint, "9.Tiep" and the footer */
+	size_t budget = MENU_SCREEN_MAX - MENU_HINT_ROOM - strlen(header) - strlen(MORE) -
+	    strlen(FOOTER);
+	int start = 0, end = 0;
+
+	for (int p = 0; p <= page && start < n; p++) {
+		size_t used = 0;
+
+		end = start;
+		while (end < n && end - start < MENU_PAGE_ITEMS) {
+			size_t l = item_len(&items[end], budget);
+
+			if (end > start && used + l > budget)
+				break;
+			used += l;
+			end++;
+		}
+		if (p == page)
+			break;
+		start = end;
+	}
+	if (start >= n)
+		start = end = n;
+	*from = start;
+	*to = end;
+	*more = end < n;
+}
+
+/* put appends s to out (cut at outlen-1, noting the cut). */
+static void
+put(struct menu_out *out, size_t *len, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (*len + n > MENU_SCREEN_MAX) {
+		n = MENU_SCREEN_MAX - *len;
+		out->cut = true;
+	}
+	memcpy(out->screen + *len, s, n);
+	*len += n;
+	out->screen[*len] = '\0';
+}
+
+static int
+render_list(const struct menu_screen *sc, const struct menu_sess *s, const struct menu_io *io,
+    const char *header, struct menu_out *out, size_t *len)
+{
+	struct menu_item items[MENU_ITEMS_MAX];
+	char line[MENU_SCREEN_MAX + 8];
+	int n, from, to;
+	bool more;
+
+	if (menu_fetch(io, sc->src, &s->v, items, &n) < 0)
+		return -1;
+	menu_page_bounds(header, items, n, s->page, &from, &to, &more);
+	if (n == 0)
+		put(out, len, "\n(chua co)");
+	for (int i = from; i < to; i++) {
+		size_t room = MENU_SCREEN_MAX - MENU_HINT_ROOM - strlen(header) - strlen(MORE) -
+		    strlen(FOOTER);
+
+		snprintf(line, sizeof line, "\n%d.%s", i - from + 1, items[i].label);
+		if (strlen(line) > room)
+			line[room] = '\0';	/* one label longer than a page: cut it */
+		put(out, len, line);
+	}
+	if (more)
+		put(out, len, MORE);
+	return 0;
+}
+
+/* fit_septets cuts text (a broadcast may be a whole SMS long) to what is
+ * left of the screen in GSM-7 septets, ending with "..." when cut. */
+static void
+fit_septets(char *text, size_t room)
+{
+	size_t n = strlen(text);
+
+	if (sms_length(text, SMS_GSM7) <= room)
+		return;
+	while (n > 0 && sms_length(text, SMS_GSM7) + 3 > room) {
+		do
+			n--;
+		while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80);
+		text[n] = '\0';
+	}
+	strcat(text, "...");
+}
+
+static int
+render_show(const struct menu_sess *s, const struct menu_io *io, struct menu_out *out,
+    size_t *len)
+{
+	struct menu_item items[MENU_ITEMS_MAX];
+	int n;
+
+	if (menu_fetch(io, MENU_SRC_BROADCASTS, &s->v, items, &n) < 0)
+		return -1;
+	for (int i = 0; i < n; i++)
+		if (items[i].id == s->v.item) {
+			fit_septets(items[i].text, MENU_SCREEN_MAX - *len);
+			put(out, len, items[i].text);
+			return 0;
+		}
+	put(out, len, "Thong bao nay khong con.");
+	return 0;
+}
+
+int
+menu_render_screen(const struct menu_def *d, const struct menu_sess *s,
+    const struct menu_io *io, const char *hint, struct menu_out *out)
+{
+	const struct menu_screen *sc = &d->scr[s->screen];
+	char header[MENU_SCREEN_MAX + 1];
+	size_t len = 0;
+
+	out->screen[0] = '\0';
+	out->cut = false;
+	out->result = (sc->kind == MK_SHOW || sc->kind == MK_END) ? MENU_END : MENU_CONTINUE;
+	if (hint != NULL && hint[0] != '\0')
+		put(out, &len, hint);
+	if (s->resume_offer) {
+		put(out, &len, "Ban dang dung giua chung. Tiep tuc?\n1.Tiep tuc\n2.Bat dau lai");
+		out->result = MENU_CONTINUE;
+		return 0;
+	}
+	if (sc->kind == MK_SHOW)
+		return render_show(s, io, out, &len);
+	menu_subst(&s->v, sc->text, header, sizeof header);
+	put(out, &len, header);
+	if (sc->kind == MK_END)
+		return 0;
+	if (sc->kind == MK_MENU)
+		for (int i = 0; i < sc->nopt; i++) {
+			char line[MENU_LABEL_MAX + 8];
+
+			snprintf(line, sizeof line, "\n%s.%s", sc->opt[i].key, sc->opt[i].label);
+			put(out, &len, line);
+		}
+	if (sc->kind == MK_LIST && render_list(sc, s, io, header, out, &len) < 0)
+		return -1;
+	if (s->screen != 0)
+		put(out, &len, FOOTER);
+	return 0;
+}
