@@ -1,0 +1,232 @@
+/*
+ * DK, HD, NGUNG, TIEP and UNKNOWN as a farmer meets them: registration by
+ * village code or by the village's name, the replies' words and lengths.
+ */
+#include "tests/t.h"
+#include "actions/actions.h"
+#include "parser/parser.h"
+#include "storage/store.h"
+#include "common/common.h"
+
+#include <stdio.h>
+
+static struct store *S;
+static struct parser *P;
+static struct actions *A;
+static int msg_no;
+
+static void
+village(const char *code, const char *name, const char *commune)
+{
+	struct village v = {0};
+	bool changed;
+
+	snprintf(v.code, sizeof v.code, "%s", code);
+	snprintf(v.name, sizeof v.name, "%s", name);
+	snprintf(v.commune, sizeof v.commune, "%s", commune);
+	T_ASSERT(store_village_upsert(S, &v, &changed) == STORE_OK);
+}
+
+static void
+setup_with(bool diacritics, int segments)
+{
+	char err[256], path[512];
+	struct actions_conf ac = {.max_segments = segments, .reply_diacritics = diacritics};
+
+	snprintf(path, sizeof path, "%s/langso.db", t_tmpdir());
+	S = store_open(path, err, sizeof err);
+	T_ASSERTF(S != NULL, "%s", err);
+	P = parser_new("conf/lexicon.conf", err, sizeof err);
+	T_ASSERTF(P != NULL, "%s", err);
+	A = actions_new(S, P, &ac);
+	village("LD02", "Lăng Đồn", "Chi Lăng");
+	village("CL01", "Quán Thanh", "Chi Lăng");
+	village("CL04", "Đồng Bành", "Chi Lăng");
+	village("VQ07", "Đồng Bành", "Văn Quan");	/* the same name in another commune */
+}
+
+static void
+setup(void)
+{
+	setup_with(false, 3);
+}
+
+static const char *
+sms(const char *phone, const char *text)
+{
+	static struct act_reply r;
+	char id[32];
+	struct mo m = {0};
+
+	snprintf(id, sizeof id, "r%d", ++msg_no);
+	m.kannel_id = id;
+	m.phone = phone;
+	m.to = "8055";
+	m.text = text;
+	m.text_len = strlen(text);
+	m.raw = text;
+	m.raw_len = m.text_len;
+	m.smsc = "test";
+	T_ASSERT(actions_handle_mo(A, &m, &r) == 0);
+	T_ASSERTF(sms_segments(r.text) <= 3, "%d parts: %s", sms_segments(r.text), r.text);
+	return r.text;
+}
+
+static struct person
+who(const char *phone)
+{
+	struct person p = {0};
+
+	T_ASSERTF(store_person_by_phone(S, phone, &p) == STORE_OK, "%s not registered", phone);
+	return p;
+}
+
+static void
+register_by_code(void)
+{
+	struct person p;
+
+	setup();
+	T_STREQ(sms("+84912000001", "DK LD02 Hoàng Văn Châu"),
+	    "Da dang ky Hoang Van Chau, thon Lang Don, xa Chi Lang. Nhan HD de xem huong dan");
+	p = who("+84912000001");
+	T_STREQ(p.name, "Hoàng Văn Châu");
+	T_STREQ(p.village_code, "LD02");
+	T_STREQ(p.role, "household");
+	/* lower case code, registering again moves the household */
+	T_ASSERT(strncmp(sms("+84912000001", "dk cl01 Hoàng Văn Châu"), "Da dang ky Hoang Van Chau, thon Quan Thanh", 42) == 0);
+	T_STREQ(who("+84912000001").village_code, "CL01");
+}
+
+static void
+register_unknown_village(void)
+{
+	long long n;
+
+	setup();
+	T_ASSERT(strncmp(sms("+84912000002", "DK XY99 Nong Van A"), "Khong tim thay thon XY99", 24) == 0);
+	T_ASSERT(store_person_count(S, &n) == STORE_OK && n == 0);
+}
+
+static void
+register_by_village_name(void)
+{
+	struct person p;
+
+	setup();
+	T_STREQ(sms("+84912000003", "dk Mã Văn Lét, thôn Quán Thanh, xã Chi Lăng"),
+	    "Da dang ky Ma Van Let, thon Quan Thanh, xa Chi Lang. Nhan HD de xem huong dan");
+	p = who("+84912000003");
+	T_STREQ(p.name, "Mã Văn Lét");
+	T_STREQ(p.village_code, "CL01");
+	/* without diacritics, name after the place, NONG DAN and TEN dropped */
+	sms("+84912000004", "DANG KY thon Lang Don nong dan ten Be Thi Hoa");
+	p = who("+84912000004");
+	T_STREQ(p.name, "Be Thi Hoa");
+	T_STREQ(p.village_code, "LD02");
+}
+
+static void
+register_ambiguous_name_asks(void)
+{
+	long long n;
+	const char *r;
+
+	setup();
+	r = sms("+84912000005", "DK Vi Van Tam thon Dong Banh");
+	T_ASSERTF(strstr(r, "Co 2 thon ten Dong Banh") != NULL, "%s", r);
+	T_ASSERTF(strstr(r, "CL04 (xa Chi Lang)") != NULL && strstr(r, "VQ07 (xa Van Quan)") != NULL, "%s", r);
+	T_ASSERT(store_person_count(S, &n) == STORE_OK && n == 0);
+	/* naming the commune settles it */
+	sms("+84912000005", "DK Vi Van Tam thon Dong Banh xa Van Quan");
+	T_STREQ(who("+84912000005").village_code, "VQ07");
+	T_STREQ(who("+84912000005").name, "Vi Van Tam");
+}
+
+static void
+register_without_village_or_name(void)
+{
+	const char *r;
+
+	setup();
+	r = sms("+84912000006", "DK");
+	T_ASSERTF(strncmp(r, "Thieu ma thon. Cu phap: DK <ma thon> <ho ten>", 44) == 0, "%s", r);
+	r = sms("+84912000006", "DK LD02");
+	T_ASSERTF(strncmp(r, "Thieu ho ten.", 13) == 0, "%s", r);
+	r = sms("+84912000006", "DK toi o xom moi");
+	T_ASSERTF(strncmp(r, "Khong tim thay thon trong tin nhan", 34) == 0, "%s", r);
+}
+
+static void
+stop_and_resume(void)
+{
+	setup();
+	sms("+84912000007", "DK LD02 Nong Van Ba");
+	T_ASSERT(strncmp(sms("+84912000007", "NGUNG"), "Da ngung", 8) == 0);
+	T_ASSERT(who("+84912000007").opted_out);
+	T_ASSERT(strncmp(sms("+84912000007", "TIEP"), "Da nhan lai", 11) == 0);
+	T_ASSERT(!who("+84912000007").opted_out);
+	/* a stranger's STOP is kept too */
+	sms("+84912000008", "STOP");
+	T_ASSERT(who("+84912000008").opted_out);
+}
+
+static void
+help_and_unknown(void)
+{
+	const char *r;
+
+	setup();
+	r = sms("+84912000009", "HD");
+	T_ASSERTF(strstr(r, "DK LD02") != NULL && strstr(r, "BAN NA 50KG 30000") != NULL, "%s", r);
+	T_ASSERTF(strlen(r) <= 160, "HD does not fit one SMS: %zu", strlen(r));
+	T_STREQ(sms("+84912000009", "HD BAN"), "BAN: BAN <san pham> <so luong> [gia]. Vi du: BAN NA 50KG 30000");
+	T_STREQ(sms("+84912000009", "BNA NA 50KG"), "Khong hieu tin nhan. Co phai BAN? Nhan HD de xem huong dan");
+	T_STREQ(sms("+84912000009", "xin chao"), "Khong hieu tin nhan. Nhan HD de xem huong dan");
+}
+
+static void
+replies_with_diacritics_when_configured(void)
+{
+	const char *r;
+
+	setup_with(true, 2);
+	r = sms("+84912000010", "DK LD02 Hoàng Văn Châu");
+	T_STREQ(r, "Đã đăng ký Hoàng Văn Châu, thôn Lăng Đồn, xã Chi Lăng. Nhắn HD để xem hướng dẫn");
+	/* two UCS-2 parts hold 134 characters: the help is cut, visibly */
+	r = sms("+84912000010", "HD");
+	T_ASSERTF(sms_length(r, SMS_UCS2) <= 134, "%s", r);
+	T_ASSERTF(strstr(r, "...") != NULL, "%s", r);
+}
+
+static void
+long_name_is_cut_to_the_reply_limit(void)
+{
+	char text[1100] = "DK LD02 ";
+	const char *r;
+
+	setup_with(false, 1);
+	while (strlen(text) < 1000)
+		strcat(text, "Nguyen ");
+	r = sms("+84912000011", text);
+	T_ASSERTF(strlen(r) <= 160, "%zu", strlen(r));
+	T_ASSERT(strncmp(r, "Da dang ky Nguyen Nguyen", 24) == 0);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct t_case cases[] = {
+		{"register_by_code", register_by_code},
+		{"register_unknown_village", register_unknown_village},
+		{"register_by_village_name", register_by_village_name},
+		{"register_ambiguous_name_asks", register_ambiguous_name_asks},
+		{"register_without_village_or_name", register_without_village_or_name},
+		{"stop_and_resume", stop_and_resume},
+		{"help_and_unknown", help_and_unknown},
+		{"replies_with_diacritics_when_configured", replies_with_diacritics_when_configured},
+		{"long_name_is_cut_to_the_reply_limit", long_name_is_cut_to_the_reply_limit},
+		{NULL, NULL},
+	};
+	return t_main(argc, argv, cases);
+}
