@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 it_need_kannel
 N=${BROADCAST_N:-5000}
-it_setup KL_RATE=1500
+it_setup KL_RATE=400
 it_import_demo || exit 1
 HEAD=+84921000000
 {
@@ -19,7 +19,7 @@ check "import $N households" "$LANGSO" import people -c "$CONF" "$T/people.csv"
 it_start_all
 
 # got PREFIX: whole MTs whose text starts with PREFIX
-got() { kl_py all "$T/log/fakesmsc.log" | grep -c $'\t'"$1"; }
+got() { kl_py all "$T/log/fakesmsc.log" | grep -cF $'\t'"$1"; }
 got_at_least() { [ "$(got "$1")" -ge "$2" ]; }
 
 # ---- 1. kill -9 in the middle ----
