@@ -34,6 +34,7 @@ const struct kw_row kw_rows[] = {
 	{"GIA", CMD_PRICE, "GIA", read_price, KW_MAIN},
 	{"XEM GIA", CMD_PRICE, "GIA", read_price, 0},
 	{"BANG GIA", CMD_PRICE, "GIA", read_price, 0},
+	{"GIA CA", CMD_PRICE, "GIA", read_price, 0},	/* giá cả: prices */
 	{"TIM", CMD_SEARCH, "TIM", read_search, KW_MAIN},
 	{"XEM", CMD_SEARCH, "TIM", read_search, 0},
 	{"MUA", CMD_ORDER, "MUA", read_order, KW_MAIN | KW_NUM},
@@ -141,10 +142,16 @@ kw_match(struct msg *m, int at, bool glue_numbers, int *nwords)
 	int r, best = -1, best_kw = 0, best_used = 0;
 	size_t best_glue = 0;
 
+	if (at >= m->nw)
+		return -1;
 	for (r = 0; r < kw_nrows; r++) {
 		const struct kw_form *f = &m->p->kw[r];
 		size_t glue;
-		int used = row_match(m, f, kw_rows[r].flags, at, glue_numbers, &glue);
+		int used;
+
+		if (f->w[0][0] != m->fold[m->w[at].fs])
+			continue;		/* every form starts with its first letter */
+		used = row_match(m, f, kw_rows[r].flags, at, glue_numbers, &glue);
 
 		if (used > 0 && f->nw > best_kw) {
 			best = r;
@@ -153,12 +160,32 @@ kw_match(struct msg *m, int at, bool glue_numbers, int *nwords)
 			best_glue = glue;
 		}
 	}
-	if (best < 0)
+	if (best < 0 || at >= m->nw)
 		return -1;
 	if (best_glue != 0)
 		msg_split_word(m, at + best_used - 1, best_glue);
 	*nwords = best_used;
 	return best;
+}
+
+/*
+ * cmd_reset empties a command field by field: the strings only need their
+ * first byte, and clearing 9 KB per message would be most of the work.
+ */
+void
+cmd_reset(struct command *c)
+{
+	c->action = CMD_UNKNOWN;
+	c->error[0] = c->product[0] = c->variety[0] = c->village[0] = '\0';
+	c->name[0] = c->text[0] = c->note[0] = c->place[0] = c->contact[0] = '\0';
+	c->topic[0] = c->suggest[0] = c->check[0] = '\0';
+	c->grade = c->pieces = 0;
+	c->has_qty = c->has_price = c->has_offer = c->urgent = false;
+	c->qty.amount = 0;
+	c->qty.unit[0] = '\0';
+	c->price.vnd = c->offer.vnd = 0;
+	c->price.per[0] = c->offer.per[0] = '\0';
+	c->listing = c->order = c->broadcast = 0;
 }
 
 void
@@ -177,7 +204,7 @@ cmd_clear_error_fields(struct command *c)
 
 	memcpy(err, c->error, sizeof err);
 	memcpy(contact, c->contact, sizeof contact);
-	memset(c, 0, sizeof *c);
+	cmd_reset(c);
 	c->action = a;
 	memcpy(c->error, err, sizeof err);
 	memcpy(c->contact, contact, sizeof contact);
@@ -186,8 +213,7 @@ cmd_clear_error_fields(struct command *c)
 static int
 to_unknown(struct command *c)
 {
-	memset(c, 0, sizeof *c);
-	c->action = CMD_UNKNOWN;
+	cmd_reset(c);
 	return 0;
 }
 
@@ -199,6 +225,14 @@ note_from(struct msg *m, struct command *c, int i)
 }
 
 /* ---- REGISTER, BROADCAST ---- */
+
+/* village_copy: village_is() said it is 2-7 ASCII bytes */
+static void
+village_copy(const struct msg *m, int i, struct command *c)
+{
+	memcpy(c->village, w_str(m, i), w_len(m, i));
+	c->village[w_len(m, i)] = '\0';
+}
 
 static int
 read_register(struct msg *m, struct command *c)
@@ -219,7 +253,7 @@ read_register(struct msg *m, struct command *c)
 	if (only)
 		return to_unknown(c);
 	if (village_is(m, m->arg)) {
-		memcpy(c->village, w_str(m, m->arg), w_len(m, m->arg));
+		village_copy(m, m->arg, c);
 		if (m->arg + 1 >= m->nw)
 			cmd_set_error(c, "missing_name");
 		else
@@ -240,7 +274,7 @@ read_broadcast(struct msg *m, struct command *c)
 		i++;
 	}
 	if (village_is(m, i)) {
-		memcpy(c->village, w_str(m, i), w_len(m, i));
+		village_copy(m, i, c);
 		i++;
 	}
 	if (!c->urgent && w_is(m, i, "KHAN")) {

@@ -345,7 +345,7 @@ num_lex(const struct msg *m, int i, struct num *n)
 	    ((s[0] == '#' || s[0] == 'N') && len > 1 && s[1] >= '0' && s[1] <= '9') ||
 	    ((s[0] == 'S' || s[0] == 'L') && len > 2 && s[1] == 'O' && s[2] >= '0' && s[2] <= '9')))
 		return -1;
-	if (pcre2_match(m->p->re_num, (PCRE2_SPTR)s, len, 0, PCRE2_ANCHORED, m->md, m->p->mctx) < 0)
+	if (pcre2_match(m->p->re_num, (PCRE2_SPTR)s, len, 0, 0, m->md, m->p->mctx) < 0)
 		return -1;
 	ov = pcre2_get_ovector_pointer(m->md);
 	if (read_value(s + ov[4], ov[5] - ov[4], &milli) < 0)
@@ -427,9 +427,12 @@ void
 msg_text(const struct msg *m, int from, int to, char *out, size_t outlen)
 {
 	size_t s, e, i, o = 0;
+	bool tail_cut = false;
 
+	if (outlen == 0)
+		return;
 	out[0] = '\0';
-	if (from >= m->nw || from >= to || outlen == 0)
+	if (from >= m->nw || from >= to)
 		return;
 	s = m->w[from].os;
 	e = to >= m->nw ? m->olen : m->w[to - 1].oe;
@@ -445,6 +448,7 @@ msg_text(const struct msg *m, int from, int to, char *out, size_t outlen)
 			}
 		}
 		if (cut) {
+			tail_cut = true;
 			/* join the two sides with one space */
 			while (o > 0 && is_space(out[o - 1]))
 				o--;
@@ -454,7 +458,15 @@ msg_text(const struct msg *m, int from, int to, char *out, size_t outlen)
 				i++;
 			continue;
 		}
+		if (!is_space(m->orig[i]))
+			tail_cut = false;
 		out[o++] = m->orig[i];
+	}
+	/* a phone cut at the very end takes its lead-in punctuation along:
+	 * "Hoang Van Chau, 0912345678" names Hoang Van Chau */
+	if (tail_cut) {
+		while (o > 0 && (is_space(out[o - 1]) || strchr(",;:-(", out[o - 1]) != NULL))
+			o--;
 	}
 	/* cut by outlen: never end inside a multi-byte character */
 	if (i < e)
@@ -519,7 +531,7 @@ village_is(const struct msg *m, int i)
 	if (i >= m->nw || w_len(m, i) > 7)
 		return false;
 	return pcre2_match(m->p->re_village, (PCRE2_SPTR)w_str(m, i), w_len(m, i), 0,
-	    PCRE2_ANCHORED, m->md, m->p->mctx) >= 0;
+	    0, m->md, m->p->mctx) >= 0;
 }
 
 /* ---- products ---- */
@@ -534,14 +546,15 @@ lex_alias_at(const struct msg *m, int i, int *product)
 	const struct lexicon *lx = &m->p->lx;
 	const char *first;
 	size_t flen;
-	int a;
+	int x, end;
 
 	if (i >= m->nw)
 		return 0;
 	first = w_str(m, i);
 	flen = w_len(m, i);
-	for (a = 0; a < lx->nalias; a++) {
-		const struct lex_alias *al = &lx->alias[a];
+	end = (unsigned char)first[0] == 255 ? lx->nalias : lx->first_at[(unsigned char)first[0] + 1];
+	for (x = lx->first_at[(unsigned char)first[0]]; x < end; x++) {
+		const struct lex_alias *al = &lx->alias[lx->byfirst[x]];
 		const char *p = al->words;
 		int k = 0;
 

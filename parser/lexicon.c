@@ -280,6 +280,26 @@ alias_cmp(const void *a, const void *b)
 	return strcmp(x->words, y->words);
 }
 
+/* index_aliases groups aliases by first byte (a stable counting sort). */
+static void
+index_aliases(struct lexicon *lx)
+{
+	int count[257] = {0}, a, c;
+
+	lx->byfirst = xcalloc((size_t)lx->nalias + 1, sizeof *lx->byfirst);
+	for (a = 0; a < lx->nalias; a++)
+		count[(unsigned char)lx->alias[a].words[0] + 1]++;
+	lx->first_at[0] = 0;
+	for (c = 1; c < 257; c++)
+		lx->first_at[c] = lx->first_at[c - 1] + count[c];
+	memset(count, 0, sizeof count);
+	for (a = 0; a < lx->nalias; a++) {
+		unsigned char f = (unsigned char)lx->alias[a].words[0];
+
+		lx->byfirst[lx->first_at[f] + count[f]++] = a;
+	}
+}
+
 int
 lex_load(struct lexicon *lx, const char *path, char *err, size_t errlen)
 {
@@ -311,6 +331,7 @@ lex_load(struct lexicon *lx, const char *path, char *err, size_t errlen)
 		return -1;
 	}
 	qsort(lx->alias, (size_t)lx->nalias, sizeof *lx->alias, alias_cmp);
+	index_aliases(lx);
 	return 0;
 }
 
@@ -323,6 +344,7 @@ lex_free(struct lexicon *lx)
 		free(lx->prod[i].var);
 	free(lx->prod);
 	free(lx->alias);
+	free(lx->byfirst);
 	memset(lx, 0, sizeof *lx);
 }
 

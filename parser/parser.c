@@ -151,7 +151,7 @@ parser_parse(const struct parser *p, const char *utf8, size_t len, struct comman
 	struct msg *m;
 
 	if (out != NULL)
-		memset(out, 0, sizeof *out);
+		cmd_reset(out);
 	if (p == NULL || out == NULL)
 		return -1;
 	/* ~40 KB: on the heap, so a small thread stack is never a worry */
@@ -172,13 +172,10 @@ parser_parse(const struct parser *p, const char *utf8, size_t len, struct comman
 	msg_phones(m, out);
 	msg_words(m);
 	dispatch(m, out);
-	if (out->action == CMD_UNKNOWN) {	/* §3: an UNKNOWN carries no contact */
-		char suggest[sizeof out->suggest];
-
-		memcpy(suggest, out->suggest, sizeof suggest);
-		memset(out, 0, sizeof *out);
-		memcpy(out->suggest, suggest, sizeof suggest);
-	}
+	/* §3: an UNKNOWN carries no contact; readers that turn a message
+	 * UNKNOWN reset the rest, and only the suggestion is ever added */
+	if (out->action == CMD_UNKNOWN)
+		out->contact[0] = '\0';
 	pcre2_match_data_free(m->md);
 	free(m);
 	return 0;

@@ -126,4 +126,13 @@ size_t parser_fold(const char *utf8, size_t len, char *out, size_t outlen);
  */
 const char *parser_product_display(const struct parser *p, const char *key);
 
+/*
+ * parser_product_count and parser_product_at walk the lexicon's products in
+ * file order (for USSD menus): at returns 0 and points *key ("na") and
+ * *display ("Na", with diacritics) into the lexicon, or -1 when i is out of
+ * range. The pointers live as long as p.
+ */
+int parser_product_count(const struct parser *p);
+int parser_product_at(const struct parser *p, int i, const char **key, const char **display);
+
 #endif

@@ -59,6 +59,8 @@ struct lexicon {
 	int nprod;
 	struct lex_alias *alias;	/* longest first */
 	int nalias;
+	int *byfirst;			/* alias indexes grouped by first byte, */
+	int first_at[257];		/* longest first within a group */
 };
 
 int lex_load(struct lexicon *lx, const char *path, char *err, size_t errlen);
@@ -192,6 +194,7 @@ extern const int kw_nrows;
 int kw_match(struct msg *m, int at, bool glue_numbers, int *nwords);
 void kw_suggest(const struct msg *m, struct command *c);
 void cmd_clear_error_fields(struct command *c);
+void cmd_reset(struct command *c);
 void cmd_set_error(struct command *c, const char *e);
 
 #endif

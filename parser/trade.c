@@ -152,7 +152,11 @@ filler_at(const struct trade *t, int i, enum filler *effect)
 	size_t k;
 	int n;
 
+	if (i >= m->nw)
+		return 0;
 	for (k = 0; k < sizeof fillers / sizeof fillers[0]; k++) {
+		if (fillers[k].words[0] != w_str(m, i)[0])
+			continue;
 		if (fillers[k].ctx != 0 && !(fillers[k].ctx & t->ctx))
 			continue;
 		if ((n = w_phrase(m, i, fillers[k].words)) > 0) {
@@ -573,7 +577,8 @@ assign(const struct trade *t, struct item *it, bool order)
 			continue;
 		if (first_num < 0)
 			first_num = k;
-		last_num = k;
+		if (a->kind != A_NUM || a->priced || a->lot)
+			last_num = k;
 		switch (a->kind) {
 		case A_QTY:
 			set_qty(it, a);
@@ -609,9 +614,15 @@ assign(const struct trade *t, struct item *it, bool order)
 			it->has_qty = true;
 			it->qty = a->milli;		/* kg -> g */
 			it->unit = "g";
-		} else {
+		} else if (!it->has_price) {
 			set_price(it, bare_vnd(a->milli), a);
+		} else if (k > 0 && t->a[k - 1].kind == A_WORD && k > last_num) {
+			continue;	/* a number inside the note: GIAO TRONG 2 NGAY */
+		} else {
+			it->multiple = true;
 		}
+		if (k > last_num)
+			last_num = k;
 	}
 	if (it->has_qty && it->each_g > 0)
 		it->each_g = 0;		/* 25KG/BAO alone: 25 kg */
@@ -791,7 +802,7 @@ read_list(struct msg *m, struct command *c)
 	atomize(&t, m->arg);
 	/* BAN is also "you": a listing only with a number or a product (§1.4) */
 	if (!has_numeric(&t) && !lex_product_among(m, m->arg, m->nw)) {
-		memset(c, 0, sizeof *c);
+		cmd_reset(c);
 		return 0;
 	}
 	assign(&t, &it, false);
@@ -805,8 +816,11 @@ read_list(struct msg *m, struct command *c)
 	put_note_place(m, &t, &it, c);
 	if (c->product[0] == '\0')
 		cmd_set_error(c, "missing_product");
-	else if (!it.has_qty)
-		cmd_set_error(c, "missing_quantity");
+	else if (!it.has_qty || it.qty <= 0) {
+		cmd_set_error(c, "missing_quantity");	/* and no price (§3) */
+		c->has_qty = c->has_price = false;
+		c->pieces = 0;
+	}
 	else if (c->has_price)
 		plausible(m, &it, c);
 	return 0;

@@ -103,6 +103,7 @@ cases_file(void)
 	parser_free(p);
 	printf("# %d cases, %d failed\n", n, failed);
 	T_ASSERTF(failed == 0, "%d of %d cases failed", failed, n);
+	T_ASSERTF(n >= 300, "only %d cases", n);
 }
 
 /* write_lexicon puts text into the case's temp dir and returns the path. */
