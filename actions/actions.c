@@ -174,3 +174,22 @@ actions_handle_mo(struct actions *a, const struct mo *m, struct act_reply *r)
 {
 	return actions_handle_batch(a, &m, &r, 1);
 }
+
+/*
+ * act_run_command runs a command that did not come from the parser (a
+ * finished USSD menu) through the same action table as an SMS. The reply is
+ * left as the action wrote it (with diacritics); the caller fits it. 0, or
+ * -1 on a database error.
+ */
+int
+act_run_command(struct actions *a, const struct mo *m, const struct command *c,
+    struct act_reply *r)
+{
+	act_fn fn = action_fn(c);
+
+	if (fn == NULL) {
+		act_syntax_reply(c, r);
+		return 0;
+	}
+	return fn(a, m, c, r);
+}

@@ -21,6 +21,7 @@ struct actions_conf {
 	int broadcast_start_min, broadcast_end_min;	/* minutes after local midnight */
 	char timezone[64];
 	int expire_hours;
+	int session_timeout;		/* [ussd]: seconds of silence ending a session */
 };
 
 /* Where a message came from: an SMS, or one step of a USSD session, from

@@ -54,6 +54,10 @@ int act_resume(struct actions *a, const struct mo *m, const struct command *c, s
 /* act_ussd answers one USSD step (m->channel is not MO_SMS): sets r->text
  * to the screen and r->ussd_end (actions/ussd.c). */
 int act_ussd(struct actions *a, const struct mo *m, struct act_reply *r);
+/* act_run_command runs an already built command (a finished USSD menu)
+ * through the SMS action table; the reply is not fitted (actions.c). */
+int act_run_command(struct actions *a, const struct mo *m, const struct command *c,
+    struct act_reply *r);
 int act_broadcast(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r);
 int act_report(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r);
 int act_not_yet(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r);

@@ -1,17 +1,357 @@
 /*
- * ussd.c - one USSD step: the session's state in, a screen out, through the
- * menus engine; a finished menu becomes the same struct command an SMS
- * gives and runs the same action. (Until the menus land: a polite end.)
+ * ussd.c - one USSD step: the session's stored state and the user's input go
+ * through the menus engine; the screen comes back as the reply (ussd_end for
+ * an END), and a finished menu becomes the same struct command an SMS gives
+ * and runs the same action, its reply shown as the last screen. Sessions
+ * live in storage (ussd_sessions), written in the step's own transaction.
+ * Not here: the transports (gateway/http.c reads Kannel's meta-data and
+ * POST /ussd) and the menus themselves (conf/menus.conf, menus/).
  */
 #include "actions/actions_int.h"
+#include "menus/menu.h"
+#include "storage/store.h"
+#include "common/common.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEFAULT_TIMEOUT 120	/* [ussd] session_timeout default, seconds */
+
+/* The menu definition is process-wide, read-only data, loaded once at the
+ * first USSD step (actions_new has no place for it): every thread shares it. */
+static pthread_once_t menus_once = PTHREAD_ONCE_INIT;
+static struct menu_def *menus;
+static char menus_err[512];
+
+static void
+menus_load_once(void)
+{
+	const char *path = getenv("LANGSO_MENUS");
+
+	menus = menu_load(path && *path ? path : "conf/menus.conf", menus_err, sizeof menus_err);
+	if (menus == NULL)
+		fprintf(stderr, "ussd: menus not loaded: %s\n", menus_err);
+}
+
+/* ussd_menus returns the loaded menus, or NULL (the FILE:LINE reason was
+ * written to stderr once). */
+static const struct menu_def *
+ussd_menus(void)
+{
+	pthread_once(&menus_once, menus_load_once);
+	return menus;
+}
+
+struct step_ctx {
+	struct actions *a;
+	const struct mo *m;
+};
+
+/* gsm_clean writes text without diacritics and with any other character
+ * GSM-7 lacks as '?', cut to outlen-1 bytes (all output is ASCII-ish). */
+static void
+gsm_clean(const char *text, char *out, size_t outlen)
+{
+	char plain[ACT_REPLY_MAX];
+	size_t j = 0;
+
+	if (text_strip_diacritics(text, plain, sizeof plain) < 0)
+		plain[0] = '\0';
+	for (const char *p = plain; *p != '\0' && j + 1 < outlen;) {
+		char one[8] = "";
+		size_t n = 1;
+
+		while (n < 4 && ((unsigned char)p[n] & 0xC0) == 0x80)
+			n++;
+		memcpy(one, p, n);
+		if (sms_coding_of(one) == SMS_GSM7 && j + n < outlen) {
+			memcpy(out + j, one, n);
+			j += n;
+		} else
+			out[j++] = '?';
+		p += n;
+	}
+	out[j] = '\0';
+}
+
+/* fit_screen cuts a reply to one USSD screen (MENU_SCREEN_MAX septets), at
+ * a word boundary, with "..." to show it was cut. */
+static void
+fit_screen(char *text)
+{
+	size_t len = strlen(text);
+
+	if (sms_length(text, SMS_GSM7) <= MENU_SCREEN_MAX)
+		return;
+	while (len > 0) {
+		text[--len] = '\0';
+		if (len > 0 && text[len - 1] != ' ')
+			continue;
+		if (sms_length(text, SMS_GSM7) + 3 <= MENU_SCREEN_MAX)
+			break;
+	}
+	while (len > 0 && text[len - 1] == ' ')
+		text[--len] = '\0';
+	strcat(text, "...");
+}
+
+static int
+fetch_products(const struct parser *p, struct menu_item *out, int max, int *n)
+{
+	int count = parser_product_count(p);
+
+	for (int i = 0; i < count && *n < max; i++) {
+		const char *key, *display;
+		struct menu_item *it = &out[*n];
+
+		if (parser_product_at(p, i, &key, &display) < 0)
+			break;
+		memset(it, 0, sizeof *it);
+		snprintf(it->key, sizeof it->key, "%s", key);
+		gsm_clean(display, it->label, sizeof it->label);
+		(*n)++;
+	}
+	return 0;
+}
+
+/* fetch_broadcasts: the last three notices of the phone's village. */
+static int
+fetch_broadcasts(struct actions *a, const char *phone, struct menu_item *out, int max, int *n)
+{
+	static _Thread_local struct broadcast_report b[3];
+	struct person who;
+	int rc, got = 0;
+
+	rc = store_person_by_phone(a->s, phone, &who);
+	if (rc == STORE_NONE || (rc == STORE_OK && who.village_code[0] == '\0'))
+		return 0;
+	if (rc != STORE_OK ||
+	    store_broadcast_recent(a->s, who.village_code, max < 3 ? max : 3, b, &got) != STORE_OK)
+		return -1;
+	for (int i = 0; i < got; i++) {
+		struct menu_item *it = &out[(*n)++];
+		char text[MENU_SCREEN_MAX * 2];
+
+		memset(it, 0, sizeof *it);
+		it->id = b[i].id;
+		gsm_clean(b[i].text, text, sizeof text);
+		/* a notice may be a whole SMS: the list shows its start */
+		snprintf(it->label, sizeof it->label, "%.26s", text);
+		str_copy(it->text, sizeof it->text, text);	/* render.c fits it */
+	}
+	return 0;
+}
+
+static int
+fetch(void *arg, enum menu_src src, const struct menu_vals *v, struct menu_item *out, int max,
+    int *n)
+{
+	struct step_ctx *x = arg;
+
+	(void)v;
+	*n = 0;
+	switch (src) {
+	case MENU_SRC_PRODUCTS:
+		return fetch_products(x->a->p, out, max, n);
+	case MENU_SRC_BROADCASTS:
+		return fetch_broadcasts(x->a, x->m->phone, out, max, n);
+	case MENU_SRC_LISTINGS:
+	case MENU_SRC_MY_LISTINGS:
+	case MENU_SRC_MY_ORDERS:
+	case MENU_SRC__COUNT:
+		break;	/* the menus then ask for the number (see menus.conf) */
+	}
+	return 0;
+}
+
+/* trace logs transitions with LANGSO_TRACE=menu (style.md §6: -T menu),
+ * the phone masked. */
+static void
+trace(void *arg, const char *from, const char *to)
+{
+	static int on = -1;
+	struct step_ctx *x = arg;
+	const char *sub = strchr(x->m->session, '/');
+	char masked[24];
+
+	if (on < 0) {
+		const char *t = getenv("LANGSO_TRACE");
+
+		on = t != NULL && strstr(t, "menu") != NULL;
+	}
+	if (!on)
+		return;
+	phone_mask(x->m->phone, masked, sizeof masked);
+	/* Kannel ids are phone/its_session_info: print the phone masked */
+	if (x->m->channel == MO_USSD_KANNEL)
+		fprintf(stderr, "menu: sess=%s%s %s -> %s\n", masked, sub ? sub : "", from, to);
+	else
+		fprintf(stderr, "menu: sess=%s %s -> %s\n", x->m->session, from, to);
+}
+
+/* ---- one step ---- */
+
+struct step {
+	struct ussd_session row;	/* as it will be stored */
+	struct menu_sess sess;
+	struct menu_out out;
+	bool have_row;
+};
+
+static long long
+timeout_of(const struct actions *a)
+{
+	return a->conf.session_timeout > 0 ? a->conf.session_timeout : DEFAULT_TIMEOUT;
+}
+
+/* start: a new session, offering to continue a dropped one of this phone
+ * (not ended, last step within the timeout). */
+static int
+start(struct actions *a, const struct menu_io *io, struct step *st)
+{
+	const struct menu_def *d = menus;
+	struct ussd_session old;
+	long long now = act_now(a);
+	int rc;
+
+	rc = store_ussd_dropped(a->s, st->row.phone, "", now - timeout_of(a), &old);
+	if (rc == STORE_ERR)
+		return -1;
+	if (rc == STORE_OK && menu_sess_decode(d, old.state, &st->sess) == 0 && !st->sess.ended &&
+	    (st->sess.screen != 0 || st->sess.depth > 0))
+		rc = menu_offer_resume(d, &st->sess, io, &st->out);
+	else
+		rc = menu_start(d, &st->sess, io, &st->out);
+	if (rc < 0 || store_ussd_forget(a->s, st->row.phone, st->row.id) != STORE_OK)
+		return -1;
+	return 0;
+}
+
+/* replay: the HTTP history is authoritative; without a stored state that
+ * matches it, run every input again from home. */
+static int
+replay(const struct actions *a, const struct menu_io *io, const char *hist, struct step *st)
+{
+	char buf[USSD_HIST_MAX], *save = NULL, *in;
+
+	(void)a;
+	if (menu_start(menus, &st->sess, io, &st->out) < 0)
+		return -1;
+	snprintf(buf, sizeof buf, "%s", hist);
+	for (in = strtok_r(buf, "*", &save); in != NULL; in = strtok_r(NULL, "*", &save))
+		if (menu_step(menus, &st->sess, in, io, &st->out) < 0)
+			return -1;
+	return 0;
+}
+
+static bool
+expired(const struct actions *a, const struct step *st)
+{
+	return st->have_row && act_now(a) - st->row.updated_at > timeout_of(a);
+}
+
+static void
+gone(struct step *st, const char *why)
+{
+	st->sess.ended = true;
+	st->out.result = MENU_END;
+	snprintf(st->out.screen, sizeof st->out.screen, "%s", why);
+}
+
+#define EXPIRED "Phien da het thoi gian. Xin quay so lai de bat dau."
+
+/* step_kannel: op 1 is a dial (text is the service code), anything else the
+ * user's answer to our last screen. */
+static int
+step_kannel(struct actions *a, const struct mo *m, const struct menu_io *io, struct step *st)
+{
+	if (m->ussd_op == 1)
+		return start(a, io, st);
+	if (!st->have_row || expired(a, st) ||
+	    menu_sess_decode(menus, st->row.state, &st->sess) < 0) {
+		gone(st, EXPIRED);
+		return 0;
+	}
+	return menu_step(menus, &st->sess, m->text, io, &st->out);
+}
+
+/* step_http: text "" is a new session; else text is every input so far,
+ * '*'-joined, and the last one is this step's. */
+static int
+step_http(struct actions *a, const struct mo *m, const struct menu_io *io, struct step *st)
+{
+	const char *last = strrchr(m->text, '*');
+	size_t prefix = last ? (size_t)(last - m->text) : 0;
+
+	if (m->text[0] == '\0')
+		return start(a, io, st);
+	if (expired(a, st)) {
+		gone(st, EXPIRED);
+		return 0;
+	}
+	if (st->have_row && strlen(st->row.hist) >= prefix &&
+	    strncmp(st->row.hist, m->text, prefix) == 0 && st->row.hist[prefix] == '\0' &&
+	    menu_sess_decode(menus, st->row.state, &st->sess) == 0)
+		return menu_step(menus, &st->sess, last ? last + 1 : m->text, io, &st->out);
+	return replay(a, io, m->text, st);
+}
+
+/* finish turns the engine's output into the reply: a screen, or the reply
+ * of the command the menu built, fitted to one screen. */
+static int
+finish(struct actions *a, const struct mo *m, struct step *st, struct act_reply *r)
+{
+	char clean[ACT_REPLY_MAX];
+
+	if (st->out.result == MENU_COMMAND) {
+		snprintf(r->action, sizeof r->action, "USSD_%s", cmd_action_name(st->out.cmd.action));
+		if (act_run_command(a, m, &st->out.cmd, r) < 0)
+			return -1;
+		gsm_clean(r->text, clean, sizeof clean);
+		fit_screen(clean);
+		snprintf(r->text, sizeof r->text, "%s", clean);
+	} else
+		snprintf(r->text, sizeof r->text, "%s", st->out.screen);
+	r->coding = 0;
+	r->ussd_end = st->out.result != MENU_CONTINUE;
+	return 0;
+}
 
 int
 act_ussd(struct actions *a, const struct mo *m, struct act_reply *r)
 {
-	(void)a;
-	(void)m;
-	reply_set(r, "Làng số: menu USSD sắp mở. Nhắn HD tới 8055 để xem hướng dẫn");
-	act_reply_finish(a, r);
-	r->ussd_end = true;
-	return 0;
+	static _Thread_local struct step st;
+	struct step_ctx x = {a, m};
+	struct menu_io io = {fetch, trace, &x};
+	int rc;
+
+	if (ussd_menus() == NULL) {
+		reply_set(r, "Menu tam ngung. Nhan HD toi %s de xem huong dan.", a->conf.sender);
+		r->ussd_end = true;
+		return 0;
+	}
+	memset(&st.row, 0, sizeof st.row);
+	st.out.screen[0] = '\0';
+	st.out.cut = false;
+	rc = store_ussd_get(a->s, m->session, &st.row);
+	if (rc == STORE_ERR)
+		return -1;
+	st.have_row = rc == STORE_OK;
+	snprintf(st.row.id, sizeof st.row.id, "%s", m->session);
+	snprintf(st.row.phone, sizeof st.row.phone, "%s", m->phone);
+	st.out.result = MENU_CONTINUE;
+	if (m->channel == MO_USSD_HTTP)
+		rc = step_http(a, m, &io, &st);
+	else
+		rc = step_kannel(a, m, &io, &st);
+	if (rc < 0 || finish(a, m, &st, r) < 0)
+		return -1;
+	snprintf(st.row.hist, sizeof st.row.hist, "%s", m->channel == MO_USSD_HTTP ? m->text : "");
+	st.row.ended = st.out.result != MENU_CONTINUE;
+	st.row.updated_at = act_now(a);
+	if (menu_sess_encode(menus, &st.sess, st.row.state, sizeof st.row.state) < 0)
+		return -1;
+	return store_ussd_put(a->s, &st.row) == STORE_OK ? 0 : -1;
 }

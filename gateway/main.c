@@ -149,6 +149,7 @@ cmd_serve(const struct opts *o)
 	ac.broadcast_end_min = c.hours_end_min;
 	snprintf(ac.timezone, sizeof ac.timezone, "%s", c.timezone);
 	ac.expire_hours = c.expire_hours;
+	ac.session_timeout = c.session_timeout;
 	act = actions_new(web_store, p, &ac);
 	ticker = actions_new(out_store, p, &ac);
 	m = metrics_new();
