@@ -21,6 +21,6 @@ up() {  # folders that must not include header-dir
 up gateway actions parser menus storage common
 up actions parser menus storage common
 up storage parser menus common
-up parser storage menus common
+up parser storage common   # menus may use parser.h: a finished menu is a struct command
 up menus storage common
 exit $bad

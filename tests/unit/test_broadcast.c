@@ -80,7 +80,7 @@ setup_with(bool diacritics)
 	village("BL01", "Bảo Lâm", "Cao Lộc");
 	person("+84911000001", "LD02", "head");
 	for (int i = 0; i < 5; i++) {
-		char phone[20];
+		char phone[32];
 
 		snprintf(phone, sizeof phone, "+8491200000%d", i);
 		person(phone, "LD02", "household");
@@ -151,7 +151,7 @@ head_reaches_own_village_only(void)
 	T_ASSERT(n == 5);
 	T_ASSERT(has_phone(out, n, "+84911000009"));
 	for (int i = 0; i < 4; i++) {
-		char phone[20];
+		char phone[32];
 
 		snprintf(phone, sizeof phone, "+8491200000%d", i);
 		T_ASSERTF(has_phone(out, n, phone), "%s missing", phone);
