@@ -24,6 +24,18 @@ static const struct {
 	{CMD_UNKNOWN, act_unknown},
 	{CMD_BROADCAST, act_broadcast},
 	{CMD_REPORT, act_report},
+	{CMD_LIST, act_list},
+	{CMD_PRICE, act_price},
+	{CMD_SEARCH, act_search},
+	{CMD_ORDER, act_order},
+	{CMD_ACCEPT, act_accept},
+	{CMD_DECLINE, act_decline},
+	{CMD_CANCEL_LISTING, act_cancel_listing},
+	{CMD_CANCEL_ORDER, act_cancel_order},
+	{CMD_SOLD_OUT, act_sold_out},
+	{CMD_FOLLOW, act_follow},
+	{CMD_UNFOLLOW, act_unfollow},
+	{CMD_STATUS, act_status},
 };
 
 struct actions *

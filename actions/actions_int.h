@@ -66,6 +66,57 @@ int act_not_yet(struct actions *a, const struct mo *m, const struct command *c, 
  * multiple_items, price_range) with the right syntax and an example. */
 void act_syntax_reply(const struct command *c, struct act_reply *r);
 
+/* ---- the marketplace (issue 4): listing.c, price.c, order.c, follow.c ---- */
+int act_list(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r);
+int act_cancel_listing(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r);
+int act_sold_out(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r);
+int act_price(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r);
+int act_search(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r);
+int act_order(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r);
+int act_accept(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r);
+int act_decline(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r);
+int act_cancel_order(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r);
+int act_status(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r);
+int act_follow(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r);
+int act_unfollow(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r);
+
+/* mk_expire_orders expires pending orders past their time and tells each
+ * buyer (order.c; run by actions_tick). Returns messages queued, or -1. */
+int mk_expire_orders(struct actions *a);
+
+/* mk_close_orders closes the pending orders on listing l whose quantity
+ * is above `above` (-1: all) with status ("declined", "cancelled") and
+ * tells each buyer why (order.c); *n counts them. 0 or -1. */
+struct listing;
+int mk_close_orders(struct actions *a, struct act_reply *r, const struct listing *l,
+    long long above, const char *status, int *n);
+
+/* mk_alert_followers queues the alert of a new listing to its followers
+ * (follow.c): 07:00-22:00 only, never to opted-out phones, at most
+ * MK_ALERTS_PER_DAY a phone a day. 0 or -1. */
+#define MK_ALERTS_PER_DAY 3
+int mk_alert_followers(struct actions *a, struct act_reply *r, const struct listing *l);
+
+/* Formatting shared by the market replies (market_fmt.c). Every writer
+ * fills out (cut to len) and returns it. */
+char *mk_money(long long vnd, char *out, size_t len);		/* "1.500.000đ" */
+char *mk_qty(long long amount, const char *unit, char *out, size_t len);	/* "2,5kg", "20 con" */
+const char *mk_per(const struct listing *l);			/* "kg" or "con" */
+char *mk_price(const struct listing *l, char *out, size_t len);	/* "30.000đ/kg" or "giá thỏa thuận" */
+char *mk_product(const struct actions *a, const struct listing *l, char *out, size_t len);
+char *mk_product_key(const struct actions *a, const char *key, char *out, size_t len);
+char *mk_keyword(const char *key, char *out, size_t len);	/* "na" -> "NA" */
+/* mk_total: what qty of l costs at its price, 0 when it cannot be told */
+long long mk_total(const struct listing *l, long long qty);
+/* mk_fits: text, as act_reply_finish will send it, fits max_segments */
+bool mk_fits(const struct actions *a, const char *text);
+/* mk_budget: characters in max_segments of the coding replies use */
+size_t mk_budget(const struct actions *a);
+/* mk_day: the local day number (days since 1970-01-01 local) of t */
+long long mk_day(long long t);
+/* mk_price_window: the first day GIA counts (14 days with today) */
+#define MK_PRICE_DAYS 14
+
 /* act_keyword: the main keyword of an action ("BAN" for CMD_LIST). */
 const char *act_keyword(enum cmd_action a);
 

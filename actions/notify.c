@@ -71,11 +71,15 @@ act_notify(struct actions *a, struct act_reply *r, const char *phone, const char
 int
 actions_tick(struct actions *a)
 {
-	int queued = 0;
+	int queued;
 
 	if (store_begin(a->s) != STORE_OK)
 		return -1;
 	/* duties are added here by the features that need time to pass */
+	if ((queued = mk_expire_orders(a)) < 0) {
+		store_rollback(a->s);
+		return -1;
+	}
 	if (store_commit(a->s) != STORE_OK) {
 		store_rollback(a->s);
 		return -1;

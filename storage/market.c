@@ -1,18 +1,958 @@
 /*
- * market.c - the marketplace - listings, orders, follows (issue 4): its schema migration and statements.
+ * market.c - the marketplace (issue 4): listings, orders, follows, alert
+ * counts, what a phone was last shown, and the price statistics, kept as
+ * small per-day aggregates updated in the same transaction as the listings
+ * and orders they count, so GIA never scans the listings themselves. No
+ * rules live here (who may do what is in actions/); only rows and numbers.
  */
 #include "storage/store_int.h"
 
-/* Version 2. */
+#include "common/common.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * Version 2. The numbers people type are INTEGER PRIMARY KEYs: listings and
+ * orders are numbered separately from 1. Searches read partial indexes on
+ * open listings (a closed listing leaves them), so their size is what is
+ * for sale, not the history. price_hist/price_commune/product_day are the
+ * aggregates GIA reads: one row per product, day, basis and price (or
+ * commune), a few hundred rows for two weeks of a product however many
+ * listings there were. Their keys start with product and day, so old days
+ * are never read and need no pruning.
+ */
 int
 migrate_v2_market(struct store *s)
 {
-	(void)s;
+	return schema_run_script(s,
+	    "CREATE TABLE listings ("
+	    "  id INTEGER PRIMARY KEY,"
+	    "  seller_id INTEGER NOT NULL REFERENCES people(id),"
+	    "  village_id INTEGER NOT NULL REFERENCES villages(id),"
+	    "  commune_id INTEGER NOT NULL REFERENCES communes(id),"
+	    "  product TEXT NOT NULL,"		/* lexicon key or folded words */
+	    "  variety TEXT,"
+	    "  grade INTEGER,"
+	    "  unit TEXT NOT NULL,"		/* 'g' or a count unit */
+	    "  qty INTEGER NOT NULL,"
+	    "  qty_left INTEGER NOT NULL,"
+	    "  pieces INTEGER,"
+	    "  price_vnd INTEGER,"		/* NULL: negotiable */
+	    "  price_per TEXT,"			/* kg, unit, lot */
+	    "  unit_price INTEGER,"		/* per kg or per piece */
+	    "  price_check INTEGER NOT NULL DEFAULT 0,"
+	    "  note TEXT,"
+	    "  contact TEXT,"
+	    "  status TEXT NOT NULL DEFAULT 'open'"
+	    "    CHECK(status IN ('open','sold_out','cancelled')),"
+	    "  day INTEGER NOT NULL,"		/* local day counted in the statistics */
+	    "  created_at INTEGER NOT NULL,"
+	    "  closed_at INTEGER);"
+	    "CREATE INDEX listings_open ON listings(product, id) WHERE status = 'open';"
+	    "CREATE INDEX listings_open_village ON listings(product, village_id, id)"
+	    "  WHERE status = 'open';"
+	    "CREATE INDEX listings_open_commune ON listings(product, commune_id, id)"
+	    "  WHERE status = 'open';"
+	    "CREATE INDEX listings_seller ON listings(seller_id, status, id);"
+	    "CREATE INDEX listings_village ON listings(village_id, status, seller_id);"
+	    "CREATE TABLE orders ("
+	    "  id INTEGER PRIMARY KEY,"
+	    "  listing_id INTEGER NOT NULL REFERENCES listings(id),"
+	    "  buyer_phone TEXT NOT NULL,"	/* E.164; buyers need not be registered */
+	    "  qty INTEGER NOT NULL,"		/* in the listing's unit */
+	    "  offer_vnd INTEGER,"
+	    "  offer_per TEXT,"
+	    "  note TEXT,"
+	    "  status TEXT NOT NULL DEFAULT 'pending' CHECK(status IN"
+	    "    ('pending','accepted','declined','cancelled','expired')),"
+	    "  value INTEGER NOT NULL DEFAULT 0,"	/* đ, once accepted */
+	    "  created_at INTEGER NOT NULL,"
+	    "  expires_at INTEGER NOT NULL,"
+	    "  decided_at INTEGER);"
+	    "CREATE INDEX orders_listing ON orders(listing_id, status);"
+	    "CREATE INDEX orders_buyer ON orders(buyer_phone, id);"
+	    "CREATE INDEX orders_due ON orders(expires_at) WHERE status = 'pending';"
+	    "CREATE TABLE follows ("
+	    "  product TEXT NOT NULL,"
+	    "  phone TEXT NOT NULL,"
+	    "  created_at INTEGER NOT NULL,"
+	    "  PRIMARY KEY(product, phone)) WITHOUT ROWID;"
+	    "CREATE TABLE alert_counts ("
+	    "  phone TEXT NOT NULL,"
+	    "  day INTEGER NOT NULL,"		/* local day of delivery */
+	    "  n INTEGER NOT NULL,"
+	    "  PRIMARY KEY(phone, day)) WITHOUT ROWID;"
+	    "CREATE TABLE shown ("		/* for MUA <qty>: the listing last shown */
+	    "  phone TEXT PRIMARY KEY,"
+	    "  listing_id INTEGER,"		/* NULL: a list of several */
+	    "  at INTEGER NOT NULL) WITHOUT ROWID;"
+	    "CREATE TABLE price_hist ("
+	    "  product TEXT NOT NULL, day INTEGER NOT NULL, basis TEXT NOT NULL,"
+	    "  unit_price INTEGER NOT NULL,"
+	    "  listings INTEGER NOT NULL DEFAULT 0, deals INTEGER NOT NULL DEFAULT 0,"
+	    "  PRIMARY KEY(product, day, basis, unit_price)) WITHOUT ROWID;"
+	    "CREATE TABLE price_commune ("
+	    "  product TEXT NOT NULL, day INTEGER NOT NULL, basis TEXT NOT NULL,"
+	    "  commune_id INTEGER NOT NULL,"
+	    "  n INTEGER NOT NULL DEFAULT 0, total INTEGER NOT NULL DEFAULT 0,"
+	    "  PRIMARY KEY(product, day, basis, commune_id)) WITHOUT ROWID;"
+	    "CREATE TABLE product_day ("
+	    "  day INTEGER NOT NULL, product TEXT NOT NULL, n INTEGER NOT NULL,"
+	    "  PRIMARY KEY(day, product)) WITHOUT ROWID;");
+}
+
+enum {
+	MK_WHO,
+	MK_L_ADD,
+	MK_L_GET,
+	MK_L_CLOSE,
+	MK_L_RESERVE,
+	MK_L_COUNT_VILLAGE,
+	MK_L_COUNT_COMMUNE,
+	MK_L_IN_VILLAGE,
+	MK_L_IN_COMMUNE,
+	MK_L_IN_PROVINCE,
+	MK_L_MINE,
+	MK_O_ADD,
+	MK_O_GET,
+	MK_O_DECIDE,
+	MK_O_PENDING,
+	MK_O_DUE,
+	MK_O_MINE,
+	MK_F_ADD,
+	MK_F_DEL,
+	MK_F_TARGETS,
+	MK_A_BUMP,
+	MK_SHOWN_SET,
+	MK_SHOWN_GET,
+	MK_PH_ADD,
+	MK_PC_ADD,
+	MK_PD_ADD,
+	MK_P_BASES,
+	MK_P_HIST,
+	MK_P_COMMUNE,
+	MK_P_BOARD,
+	MK_ANCHOR,
+	MK_STATS,
+	MK__COUNT
+};
+
+/* The columns of a listing as row_listing reads them, from offset 0. */
+#define LCOLS \
+	"l.id, l.seller_id, l.village_id, l.commune_id, p.phone, p.name, v.name, c.name," \
+	" l.product, coalesce(l.variety, ''), coalesce(l.grade, 0), l.unit, l.qty, l.qty_left," \
+	" coalesce(l.pieces, 0), coalesce(l.price_vnd, 0), coalesce(l.price_per, '')," \
+	" coalesce(l.unit_price, 0), l.price_check, coalesce(l.note, ''), coalesce(l.contact, '')," \
+	" l.status, l.created_at"
+#define LNCOLS 23
+#define LFROM \
+	" FROM listings l JOIN people p ON p.id = l.seller_id" \
+	" JOIN villages v ON v.id = l.village_id JOIN communes c ON c.id = l.commune_id"
+/* ?3 min qty (0: any), ?4 its unit; ?5 limit, ?6 offset */
+#define LQTY " AND (?3 = 0 OR (l.unit = ?4 AND l.qty_left >= ?3))"
+#define OCOLS \
+	"o.id, o.listing_id, o.buyer_phone, o.qty, coalesce(o.offer_vnd, 0)," \
+	" coalesce(o.offer_per, ''), coalesce(o.note, ''), o.status, o.created_at," \
+	" o.expires_at, o.value, "
+#define ONCOLS 11
+
+static const char *const sql[MK__COUNT] = {
+	[MK_WHO] =
+	    "SELECT p.id, coalesce(v.id, 0), coalesce(v.commune_id, 0), p.opted_out, p.name,"
+	    " coalesce(v.name, ''), coalesce(c.name, '')"
+	    " FROM people p LEFT JOIN villages v ON v.id = p.village_id"
+	    " LEFT JOIN communes c ON c.id = v.commune_id WHERE p.phone = ?1",
+	[MK_L_ADD] =
+	    "INSERT INTO listings(seller_id, village_id, commune_id, product, variety, grade,"
+	    " unit, qty, qty_left, pieces, price_vnd, price_per, unit_price, price_check,"
+	    " note, contact, day, created_at)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+	[MK_L_GET] = "SELECT " LCOLS ", l.day" LFROM " WHERE l.id = ?1",
+	[MK_L_CLOSE] =
+	    "UPDATE listings SET status = ?2, closed_at = ?3 WHERE id = ?1 AND status = 'open'",
+	[MK_L_RESERVE] =
+	    "UPDATE listings SET qty_left = qty_left - ?2,"
+	    " status = CASE WHEN qty_left = ?2 THEN 'sold_out' ELSE status END,"
+	    " closed_at = CASE WHEN qty_left = ?2 THEN ?3 ELSE closed_at END"
+	    " WHERE id = ?1 AND status = 'open' AND qty_left >= ?2 RETURNING qty_left",
+	[MK_L_COUNT_VILLAGE] =
+	    "SELECT count(*) FROM listings l WHERE l.product = ?1 AND l.status = 'open'"
+	    " AND l.village_id = ?2" LQTY,
+	[MK_L_COUNT_COMMUNE] =
+	    "SELECT count(*) FROM listings l WHERE l.product = ?1 AND l.status = 'open'"
+	    " AND l.commune_id = ?2 AND l.village_id <> ?7" LQTY,
+	[MK_L_IN_VILLAGE] =
+	    "SELECT " LCOLS LFROM " WHERE l.product = ?1 AND l.status = 'open'"
+	    " AND l.village_id = ?2" LQTY " ORDER BY l.id DESC LIMIT ?5 OFFSET ?6",
+	[MK_L_IN_COMMUNE] =
+	    "SELECT " LCOLS LFROM " WHERE l.product = ?1 AND l.status = 'open'"
+	    " AND l.commune_id = ?2 AND l.village_id <> ?7" LQTY
+	    " ORDER BY l.id DESC LIMIT ?5 OFFSET ?6",
+	/* every other commune: the open-listing index in id order, filtered */
+	[MK_L_IN_PROVINCE] =
+	    "SELECT " LCOLS " FROM listings l INDEXED BY listings_open"
+	    " JOIN people p ON p.id = l.seller_id JOIN villages v ON v.id = l.village_id"
+	    " JOIN communes c ON c.id = l.commune_id WHERE l.product = ?1 AND l.status = 'open'"
+	    " AND l.commune_id <> ?2" LQTY " ORDER BY l.id DESC LIMIT ?5 OFFSET ?6",
+	[MK_L_MINE] =
+	    "SELECT " LCOLS LFROM " WHERE l.seller_id = ?1 AND l.status = 'open'"
+	    " ORDER BY l.id DESC LIMIT ?2",
+	[MK_O_ADD] =
+	    "INSERT INTO orders(listing_id, buyer_phone, qty, offer_vnd, offer_per, note,"
+	    " created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[MK_O_GET] =
+	    "SELECT " OCOLS LCOLS " FROM orders o JOIN listings l ON l.id = o.listing_id"
+	    " JOIN people p ON p.id = l.seller_id JOIN villages v ON v.id = l.village_id"
+	    " JOIN communes c ON c.id = l.commune_id WHERE o.id = ?1",
+	[MK_O_DECIDE] =
+	    "UPDATE orders SET status = ?2, qty = CASE WHEN ?3 > 0 THEN ?3 ELSE qty END,"
+	    " value = ?4, decided_at = ?5 WHERE id = ?1 AND status = 'pending'",
+	[MK_O_PENDING] =
+	    "SELECT id FROM orders WHERE listing_id = ?1 AND status = 'pending'"
+	    " AND qty > ?2 ORDER BY id LIMIT ?3",
+	[MK_O_DUE] =
+	    "SELECT id FROM orders WHERE status = 'pending' AND expires_at <= ?1"
+	    " ORDER BY expires_at LIMIT ?2",
+	/* my orders (pending, or accepted lately), then orders waiting on my listings */
+	[MK_O_MINE] =
+	    "SELECT " OCOLS LCOLS " FROM orders o JOIN listings l ON l.id = o.listing_id"
+	    " JOIN people p ON p.id = l.seller_id JOIN villages v ON v.id = l.village_id"
+	    " JOIN communes c ON c.id = l.commune_id"
+	    " WHERE o.id IN (SELECT id FROM orders WHERE buyer_phone = ?1"
+	    "   AND (status = 'pending' OR (status = 'accepted' AND decided_at >= ?3))"
+	    "  UNION ALL SELECT o2.id FROM listings l2 JOIN orders o2 ON o2.listing_id = l2.id"
+	    "   WHERE l2.seller_id = ?2 AND l2.status = 'open' AND o2.status = 'pending')"
+	    " ORDER BY o.id DESC LIMIT ?4",
+	[MK_F_ADD] =
+	    "INSERT INTO follows(product, phone, created_at) VALUES (?1, ?2, ?3)"
+	    " ON CONFLICT DO NOTHING",
+	[MK_F_DEL] = "DELETE FROM follows WHERE product = ?1 AND phone = ?2",
+	/* the opt-out check is a lookup by people.phone (UNIQUE) per follower */
+	[MK_F_TARGETS] =
+	    "SELECT f.phone FROM follows f WHERE f.product = ?1 AND f.phone <> ?2"
+	    " AND NOT EXISTS (SELECT 1 FROM people p WHERE p.phone = f.phone AND p.opted_out)"
+	    " AND coalesce((SELECT n FROM alert_counts a WHERE a.phone = f.phone"
+	    "   AND a.day = ?3), 0) < ?4 ORDER BY f.created_at LIMIT ?5",
+	[MK_A_BUMP] =
+	    "INSERT INTO alert_counts(phone, day, n) VALUES (?1, ?2, 1)"
+	    " ON CONFLICT(phone, day) DO UPDATE SET n = n + 1",
+	[MK_SHOWN_SET] =
+	    "INSERT INTO shown(phone, listing_id, at) VALUES (?1, ?2, ?3)"
+	    " ON CONFLICT(phone) DO UPDATE SET listing_id = ?2, at = ?3",
+	[MK_SHOWN_GET] = "SELECT coalesce(listing_id, 0), at FROM shown WHERE phone = ?1",
+	/* ?5 listings, ?6 deals: +1 or -1 */
+	[MK_PH_ADD] =
+	    "INSERT INTO price_hist(product, day, basis, unit_price, listings, deals)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(product, day, basis, unit_price)"
+	    " DO UPDATE SET listings = listings + ?5, deals = deals + ?6",
+	[MK_PC_ADD] =
+	    "INSERT INTO price_commune(product, day, basis, commune_id, n, total)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(product, day, basis, commune_id)"
+	    " DO UPDATE SET n = n + ?5, total = total + ?6",
+	[MK_PD_ADD] =
+	    "INSERT INTO product_day(day, product, n) VALUES (?1, ?2, ?3)"
+	    " ON CONFLICT(day, product) DO UPDATE SET n = n + ?3",
+	[MK_P_BASES] =
+	    "SELECT basis, sum(listings), sum(deals) FROM price_hist"
+	    " WHERE product = ?1 AND day >= ?2 GROUP BY basis"
+	    " HAVING sum(listings) + sum(deals) > 0 ORDER BY sum(listings) + sum(deals) DESC LIMIT ?3",
+	[MK_P_HIST] =
+	    "SELECT unit_price, sum(listings + deals) FROM price_hist"
+	    " WHERE product = ?1 AND day >= ?2 AND basis = ?3 GROUP BY unit_price"
+	    " HAVING sum(listings + deals) > 0 ORDER BY unit_price",
+	[MK_P_COMMUNE] =
+	    "SELECT c.name FROM price_commune pc JOIN communes c ON c.id = pc.commune_id"
+	    " WHERE pc.product = ?1 AND pc.day >= ?2 AND pc.basis = ?3 GROUP BY pc.commune_id"
+	    " HAVING sum(pc.n) > 0 ORDER BY sum(pc.total) * 1.0 / sum(pc.n), c.name LIMIT 1",
+	[MK_P_BOARD] =
+	    "SELECT product, sum(n) FROM product_day WHERE day >= ?1 GROUP BY product"
+	    " HAVING sum(n) > 0 ORDER BY sum(n) DESC, product LIMIT ?2",
+	[MK_ANCHOR] = "SELECT id, commune_id FROM villages WHERE code = ?1",
+	[MK_STATS] =
+	    "SELECT c.name, v.code, v.name,"
+	    " (SELECT count(*) FROM people p WHERE p.village_id = v.id),"
+	    " (SELECT count(DISTINCT l.seller_id) FROM listings l"
+	    "   WHERE l.village_id = v.id AND l.status = 'open'),"
+	    " (SELECT count(*) FROM listings l WHERE l.village_id = v.id),"
+	    " (SELECT count(*) FROM listings l JOIN orders o ON o.listing_id = l.id"
+	    "   WHERE l.village_id = v.id),"
+	    " (SELECT count(*) FROM listings l JOIN orders o ON o.listing_id = l.id"
+	    "   WHERE l.village_id = v.id AND o.status = 'accepted'),"
+	    " (SELECT coalesce(sum(o.value), 0) FROM listings l JOIN orders o"
+	    "   ON o.listing_id = l.id WHERE l.village_id = v.id AND o.status = 'accepted')"
+	    " FROM villages v JOIN communes c ON c.id = v.commune_id ORDER BY c.name, v.code",
+};
+
+const struct store_domain_sql market_sql = {sql, MK__COUNT};
+
+#define ST(i) (s->dom[DOM_MARKET][i])
+
+/* ---- who ---- */
+
+int
+store_market_who(struct store *s, const char *phone, struct market_who *w)
+{
+	sqlite3_stmt *st = ST(MK_WHO);
+	int rc;
+
+	memset(w, 0, sizeof *w);
+	store_bind_text(st, 1, phone);
+	if ((rc = store_get_one(s, st)) != STORE_OK)
+		return rc;
+	w->person_id = sqlite3_column_int64(st, 0);
+	w->village_id = sqlite3_column_int64(st, 1);
+	w->commune_id = sqlite3_column_int64(st, 2);
+	w->opted_out = sqlite3_column_int(st, 3) != 0;
+	store_col_copy(st, 4, w->name, sizeof w->name);
+	store_col_copy(st, 5, w->village, sizeof w->village);
+	store_col_copy(st, 6, w->commune, sizeof w->commune);
+	store_done(st);
 	return STORE_OK;
 }
 
-static const char *const sql[] = {
-	NULL,
-};
+/* ---- listings ---- */
 
-const struct store_domain_sql market_sql = {sql, 0};
+static void
+row_listing(sqlite3_stmt *st, int c, struct listing *l)
+{
+	memset(l, 0, sizeof *l);
+	l->id = sqlite3_column_int64(st, c + 0);
+	l->seller_id = sqlite3_column_int64(st, c + 1);
+	l->village_id = sqlite3_column_int64(st, c + 2);
+	l->commune_id = sqlite3_column_int64(st, c + 3);
+	store_col_copy(st, c + 4, l->seller_phone, sizeof l->seller_phone);
+	store_col_copy(st, c + 5, l->seller_name, sizeof l->seller_name);
+	store_col_copy(st, c + 6, l->village, sizeof l->village);
+	store_col_copy(st, c + 7, l->commune, sizeof l->commune);
+	store_col_copy(st, c + 8, l->product, sizeof l->product);
+	store_col_copy(st, c + 9, l->variety, sizeof l->variety);
+	l->grade = sqlite3_column_int(st, c + 10);
+	store_col_copy(st, c + 11, l->unit, sizeof l->unit);
+	l->qty = sqlite3_column_int64(st, c + 12);
+	l->qty_left = sqlite3_column_int64(st, c + 13);
+	l->pieces = sqlite3_column_int(st, c + 14);
+	l->price_vnd = sqlite3_column_int64(st, c + 15);
+	store_col_copy(st, c + 16, l->price_per, sizeof l->price_per);
+	l->unit_price = sqlite3_column_int64(st, c + 17);
+	l->price_check = sqlite3_column_int(st, c + 18) != 0;
+	store_col_copy(st, c + 19, l->note, sizeof l->note);
+	store_col_copy(st, c + 20, l->contact, sizeof l->contact);
+	store_col_copy(st, c + 21, l->status, sizeof l->status);
+	l->created_at = sqlite3_column_int64(st, c + 22);
+}
+
+/* basis_of: what a unit price is per: "kg" for weights, else the count unit. */
+static const char *
+basis_of(const struct listing *l)
+{
+	/* a price "/KG" on pieces (a pig sold live by weight) is still per kg */
+	return strcmp(l->unit, "g") == 0 || strcmp(l->price_per, "kg") == 0 ? "kg" : l->unit;
+}
+
+/* count_price adds sign (+1/-1) listings or deals at l's unit price to the
+ * aggregates of day. Negotiable and implausible prices are not counted:
+ * a typo of 300.000 would otherwise be the province's highest price. */
+static int
+count_price(struct store *s, const struct listing *l, long long day, int listings, int deals)
+{
+	sqlite3_stmt *st;
+	int sign = listings + deals;
+
+	if (l->unit_price <= 0 || l->price_check)
+		return STORE_OK;
+	st = ST(MK_PH_ADD);
+	store_bind_text(st, 1, l->product);
+	sqlite3_bind_int64(st, 2, day);
+	store_bind_text(st, 3, basis_of(l));
+	sqlite3_bind_int64(st, 4, l->unit_price);
+	sqlite3_bind_int(st, 5, listings);
+	sqlite3_bind_int(st, 6, deals);
+	if (store_run(s, st) != STORE_OK)
+		return STORE_ERR;
+	st = ST(MK_PC_ADD);
+	store_bind_text(st, 1, l->product);
+	sqlite3_bind_int64(st, 2, day);
+	store_bind_text(st, 3, basis_of(l));
+	sqlite3_bind_int64(st, 4, l->commune_id);
+	sqlite3_bind_int(st, 5, sign);
+	sqlite3_bind_int64(st, 6, sign * l->unit_price);
+	return store_run(s, st);
+}
+
+static int
+count_listing(struct store *s, const struct listing *l, long long day, int sign)
+{
+	sqlite3_stmt *st = ST(MK_PD_ADD);
+
+	sqlite3_bind_int64(st, 1, day);
+	store_bind_text(st, 2, l->product);
+	sqlite3_bind_int(st, 3, sign);
+	if (store_run(s, st) != STORE_OK)
+		return STORE_ERR;
+	return count_price(s, l, day, sign, 0);
+}
+
+static int
+insert_listing(struct store *s, const struct listing *l, long long day)
+{
+	sqlite3_stmt *st = ST(MK_L_ADD);
+
+	sqlite3_bind_int64(st, 1, l->seller_id);
+	sqlite3_bind_int64(st, 2, l->village_id);
+	sqlite3_bind_int64(st, 3, l->commune_id);
+	store_bind_text(st, 4, l->product);
+	store_bind_opt(st, 5, l->variety);
+	store_bind_id(st, 6, l->grade);
+	store_bind_text(st, 7, l->unit);
+	sqlite3_bind_int64(st, 8, l->qty);
+	store_bind_id(st, 9, l->pieces);
+	store_bind_id(st, 10, l->price_vnd);
+	store_bind_opt(st, 11, l->price_vnd ? l->price_per : "");
+	store_bind_id(st, 12, l->unit_price);
+	sqlite3_bind_int(st, 13, l->price_check);
+	store_bind_opt(st, 14, l->note);
+	store_bind_opt(st, 15, l->contact);
+	sqlite3_bind_int64(st, 16, day);
+	sqlite3_bind_int64(st, 17, l->created_at);
+	return store_run(s, st);
+}
+
+int
+store_listing_add(struct store *s, struct listing *l, long long day)
+{
+	bool own;
+	long long id = 0;
+	int rc;
+
+	if (store_op_begin(s, &own) != STORE_OK)
+		return STORE_ERR;
+	rc = insert_listing(s, l, day);
+	if (rc == STORE_OK) {
+		id = sqlite3_last_insert_rowid(s->db);
+		rc = count_listing(s, l, day, 1);
+	}
+	rc = store_op_end(s, own, rc);
+	if (rc == STORE_OK) {
+		l->id = id;
+		snprintf(l->status, sizeof l->status, "open");
+	}
+	return rc;
+}
+
+/* get_listing also returns the day the listing was counted under. */
+static int
+get_listing(struct store *s, long long id, struct listing *out, long long *day)
+{
+	sqlite3_stmt *st = ST(MK_L_GET);
+	int rc;
+
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = store_get_one(s, st)) != STORE_OK)
+		return rc;
+	row_listing(st, 0, out);
+	if (day != NULL)
+		*day = sqlite3_column_int64(st, LNCOLS);
+	store_done(st);
+	return STORE_OK;
+}
+
+int
+store_listing_get(struct store *s, long long id, struct listing *out)
+{
+	return get_listing(s, id, out, NULL);
+}
+
+int
+store_listing_close(struct store *s, long long id, const char *status, long long now)
+{
+	struct listing l;
+	long long day = 0;
+	sqlite3_stmt *st = ST(MK_L_CLOSE);
+	bool own;
+	int rc;
+
+	if ((rc = get_listing(s, id, &l, &day)) != STORE_OK)
+		return rc;
+	if (store_op_begin(s, &own) != STORE_OK)
+		return STORE_ERR;
+	sqlite3_bind_int64(st, 1, id);
+	store_bind_text(st, 2, status);
+	sqlite3_bind_int64(st, 3, now);
+	rc = store_run(s, st);
+	if (rc == STORE_OK && sqlite3_changes(s->db) == 0)
+		rc = STORE_NONE;
+	if (rc == STORE_OK && strcmp(status, "cancelled") == 0)
+		rc = count_listing(s, &l, day, -1);
+	return store_op_end(s, own, rc);
+}
+
+int
+store_listing_reserve(struct store *s, long long id, long long qty, long long now,
+    long long *left)
+{
+	sqlite3_stmt *st = ST(MK_L_RESERVE);
+	int rc;
+
+	if (qty <= 0)
+		return STORE_NONE;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, qty);
+	sqlite3_bind_int64(st, 3, now);
+	if ((rc = store_get_one(s, st)) != STORE_OK)
+		return rc;
+	*left = sqlite3_column_int64(st, 0);
+	/* RETURNING: the update is complete only once stepped to the end */
+	rc = store_step(s, st);
+	store_done(st);
+	return rc == SQLITE_DONE ? STORE_OK : STORE_ERR;
+}
+
+static void
+bind_query(sqlite3_stmt *st, const struct market_query *q)
+{
+	store_bind_text(st, 1, q->product);
+	sqlite3_bind_int64(st, 2, q->commune_id);
+	sqlite3_bind_int64(st, 3, q->min_qty);
+	store_bind_text(st, 4, q->unit ? q->unit : "g");
+	sqlite3_bind_int64(st, 7, q->village_id);
+}
+
+static int
+count_tier(struct store *s, int which, const struct market_query *q, long long *n)
+{
+	sqlite3_stmt *st = ST(which);
+	int rc;
+
+	*n = 0;
+	bind_query(st, q);
+	if (which == MK_L_COUNT_VILLAGE)
+		sqlite3_bind_int64(st, 2, q->village_id);
+	if ((rc = store_get_one(s, st)) != STORE_OK)
+		return rc == STORE_NONE ? STORE_OK : rc;
+	*n = sqlite3_column_int64(st, 0);
+	store_done(st);
+	return STORE_OK;
+}
+
+/* read_tier appends up to max rows of one tier, skipping offset of them. */
+static int
+read_tier(struct store *s, int which, const struct market_query *q, long long offset,
+    int max, struct listing *out, int *n)
+{
+	sqlite3_stmt *st = ST(which);
+	int rc;
+
+	if (max <= 0)
+		return STORE_OK;
+	bind_query(st, q);
+	if (which == MK_L_IN_VILLAGE)
+		sqlite3_bind_int64(st, 2, q->village_id);
+	sqlite3_bind_int(st, 5, max);
+	sqlite3_bind_int64(st, 6, offset);
+	while ((rc = store_step(s, st)) == SQLITE_ROW && max > 0) {
+		row_listing(st, 0, &out[(*n)++]);
+		max--;
+	}
+	store_done(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : STORE_ERR;
+}
+
+int
+store_listing_search(struct store *s, const struct market_query *q, int offset, int max,
+    struct listing *out, int *n)
+{
+	long long c1 = 0, c2 = 0, off = offset;
+	int got = 0;
+
+	/* the nearer tiers are small (one village, one commune): count them to
+	 * know where the page starts; the province tier is read with OFFSET */
+	if (q->village_id != 0 && count_tier(s, MK_L_COUNT_VILLAGE, q, &c1) != STORE_OK)
+		return STORE_ERR;
+	if (q->commune_id != 0 && count_tier(s, MK_L_COUNT_COMMUNE, q, &c2) != STORE_OK)
+		return STORE_ERR;
+	if (off < c1 && read_tier(s, MK_L_IN_VILLAGE, q, off, max, out, &got) != STORE_OK)
+		return STORE_ERR;
+	off = off > c1 ? off - c1 : 0;
+	if (off < c2 && read_tier(s, MK_L_IN_COMMUNE, q, off, max - got, out, &got) != STORE_OK)
+		return STORE_ERR;
+	off = off > c2 ? off - c2 : 0;
+	if (read_tier(s, MK_L_IN_PROVINCE, q, off, max - got, out, &got) != STORE_OK)
+		return STORE_ERR;
+	*n = got;
+	return STORE_OK;
+}
+
+int
+store_listing_mine(struct store *s, long long seller_id, int max, struct listing *out, int *n)
+{
+	sqlite3_stmt *st = ST(MK_L_MINE);
+	int rc, got = 0;
+
+	sqlite3_bind_int64(st, 1, seller_id);
+	sqlite3_bind_int(st, 2, max);
+	while ((rc = store_step(s, st)) == SQLITE_ROW && got < max)
+		row_listing(st, 0, &out[got++]);
+	store_done(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return STORE_ERR;
+	*n = got;
+	return STORE_OK;
+}
+
+/* ---- orders ---- */
+
+int
+store_order_add(struct store *s, struct order *o)
+{
+	sqlite3_stmt *st = ST(MK_O_ADD);
+
+	sqlite3_bind_int64(st, 1, o->listing_id);
+	store_bind_text(st, 2, o->buyer_phone);
+	sqlite3_bind_int64(st, 3, o->qty);
+	store_bind_id(st, 4, o->offer_vnd);
+	store_bind_opt(st, 5, o->offer_vnd ? o->offer_per : "");
+	store_bind_opt(st, 6, o->note);
+	sqlite3_bind_int64(st, 7, o->created_at);
+	sqlite3_bind_int64(st, 8, o->expires_at);
+	if (store_run(s, st) != STORE_OK)
+		return STORE_ERR;
+	o->id = sqlite3_last_insert_rowid(s->db);
+	snprintf(o->status, sizeof o->status, "pending");
+	return STORE_OK;
+}
+
+static void
+row_order(sqlite3_stmt *st, struct order *o)
+{
+	memset(o, 0, sizeof *o);
+	o->id = sqlite3_column_int64(st, 0);
+	o->listing_id = sqlite3_column_int64(st, 1);
+	store_col_copy(st, 2, o->buyer_phone, sizeof o->buyer_phone);
+	o->qty = sqlite3_column_int64(st, 3);
+	o->offer_vnd = sqlite3_column_int64(st, 4);
+	store_col_copy(st, 5, o->offer_per, sizeof o->offer_per);
+	store_col_copy(st, 6, o->note, sizeof o->note);
+	store_col_copy(st, 7, o->status, sizeof o->status);
+	o->created_at = sqlite3_column_int64(st, 8);
+	o->expires_at = sqlite3_column_int64(st, 9);
+	o->value = sqlite3_column_int64(st, 10);
+	row_listing(st, ONCOLS, &o->l);
+}
+
+int
+store_order_get(struct store *s, long long id, struct order *out)
+{
+	sqlite3_stmt *st = ST(MK_O_GET);
+	int rc;
+
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = store_get_one(s, st)) != STORE_OK)
+		return rc;
+	row_order(st, out);
+	store_done(st);
+	return STORE_OK;
+}
+
+int
+store_order_decide(struct store *s, long long id, const char *status, long long qty,
+    long long value, long long now)
+{
+	sqlite3_stmt *st = ST(MK_O_DECIDE);
+
+	sqlite3_bind_int64(st, 1, id);
+	store_bind_text(st, 2, status);
+	sqlite3_bind_int64(st, 3, qty);
+	sqlite3_bind_int64(st, 4, value);
+	sqlite3_bind_int64(st, 5, now);
+	if (store_run(s, st) != STORE_OK)
+		return STORE_ERR;
+	return sqlite3_changes(s->db) == 1 ? STORE_OK : STORE_NONE;
+}
+
+int
+store_order_count_price(struct store *s, const struct listing *l, long long day)
+{
+	return count_price(s, l, day, 0, 1);
+}
+
+static int
+read_ids(struct store *s, sqlite3_stmt *st, int max, long long *ids, int *n)
+{
+	int rc, got = 0;
+
+	while ((rc = store_step(s, st)) == SQLITE_ROW && got < max)
+		ids[got++] = sqlite3_column_int64(st, 0);
+	store_done(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return STORE_ERR;
+	*n = got;
+	return STORE_OK;
+}
+
+int
+store_order_pending_ids(struct store *s, long long listing_id, long long above, int max,
+    long long *ids, int *n)
+{
+	sqlite3_stmt *st = ST(MK_O_PENDING);
+
+	sqlite3_bind_int64(st, 1, listing_id);
+	sqlite3_bind_int64(st, 2, above);
+	sqlite3_bind_int(st, 3, max);
+	return read_ids(s, st, max, ids, n);
+}
+
+int
+store_order_due_ids(struct store *s, long long now, int max, long long *ids, int *n)
+{
+	sqlite3_stmt *st = ST(MK_O_DUE);
+
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int(st, 2, max);
+	return read_ids(s, st, max, ids, n);
+}
+
+int
+store_order_mine(struct store *s, const char *phone, long long seller_id, long long since,
+    int max, struct order *out, int *n)
+{
+	sqlite3_stmt *st = ST(MK_O_MINE);
+	int rc, got = 0;
+
+	store_bind_text(st, 1, phone);
+	sqlite3_bind_int64(st, 2, seller_id);
+	sqlite3_bind_int64(st, 3, since);
+	sqlite3_bind_int(st, 4, max);
+	while ((rc = store_step(s, st)) == SQLITE_ROW && got < max)
+		row_order(st, &out[got++]);
+	store_done(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return STORE_ERR;
+	*n = got;
+	return STORE_OK;
+}
+
+/* ---- follows, alerts, shown ---- */
+
+int
+store_follow_set(struct store *s, const char *phone, const char *product, bool on,
+    long long now, bool *changed)
+{
+	sqlite3_stmt *st = ST(on ? MK_F_ADD : MK_F_DEL);
+
+	store_bind_text(st, 1, product);
+	store_bind_text(st, 2, phone);
+	if (on)
+		sqlite3_bind_int64(st, 3, now);
+	if (store_run(s, st) != STORE_OK)
+		return STORE_ERR;
+	*changed = sqlite3_changes(s->db) > 0;
+	return STORE_OK;
+}
+
+int
+store_follow_targets(struct store *s, const char *product, const char *except, long long day,
+    int cap, int max, char (*phones)[20], int *n)
+{
+	sqlite3_stmt *st = ST(MK_F_TARGETS);
+	int rc, got = 0;
+
+	store_bind_text(st, 1, product);
+	store_bind_text(st, 2, except);
+	sqlite3_bind_int64(st, 3, day);
+	sqlite3_bind_int(st, 4, cap);
+	sqlite3_bind_int(st, 5, max);
+	while ((rc = store_step(s, st)) == SQLITE_ROW && got < max)
+		store_col_copy(st, 0, phones[got++], sizeof phones[0]);
+	store_done(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return STORE_ERR;
+	*n = got;
+	return STORE_OK;
+}
+
+int
+store_alert_count_bump(struct store *s, const char *phone, long long day)
+{
+	sqlite3_stmt *st = ST(MK_A_BUMP);
+
+	store_bind_text(st, 1, phone);
+	sqlite3_bind_int64(st, 2, day);
+	return store_run(s, st);
+}
+
+int
+store_shown_set(struct store *s, const char *phone, long long listing_id, long long at)
+{
+	sqlite3_stmt *st = ST(MK_SHOWN_SET);
+
+	store_bind_text(st, 1, phone);
+	store_bind_id(st, 2, listing_id);
+	sqlite3_bind_int64(st, 3, at);
+	return store_run(s, st);
+}
+
+int
+store_shown_get(struct store *s, const char *phone, long long *listing_id, long long *at)
+{
+	sqlite3_stmt *st = ST(MK_SHOWN_GET);
+	int rc;
+
+	store_bind_text(st, 1, phone);
+	if ((rc = store_get_one(s, st)) != STORE_OK)
+		return rc;
+	*listing_id = sqlite3_column_int64(st, 0);
+	*at = sqlite3_column_int64(st, 1);
+	store_done(st);
+	return STORE_OK;
+}
+
+/* ---- prices ---- */
+
+/* The distinct prices of a product and basis in the window: a few hundred
+ * at most in practice; HIST_MAX bounds the memory for a pathological one. */
+#define HIST_MAX 4096
+
+/* hist_fill reads the histogram of one basis and sets lo, median, hi. */
+static int
+hist_fill(struct store *s, const char *product, long long since, struct price_stats *ps)
+{
+	sqlite3_stmt *st = ST(MK_P_HIST);
+	long long *price = xmalloc(HIST_MAX * sizeof *price), *cnt = xmalloc(HIST_MAX * sizeof *cnt);
+	long long total = 0, half;
+	int rc, n = 0;
+
+	store_bind_text(st, 1, product);
+	sqlite3_bind_int64(st, 2, since);
+	store_bind_text(st, 3, ps->basis);
+	while ((rc = store_step(s, st)) == SQLITE_ROW && n < HIST_MAX) {
+		price[n] = sqlite3_column_int64(st, 0);
+		cnt[n] = sqlite3_column_int64(st, 1);
+		total += cnt[n++];
+	}
+	store_done(st);
+	if (n > 0) {
+		ps->lo = price[0];
+		ps->hi = price[n - 1];
+		/* the lower median: a price someone actually asked */
+		half = (total + 1) / 2;
+		for (int i = 0; i < n; i++)
+			if ((half -= cnt[i]) <= 0) {
+				ps->median = price[i];
+				break;
+			}
+	}
+	free(price);
+	free(cnt);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : STORE_ERR;
+}
+
+static int
+cheapest_commune(struct store *s, const char *product, long long since, struct price_stats *ps)
+{
+	sqlite3_stmt *st = ST(MK_P_COMMUNE);
+	int rc;
+
+	store_bind_text(st, 1, product);
+	sqlite3_bind_int64(st, 2, since);
+	store_bind_text(st, 3, ps->basis);
+	if ((rc = store_get_one(s, st)) != STORE_OK)
+		return rc == STORE_NONE ? STORE_OK : rc;
+	store_col_copy(st, 0, ps->cheapest_commune, sizeof ps->cheapest_commune);
+	store_done(st);
+	return STORE_OK;
+}
+
+int
+store_price_stats(struct store *s, const char *product, long long since_day, int max,
+    struct price_stats *out, int *n)
+{
+	sqlite3_stmt *st = ST(MK_P_BASES);
+	int rc, got = 0;
+
+	store_bind_text(st, 1, product);
+	sqlite3_bind_int64(st, 2, since_day);
+	sqlite3_bind_int(st, 3, max);
+	while ((rc = store_step(s, st)) == SQLITE_ROW && got < max) {
+		memset(&out[got], 0, sizeof out[got]);
+		store_col_copy(st, 0, out[got].basis, sizeof out[got].basis);
+		out[got].offers = sqlite3_column_int64(st, 1);
+		out[got].deals = sqlite3_column_int64(st, 2);
+		got++;
+	}
+	store_done(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return STORE_ERR;
+	for (int i = 0; i < got; i++)
+		if (hist_fill(s, product, since_day, &out[i]) != STORE_OK ||
+		    cheapest_commune(s, product, since_day, &out[i]) != STORE_OK)
+			return STORE_ERR;
+	*n = got;
+	return STORE_OK;
+}
+
+int
+store_price_board(struct store *s, long long since_day, int max, char (*products)[128],
+    long long *counts, int *n)
+{
+	sqlite3_stmt *st = ST(MK_P_BOARD);
+	int rc, got = 0;
+
+	sqlite3_bind_int64(st, 1, since_day);
+	sqlite3_bind_int(st, 2, max);
+	while ((rc = store_step(s, st)) == SQLITE_ROW && got < max) {
+		store_col_copy(st, 0, products[got], sizeof products[0]);
+		counts[got++] = sqlite3_column_int64(st, 1);
+	}
+	store_done(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return STORE_ERR;
+	*n = got;
+	return STORE_OK;
+}
+
+int
+store_market_anchor(struct store *s, const char *code, long long *village_id,
+    long long *commune_id)
+{
+	sqlite3_stmt *st = ST(MK_ANCHOR);
+	int rc;
+
+	store_bind_text(st, 1, code);
+	if ((rc = store_get_one(s, st)) != STORE_OK)
+		return rc;
+	*village_id = sqlite3_column_int64(st, 0);
+	*commune_id = sqlite3_column_int64(st, 1);
+	store_done(st);
+	return STORE_OK;
+}
+
+/* ---- figures ---- */
+
+int
+store_market_stats(struct store *s, int (*fn)(const struct market_village_stats *v, void *arg),
+    void *arg)
+{
+	sqlite3_stmt *st = ST(MK_STATS);
+	struct market_village_stats v;
+	int rc, stop = 0;
+
+	while (stop == 0 && (rc = store_step(s, st)) == SQLITE_ROW) {
+		memset(&v, 0, sizeof v);
+		store_col_copy(st, 0, v.commune, sizeof v.commune);
+		store_col_copy(st, 1, v.code, sizeof v.code);
+		store_col_copy(st, 2, v.village, sizeof v.village);
+		v.households = sqlite3_column_int64(st, 3);
+		v.households_listing = sqlite3_column_int64(st, 4);
+		v.listings = sqlite3_column_int64(st, 5);
+		v.orders = sqlite3_column_int64(st, 6);
+		v.accepted = sqlite3_column_int64(st, 7);
+		v.value = sqlite3_column_int64(st, 8);
+		stop = fn(&v, arg);
+	}
+	store_done(st);
+	if (stop != 0)
+		return stop;
+	return rc == SQLITE_DONE ? STORE_OK : STORE_ERR;
+}

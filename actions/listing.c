@@ -1,0 +1,227 @@
+/*
+ * listing.c - a household's listings: BAN (list produce for sale, echoing
+ * everything understood and how to undo it), HUY <listing> (withdraw it)
+ * and HET <listing> (sold out). Only a registered household may list, and
+ * only the seller may close a listing. Orders waiting on a closed listing
+ * are closed too and their buyers told (order.c).
+ */
+#include "actions/actions_int.h"
+#include "storage/store.h"
+#include "common/common.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* unit_price: the price per kg (weights) or per piece (counts) the
+ * statistics and orders work with; a lot's price is divided out. */
+static long long
+unit_price(const struct command *c)
+{
+	long long amount = c->qty.amount;
+
+	if (!c->has_price || c->price.vnd <= 0)
+		return 0;
+	if (strcmp(c->price.per, "lot") != 0 || amount <= 0)
+		return c->price.vnd;
+	if (strcmp(c->qty.unit, "g") == 0)
+		return (c->price.vnd * 1000 + amount / 2) / amount;
+	return (c->price.vnd + amount / 2) / amount;
+}
+
+static void
+fill_listing(struct actions *a, const struct market_who *w, const struct command *c,
+    struct listing *l)
+{
+	memset(l, 0, sizeof *l);
+	l->seller_id = w->person_id;
+	l->village_id = w->village_id;
+	l->commune_id = w->commune_id;
+	str_copy(l->product, sizeof l->product, c->product);
+	str_copy(l->variety, sizeof l->variety, c->variety);
+	l->grade = c->grade;
+	str_copy(l->unit, sizeof l->unit, c->qty.unit);
+	l->qty = l->qty_left = c->qty.amount;
+	l->pieces = c->pieces;
+	if (c->has_price) {
+		l->price_vnd = c->price.vnd;
+		str_copy(l->price_per, sizeof l->price_per, c->price.per);
+	}
+	l->unit_price = unit_price(c);
+	l->price_check = strcmp(c->check, "price") == 0;
+	str_copy(l->note, sizeof l->note, c->note);
+	str_copy(l->contact, sizeof l->contact, c->contact);
+	l->created_at = act_now(a);
+}
+
+/* describe writes "Na dai loại 1 50kg (2 x 25kg), 30.000đ/kg (tổng
+ * 1.500.000đ)[, ghi chú: ...][, LH 0912345678]"; with_note/with_contact
+ * let the caller drop those to fit. */
+static void
+describe(const struct actions *a, const struct listing *l, bool with_note, bool with_contact,
+    char *out, size_t len)
+{
+	char prod[300], qty[48], each[48] = "", price[64], money[48], total[80] = "";
+	char extra[MARKET_NOTE_MAX + 64] = "", phone[24];
+	long long t = mk_total(l, l->qty);
+
+	mk_product(a, l, prod, sizeof prod);
+	mk_qty(l->qty, l->unit, qty, sizeof qty);
+	if (l->pieces > 1 && strcmp(l->unit, "g") == 0 && l->qty % l->pieces == 0) {
+		char one[32];
+
+		snprintf(each, sizeof each, " (%d x %s)", l->pieces,
+		    mk_qty(l->qty / l->pieces, "g", one, sizeof one));
+	}
+	mk_price(l, price, sizeof price);
+	if (t > 0 && t != l->unit_price)
+		snprintf(total, sizeof total, " (tổng %s)", mk_money(t, money, sizeof money));
+	if (with_note && l->note[0])
+		snprintf(extra, sizeof extra, ", ghi chú: %s", l->note);
+	if (with_contact && l->contact[0]) {
+		phone_national(l->contact, phone, sizeof phone);
+		snprintf(extra + strlen(extra), sizeof extra - strlen(extra), ", LH %s", phone);
+	}
+	snprintf(out, len, "%s %s%s, %s%s%s", prod, qty, each, price, total, extra);
+}
+
+/* high_or_low says which way an implausible price is off, judged against
+ * the median of the last two weeks when there is one. */
+static const char *
+high_or_low(struct actions *a, const struct listing *l)
+{
+	struct price_stats ps[2];
+	int n = 0;
+
+	if (store_price_stats(a->s, l->product, mk_day(act_now(a)) - MK_PRICE_DAYS + 1, 2, ps,
+	    &n) != STORE_OK)
+		return "";
+	for (int i = 0; i < n; i++)
+		if (strcmp(ps[i].basis, mk_per(l)) == 0 && ps[i].median > 0)
+			return l->unit_price > ps[i].median ? "cao " : "thấp ";
+	return "";
+}
+
+static void
+list_reply(struct actions *a, const struct listing *l, struct act_reply *r)
+{
+	char desc[ACT_REPLY_MAX], price[64], warn[256] = "";
+
+	if (l->price_check)
+		snprintf(warn, sizeof warn, " Lưu ý: giá %s %sbất thường. Sai? Nhắn HUY %lld rồi gửi lại.",
+		    mk_price(l, price, sizeof price), high_or_low(a, l), l->id);
+	/* drop the note, then the contact, rather than cut the undo hint */
+	for (int step = 0; step < 3; step++) {
+		describe(a, l, step < 1, step < 2, desc, sizeof desc);
+		if (l->price_check)
+			reply_set(r, "Đã đăng tin #%lld: %s.%s", l->id, desc, warn);
+		else
+			reply_set(r, "Đã đăng tin #%lld: %s. Sai? Nhắn HUY %lld.", l->id, desc, l->id);
+		if (mk_fits(a, r->text))
+			break;
+	}
+}
+
+int
+act_list(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r)
+{
+	struct market_who w;
+	struct listing *l;
+	int rc;
+
+	rc = store_market_who(a->s, m->phone, &w);
+	if (rc == STORE_ERR)
+		return -1;
+	if (w.village_id == 0) {
+		reply_set(r, "Chỉ hộ đã đăng ký mới đăng tin bán được. Nhắn DK <mã thôn> <họ tên>, "
+		    "ví dụ DK LD02 Hoàng Văn Châu, rồi gửi lại tin BAN.");
+		return 0;
+	}
+	if (!c->has_qty || c->qty.amount <= 0) {
+		act_syntax_reply(c, r);
+		return 0;
+	}
+	l = xmalloc(sizeof *l);
+	fill_listing(a, &w, c, l);
+	rc = store_listing_add(a->s, l, mk_day(l->created_at)) == STORE_OK ? 0 : -1;
+	if (rc == 0) {
+		/* names for the alert, as a search would show them */
+		str_copy(l->seller_phone, sizeof l->seller_phone, m->phone);
+		str_copy(l->village, sizeof l->village, w.village);
+		str_copy(l->commune, sizeof l->commune, w.commune);
+		rc = mk_alert_followers(a, r, l);
+	}
+	if (rc == 0)
+		list_reply(a, l, r);
+	free(l);
+	return rc;
+}
+
+/* own_listing loads listing c->listing for its seller; when it is not
+ * there, not theirs or not open, sets the reply saying why and returns 1. */
+static int
+own_listing(struct actions *a, const struct mo *m, const struct command *c, struct listing *l,
+    struct act_reply *r)
+{
+	int rc = store_listing_get(a->s, c->listing, l);
+
+	if (rc == STORE_ERR)
+		return -1;
+	if (rc == STORE_NONE) {
+		reply_set(r, "Không có tin #%lld. Nhắn TT để xem các tin của bạn.", c->listing);
+		return 1;
+	}
+	if (strcmp(l->seller_phone, m->phone) != 0) {
+		reply_set(r, "Tin #%lld không phải tin của bạn: chỉ người đăng mới đóng được tin. "
+		    "Nhắn TT để xem các tin của bạn.", l->id);
+		return 1;
+	}
+	if (strcmp(l->status, "open") != 0) {
+		reply_set(r, "Tin #%lld đã %s từ trước.", l->id,
+		    strcmp(l->status, "sold_out") == 0 ? "hết hàng" : "bị hủy");
+		return 1;
+	}
+	return 0;
+}
+
+/* close_listing is HUY and HET: close it, then the orders waiting on it. */
+static int
+close_listing(struct actions *a, const struct mo *m, const struct command *c,
+    struct act_reply *r, bool sold_out)
+{
+	struct listing *l = xmalloc(sizeof *l);
+	char prod[300], qty[48], key[128];
+	int rc = own_listing(a, m, c, l, r), n = 0;
+
+	if (rc == 0)
+		rc = store_listing_close(a->s, l->id, sold_out ? "sold_out" : "cancelled",
+		    act_now(a)) == STORE_ERR ? -1 : 0;
+	if (rc == 0)
+		rc = mk_close_orders(a, r, l, -1, sold_out ? "declined" : "cancelled", &n);
+	if (rc == 0) {
+		mk_product(a, l, prod, sizeof prod);
+		mk_qty(l->qty_left, l->unit, qty, sizeof qty);
+		if (sold_out)
+			reply_set(r, "Đã đóng tin #%lld (%s): hết hàng, tin không còn hiện khi tìm.%s",
+			    l->id, prod, n ? " Đã báo người đặt các đơn đang chờ." : "");
+		else
+			reply_set(r, "Đã hủy tin #%lld (%s %s).%s Đăng lại: BAN %s <số lượng> <giá>.",
+			    l->id, prod, qty, n ? " Đã báo người đặt các đơn đang chờ." : "",
+			    mk_keyword(l->product, key, sizeof key));
+	}
+	free(l);
+	return rc < 0 ? -1 : 0;
+}
+
+int
+act_cancel_listing(struct actions *a, const struct mo *m, const struct command *c,
+    struct act_reply *r)
+{
+	return close_listing(a, m, c, r, false);
+}
+
+int
+act_sold_out(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r)
+{
+	return close_listing(a, m, c, r, true);
+}

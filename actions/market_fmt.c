@@ -1,0 +1,175 @@
+/*
+ * market_fmt.c - how the marketplace writes numbers and goods in replies:
+ * money with thousands dots ("1.500.000đ"), quantities in kg or pieces,
+ * prices per kg or per piece, product names with diacritics, and the
+ * length check that keeps a reply inside max_segments. No storage here.
+ */
+#include "actions/actions_int.h"
+#include "storage/store.h"
+#include "common/common.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+char *
+mk_money(long long vnd, char *out, size_t len)
+{
+	char digits[32], buf[48];
+	size_t n, o = 0;
+
+	snprintf(digits, sizeof digits, "%lld", vnd < 0 ? 0 : vnd);
+	n = strlen(digits);
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0 && (n - i) % 3 == 0)
+			buf[o++] = '.';
+		buf[o++] = digits[i];
+	}
+	buf[o] = '\0';
+	snprintf(out, len, "%sđ", buf);
+	return out;
+}
+
+/* grouped writes n with thousands dots and no currency. */
+static void
+grouped(long long n, char *out, size_t len)
+{
+	char tmp[48];
+
+	mk_money(n, tmp, sizeof tmp);
+	tmp[strlen(tmp) - strlen("đ")] = '\0';
+	snprintf(out, len, "%s", tmp);
+}
+
+char *
+mk_qty(long long amount, const char *unit, char *out, size_t len)
+{
+	char n[48];
+
+	if (strcmp(unit, "g") != 0) {
+		grouped(amount, n, sizeof n);
+		snprintf(out, len, "%s %s", n, unit);
+	} else if (amount < 1000) {
+		snprintf(out, len, "%lldg", amount);
+	} else if (amount % 1000 == 0) {
+		grouped(amount / 1000, n, sizeof n);
+		snprintf(out, len, "%skg", n);
+	} else {
+		/* decimal comma, as Vietnamese write it: 2,5kg; 1,25kg */
+		long long frac = amount % 1000;
+		int digits = 3;
+
+		while (frac % 10 == 0) {
+			frac /= 10;
+			digits--;
+		}
+		grouped(amount / 1000, n, sizeof n);
+		snprintf(out, len, "%s,%0*lldkg", n, digits, frac);
+	}
+	return out;
+}
+
+const char *
+mk_per(const struct listing *l)
+{
+	return strcmp(l->unit, "g") == 0 || strcmp(l->price_per, "kg") == 0 ? "kg" : l->unit;
+}
+
+char *
+mk_price(const struct listing *l, char *out, size_t len)
+{
+	char money[48];
+
+	if (l->unit_price <= 0)
+		snprintf(out, len, "giá thỏa thuận");
+	else
+		snprintf(out, len, "%s/%s", mk_money(l->unit_price, money, sizeof money), mk_per(l));
+	return out;
+}
+
+long long
+mk_total(const struct listing *l, long long qty)
+{
+	if (l->unit_price <= 0)
+		return 0;
+	if (strcmp(l->unit, "g") == 0)
+		return (l->unit_price * qty + 500) / 1000;
+	if (strcmp(l->price_per, "kg") == 0)
+		return 0;	/* pieces at a price per kg: weighed on delivery */
+	return l->unit_price * qty;
+}
+
+char *
+mk_product_key(const struct actions *a, const char *key, char *out, size_t len)
+{
+	const char *d = parser_product_display(a->p, key);
+
+	if (d != NULL) {
+		snprintf(out, len, "%s", d);
+	} else {
+		/* an unknown product is shown as typed, folded: capitalise it */
+		snprintf(out, len, "%s", key);
+		if (out[0] != '\0')
+			out[0] = (char)toupper((unsigned char)out[0]);
+	}
+	return out;
+}
+
+char *
+mk_product(const struct actions *a, const struct listing *l, char *out, size_t len)
+{
+	char name[128];
+	int n;
+
+	mk_product_key(a, l->product, name, sizeof name);
+	n = snprintf(out, len, "%s%s%s", name, l->variety[0] ? " " : "", l->variety);
+	if (l->grade > 0 && n >= 0 && (size_t)n < len)
+		snprintf(out + n, len - (size_t)n, " loại %d", l->grade);
+	return out;
+}
+
+char *
+mk_keyword(const char *key, char *out, size_t len)
+{
+	size_t i;
+
+	for (i = 0; key[i] != '\0' && i + 1 < len; i++)
+		out[i] = (char)toupper((unsigned char)key[i]);
+	out[i] = '\0';
+	return out;
+}
+
+bool
+mk_fits(const struct actions *a, const char *text)
+{
+	char plain[ACT_REPLY_MAX];
+	const char *t = text;
+	enum sms_coding coding;
+
+	if (strlen(text) >= ACT_REPLY_MAX)
+		return false;
+	if (!a->conf.reply_diacritics && text_strip_diacritics(text, plain, sizeof plain) == 0)
+		t = plain;
+	coding = sms_coding_of(t);
+	return sms_length(t, coding) <= sms_max_length(a->conf.max_segments, coding);
+}
+
+size_t
+mk_budget(const struct actions *a)
+{
+	return sms_max_length(a->conf.max_segments, a->conf.reply_diacritics ? SMS_UCS2 : SMS_GSM7);
+}
+
+long long
+mk_day(long long t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	long long local;
+
+	localtime_r(&tt, &tm);
+	local = t + tm.tm_gmtoff;
+	/* floor division: days before 1970 never occur, but stay exact */
+	return local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
+}

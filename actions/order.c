@@ -1,0 +1,555 @@
+/*
+ * order.c - orders between a buyer and a seller: MUA (place one, on a
+ * listing number or on the listing the phone was last shown), OK / KO (the
+ * seller accepts or declines), HUY DON (the buyer cancels), the expiry of
+ * unanswered orders, and TT (my open listings and orders). Phone numbers
+ * are shown in full to both sides only once the seller has accepted; the
+ * quantity is reserved in the same transaction that accepts.
+ */
+#include "actions/actions_int.h"
+#include "storage/store.h"
+#include "common/common.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* MUA <qty> orders from the listing shown within this many seconds. */
+#define SHOWN_TTL (24 * 3600)
+/* Orders expired per tick; the rest wait for the next tick (5 s later). */
+#define EXPIRE_BATCH 64
+#define CLOSE_BATCH 64
+
+/* order_qty reads the buyer's quantity in the listing's unit: a bare
+ * number arrives as kg, and on a listing sold by the piece it means pieces
+ * (the reply echoes "20 con", so a misreading is seen at once). */
+static int
+order_qty(const struct listing *l, const struct cmd_amount *q, long long *out)
+{
+	bool listing_g = strcmp(l->unit, "g") == 0, order_g = strcmp(q->unit, "g") == 0;
+
+	if (listing_g && order_g)
+		*out = q->amount;
+	else if (!listing_g && !order_g)
+		*out = q->amount;
+	else if (!listing_g && q->amount % 1000 == 0)
+		*out = q->amount / 1000;
+	else
+		return -1;
+	return *out > 0 ? 0 : -1;
+}
+
+static const char *
+status_words(const char *status)
+{
+	static const struct { const char *status, *words; } w[] = {
+		{"pending", "đang chờ người bán trả lời"},
+		{"accepted", "đã được người bán nhận"},
+		{"declined", "đã bị từ chối"},
+		{"cancelled", "đã bị hủy"},
+		{"expired", "đã hết hạn"},
+	};
+
+	for (size_t i = 0; i < sizeof w / sizeof w[0]; i++)
+		if (strcmp(w[i].status, status) == 0)
+			return w[i].words;
+	return status;
+}
+
+/* what writes "20kg Na (tin #123)". */
+static char *
+what(const struct actions *a, const struct order *o, char *out, size_t len)
+{
+	char prod[300], qty[48];
+
+	snprintf(out, len, "%s %s (tin #%lld)", mk_qty(o->qty, o->l.unit, qty, sizeof qty),
+	    mk_product(a, &o->l, prod, sizeof prod), o->l.id);
+	return out;
+}
+
+/* notify: order news goes before alerts and broadcasts, at once. */
+static int
+notify(struct actions *a, struct act_reply *r, const char *phone, const char *text)
+{
+	return act_notify(a, r, phone, text, OUTBOX_PRIO_NOTIFY, 0);
+}
+
+/* ---- MUA ---- */
+
+/* pick_listing finds the listing an ORDER is about: its number, or the
+ * one this phone was last shown within 24 hours. 1 when it replied why not. */
+static int
+pick_listing(struct actions *a, const struct mo *m, const struct command *c, long long *id,
+    struct act_reply *r)
+{
+	long long shown = 0, at = 0;
+	int rc;
+
+	if (c->listing > 0) {
+		*id = c->listing;
+		return 0;
+	}
+	rc = store_shown_get(a->s, m->phone, &shown, &at);
+	if (rc == STORE_ERR)
+		return -1;
+	if (rc == STORE_OK && shown > 0 && act_now(a) - at <= SHOWN_TTL) {
+		*id = shown;
+		return 0;
+	}
+	reply_set(r, "Chưa rõ bạn mua tin nào%s. Nhắn MUA <số tin> <số lượng>, ví dụ MUA 123 20KG. "
+	    "Xem số tin: TIM NA.", rc == STORE_OK && shown == 0 && act_now(a) - at <= SHOWN_TTL ?
+	    " (bạn vừa xem nhiều tin)" : "");
+	return 1;
+}
+
+/* order_refusal sets *qty, or replies why this buyer cannot order from l
+ * and returns 1. */
+static int
+order_refusal(const struct actions *a, const struct mo *m, const struct command *c,
+    const struct listing *l, long long *qty, struct act_reply *r)
+{
+	char left[48], key[128];
+
+	if (strcmp(l->status, "open") != 0) {
+		reply_set(r, "Tin #%lld đã %s. Tìm tin khác: TIM %s.", l->id,
+		    strcmp(l->status, "sold_out") == 0 ? "hết hàng" : "bị hủy",
+		    mk_keyword(l->product, key, sizeof key));
+		return 1;
+	}
+	if (strcmp(l->seller_phone, m->phone) == 0) {
+		reply_set(r, "Tin #%lld là tin của chính bạn, không đặt mua được.", l->id);
+		return 1;
+	}
+	mk_qty(l->qty_left, l->unit, left, sizeof left);
+	if (!c->has_qty)
+		*qty = l->qty_left;
+	else if (order_qty(l, &c->qty, qty) < 0) {
+		reply_set(r, "Tin #%lld bán theo %s. Nhắn MUA %lld <số %s>, ví dụ MUA %lld %s.", l->id,
+		    mk_per(l), l->id, mk_per(l), l->id, left);
+		return 1;
+	}
+	(void)a;
+	if (*qty > l->qty_left) {
+		reply_set(r, "Không đủ hàng: tin #%lld chỉ còn %s. Nhắn MUA %lld %s để mua hết.",
+		    l->id, left, l->id, left);
+		return 1;
+	}
+	return 0;
+}
+
+static void
+offer_text(const struct order *o, char *out, size_t len)
+{
+	char money[48];
+
+	out[0] = '\0';
+	if (o->offer_vnd > 0)
+		snprintf(out, len, ", khách trả giá %s%s%s", mk_money(o->offer_vnd, money, sizeof money),
+		    strcmp(o->offer_per, "lot") == 0 ? " cả lô" : "/",
+		    strcmp(o->offer_per, "lot") == 0 ? "" : mk_per(&o->l));
+}
+
+static int
+order_messages(struct actions *a, const struct order *o, struct act_reply *r)
+{
+	char text[ACT_REPLY_MAX], w[400], price[64], money[48], total[80] = "", offer[96], buyer[24];
+	long long t = mk_total(&o->l, o->qty);
+	int hours = a->conf.expire_hours > 0 ? a->conf.expire_hours : 48;
+
+	what(a, o, w, sizeof w);
+	mk_price(&o->l, price, sizeof price);
+	if (t > 0)
+		snprintf(total, sizeof total, ", tạm tính %s", mk_money(t, money, sizeof money));
+	offer_text(o, offer, sizeof offer);
+	phone_mask(o->buyer_phone, buyer, sizeof buyer);
+	snprintf(text, sizeof text, "Đơn #%lld: khách %s muốn mua %s, giá %s%s%s. Nhắn OK %lld để "
+	    "nhận, KO %lld để từ chối. Tự hủy sau %d giờ.%s%s", o->id, buyer, w, price, total, offer,
+	    o->id, o->id, hours, o->note[0] ? " Ghi chú: " : "", o->note);
+	if (!mk_fits(a, text))	/* the note is the part that may go */
+		snprintf(text, sizeof text, "Đơn #%lld: khách %s muốn mua %s, giá %s%s%s. Nhắn OK %lld "
+		    "để nhận, KO %lld để từ chối. Tự hủy sau %d giờ.", o->id, buyer, w, price, total,
+		    offer, o->id, o->id, hours);
+	if (notify(a, r, o->l.seller_phone, text) < 0)
+		return -1;
+	reply_set(r, "Đã gửi đơn #%lld tới người bán: %s, giá %s%s%s. Số điện thoại hai bên sẽ "
+	    "được báo khi người bán nhận đơn. Hủy: HUY DON %lld.", o->id, w, price, total,
+	    o->offer_vnd > 0 ? " (giá người bán)" : "", o->id);
+	return 0;
+}
+
+int
+act_order(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r)
+{
+	struct order *o = xcalloc(1, sizeof *o);
+	long long id = 0, qty = 0, now = act_now(a);
+	int hours = a->conf.expire_hours > 0 ? a->conf.expire_hours : 48;
+	int rc = pick_listing(a, m, c, &id, r);
+
+	if (rc == 0) {
+		rc = store_listing_get(a->s, id, &o->l);
+		if (rc == STORE_NONE) {
+			reply_set(r, "Không có tin #%lld. Xem các tin đang bán: TIM NA.", id);
+			rc = 1;
+		} else if (rc == STORE_ERR)
+			rc = -1;
+	}
+	if (rc == 0)
+		rc = order_refusal(a, m, c, &o->l, &qty, r);
+	if (rc == 0) {
+		o->listing_id = id;
+		str_copy(o->buyer_phone, sizeof o->buyer_phone, m->phone);
+		o->qty = qty;
+		if (c->has_offer) {
+			o->offer_vnd = c->offer.vnd;
+			str_copy(o->offer_per, sizeof o->offer_per, c->offer.per);
+		}
+		str_copy(o->note, sizeof o->note, c->note);
+		o->created_at = now;
+		o->expires_at = now + (long long)hours * 3600;
+		rc = store_order_add(a->s, o) == STORE_OK ? 0 : -1;
+	}
+	if (rc == 0)
+		rc = order_messages(a, o, r);
+	free(o);
+	return rc < 0 ? -1 : 0;
+}
+
+/* ---- OK, KO, HUY DON ---- */
+
+/* load_order fetches c->order; 1 when it replied (no such order). */
+static int
+load_order(struct actions *a, const struct command *c, struct order *o, struct act_reply *r)
+{
+	int rc = store_order_get(a->s, c->order, o);
+
+	if (rc == STORE_ERR)
+		return -1;
+	if (rc == STORE_NONE) {
+		reply_set(r, "Không có đơn #%lld. Nhắn TT để xem các đơn của bạn.", c->order);
+		return 1;
+	}
+	return 0;
+}
+
+/* seller_order: the order exists, belongs to this seller's listing and is
+ * still pending; else the reply says which of these failed. */
+static int
+seller_order(struct actions *a, const struct mo *m, const struct command *c, struct order *o,
+    struct act_reply *r)
+{
+	char w[400];
+	int rc = load_order(a, c, o, r);
+
+	if (rc != 0)
+		return rc;
+	if (strcmp(o->l.seller_phone, m->phone) != 0) {
+		reply_set(r, "Đơn #%lld không phải đơn cho tin của bạn: chỉ người bán mới nhận hoặc "
+		    "từ chối được.", o->id);
+		return 1;
+	}
+	if (strcmp(o->status, "pending") != 0) {
+		reply_set(r, "Đơn #%lld (%s) %s.", o->id, what(a, o, w, sizeof w), status_words(o->status));
+		return 1;
+	}
+	return 0;
+}
+
+/* accept_qty: the quantity the seller accepts (all, or less with OK n qty). */
+static int
+accept_qty(const struct command *c, const struct order *o, long long *qty, struct act_reply *r)
+{
+	char ordered[48];
+
+	*qty = o->qty;
+	if (!c->has_qty)
+		return 0;
+	if (order_qty(&o->l, &c->qty, qty) < 0 || *qty > o->qty) {
+		reply_set(r, "Đơn #%lld đặt %s; nhắn OK %lld để bán đủ, hoặc OK %lld <số lượng nhỏ hơn>.",
+		    o->id, mk_qty(o->qty, o->l.unit, ordered, sizeof ordered), o->id, o->id);
+		return 1;
+	}
+	return 0;
+}
+
+static int
+accepted_messages(struct actions *a, const struct order *o, long long left, struct act_reply *r)
+{
+	char text[ACT_REPLY_MAX], w[400], money[48], seller[24], buyer[24], alt[48] = "", rest[96];
+
+	what(a, o, w, sizeof w);
+	mk_money(o->value, money, sizeof money);
+	phone_national(o->l.seller_phone, seller, sizeof seller);
+	phone_national(o->buyer_phone, buyer, sizeof buyer);
+	if (o->l.contact[0] && strcmp(o->l.contact, o->l.seller_phone) != 0) {
+		char c2[24];
+
+		phone_national(o->l.contact, c2, sizeof c2);
+		snprintf(alt, sizeof alt, " hoặc %s", c2);
+	}
+	snprintf(text, sizeof text, "Người bán đã nhận đơn #%lld: %s%s%s. Gọi người bán %s %s%s "
+	    "(thôn %s, xã %s) để hẹn giao hàng.", o->id, w, o->value ? ", " : "",
+	    o->value ? money : "", o->l.seller_name, seller, alt, o->l.village, o->l.commune);
+	if (notify(a, r, o->buyer_phone, text) < 0)
+		return -1;
+	if (left > 0) {
+		char q[48];
+
+		snprintf(rest, sizeof rest, " Tin #%lld còn %s.", o->l.id, mk_qty(left, o->l.unit, q, sizeof q));
+	} else {
+		snprintf(rest, sizeof rest, " Tin #%lld đã hết hàng.", o->l.id);
+	}
+	reply_set(r, "Đã nhận đơn #%lld: %s%s%s. Gọi khách %s để hẹn giao hàng.%s", o->id, w,
+	    o->value ? ", " : "", o->value ? money : "", buyer, rest);
+	return 0;
+}
+
+int
+act_accept(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r)
+{
+	struct order *o = xmalloc(sizeof *o);
+	long long qty = 0, left = 0, now = act_now(a);
+	char have[48];
+	int rc = seller_order(a, m, c, o, r), n = 0;
+
+	if (rc == 0)
+		rc = accept_qty(c, o, &qty, r);
+	if (rc == 0) {
+		/* the reservation and the acceptance are one transaction: of two
+		 * orders for the last 20 kg, the second finds too little here */
+		rc = store_listing_reserve(a->s, o->l.id, qty, now, &left);
+		if (rc == STORE_NONE) {
+			reply_set(r, "Không đủ hàng cho đơn #%lld: tin #%lld chỉ còn %s. Nhắn OK %lld "
+			    "<số lượng> để bán ít hơn, hoặc KO %lld.", o->id, o->l.id,
+			    mk_qty(o->l.qty_left, o->l.unit, have, sizeof have), o->id, o->id);
+			rc = 1;
+		} else if (rc == STORE_ERR)
+			rc = -1;
+	}
+	if (rc == 0) {
+		o->qty = qty;
+		o->value = mk_total(&o->l, qty);
+		rc = store_order_decide(a->s, o->id, "accepted", qty, o->value, now) == STORE_OK &&
+		    store_order_count_price(a->s, &o->l, mk_day(now)) == STORE_OK ? 0 : -1;
+	}
+	if (rc == 0) {
+		o->l.qty_left = left;
+		/* the orders the rest can no longer fill are closed now, and told */
+		rc = mk_close_orders(a, r, &o->l, left, "declined", &n);
+	}
+	if (rc == 0)
+		rc = accepted_messages(a, o, left, r);
+	free(o);
+	return rc < 0 ? -1 : 0;
+}
+
+int
+act_decline(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r)
+{
+	struct order *o = xmalloc(sizeof *o);
+	char text[ACT_REPLY_MAX], w[400], key[128], why[MARKET_NOTE_MAX];
+	int rc = seller_order(a, m, c, o, r);
+
+	str_copy(why, sizeof why, c->note);
+	if (rc == 0)
+		rc = store_order_decide(a->s, o->id, "declined", 0, 0, act_now(a)) == STORE_OK ? 0 : -1;
+	if (rc == 0) {
+		what(a, o, w, sizeof w);
+		snprintf(text, sizeof text, "Người bán đã từ chối đơn #%lld (%s).%s%s Tìm hàng khác: TIM %s.",
+		    o->id, w, why[0] ? " Lý do: " : "", why, mk_keyword(o->l.product, key, sizeof key));
+		if (!mk_fits(a, text))
+			snprintf(text, sizeof text, "Người bán đã từ chối đơn #%lld (%s). Tìm hàng khác: TIM %s.",
+			    o->id, w, key);
+		rc = notify(a, r, o->buyer_phone, text);
+	}
+	if (rc == 0)
+		reply_set(r, "Đã từ chối đơn #%lld (%s). Đã báo người mua.", o->id, w);
+	free(o);
+	return rc < 0 ? -1 : 0;
+}
+
+int
+act_cancel_order(struct actions *a, const struct mo *m, const struct command *c,
+    struct act_reply *r)
+{
+	struct order *o = xmalloc(sizeof *o);
+	char text[ACT_REPLY_MAX], w[400], seller[24];
+	int rc = load_order(a, c, o, r);
+
+	if (rc == 0 && strcmp(o->buyer_phone, m->phone) != 0) {
+		reply_set(r, "Đơn #%lld không phải đơn của bạn: chỉ người đặt mới hủy được.", o->id);
+		rc = 1;
+	}
+	if (rc == 0 && strcmp(o->status, "accepted") == 0) {
+		phone_national(o->l.seller_phone, seller, sizeof seller);
+		reply_set(r, "Đơn #%lld đã được người bán nhận; muốn hủy, hãy gọi người bán %s.", o->id,
+		    seller);
+		rc = 1;
+	} else if (rc == 0 && strcmp(o->status, "pending") != 0) {
+		reply_set(r, "Đơn #%lld %s.", o->id, status_words(o->status));
+		rc = 1;
+	}
+	if (rc == 0)
+		rc = store_order_decide(a->s, o->id, "cancelled", 0, 0, act_now(a)) == STORE_OK ? 0 : -1;
+	if (rc == 0) {
+		what(a, o, w, sizeof w);
+		snprintf(text, sizeof text, "Khách đã hủy đơn #%lld (%s).", o->id, w);
+		rc = notify(a, r, o->l.seller_phone, text);
+	}
+	if (rc == 0)
+		reply_set(r, "Đã hủy đơn #%lld (%s). Đã báo người bán.", o->id, w);
+	free(o);
+	return rc < 0 ? -1 : 0;
+}
+
+/* ---- closing and expiring orders ---- */
+
+int
+mk_close_orders(struct actions *a, struct act_reply *r, const struct listing *l,
+    long long above, const char *status, int *n)
+{
+	struct order *o = xmalloc(sizeof *o);
+	long long ids[CLOSE_BATCH];
+	char text[ACT_REPLY_MAX], w[400], left[48], key[128];
+	int got = 0, rc = 0;
+
+	*n = 0;
+	mk_keyword(l->product, key, sizeof key);
+	/* each pass closes what it read, so the next pass reads the rest */
+	do {
+		if (store_order_pending_ids(a->s, l->id, above, CLOSE_BATCH, ids, &got) != STORE_OK)
+			rc = -1;
+		for (int i = 0; rc == 0 && i < got; i++) {
+			if (store_order_get(a->s, ids[i], o) != STORE_OK ||
+			    store_order_decide(a->s, ids[i], status, 0, 0, act_now(a)) != STORE_OK) {
+				rc = -1;
+				break;
+			}
+			what(a, o, w, sizeof w);
+			if (above >= 0 && l->qty_left > 0)
+				snprintf(text, sizeof text, "Đơn #%lld (%s) không thực hiện được: tin chỉ còn %s. "
+				    "Đặt lại: MUA %lld %s.", o->id, w, mk_qty(l->qty_left, l->unit, left,
+				    sizeof left), l->id, left);
+			else
+				snprintf(text, sizeof text, "Đơn #%lld (%s) không thực hiện được: tin đã %s. "
+				    "Tìm hàng khác: TIM %s.", o->id, w, strcmp(status, "cancelled") == 0 ?
+				    "bị người bán hủy" : "hết hàng", key);
+			rc = notify(a, r, o->buyer_phone, text);
+			(*n)++;
+		}
+	} while (rc == 0 && got == CLOSE_BATCH);
+	free(o);
+	return rc;
+}
+
+int
+mk_expire_orders(struct actions *a)
+{
+	struct order *o = xmalloc(sizeof *o);
+	long long ids[EXPIRE_BATCH], now = act_now(a);
+	char text[ACT_REPLY_MAX], w[400], key[128];
+	int got = 0, queued = 0, hours = a->conf.expire_hours > 0 ? a->conf.expire_hours : 48;
+
+	if (store_order_due_ids(a->s, now, EXPIRE_BATCH, ids, &got) != STORE_OK)
+		goto fail;
+	for (int i = 0; i < got; i++) {
+		if (store_order_get(a->s, ids[i], o) != STORE_OK ||
+		    store_order_decide(a->s, ids[i], "expired", 0, 0, now) != STORE_OK)
+			goto fail;
+		what(a, o, w, sizeof w);
+		snprintf(text, sizeof text, "Đơn #%lld (%s) đã hết hạn: người bán chưa trả lời sau %d giờ. "
+		    "Tìm hàng khác: TIM %s.", o->id, w, hours, mk_keyword(o->l.product, key, sizeof key));
+		if (notify(a, NULL, o->buyer_phone, text) < 0)
+			goto fail;
+		queued++;
+	}
+	free(o);
+	return queued;
+fail:
+	free(o);
+	return -1;
+}
+
+/* ---- TT ---- */
+
+#define MINE_MAX 10
+
+/* add appends item to the reply if it still fits with room for the tail. */
+static bool
+add(const struct actions *a, struct act_reply *r, const char *item, const char *tail)
+{
+	char try[ACT_REPLY_MAX];
+
+	snprintf(try, sizeof try, "%s%s%s", r->text, item, tail);
+	if (!mk_fits(a, try))
+		return false;
+	str_copy(r->text + strlen(r->text), sizeof r->text - strlen(r->text), item);
+	return true;
+}
+
+static void
+status_listings(const struct actions *a, const struct listing *l, int n, struct act_reply *r)
+{
+	char item[600], prod[300], qty[48], price[64];
+
+	if (n == 0)
+		return;
+	add(a, r, "Tin đang bán:", "");
+	for (int i = 0; i < n; i++) {
+		snprintf(item, sizeof item, " #%lld %s còn %s, %s;", l[i].id,
+		    mk_product(a, &l[i], prod, sizeof prod), mk_qty(l[i].qty_left, l[i].unit, qty,
+		    sizeof qty), mk_price(&l[i], price, sizeof price));
+		if (!add(a, r, item, " ..."))
+			break;
+	}
+}
+
+static void
+status_orders(const struct actions *a, const char *phone, const struct order *o, int n,
+    struct act_reply *r)
+{
+	char item[600], w[400], ph[24];
+
+	for (int i = 0; i < n; i++) {
+		what(a, &o[i], w, sizeof w);
+		if (strcmp(o[i].buyer_phone, phone) != 0) {
+			phone_mask(o[i].buyer_phone, ph, sizeof ph);
+			snprintf(item, sizeof item, " Đơn #%lld chờ bạn: khách %s mua %s, nhắn OK %lld/KO %lld;",
+			    o[i].id, ph, w, o[i].id, o[i].id);
+		} else if (strcmp(o[i].status, "accepted") == 0) {
+			phone_national(o[i].l.seller_phone, ph, sizeof ph);
+			snprintf(item, sizeof item, " Đơn #%lld mua %s đã nhận, người bán %s;", o[i].id, w, ph);
+		} else {
+			snprintf(item, sizeof item, " Đơn #%lld mua %s chờ người bán;", o[i].id, w);
+		}
+		if (!add(a, r, item, " ..."))
+			break;
+	}
+}
+
+int
+act_status(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r)
+{
+	struct listing *l = xcalloc(MINE_MAX, sizeof *l);
+	struct order *o = xcalloc(MINE_MAX, sizeof *o);
+	struct market_who w;
+	int nl = 0, no = 0, rc;
+
+	(void)c;
+	rc = store_market_who(a->s, m->phone, &w) == STORE_ERR ? -1 : 0;
+	if (rc == 0 && w.person_id != 0)
+		rc = store_listing_mine(a->s, w.person_id, MINE_MAX, l, &nl) == STORE_OK ? 0 : -1;
+	if (rc == 0)
+		rc = store_order_mine(a->s, m->phone, w.person_id, act_now(a) - 7 * 86400, MINE_MAX, o,
+		    &no) == STORE_OK ? 0 : -1;
+	if (rc == 0) {
+		r->text[0] = '\0';
+		if (nl == 0 && no == 0)
+			reply_set(r, "Bạn chưa có tin bán hay đơn mua nào đang mở. Bán: BAN NA 50KG 30000. "
+			    "Tìm: TIM NA.");
+		status_listings(a, l, nl, r);
+		status_orders(a, m->phone, o, no, r);
+	}
+	free(l);
+	free(o);
+	return rc;
+}
