@@ -217,10 +217,14 @@ oversize_body_and_junk(void)
 	memset(raw + n, 'A', big);
 	T_ASSERT(request(raw, (size_t)n + big, resp, sizeof resp, &body) == 413);
 	free(raw);
-	T_ASSERT(request("GET / HTTP/1.1\r\nBad header line\r\n\r\n", 36, resp, sizeof resp, &body) == 400);
-	T_ASSERT(request("GET /kannel/mo HTTP/9.9\r\nHost: x\r\n\r\n", 39, resp, sizeof resp, &body) == 505);
+	static const char bad_header[] = "GET / HTTP/1.1\r\nBad header line\r\n\r\n";
+	static const char bad_version[] = "GET /kannel/mo HTTP/9.9\r\nHost: x\r\n\r\n";
+	static const char garbage[] = "GARBAGE\r\n\r\n";
+
+	T_ASSERT(request(bad_header, sizeof bad_header - 1, resp, sizeof resp, &body) == 400);
+	T_ASSERT(request(bad_version, sizeof bad_version - 1, resp, sizeof resp, &body) == 505);
 	/* a request line MHD cannot read at all: the connection is closed */
-	T_ASSERT(request("GARBAGE\r\n\r\n", 11, resp, sizeof resp, &body) == -1);
+	T_ASSERT(request(garbage, sizeof garbage - 1, resp, sizeof resp, &body) == -1);
 	T_ASSERT(get("/healthz", resp, sizeof resp, &body) == 200);	/* still serving */
 	T_ASSERT(count(store_inbox_count) == 0);
 }
