@@ -133,12 +133,19 @@ fetch_broadcasts(struct actions *a, const char *phone, struct menu_item *out, in
 	for (int i = 0; i < got; i++) {
 		struct menu_item *it = &out[(*n)++];
 		char text[MENU_SCREEN_MAX * 2];
+		const char *label;
 
 		memset(it, 0, sizeof *it);
 		it->id = b[i].id;
 		gsm_clean(b[i].text, text, sizeof text);
-		/* a notice may be a whole SMS: the list shows its start */
-		snprintf(it->label, sizeof it->label, "%.26s", text);
+		/* a notice may be a whole SMS: the list shows its start, without
+		 * the "[TB village]" prefix every notice of the village has */
+		label = text;
+		if (label[0] == '[' && strchr(label, ']') != NULL)
+			label = strchr(label, ']') + 1;
+		while (*label == ' ')
+			label++;
+		snprintf(it->label, sizeof it->label, "%.30s", label);
 		str_copy(it->text, sizeof it->text, text);	/* render.c fits it */
 	}
 	return 0;

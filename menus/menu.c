@@ -371,7 +371,7 @@ step_resume(const struct menu_def *d, struct menu_sess *s, const char *in,
 		s->resume_offer = false;
 		return menu_render_screen(d, s, io, NULL, out);
 	}
-	if (strcmp(in, "2") == 0 || strcmp(in, "00") == 0) {
+	if (strcmp(in, "2") == 0 || strcmp(in, "0") == 0 || strcmp(in, "00") == 0) {
 		s->resume_offer = false;
 		go_home(d, s, io);
 		memset(&s->v, 0, sizeof s->v);

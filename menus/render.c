@@ -268,5 +268,11 @@ menu_render_screen(const struct menu_def *d, const struct menu_sess *s,
 		return -1;
 	if (s->screen != 0)
 		put(out, &len, FOOTER);
+	/* data may hold GSM-7 extension characters ([ ] ~ ...), two septets
+	 * each: the byte count above can then be short of the septet count */
+	while (len > 0 && sms_length(out->screen, SMS_GSM7) > MENU_SCREEN_MAX) {
+		out->screen[--len] = '\0';
+		out->cut = true;
+	}
 	return 0;
 }

@@ -1,0 +1,322 @@
+/*
+ * USSD steps through the real actions, store and lexicon (actions/ussd.c):
+ * both transports' session handling (Kannel op 1/18 keyed by
+ * phone/its_session_info, POST /ussd keyed by sessionId with the history
+ * replayed when no stored state matches), the commands menus finish with
+ * (REGISTER, STOP, PRICE), village notices, the session timeout and the
+ * offer to continue a dropped session.
+ */
+#include "tests/t.h"
+#include "actions/actions.h"
+#include "parser/parser.h"
+#include "storage/store.h"
+#include "common/common.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static struct store *S;
+static struct parser *P;
+static struct actions *A;
+static long long fake_now = 1800000000;
+static int msg_no;
+
+static long long
+clock_fn(void)
+{
+	return fake_now;
+}
+
+static void
+setup(void)
+{
+	char err[256], path[512];
+	struct actions_conf ac = {.max_segments = 3, .broadcast_start_min = 0,
+	    .broadcast_end_min = 24 * 60, .session_timeout = 120, .sender = "8055"};
+	struct village v = {0};
+	bool changed;
+
+	setenv("LANGSO_MENUS", "conf/menus.conf", 1);
+	snprintf(path, sizeof path, "%s/langso.db", t_tmpdir());
+	S = store_open(path, err, sizeof err);
+	T_ASSERTF(S != NULL, "%s", err);
+	P = parser_new("conf/lexicon.conf", err, sizeof err);
+	T_ASSERTF(P != NULL, "%s", err);
+	A = actions_new(S, P, &ac);
+	actions_set_clock(A, clock_fn);
+	snprintf(v.code, sizeof v.code, "LD02");
+	snprintf(v.name, sizeof v.name, "Lăng Đồn");
+	snprintf(v.commune, sizeof v.commune, "Chi Lăng");
+	T_ASSERT(store_village_upsert(S, &v, &changed) == STORE_OK);
+}
+
+static struct act_reply R;
+
+/* kannel: one step over SMPP: op 1 dials, 18 answers. */
+static const char *
+kannel(const char *phone, const char *sess, int op, const char *text)
+{
+	char id[32], session[96];
+	struct mo m = {0};
+
+	snprintf(id, sizeof id, "k%d", ++msg_no);
+	snprintf(session, sizeof session, "%s/%s", phone, sess);
+	m.channel = MO_USSD_KANNEL;
+	m.session = session;
+	m.ussd_op = op;
+	m.kannel_id = id;
+	m.phone = phone;
+	m.to = "*868#";
+	m.text = text;
+	m.text_len = strlen(text);
+	m.raw = text;
+	m.raw_len = m.text_len;
+	m.smsc = "SMPP";
+	T_ASSERT(actions_handle_mo(A, &m, &R) == 0);
+	T_ASSERTF(strlen(R.text) <= 160 && sms_coding_of(R.text) == SMS_GSM7, "screen: %s", R.text);
+	return R.text;
+}
+
+/* http: one POST /ussd step (text = the *-joined history); the id is
+ * named by session and history, as gateway/http.c does. */
+static const char *
+http(const char *phone, const char *sid, const char *text)
+{
+	char id[160];
+	struct mo m = {0};
+
+	snprintf(id, sizeof id, "ussd:%s:%s", sid, text);
+	m.channel = MO_USSD_HTTP;
+	m.session = sid;
+	m.kannel_id = id;
+	m.phone = phone;
+	m.to = "";
+	m.text = text;
+	m.text_len = strlen(text);
+	m.raw = text;
+	m.raw_len = m.text_len;
+	m.smsc = "ussd-http";
+	T_ASSERT(actions_handle_mo(A, &m, &R) == 0);
+	T_ASSERTF(strlen(R.text) <= 160 && sms_coding_of(R.text) == SMS_GSM7, "screen: %s", R.text);
+	return R.text;
+}
+
+#define STARTS(s, p) T_ASSERTF(strncmp((s), (p), strlen(p)) == 0, "got:\n%s\nwant start:\n%s", (s), (p))
+#define HAS(s, p) T_ASSERTF(strstr((s), (p)) != NULL, "got:\n%s\nwant inside:\n%s", (s), (p))
+
+static void
+test_kannel_register(void)
+{
+	const char *ph = "+84912000201";
+	struct person who;
+
+	setup();
+	STARTS(kannel(ph, "%04%00", 1, "*868#"), "Lang So - cho nong san\n1.Ban hang");
+	T_ASSERT(!R.ussd_end);
+	STARTS(kannel(ph, "%04%00", 18, "7"), "Nhap ma thon");
+	STARTS(kannel(ph, "%04%00", 18, "xx"), "Ma thon chua dung. Nhap ma thon");
+	STARTS(kannel(ph, "%04%00", 18, "ld02"), "Nhap ho ten chu ho");
+	STARTS(kannel(ph, "%04%00", 18, "Nguyen Van An"), "Dang ky Nguyen Van An, thon LD02?");
+	T_ASSERT(!R.ussd_end);
+	STARTS(kannel(ph, "%04%00", 18, "1"), "Da dang ky");
+	T_ASSERT(R.ussd_end);
+	T_ASSERT(store_person_by_phone(S, ph, &who) == STORE_OK);
+	T_STREQ(who.name, "Nguyen Van An");
+	T_STREQ(who.village_code, "LD02");
+	/* an answer after the end */
+	STARTS(kannel(ph, "%04%00", 18, "1"), "Phien da ket thuc");
+	T_ASSERT(R.ussd_end);
+}
+
+static void
+test_kannel_stop_and_resume_notices(void)
+{
+	const char *ph = "+84912000202";
+	struct person who;
+
+	setup();
+	kannel(ph, "%00%01", 1, "*868#");
+	STARTS(kannel(ph, "%00%01", 18, "8"), "Nhan thong bao va tin hang:\n1.Ngung nhan tin");
+	kannel(ph, "%00%01", 18, "1");
+	T_ASSERT(R.ussd_end);
+	T_ASSERT(store_person_by_phone(S, ph, &who) == STORE_OK && who.opted_out);
+	kannel(ph, "%00%02", 1, "*868#");
+	kannel(ph, "%00%02", 18, "8");
+	kannel(ph, "%00%02", 18, "2");
+	T_ASSERT(R.ussd_end);
+	T_ASSERT(store_person_by_phone(S, ph, &who) == STORE_OK && !who.opted_out);
+}
+
+static void
+test_http_price_and_replay(void)
+{
+	const char *ph = "+84912000203";
+	const char *s;
+
+	setup();
+	STARTS(http(ph, "AT1", ""), "Lang So - cho nong san");
+	STARTS(http(ph, "AT1", "2"), "Xem gia mat hang nao?\n1.Na\n");
+	s = http(ph, "AT1", "2*1");
+	T_ASSERT(R.ussd_end);
+	T_ASSERT(strlen(s) > 0);
+	T_STREQ(R.action, "USSD_PRICE");
+	/* no stored state for this sessionId: the history is replayed */
+	http(ph, "AT2", "1*1*1*50");
+	STARTS(R.text, "Gia 1 kg (dong)?");
+	T_ASSERT(!R.ussd_end);
+	/* a history that does not match the stored state wins over it */
+	http(ph, "AT2", "1*1*2*5");
+	STARTS(R.text, "Gia 1 kg (dong)?");
+	http(ph, "AT2", "1*1*2*5*30");
+	STARTS(R.text, "Dang tin ban Na 5 yen, gia 30.000d/kg?");
+}
+
+static void
+test_http_retry_is_duplicate(void)
+{
+	const char *ph = "+84912000204";
+	char first[ACT_REPLY_MAX];
+
+	setup();
+	http(ph, "AT3", "");
+	http(ph, "AT3", "1");
+	snprintf(first, sizeof first, "%s", R.text);
+	http(ph, "AT3", "1");
+	T_ASSERT(R.duplicate);
+	T_STREQ(R.text, first);
+	/* the session moved on once only */
+	STARTS(http(ph, "AT3", "1*1"), "Na: ban theo don vi nao?");
+}
+
+static void
+test_timeout(void)
+{
+	const char *ph = "+84912000205";
+
+	setup();
+	kannel(ph, "%00%07", 1, "*868#");
+	kannel(ph, "%00%07", 18, "1");
+	fake_now += 121;
+	STARTS(kannel(ph, "%00%07", 18, "1"), "Phien da het thoi gian");
+	T_ASSERT(R.ussd_end);
+	/* HTTP too */
+	http(ph, "AT9", "");
+	fake_now += 500;
+	STARTS(http(ph, "AT9", "1"), "Phien da het thoi gian");
+	T_ASSERT(R.ussd_end);
+}
+
+static void
+test_resume_dropped(void)
+{
+	const char *ph = "+84912000206";
+
+	setup();
+	kannel(ph, "%00%10", 1, "*868#");
+	kannel(ph, "%00%10", 18, "1");
+	kannel(ph, "%00%10", 18, "1");		/* at "which unit", then dropped */
+	fake_now += 60;
+	STARTS(kannel(ph, "%00%11", 1, "*868#"), "Ban dang dung giua chung. Tiep tuc?");
+	T_ASSERT(!R.ussd_end);
+	STARTS(kannel(ph, "%00%11", 18, "1"), "Na: ban theo don vi nao?");
+	STARTS(kannel(ph, "%00%11", 18, "1"), "Ban bao nhieu kg Na?");
+	/* dropped again, and dialled again too late: home, no offer */
+	fake_now += 121;
+	STARTS(kannel(ph, "%00%12", 1, "*868#"), "Lang So - cho nong san");
+	/* dropped at home: nothing to continue */
+	fake_now += 10;
+	STARTS(kannel(ph, "%00%13", 1, "*868#"), "Lang So - cho nong san");
+	/* HTTP: a new sessionId after a dropped one is offered too */
+	http(ph, "AT20", "");
+	http(ph, "AT20", "3");
+	http(ph, "AT20", "3*2");
+	STARTS(http(ph, "AT21", ""), "Ban dang dung giua chung");
+	STARTS(http(ph, "AT21", "1"), "Nhap so tin muon mua");
+	/* a finished session is never offered */
+	STARTS(http(ph, "AT22", ""), "Ban dang dung giua chung");
+	STARTS(http(ph, "AT22", "2"), "Lang So");
+	http(ph, "AT22", "2*0");
+	STARTS(R.text, "Tam biet");
+	T_ASSERT(R.ussd_end);
+	STARTS(http(ph, "AT23", ""), "Lang So");
+}
+
+static void
+test_notices(void)
+{
+	const char *ph = "+84912000207";
+	struct person p = {0}, head = {0};
+	struct broadcast_new b = {0};
+	long long id, n;
+	bool changed;
+
+	setup();
+	STARTS(http(ph, "N1", "6"), "Thon cua ban chua co thong bao nao.");
+	T_ASSERT(R.ussd_end);
+	snprintf(p.phone, sizeof p.phone, "%s", ph);
+	snprintf(p.name, sizeof p.name, "Be Van Dung");
+	snprintf(p.village_code, sizeof p.village_code, "LD02");
+	snprintf(p.role, sizeof p.role, "household");
+	T_ASSERT(store_person_upsert(S, &p, &changed) == STORE_OK);
+	head = p;
+	snprintf(head.phone, sizeof head.phone, "+84912000299");
+	snprintf(head.role, sizeof head.role, "head");
+	T_ASSERT(store_person_upsert(S, &head, &changed) == STORE_OK);
+	T_ASSERT(store_person_by_phone(S, head.phone, &head) == STORE_OK);
+	b.sender_id = head.id;
+	snprintf(b.village_code, sizeof b.village_code, "LD02");
+	b.send_at = fake_now;
+	for (int i = 1; i <= 4; i++) {
+		char text[200];
+
+		snprintf(text, sizeof text, "[TB Lăng Đồn] Họp thôn số %d lúc 7h sáng mai tại nhà văn hóa, "
+		    "mang theo sổ hộ khẩu và giấy tờ đất để đối chiếu danh sách hỗ trợ giống", i);
+		b.text = text;
+		T_ASSERT(store_broadcast_create(S, &b, &id, &n) == STORE_OK);
+	}
+	http(ph, "N2", "6");
+	STARTS(R.text, "Thong bao moi cua thon:\n1.Hop thon so 4 luc 7h sang mai");
+	HAS(R.text, "\n3.Hop thon so 2");
+	T_ASSERT(strstr(R.text, "so 1") == NULL);
+	http(ph, "N2", "6*2");
+	T_ASSERT(R.ussd_end);
+	STARTS(R.text, "[TB Lang Don] Hop thon so 3 luc 7h sang mai");
+	T_ASSERT(strlen(R.text) <= 160);
+}
+
+static void
+test_sell_finishes_with_list(void)
+{
+	const char *ph = "+84912000208";
+
+	setup();
+	http(ph, "S1", "");
+	http(ph, "S1", "1");
+	http(ph, "S1", "1*1");
+	http(ph, "S1", "1*1*1");
+	http(ph, "S1", "1*1*1*50");
+	STARTS(http(ph, "S1", "1*1*1*50*30000"), "Dang tin ban Na 50 kg, gia 30.000d/kg?");
+	http(ph, "S1", "1*1*1*50*30000*1");
+	T_ASSERT(R.ussd_end);
+	T_STREQ(R.action, "USSD_LIST");
+	T_ASSERT(strlen(R.text) > 0 && strlen(R.text) <= 160);
+}
+
+static const struct t_case cases[] = {
+	{"kannel_register", test_kannel_register},
+	{"kannel_stop_and_resume_notices", test_kannel_stop_and_resume_notices},
+	{"http_price_and_replay", test_http_price_and_replay},
+	{"http_retry_is_duplicate", test_http_retry_is_duplicate},
+	{"timeout", test_timeout},
+	{"resume_dropped", test_resume_dropped},
+	{"notices", test_notices},
+	{"sell_finishes_with_list", test_sell_finishes_with_list},
+	{NULL, NULL},
+};
+
+int
+main(int argc, char **argv)
+{
+	return t_main(argc, argv, cases);
+}
