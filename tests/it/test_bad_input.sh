@@ -56,9 +56,11 @@ P1=+84912000511; P2=+84912000512
 c=$(mo_get "from=%2B${P1#+}&text=DK+LD02+Robert%27%29%3B+DROP+TABLE+people%3B--&id=sql-1&$OKQ")
 check_eq "SQL-looking name: 200" "$c" 200
 check_eq "SQL-looking name stored verbatim" "$(q "select name from people where phone = '$P1'")" "Robert'); DROP TABLE people;--"
-c=$(mo_get "from=%2B${P2#+}&text=DK+LD02+%3Cscript%3Ealert%281%29%3C%2Fscript%3E&id=xss-1&$OKQ")
+# (a name starts at its first letter or digit, commands.md §4: so a name, not a tag, leads)
+c=$(mo_get "from=%2B${P2#+}&text=DK+LD02+B%C3%A9+%3Cscript%3Ealert%281%29%3C%2Fscript%3E&id=xss-1&$OKQ")
 check_eq "<script> name: 200" "$c" 200
-check_eq "<script> name stored verbatim" "$(q "select name from people where phone = '$P2'")" "<script>alert(1)</script>"
+check_eq "<script> name stored verbatim" "$(q "select name from people where phone = '$P2'")" "Bé <script>alert(1)</script>"
+check_eq "<script> message stored verbatim in the inbox" "$(q "select text from inbox where kannel_id = 'xss-1'")" "DK LD02 Bé <script>alert(1)</script>"
 read -r v0 p0 i0 o0 <<<"$base"
 check_eq "tables intact: villages same, 2 more people, 2 more inbox rows" "$(row_counts)" "$v0 $((p0 + 2)) $((i0 + 2)) $o0"
 check_eq "integrity_check" "$(q 'PRAGMA integrity_check')" ok
