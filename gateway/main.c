@@ -38,6 +38,7 @@ usage(void)
 	    "       langso import villages -c FILE CSV   columns code,name,commune[,old_district]\n"
 	    "       langso import people   -c FILE CSV   columns phone,name,village_code,role\n"
 	    "       langso send   -c FILE [PHONE TEXT]   queue one SMS, or PHONE<TAB>TEXT lines from stdin\n"
+	    "       langso stats  -c FILE [--json]       market figures per commune and village\n"
 	    "\ndefaults (langso.conf):\n");
 	conf_print_defaults(stderr);
 	exit(EX_USAGE);
@@ -47,6 +48,7 @@ struct opts {
 	const char *conf_path;
 	const char *lexicon;
 	int verbose;
+	int json;		/* stats --json */
 	int argc;		/* what is left after the options */
 	char **argv;
 };
@@ -54,12 +56,14 @@ struct opts {
 static void
 parse_opts(int argc, char **argv, struct opts *o)
 {
+	static const struct option longopts[] = {{"json", no_argument, NULL, 'j'}, {NULL, 0, NULL, 0}};
 	int ch;
 
 	memset(o, 0, sizeof *o);
 	optind = 1;
-	while ((ch = getopt(argc, argv, "c:l:v")) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:l:v", longopts, NULL)) != -1) {
 		switch (ch) {
+		case 'j': o->json = 1; break;
 		case 'c': o->conf_path = optarg; break;
 		case 'l': o->lexicon = optarg; break;
 		case 'v': o->verbose++; break;
@@ -116,6 +120,32 @@ on_signal(int sig)
 	}
 }
 
+/* Test seam: LANGSO_TEST_CLOCK_OFFSET=<seconds> shifts the clock the
+ * actions read (order expiry, alert hours) so tests/it/test_market.sh can
+ * let an order expire without waiting hours. Never set in production:
+ * serve logs a warning when it is. */
+static long long clock_offset;
+
+static long long
+offset_clock(void)
+{
+	return (long long)time(NULL) + clock_offset;
+}
+
+static void
+test_clock_seam(struct actions *act, struct actions *ticker)
+{
+	const char *off = getenv("LANGSO_TEST_CLOCK_OFFSET");
+
+	if (off == NULL || *off == '\0')
+		return;
+	clock_offset = strtoll(off, NULL, 10);
+	actions_set_clock(act, offset_clock);
+	actions_set_clock(ticker, offset_clock);
+	log_warnx("langso: LANGSO_TEST_CLOCK_OFFSET=%lld: the actions' clock is shifted (tests only)",
+	    clock_offset);
+}
+
 static int
 cmd_serve(const struct opts *o)
 {
@@ -152,6 +182,7 @@ cmd_serve(const struct opts *o)
 	ac.session_timeout = c.session_timeout;
 	act = actions_new(web_store, p, &ac);
 	ticker = actions_new(out_store, p, &ac);
+	test_clock_seam(act, ticker);
 	m = metrics_new();
 	if ((ob = outbox_new(&c, out_store, m, err, sizeof err)) == NULL)
 		fatalx(EX_NET, "%s", err);
@@ -352,6 +383,154 @@ cmd_send(const struct opts *o)
 	return EX_OK;
 }
 
+/*
+ * stats: the figures the province tracks, per commune and village:
+ * registered households, households with an open listing, listings,
+ * orders placed and accepted (successful transactions) and the value of
+ * the accepted ones. Text (one line per village, a total per commune and
+ * for the province) or, with --json, one JSON object.
+ */
+struct stats_sum {
+	char commune[128];
+	long long households, listing, listings, orders, accepted, value;
+};
+
+struct stats_out {
+	int json;
+	int villages;
+	struct stats_sum commune, all;
+};
+
+static void
+stats_add(struct stats_sum *t, const struct market_village_stats *v)
+{
+	t->households += v->households;
+	t->listing += v->households_listing;
+	t->listings += v->listings;
+	t->orders += v->orders;
+	t->accepted += v->accepted;
+	t->value += v->value;
+}
+
+/* json_str prints s as a JSON string (names come from the operator's CSV). */
+static void
+json_str(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			printf("\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			printf("\\u%04x", (unsigned char)*s);
+		else
+			putchar(*s);
+	}
+	putchar('"');
+}
+
+static void
+stats_print_sum(const struct stats_out *so, const struct stats_sum *t, const char *label)
+{
+	if (so->json)
+		printf("\"households\":%lld,\"households_listing\":%lld,\"listings\":%lld,"
+		    "\"orders\":%lld,\"accepted\":%lld,\"value\":%lld", t->households, t->listing,
+		    t->listings, t->orders, t->accepted, t->value);
+	else
+		/* numbers first: names with diacritics would break a padded column */
+		printf("%8lld %8lld %8lld %8lld %8lld %14lld  %s\n", t->households, t->listing,
+		    t->listings, t->orders, t->accepted, t->value, label);
+}
+
+static void
+stats_close_commune(struct stats_out *so)
+{
+	char label[160];
+
+	if (so->commune.commune[0] == '\0')
+		return;
+	if (so->json) {
+		printf("],");
+		stats_print_sum(so, &so->commune, NULL);
+		printf("}");
+	} else {
+		snprintf(label, sizeof label, "  = xa %s", so->commune.commune);
+		stats_print_sum(so, &so->commune, label);
+	}
+}
+
+static int
+stats_village(const struct market_village_stats *v, void *arg)
+{
+	struct stats_out *so = arg;
+	struct stats_sum one = {0};
+	char label[160];
+
+	if (strcmp(so->commune.commune, v->commune) != 0) {
+		stats_close_commune(so);
+		if (so->json) {
+			printf("%s{\"commune\":", so->all.commune[0] ? "," : "");
+			json_str(v->commune);
+			printf(",\"villages\":[");
+		} else {
+			printf("%59s  xa %s\n", "", v->commune);
+		}
+		memset(&so->commune, 0, sizeof so->commune);
+		snprintf(so->commune.commune, sizeof so->commune.commune, "%s", v->commune);
+		snprintf(so->all.commune, sizeof so->all.commune, "x");	/* a commune was printed */
+		so->villages = 0;
+	}
+	stats_add(&so->commune, v);
+	stats_add(&so->all, v);
+	stats_add(&one, v);
+	if (so->json) {
+		printf("%s{\"code\":", so->villages++ ? "," : "");
+		json_str(v->code);
+		printf(",\"village\":");
+		json_str(v->village);
+		putchar(',');
+		stats_print_sum(so, &one, NULL);
+		putchar('}');
+	} else {
+		snprintf(label, sizeof label, "  %-6s %s", v->code, v->village);
+		stats_print_sum(so, &one, label);
+	}
+	return 0;
+}
+
+static int
+cmd_stats(const struct opts *o)
+{
+	struct conf c;
+	struct store *s;
+	struct stats_out so;
+	int rc;
+
+	load_conf(o, &c);
+	s = open_store(&c);
+	memset(&so, 0, sizeof so);
+	so.json = o->json;
+	if (so.json)
+		printf("{\"communes\":[");
+	else
+		printf("%8s %8s %8s %8s %8s %14s  %s\n", "hholds", "selling", "listings", "orders",
+		    "accepted", "value (VND)", "commune / village");
+	rc = store_market_stats(s, stats_village, &so);
+	if (rc == STORE_OK) {
+		stats_close_commune(&so);
+		if (so.json) {
+			printf("],\"province\":{");
+			stats_print_sum(&so, &so.all, NULL);
+			printf("}}\n");
+		} else {
+			stats_print_sum(&so, &so.all, "= province");
+		}
+	}
+	if (rc != STORE_OK)
+		fprintf(stderr, "langso: %s\n", store_errmsg(s));
+	store_close(s);
+	return rc == STORE_OK ? EX_OK : EX_DB;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -360,7 +539,7 @@ main(int argc, char **argv)
 		int (*fn)(const struct opts *);
 	} cmds[] = {
 		{"serve", cmd_serve}, {"check", cmd_check}, {"parse", cmd_parse},
-		{"import", cmd_import}, {"send", cmd_send},
+		{"import", cmd_import}, {"send", cmd_send}, {"stats", cmd_stats},
 	};
 	struct opts o;
 
