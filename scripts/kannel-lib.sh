@@ -122,7 +122,10 @@ elif cmd == "isascii":
     sys.exit(0 if sys.argv[2].isascii() else 1)
 PY
 )
-kl_py() { python3 -c "$KL_PY" "$@"; }
+# the distribution's python3 (make deps installs it) starts faster than a pyenv shim
+if [ -x /usr/bin/python3 ]; then KL_PYTHON=${KL_PYTHON:-/usr/bin/python3}; else KL_PYTHON=${KL_PYTHON:-python3}; fi
+kl_py() { "$KL_PYTHON" -c "$KL_PY" "$@"; }
+kl_isascii() { local LC_ALL=C; case $1 in *[![:ascii:]]*) return 1 ;; esac; return 0; }
 
 kl_defaults() {
 	: "${KL_SERVICE:=get}" "${KL_MO_RECODE:=0}" "${KL_HTTP_RETRY:=10}" "${KL_HTTP_DELAY:=2}"
@@ -364,7 +367,7 @@ kl_start_kannel() { kl_start_bearerbox && kl_start_smsbox && kl_start_fakesmsc; 
 kl_mo() {
 	local phone=$1 text=$2 type=${3:-} data before line
 	if [ -z "$type" ]; then
-		if kl_py isascii "$text"; then type=text; else type=ucs2; fi
+		if kl_isascii "$text"; then type=text; else type=ucs2; fi
 	fi
 	if [ "$type" = ucs2 ]; then data=$(kl_py ucs2 "$text"); else data=$text; fi
 	line="$phone $KL_SHORTCODE $type $data"
