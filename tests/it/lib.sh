@@ -115,3 +115,70 @@ it_finish() {
 }
 trap it_finish EXIT
 trap 'echo "# $IT_NAME: interrupted" >&2; exit 143' INT TERM
+
+# ---- USSD over SMPP (issue 6): bearerbox binds to tests/it/smpp_smsc.pl instead of fakesmsc ---
+# it_smpp_setup: pick a port for the SMSC simulator and render kannel.conf with an SMPP smsc
+# group and the USSD TLVs (kannel.md §6); call after it_setup.
+it_smpp_setup() {
+	IT_SMPP_PORT=$(kl_py ports 1) || exit 99
+	IT_SMPP_FIFO=$T/run/smpp.fifo
+	IT_SMPP_LOG=$T/log/smpp_smsc.jsonl
+	local tmp=$T/kannel.conf.fake
+	mv "$T/kannel.conf" "$tmp"
+	# the fake smsc group is replaced, everything else (core, smsbox, service) is kept
+	awk -v port="$IT_SMPP_PORT" '
+		/^group = smsc$/ { skip = 1
+			print "group = smsc"; print "smsc = smpp"; print "smsc-id = SMPP"
+			print "host = 127.0.0.1"; print "port = " port; print "transceiver-mode = true"
+			print "smsc-username = kannel"; print "smsc-password = secret"
+			print "system-type = \"\""; print "enquire-link-interval = 30"
+			print "reconnect-delay = 1"; print ""
+			print "group = smpp-tlv"; print "name = ussd_service_op"; print "tag = 0x0501"
+			print "type = integer"; print "length = 1"; print ""
+			print "group = smpp-tlv"; print "name = its_session_info"; print "tag = 0x1383"
+			print "type = octetstring"; print "length = 2"; next }
+		skip && /^$/ { skip = 0 }
+		!skip { print }' "$tmp" >"$T/kannel.conf"
+}
+
+it_smpp_ready() { grep -q '"ev":"listening"' "$IT_SMPP_LOG" 2>/dev/null; }
+# it_smpp_start: the simulator, langso, bearerbox (bound over SMPP) and smsbox
+it_smpp_start() {
+	kl_start smpp_smsc perl "$IT_ROOT/tests/it/smpp_smsc.pl" "$IT_SMPP_PORT" "$IT_SMPP_FIFO" "$IT_SMPP_LOG"
+	kl_wait 20 it_smpp_ready || { fail "SMPP simulator listens"; exit 1; }
+	it_start_langso "$@"
+	kl_start_bearerbox || { fail "bearerbox starts"; exit 1; }
+	kl_wait 20 kl_status_has 'SMPP:.*(online' || { fail "bearerbox binds to the SMPP simulator"; exit 1; }
+	kl_start_smsbox || { fail "smsbox starts"; exit 1; }
+}
+
+# smpp_mo FROM OP SESSION TEXT: an MO from the operator; OP '-' is a plain SMS, 1 a USSD
+# dial, 18 a USSD answer; SESSION is its_session_info (decimal) or '-'
+smpp_mo() { printf 'MO %s %s %s %s %s\n' "$1" "${IT_USSD_CODE:-*868#}" "$2" "$3" "$4" >"$IT_SMPP_FIFO"; }
+
+# smpp_mts PHONE: every submit_sm to PHONE so far, one a line: "op<TAB>session<TAB>text"
+# (op and session as hex from the TLVs, "-" when absent; newlines in text as |)
+smpp_mts() {
+	"${KL_PYTHON:-python3}" - "$IT_SMPP_LOG" "${1#+}" <<'PY'
+import json, sys
+for line in open(sys.argv[1], encoding="utf-8"):
+    e = json.loads(line)
+    if e.get("ev") != "submit_sm" or e.get("to", "").lstrip("+") != sys.argv[2]:
+        continue
+    t = e.get("tlv", {})
+    print("%s\t%s\t%s" % (t.get("0x0501", "-"), t.get("0x1383", "-"), e.get("text", "").replace("\n", "|")))
+PY
+}
+smpp_mt_has() { [ "$(smpp_mts "$1" | wc -l)" -ge "$2" ]; }
+# smpp_mt_wait PHONE N [SECONDS]: the N-th submit_sm to PHONE (see smpp_mts); 1 on timeout
+smpp_mt_wait() {
+	kl_wait "${3:-10}" smpp_mt_has "$1" "$2" || return 1
+	smpp_mts "$1" | sed -n "${2}p"
+}
+
+# ussd_post SESSION PHONE TEXT: one POST /ussd step (Africa's Talking form); prints the body
+ussd_post() {
+	curl -sS --max-time 10 -X POST "http://127.0.0.1:$KL_HTTP/ussd" \
+		--data-urlencode "sessionId=$1" --data-urlencode "serviceCode=${IT_USSD_CODE:-*868#}" \
+		--data-urlencode "phoneNumber=$2" --data-urlencode "text=$3"
+}
