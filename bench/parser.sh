@@ -21,7 +21,7 @@ out=$(mktemp /tmp/callgrind.parser.XXXXXX)
 msgs=$(valgrind --tool=callgrind --callgrind-out-file="$out" "$bin" "$ROUNDS" 2>/dev/null |
 	awk '/messages parsed/ {print $1}')
 ir=$(callgrind_annotate --inclusive=yes "$out" 2>/dev/null |
-	awk '/:parser_parse / {gsub(",", "", $1); print $1; exit}')
+	awk '/:parser_parse / && !done {gsub(",", "", $1); print $1; done = 1}')
 total=$(callgrind_annotate "$out" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1}')
 rm -f "$out"
 echo "callgrind: $msgs messages, parser_parse $ir instructions inclusive:" \

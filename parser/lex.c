@@ -42,7 +42,8 @@ unit_find(const char *s, size_t n)
 	if (n == 0 || n > 5)
 		return NULL;
 	for (i = 0; i < sizeof units / sizeof units[0]; i++)
-		if (strlen(units[i].word) == n && memcmp(units[i].word, s, n) == 0)
+		if (units[i].word[0] == s[0] && strncmp(units[i].word, s, n) == 0 &&
+		    units[i].word[n] == '\0')
 			return &units[i];
 	return NULL;
 }
@@ -62,9 +63,17 @@ w_len(const struct msg *m, int i)
 bool
 w_is(const struct msg *m, int i, const char *s)
 {
-	size_t n = strlen(s);
+	const char *w;
+	size_t n, k;
 
-	return i < m->nw && w_len(m, i) == n && memcmp(w_str(m, i), s, n) == 0;
+	if (i >= m->nw)
+		return false;
+	w = w_str(m, i);
+	n = w_len(m, i);
+	for (k = 0; k < n; k++)		/* no strlen: most words differ at once */
+		if (w[k] != s[k])
+			return false;
+	return s[n] == '\0';
 }
 
 /*
