@@ -151,13 +151,127 @@ fetch_broadcasts(struct actions *a, const char *phone, struct menu_item *out, in
 	return 0;
 }
 
+/* amount writes a quantity as people say it: "50kg", "1.5kg", "20 con". */
+static void
+amount(long long qty, const char *unit, char *out, size_t outlen)
+{
+	if (strcmp(unit, "g") != 0)
+		snprintf(out, outlen, "%lld %s", qty, unit);
+	else if (qty % 1000 == 0)
+		snprintf(out, outlen, "%lldkg", qty / 1000);
+	else
+		snprintf(out, outlen, "%lld.%lldkg", qty / 1000, (qty % 1000) / 100);
+}
+
+/* price_short: "30k" per kg or piece, "TT" (thoa thuan) when negotiable. */
+static void
+price_short(long long unit_price, char *out, size_t outlen)
+{
+	if (unit_price <= 0)
+		snprintf(out, outlen, "TT");
+	else if (unit_price % 1000 == 0)
+		snprintf(out, outlen, "%lldk", unit_price / 1000);
+	else
+		snprintf(out, outlen, "%lld", unit_price);
+}
+
+/* listing_item: one listing as a choice; with_product for "my listings"
+ * (a search list is of one product already), else the village. */
+static void
+listing_item(const struct parser *p, const struct listing *l, bool with_product,
+    struct menu_item *it)
+{
+	const char *disp = parser_product_display(p, l->product);
+	char qty[32], price[24], what[48], label[160];
+
+	memset(it, 0, sizeof *it);
+	it->id = l->id;
+	snprintf(it->unit, sizeof it->unit, "%s", strcmp(l->unit, "g") == 0 ? "kg" : l->unit);
+	amount(l->qty_left, l->unit, qty, sizeof qty);
+	price_short(l->unit_price, price, sizeof price);
+	gsm_clean(with_product ? (disp ? disp : l->product) : l->village, what, sizeof what);
+	snprintf(label, sizeof label, "#%lld %s %s %.16s", l->id, qty, price, what);
+	str_copy(it->label, sizeof it->label, label);
+}
+
+/* The market lists are read into per-thread buffers: a listing is about
+ * 1.5 KB, too much for the stack of a step that may hold 24 of them. */
+#define MARKET_MAX 24
+static _Thread_local struct listing mk_listings[MARKET_MAX];
+static _Thread_local struct order mk_orders[MARKET_MAX];
+
+static int
+fetch_listings(struct actions *a, const char *phone, const struct menu_vals *v, bool mine,
+    struct menu_item *out, int max, int *n)
+{
+	struct market_who who;
+	struct market_query q = {0};
+	int rc, got = 0;
+
+	if (max > MARKET_MAX)
+		max = MARKET_MAX;
+	rc = store_market_who(a->s, phone, &who);
+	if (rc == STORE_ERR)
+		return -1;
+	if (rc == STORE_NONE)
+		memset(&who, 0, sizeof who);
+	if (mine) {
+		if (who.person_id == 0)
+			return 0;
+		rc = store_listing_mine(a->s, who.person_id, max, mk_listings, &got);
+	} else {
+		q.product = v->product;
+		q.village_id = who.village_id;
+		q.commune_id = who.commune_id;
+		rc = store_listing_search(a->s, &q, 0, max, mk_listings, &got);
+	}
+	if (rc != STORE_OK)
+		return -1;
+	for (int i = 0; i < got; i++)
+		listing_item(a->p, &mk_listings[i], mine, &out[(*n)++]);
+	return 0;
+}
+
+/* fetch_orders: pending orders on the phone's own listings (to accept or
+ * decline), newest first. */
+static int
+fetch_orders(struct actions *a, const char *phone, struct menu_item *out, int max, int *n)
+{
+	struct market_who who;
+	int rc, got = 0;
+
+	rc = store_market_who(a->s, phone, &who);
+	if (rc == STORE_NONE || (rc == STORE_OK && who.person_id == 0))
+		return 0;
+	if (rc != STORE_OK || store_order_mine(a->s, phone, who.person_id, 0,
+	    max < MARKET_MAX ? max : MARKET_MAX, mk_orders, &got) != STORE_OK)
+		return -1;
+	for (int i = 0; i < got; i++) {
+		const struct order *o = &mk_orders[i];
+		const char *disp = parser_product_display(a->p, o->l.product);
+		struct menu_item *it;
+		char qty[32], what[48], buyer[24], label[160];
+
+		if (o->l.seller_id != who.person_id || strcmp(o->status, "pending") != 0)
+			continue;
+		it = &out[(*n)++];
+		memset(it, 0, sizeof *it);
+		it->id = o->id;
+		amount(o->qty, o->l.unit, qty, sizeof qty);
+		gsm_clean(disp ? disp : o->l.product, what, sizeof what);
+		phone_mask(o->buyer_phone, buyer, sizeof buyer);
+		snprintf(label, sizeof label, "#%lld %.14s %s %s", o->id, what, qty, buyer);
+		str_copy(it->label, sizeof it->label, label);
+	}
+	return 0;
+}
+
 static int
 fetch(void *arg, enum menu_src src, const struct menu_vals *v, struct menu_item *out, int max,
     int *n)
 {
 	struct step_ctx *x = arg;
 
-	(void)v;
 	*n = 0;
 	switch (src) {
 	case MENU_SRC_PRODUCTS:
@@ -165,10 +279,13 @@ fetch(void *arg, enum menu_src src, const struct menu_vals *v, struct menu_item 
 	case MENU_SRC_BROADCASTS:
 		return fetch_broadcasts(x->a, x->m->phone, out, max, n);
 	case MENU_SRC_LISTINGS:
+		return fetch_listings(x->a, x->m->phone, v, false, out, max, n);
 	case MENU_SRC_MY_LISTINGS:
+		return fetch_listings(x->a, x->m->phone, v, true, out, max, n);
 	case MENU_SRC_MY_ORDERS:
+		return fetch_orders(x->a, x->m->phone, out, max, n);
 	case MENU_SRC__COUNT:
-		break;	/* the menus then ask for the number (see menus.conf) */
+		break;
 	}
 	return 0;
 }

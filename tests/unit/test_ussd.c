@@ -303,7 +303,62 @@ test_sell_finishes_with_list(void)
 	T_ASSERT(strlen(R.text) > 0 && strlen(R.text) <= 160);
 }
 
+/* sms: one plain SMS through the same actions (for the market's data) */
+static void
+sms(const char *phone, const char *text)
+{
+	char id[32];
+	struct mo m = {0};
+
+	snprintf(id, sizeof id, "s%d", ++msg_no);
+	m.kannel_id = id;
+	m.phone = phone;
+	m.to = "8055";
+	m.text = text;
+	m.text_len = strlen(text);
+	m.raw = text;
+	m.raw_len = m.text_len;
+	m.smsc = "test";
+	T_ASSERT(actions_handle_mo(A, &m, &R) == 0);
+}
+
+static void
+test_market_lists(void)
+{
+	const char *seller = "+84912000209", *buyer = "+84912000210";
+	struct person p = {0};
+	bool changed;
+
+	setup();
+	snprintf(p.phone, sizeof p.phone, "%s", seller);
+	snprintf(p.name, sizeof p.name, "Hoàng Văn Châu");
+	snprintf(p.village_code, sizeof p.village_code, "LD02");
+	snprintf(p.role, sizeof p.role, "household");
+	T_ASSERT(store_person_upsert(S, &p, &changed) == STORE_OK);
+	sms(seller, "BAN NA 50KG 30000");
+	sms(seller, "BAN GA 20 CON 120000");
+	STARTS(R.text, "Da dang tin #2");
+	STARTS(http(buyer, "M1", "3*1*1"), "Na dang ban:\n1.#1 50kg 30k Lang Don\n0.Lui");
+	STARTS(http(buyer, "M2", "4"), "Nhap so tin ban cua ban");	/* not a seller */
+	STARTS(http(seller, "M3", "4"), "Tin ban cua ban:\n1.#2 20 con 120k Ga\n2.#1 50kg 30k Na\n0.Lui");
+	http(buyer, "M1", "3*1*1*1");
+	http(buyer, "M1", "3*1*1*1*20");
+	http(buyer, "M1", "3*1*1*1*20*1");
+	T_STREQ(R.action, "USSD_ORDER");
+	T_ASSERT(R.ussd_end);
+	STARTS(http(seller, "M4", "5"), "Don mua cho ban tra loi:\n1.#1 Na 20kg 0912***210\n0.Lui");
+	STARTS(http(buyer, "M5", "5"), "Nhap so don mua");	/* the buyer has none to answer */
+	http(seller, "M4", "5*1");
+	http(seller, "M4", "5*1*2");
+	T_STREQ(R.action, "USSD_DECLINE");
+	STARTS(http(seller, "M6", "5"), "Nhap so don mua");
+	http(seller, "M7", "4*2*1");
+	T_STREQ(R.action, "USSD_SOLD_OUT");
+	STARTS(http(seller, "M8", "4"), "Tin ban cua ban:\n1.#2 20 con 120k Ga\n0.Lui");
+}
+
 static const struct t_case cases[] = {
+	{"market_lists", test_market_lists},
 	{"kannel_register", test_kannel_register},
 	{"kannel_stop_and_resume_notices", test_kannel_stop_and_resume_notices},
 	{"http_price_and_replay", test_http_price_and_replay},
