@@ -83,12 +83,17 @@ parts() {
 }
 kl_sent_above() { local s; s=$(kl_sent); [ -n "$s" ] && [ "$s" -gt "$1" ]; }
 
+# cpu NAME: CPU seconds (user + system) the process has used so far
+cpu() { local pid; pid=$(kl_pid "$1") && awk -v t="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / t }' "/proc/$pid/stat" 2>/dev/null || echo 0; }
+cpus() { echo "$(cpu bearerbox) $(cpu smsbox) $(cpu langso)"; }
+
 # run NAME TEXT: RATE = end-to-end msg/s
 run() {
 	local name=$1 text=$2 p s0 want t0 t1 s secs
 	parts "$name" "$text" || return 1
 	p=$PARTS
 	s0=$(kl_sent); want=$((s0 + N * p))
+	local c0; c0=$(cpus)
 	t0=$(now)
 	fsmsc "$N" "$text" "$name"
 	while :; do
@@ -106,6 +111,9 @@ run() {
 	printf '%s: %d MOs, %d reply SMS each, all %d replies sent after %.2f s = %.0f msg/s end-to-end\n' \
 		"$name" "$N" "$p" "$((N * p))" "$secs" "$(echo "$N / $secs" | bc -l)"
 	grep -a -E 'messages sent and|first to last received' "$KL_DIR/log/fakesmsc-$name.log" | sed 's/.*INFO: /    /'
+	# shellcheck disable=SC2046
+	printf '    CPU seconds during the run: bearerbox %.2f, smsbox %.2f, langso %.2f (of %.2f wall x %d CPUs)\n' \
+		$(paste -d- <(tr ' ' '\n' <<<"$(cpus)") <(tr ' ' '\n' <<<"$c0") | bc) "$secs" "$(nproc)"
 	RATE=$(echo "$N / $secs" | bc -l)
 }
 
