@@ -6,6 +6,7 @@
  */
 #include "common/common.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -34,22 +35,37 @@ contains_cp(const char *set, int32_t cp)
 	return false;
 }
 
+/* ascii_septets_of: the ASCII half as a table, since every reply and
+ * notice is measured character by character. */
+static int
+ascii_septets_of(int32_t cp)
+{
+	if (cp == '\n' || cp == '\r')
+		return 1;
+	if (cp == '\f')
+		return 2;
+	if (cp < 0x20 || cp == 0x7f || strchr(ascii_not_gsm, (int)cp))
+		return 0;
+	return strchr(gsm_extension, (int)cp) ? 2 : 1;
+}
+
+static signed char ascii_septets[128];
+static pthread_once_t ascii_once = PTHREAD_ONCE_INIT;
+
+static void
+ascii_table_init(void)
+{
+	for (int32_t c = 0; c < 128; c++)
+		ascii_septets[c] = (signed char)ascii_septets_of(c);
+}
+
 /* gsm_septets: 1 or 2 for a GSM character, 0 if not in the alphabet. */
 static int
 gsm_septets(int32_t cp)
 {
 	if (cp < 0x80) {
-		if (cp == '\n' || cp == '\r')
-			return 1;
-		if (cp == '\f')
-			return 2;
-		if (cp < 0x20 || cp == 0x7f)
-			return 0;
-		if (strchr(ascii_not_gsm, (int)cp))
-			return 0;
-		if (strchr(gsm_extension, (int)cp))
-			return 2;
-		return 1;
+		pthread_once(&ascii_once, ascii_table_init);
+		return ascii_septets[cp];
 	}
 	if (contains_cp(gsm_basic_nonascii, cp))
 		return 1;

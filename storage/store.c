@@ -377,8 +377,10 @@ store_open_version(const char *path, int target, char *err, size_t errlen)
 {
 	struct store *s = xcalloc(1, sizeof *s);
 
+	/* NOMUTEX: a struct store is one thread's connection (store.h), so
+	 * SQLite's per-call connection mutex would only cost time */
 	if (sqlite3_open_v2(path, &s->db,
-	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "%s: %s", path,
 		    s->db != NULL ? sqlite3_errmsg(s->db) : "out of memory");
 		store_close(s);
