@@ -85,7 +85,7 @@ price_board(struct actions *a, struct act_reply *r)
 	else if (rc == 0)
 		reply_set(r, "Bảng giá %d ngày (giá giữa):", MK_PRICE_DAYS);
 	for (int i = 0; rc == 0 && i < n; i++) {
-		if (store_price_stats(a->s, prod[i], window_start(a), 1, &ps, &k) != STORE_OK) {
+		if (store_price_main(a->s, prod[i], window_start(a), &ps, &k) != STORE_OK) {
 			rc = -1;
 			break;
 		}

@@ -20,8 +20,10 @@
  * for sale, not the history. price_hist/price_commune/product_day are the
  * aggregates GIA reads: one row per product, day, basis and price (or
  * commune), a few hundred rows for two weeks of a product however many
- * listings there were. Their keys start with product and day, so old days
- * are never read and need no pruning.
+ * listings there were. GIA reads the *_window tables instead: the same
+ * sums over the days since market_meta.window_start (the first day of the
+ * 14), kept up to date with every write and rebuilt from the per-day rows
+ * when the window moves (once a day), so a GIA reads one row per price.
  */
 int
 migrate_v2_market(struct store *s)
@@ -100,7 +102,20 @@ migrate_v2_market(struct store *s)
 	    "  PRIMARY KEY(product, day, basis, commune_id)) WITHOUT ROWID;"
 	    "CREATE TABLE product_day ("
 	    "  day INTEGER NOT NULL, product TEXT NOT NULL, n INTEGER NOT NULL,"
-	    "  PRIMARY KEY(day, product)) WITHOUT ROWID;");
+	    "  PRIMARY KEY(day, product)) WITHOUT ROWID;"
+	    /* the same sums over the days since market_meta.window_start */
+	    "CREATE TABLE price_window ("
+	    "  product TEXT NOT NULL, basis TEXT NOT NULL, unit_price INTEGER NOT NULL,"
+	    "  listings INTEGER NOT NULL DEFAULT 0, deals INTEGER NOT NULL DEFAULT 0,"
+	    "  PRIMARY KEY(product, basis, unit_price)) WITHOUT ROWID;"
+	    "CREATE TABLE commune_window ("
+	    "  product TEXT NOT NULL, basis TEXT NOT NULL, commune_id INTEGER NOT NULL,"
+	    "  n INTEGER NOT NULL DEFAULT 0, total INTEGER NOT NULL DEFAULT 0,"
+	    "  PRIMARY KEY(product, basis, commune_id)) WITHOUT ROWID;"
+	    "CREATE TABLE product_window ("
+	    "  product TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;"
+	    "CREATE TABLE market_meta ("
+	    "  key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;");
 }
 
 enum {
@@ -130,9 +145,20 @@ enum {
 	MK_PH_ADD,
 	MK_PC_ADD,
 	MK_PD_ADD,
-	MK_P_BASES,
 	MK_P_HIST,
 	MK_P_COMMUNE,
+	MK_COMMUNE_NAME,
+	MK_PW_ADD,
+	MK_CW_ADD,
+	MK_DW_ADD,
+	MK_W_START,
+	MK_W_SET,
+	MK_W_CLEAR_P,
+	MK_W_CLEAR_C,
+	MK_W_CLEAR_D,
+	MK_W_FILL_P,
+	MK_W_FILL_C,
+	MK_W_FILL_D,
 	MK_P_BOARD,
 	MK_ANCHOR,
 	MK_STATS,
@@ -254,21 +280,44 @@ static const char *const sql[MK__COUNT] = {
 	[MK_PD_ADD] =
 	    "INSERT INTO product_day(day, product, n) VALUES (?1, ?2, ?3)"
 	    " ON CONFLICT(day, product) DO UPDATE SET n = n + ?3",
-	[MK_P_BASES] =
-	    "SELECT basis, sum(listings), sum(deals) FROM price_hist"
-	    " WHERE product = ?1 AND day >= ?2 GROUP BY basis"
-	    " HAVING sum(listings) + sum(deals) > 0 ORDER BY sum(listings) + sum(deals) DESC LIMIT ?3",
+	/* the window's rows in key order; summed and sorted in C */
 	[MK_P_HIST] =
-	    "SELECT unit_price, sum(listings + deals) FROM price_hist"
-	    " WHERE product = ?1 AND day >= ?2 AND basis = ?3 GROUP BY unit_price"
-	    " HAVING sum(listings + deals) > 0 ORDER BY unit_price",
-	[MK_P_COMMUNE] =
-	    "SELECT c.name FROM price_commune pc JOIN communes c ON c.id = pc.commune_id"
-	    " WHERE pc.product = ?1 AND pc.day >= ?2 AND pc.basis = ?3 GROUP BY pc.commune_id"
-	    " HAVING sum(pc.n) > 0 ORDER BY sum(pc.total) * 1.0 / sum(pc.n), c.name LIMIT 1",
+	    "SELECT basis, unit_price, listings + deals, listings, deals FROM price_window"
+	    " WHERE product = ?1",
+	[MK_P_COMMUNE] = "SELECT basis, commune_id, n, total FROM commune_window WHERE product = ?1",
+	[MK_COMMUNE_NAME] = "SELECT name FROM communes WHERE id = ?1",
 	[MK_P_BOARD] =
-	    "SELECT product, sum(n) FROM product_day WHERE day >= ?1 GROUP BY product"
-	    " HAVING sum(n) > 0 ORDER BY sum(n) DESC, product LIMIT ?2",
+	    "SELECT product, n FROM product_window WHERE n > 0 ORDER BY n DESC, product LIMIT ?1",
+	[MK_PW_ADD] =
+	    "INSERT INTO price_window(product, basis, unit_price, listings, deals)"
+	    " VALUES (?1, ?3, ?4, ?5, ?6) ON CONFLICT(product, basis, unit_price)"
+	    " DO UPDATE SET listings = listings + ?5, deals = deals + ?6",
+	[MK_CW_ADD] =
+	    "INSERT INTO commune_window(product, basis, commune_id, n, total)"
+	    " VALUES (?1, ?3, ?4, ?5, ?6) ON CONFLICT(product, basis, commune_id)"
+	    " DO UPDATE SET n = n + ?5, total = total + ?6",
+	[MK_DW_ADD] =
+	    "INSERT INTO product_window(product, n) VALUES (?2, ?3)"
+	    " ON CONFLICT(product) DO UPDATE SET n = n + ?3",
+	[MK_W_START] = "SELECT value FROM market_meta WHERE key = 'window_start'",
+	[MK_W_SET] =
+	    "INSERT INTO market_meta(key, value) VALUES ('window_start', ?1)"
+	    " ON CONFLICT(key) DO UPDATE SET value = ?1",
+	[MK_W_CLEAR_P] = "DELETE FROM price_window",
+	[MK_W_CLEAR_C] = "DELETE FROM commune_window",
+	[MK_W_CLEAR_D] = "DELETE FROM product_window",
+	[MK_W_FILL_P] =
+	    "INSERT INTO price_window(product, basis, unit_price, listings, deals)"
+	    " SELECT product, basis, unit_price, sum(listings), sum(deals) FROM price_hist"
+	    " WHERE day >= ?1 GROUP BY product, basis, unit_price HAVING sum(listings + deals) > 0",
+	[MK_W_FILL_C] =
+	    "INSERT INTO commune_window(product, basis, commune_id, n, total)"
+	    " SELECT product, basis, commune_id, sum(n), sum(total) FROM price_commune"
+	    " WHERE day >= ?1 GROUP BY product, basis, commune_id HAVING sum(n) > 0",
+	[MK_W_FILL_D] =
+	    "INSERT INTO product_window(product, n)"
+	    " SELECT product, sum(n) FROM product_day WHERE day >= ?1 GROUP BY product"
+	    " HAVING sum(n) > 0",
 	[MK_ANCHOR] = "SELECT id, commune_id FROM villages WHERE code = ?1",
 	[MK_STATS] =
 	    "SELECT c.name, v.code, v.name,"
@@ -351,47 +400,108 @@ basis_of(const struct listing *l)
 	return strcmp(l->unit, "g") == 0 || strcmp(l->price_per, "kg") == 0 ? "kg" : l->unit;
 }
 
+/* window_start reads the first day the *_window tables sum (STORE_NONE
+ * before the first GIA builds them). */
+static int
+window_start(struct store *s, long long *start)
+{
+	sqlite3_stmt *st = ST(MK_W_START);
+	int rc = store_get_one(s, st);
+
+	if (rc != STORE_OK)
+		return rc;
+	*start = sqlite3_column_int64(st, 0);
+	store_done(st);
+	return STORE_OK;
+}
+
+/* add_to runs one of the upserts; they share their parameters: ?1 product,
+ * ?2 day, ?3 basis, ?4 unit price or commune, ?5 and ?6 the amounts. */
+static int
+add_to(struct store *s, int which, const struct listing *l, long long day, long long k,
+    long long a, long long b)
+{
+	sqlite3_stmt *st = ST(which);
+
+	store_bind_text(st, 1, l->product);
+	sqlite3_bind_int64(st, 2, day);
+	store_bind_text(st, 3, basis_of(l));
+	sqlite3_bind_int64(st, 4, k);
+	sqlite3_bind_int64(st, 5, a);
+	sqlite3_bind_int64(st, 6, b);
+	return store_run(s, st);
+}
+
 /* count_price adds sign (+1/-1) listings or deals at l's unit price to the
- * aggregates of day. Negotiable and implausible prices are not counted:
- * a typo of 300.000 would otherwise be the province's highest price. */
+ * aggregates of day, and to the window when day is in it. Negotiable and
+ * implausible prices are not counted: a typo of 300.000 would otherwise be
+ * the province's highest price. */
 static int
 count_price(struct store *s, const struct listing *l, long long day, int listings, int deals)
 {
-	sqlite3_stmt *st;
-	int sign = listings + deals;
+	long long start = 0;
+	int sign = listings + deals, rc;
 
 	if (l->unit_price <= 0 || l->price_check)
 		return STORE_OK;
-	st = ST(MK_PH_ADD);
-	store_bind_text(st, 1, l->product);
-	sqlite3_bind_int64(st, 2, day);
-	store_bind_text(st, 3, basis_of(l));
-	sqlite3_bind_int64(st, 4, l->unit_price);
-	sqlite3_bind_int(st, 5, listings);
-	sqlite3_bind_int(st, 6, deals);
-	if (store_run(s, st) != STORE_OK)
+	if (add_to(s, MK_PH_ADD, l, day, l->unit_price, listings, deals) != STORE_OK ||
+	    add_to(s, MK_PC_ADD, l, day, l->commune_id, sign, sign * l->unit_price) != STORE_OK)
 		return STORE_ERR;
-	st = ST(MK_PC_ADD);
-	store_bind_text(st, 1, l->product);
-	sqlite3_bind_int64(st, 2, day);
-	store_bind_text(st, 3, basis_of(l));
-	sqlite3_bind_int64(st, 4, l->commune_id);
-	sqlite3_bind_int(st, 5, sign);
-	sqlite3_bind_int64(st, 6, sign * l->unit_price);
-	return store_run(s, st);
+	if ((rc = window_start(s, &start)) != STORE_OK || day < start)
+		return rc == STORE_ERR ? STORE_ERR : STORE_OK;
+	if (add_to(s, MK_PW_ADD, l, day, l->unit_price, listings, deals) != STORE_OK)
+		return STORE_ERR;
+	return add_to(s, MK_CW_ADD, l, day, l->commune_id, sign, sign * l->unit_price);
 }
 
 static int
 count_listing(struct store *s, const struct listing *l, long long day, int sign)
 {
-	sqlite3_stmt *st = ST(MK_PD_ADD);
+	long long start = 0;
+	int rc;
 
-	sqlite3_bind_int64(st, 1, day);
-	store_bind_text(st, 2, l->product);
-	sqlite3_bind_int(st, 3, sign);
-	if (store_run(s, st) != STORE_OK)
-		return STORE_ERR;
+	/* MK_PD_ADD and MK_DW_ADD: ?1 day, ?2 product, ?3 sign */
+	for (int which = MK_PD_ADD; which == MK_PD_ADD || which == MK_DW_ADD;
+	    which = which == MK_PD_ADD ? MK_DW_ADD : -1) {
+		sqlite3_stmt *st = ST(which);
+
+		if (which == MK_DW_ADD && ((rc = window_start(s, &start)) != STORE_OK || day < start)) {
+			if (rc == STORE_ERR)
+				return STORE_ERR;
+			break;
+		}
+		sqlite3_bind_int64(st, 1, day);
+		store_bind_text(st, 2, l->product);
+		sqlite3_bind_int(st, 3, sign);
+		if (store_run(s, st) != STORE_OK)
+			return STORE_ERR;
+	}
 	return count_price(s, l, day, sign, 0);
+}
+
+/* ensure_window makes the *_window tables sum the days since since_day:
+ * when the day moved (or on the first GIA), they are rebuilt from the
+ * per-day rows, in the caller's transaction or their own. */
+static int
+ensure_window(struct store *s, long long since_day)
+{
+	static const int steps[] = {MK_W_CLEAR_P, MK_W_CLEAR_C, MK_W_CLEAR_D, MK_W_FILL_P,
+	    MK_W_FILL_C, MK_W_FILL_D, MK_W_SET};
+	long long start = 0;
+	bool own;
+	int rc = window_start(s, &start);
+
+	if (rc == STORE_ERR || (rc == STORE_OK && start == since_day))
+		return rc;
+	if (store_op_begin(s, &own) != STORE_OK)
+		return STORE_ERR;
+	rc = STORE_OK;
+	for (size_t i = 0; rc == STORE_OK && i < sizeof steps / sizeof steps[0]; i++) {
+		if (steps[i] >= MK_W_FILL_P || steps[i] == MK_W_SET)
+			sqlite3_bind_int64(ST(steps[i]), 1, since_day);
+		rc = store_run(s, ST(steps[i]));
+	}
+	return store_op_end(s, own, rc);
 }
 
 static int
@@ -810,86 +920,197 @@ store_shown_get(struct store *s, const char *phone, long long *listing_id, long 
 
 /* ---- prices ---- */
 
-/* The distinct prices of a product and basis in the window: a few hundred
- * at most in practice; HIST_MAX bounds the memory for a pathological one. */
+/* The distinct prices of a product in the window: a few hundred at most
+ * in practice; HIST_MAX bounds the work for a pathological one. */
 #define HIST_MAX 4096
+#define BASES_MAX 8
 
-/* hist_fill reads the histogram of one basis and sets lo, median, hi. */
+struct point {
+	int b;				/* index of the basis */
+	long long price, count;
+};
+
+struct hist {
+	int nb;
+	struct price_stats b[BASES_MAX];
+	long long total[BASES_MAX];		/* price points of each basis */
+	int n;
+	struct point p[HIST_MAX];
+};
+
 static int
-hist_fill(struct store *s, const char *product, long long since, struct price_stats *ps)
+basis_index(struct hist *h, const char *basis)
 {
-	sqlite3_stmt *st = ST(MK_P_HIST);
-	long long *price = xmalloc(HIST_MAX * sizeof *price), *cnt = xmalloc(HIST_MAX * sizeof *cnt);
-	long long total = 0, half;
-	int rc, n = 0;
-
-	store_bind_text(st, 1, product);
-	sqlite3_bind_int64(st, 2, since);
-	store_bind_text(st, 3, ps->basis);
-	while ((rc = store_step(s, st)) == SQLITE_ROW && n < HIST_MAX) {
-		price[n] = sqlite3_column_int64(st, 0);
-		cnt[n] = sqlite3_column_int64(st, 1);
-		total += cnt[n++];
-	}
-	store_done(st);
-	if (n > 0) {
-		ps->lo = price[0];
-		ps->hi = price[n - 1];
-		/* the lower median: a price someone actually asked */
-		half = (total + 1) / 2;
-		for (int i = 0; i < n; i++)
-			if ((half -= cnt[i]) <= 0) {
-				ps->median = price[i];
-				break;
-			}
-	}
-	free(price);
-	free(cnt);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : STORE_ERR;
+	for (int i = 0; i < h->nb; i++)
+		if (strcmp(h->b[i].basis, basis) == 0)
+			return i;
+	if (h->nb == BASES_MAX)
+		return -1;
+	memset(&h->b[h->nb], 0, sizeof h->b[0]);
+	str_copy(h->b[h->nb].basis, sizeof h->b[0].basis, basis);
+	return h->nb++;
 }
 
 static int
-cheapest_commune(struct store *s, const char *product, long long since, struct price_stats *ps)
+by_basis_price(const void *x, const void *y)
+{
+	const struct point *a = x, *b = y;
+
+	if (a->b != b->b)
+		return a->b - b->b;
+	return a->price < b->price ? -1 : a->price > b->price;
+}
+
+/* hist_read sums the window's rows by basis and keeps each price point. */
+static int
+hist_read(struct store *s, const char *product, long long since, struct hist *h)
+{
+	sqlite3_stmt *st = ST(MK_P_HIST);
+	int rc, b;
+
+	(void)since;
+	store_bind_text(st, 1, product);
+	while ((rc = store_step(s, st)) == SQLITE_ROW) {
+		long long count = sqlite3_column_int64(st, 2);
+
+		if (count <= 0 || h->n == HIST_MAX ||
+		    (b = basis_index(h, (const char *)sqlite3_column_text(st, 0))) < 0)
+			continue;
+		h->b[b].offers += sqlite3_column_int64(st, 3);
+		h->b[b].deals += sqlite3_column_int64(st, 4);
+		h->total[b] += count;
+		h->p[h->n].b = b;
+		h->p[h->n].price = sqlite3_column_int64(st, 1);
+		h->p[h->n++].count = count;
+	}
+	store_done(st);
+	return rc == SQLITE_DONE ? STORE_OK : STORE_ERR;
+}
+
+/* hist_figures sets lo, median (the lower one: a price someone actually
+ * asked) and hi of every basis from the sorted price points. */
+static void
+hist_figures(struct hist *h)
+{
+	long long seen[BASES_MAX] = {0};
+
+	qsort(h->p, (size_t)h->n, sizeof h->p[0], by_basis_price);
+	for (int i = 0; i < h->n; i++) {
+		struct price_stats *ps = &h->b[h->p[i].b];
+		long long half = (h->total[h->p[i].b] + 1) / 2;
+
+		if (seen[h->p[i].b] == 0)
+			ps->lo = h->p[i].price;
+		ps->hi = h->p[i].price;
+		if (seen[h->p[i].b] < half && seen[h->p[i].b] + h->p[i].count >= half)
+			ps->median = h->p[i].price;
+		seen[h->p[i].b] += h->p[i].count;
+	}
+}
+
+/* cheapest_communes names, for every basis, the commune with the lowest
+ * average price in the window. */
+static int
+cheapest_communes(struct store *s, const char *product, long long since, struct hist *h)
 {
 	sqlite3_stmt *st = ST(MK_P_COMMUNE);
-	int rc;
+	struct { long long id, n, total; } c[BASES_MAX][64];
+	int nc[BASES_MAX] = {0}, rc, b;
 
+	(void)since;
 	store_bind_text(st, 1, product);
-	sqlite3_bind_int64(st, 2, since);
-	store_bind_text(st, 3, ps->basis);
-	if ((rc = store_get_one(s, st)) != STORE_OK)
-		return rc == STORE_NONE ? STORE_OK : rc;
-	store_col_copy(st, 0, ps->cheapest_commune, sizeof ps->cheapest_commune);
+	while ((rc = store_step(s, st)) == SQLITE_ROW) {
+		long long id = sqlite3_column_int64(st, 1);
+		int k;
+
+		if ((b = basis_index(h, (const char *)sqlite3_column_text(st, 0))) < 0)
+			continue;
+		for (k = 0; k < nc[b] && c[b][k].id != id; k++)
+			;
+		if (k == nc[b]) {
+			if (k == 64)
+				continue;	/* a province has fewer communes with offers */
+			c[b][k].id = id;
+			c[b][k].n = c[b][k].total = 0;
+			nc[b]++;
+		}
+		c[b][k].n += sqlite3_column_int64(st, 2);
+		c[b][k].total += sqlite3_column_int64(st, 3);
+	}
 	store_done(st);
+	if (rc != SQLITE_DONE)
+		return STORE_ERR;
+	for (b = 0; b < h->nb; b++) {
+		int best = -1;
+
+		/* compare averages as cross products: no rounding */
+		for (int k = 0; k < nc[b]; k++)
+			if (c[b][k].n > 0 && (best < 0 ||
+			    (double)c[b][k].total * (double)c[b][best].n <
+			    (double)c[b][best].total * (double)c[b][k].n))
+				best = k;
+		if (best >= 0) {
+			st = ST(MK_COMMUNE_NAME);
+			sqlite3_bind_int64(st, 1, c[b][best].id);
+			if ((rc = store_get_one(s, st)) == STORE_ERR)
+				return STORE_ERR;
+			if (rc == STORE_OK) {
+				store_col_copy(st, 0, h->b[b].cheapest_commune, sizeof h->b[b].cheapest_commune);
+				store_done(st);
+			}
+		}
+	}
 	return STORE_OK;
+}
+
+static int
+by_points(const void *x, const void *y)
+{
+	const struct price_stats *a = x, *b = y;
+	long long pa = a->offers + a->deals, pb = b->offers + b->deals;
+
+	return pa > pb ? -1 : pa < pb;
+}
+
+/* price_stats is store_price_stats; the board leaves out the communes. */
+static int
+price_stats(struct store *s, const char *product, long long since_day, int max,
+    struct price_stats *out, int *n, bool communes)
+{
+	struct hist *h;
+	int rc, got = 0;
+
+	if (ensure_window(s, since_day) == STORE_ERR)
+		return STORE_ERR;
+	h = xcalloc(1, sizeof *h);
+	rc = hist_read(s, product, since_day, h);
+
+	if (rc == STORE_OK && communes)
+		rc = cheapest_communes(s, product, since_day, h);
+	if (rc == STORE_OK) {
+		hist_figures(h);
+		qsort(h->b, (size_t)h->nb, sizeof h->b[0], by_points);
+		for (int i = 0; i < h->nb && got < max; i++)
+			if (h->b[i].offers + h->b[i].deals > 0)
+				out[got++] = h->b[i];
+		*n = got;
+	}
+	free(h);
+	return rc;
 }
 
 int
 store_price_stats(struct store *s, const char *product, long long since_day, int max,
     struct price_stats *out, int *n)
 {
-	sqlite3_stmt *st = ST(MK_P_BASES);
-	int rc, got = 0;
+	return price_stats(s, product, since_day, max, out, n, true);
+}
 
-	store_bind_text(st, 1, product);
-	sqlite3_bind_int64(st, 2, since_day);
-	sqlite3_bind_int(st, 3, max);
-	while ((rc = store_step(s, st)) == SQLITE_ROW && got < max) {
-		memset(&out[got], 0, sizeof out[got]);
-		store_col_copy(st, 0, out[got].basis, sizeof out[got].basis);
-		out[got].offers = sqlite3_column_int64(st, 1);
-		out[got].deals = sqlite3_column_int64(st, 2);
-		got++;
-	}
-	store_done(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return STORE_ERR;
-	for (int i = 0; i < got; i++)
-		if (hist_fill(s, product, since_day, &out[i]) != STORE_OK ||
-		    cheapest_commune(s, product, since_day, &out[i]) != STORE_OK)
-			return STORE_ERR;
-	*n = got;
-	return STORE_OK;
+int
+store_price_main(struct store *s, const char *product, long long since_day,
+    struct price_stats *out, int *n)
+{
+	return price_stats(s, product, since_day, 1, out, n, false);
 }
 
 int
@@ -899,8 +1120,9 @@ store_price_board(struct store *s, long long since_day, int max, char (*products
 	sqlite3_stmt *st = ST(MK_P_BOARD);
 	int rc, got = 0;
 
-	sqlite3_bind_int64(st, 1, since_day);
-	sqlite3_bind_int(st, 2, max);
+	if (ensure_window(s, since_day) == STORE_ERR)
+		return STORE_ERR;
+	sqlite3_bind_int(st, 1, max);
 	while ((rc = store_step(s, st)) == SQLITE_ROW && got < max) {
 		store_col_copy(st, 0, products[got], sizeof products[0]);
 		counts[got++] = sqlite3_column_int64(st, 1);

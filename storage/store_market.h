@@ -177,9 +177,15 @@ struct price_stats {
 
 /* store_price_stats fills up to max bases (most offered first) for product
  * over the days since since_day (inclusive); *n is how many. Reads only the
- * aggregates kept by listing_add/close and order_count_price. */
+ * aggregates kept by listing_add/close and order_count_price (moving their
+ * window to since_day first if the day changed, which writes). */
 int store_price_stats(struct store *s, const char *product, long long since_day,
     int max, struct price_stats *out, int *n);
+
+/* store_price_main: the most offered basis only, without the cheapest
+ * commune (for the board); *n is 0 or 1. */
+int store_price_main(struct store *s, const char *product, long long since_day,
+    struct price_stats *out, int *n);
 
 /* store_price_board copies the max most listed products since since_day
  * (keys into products[], listing counts into counts[]). */

@@ -123,7 +123,7 @@ sms(const char *phone, const char *text)
 	m.raw = text;
 	m.raw_len = m.text_len;
 	m.smsc = "test";
-	T_ASSERT(actions_handle_mo(A, &m, &r) == 0);
+	T_ASSERTF(actions_handle_mo(A, &m, &r) == 0, "%s: %s", text, store_errmsg(S));
 	return r.text;
 }
 
