@@ -7,6 +7,18 @@
 # stderr. Exit status: 0 all passed, 1 something failed, 77 Kannel is not installed.
 #
 # Env: LANGSO (langso binary, default build/langso), KEEP=1 keeps the temp dir.
+#
+# Helpers (see also kl_* in scripts/kannel-lib.sh):
+#   it_need_kannel                 exit 77 unless bearerbox, smsbox and fakesmsc are installed
+#   it_setup [KL_X=v ...]          pick ports (once), render $T/kannel.conf and $CONF (langso)
+#   it_import_demo [people]        conf/demo villages (and people) into $DB
+#   it_start_all [ENV=v ...]       langso (with ENV, e.g. LANGSO_TEST_MO_DELAY_MS=3000) + Kannel
+#   kl_stop NAME / kl_kill9 NAME / kl_start_smsbox / it_start_langso   one process by saved PID
+#   mo PHONE TEXT [text|ucs2]      an MO through fakesmsc (non-ASCII goes as UCS-2)
+#   reply PHONE N [SECONDS]        print the N-th whole MT to PHONE (UCS-2 and parts decoded)
+#   kl_mts PHONE, kl_mt_count PHONE, kl_py all|mts-coding LOG ...   every MT so far
+#   q SQL, row_counts              sqlite3 on the test's database
+#   ok/fail/check/check_eq/check_match NAME ...                     one "ok"/"FAIL" line each
 set -u
 IT_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$IT_ROOT" || exit 99
