@@ -97,22 +97,34 @@ fit_screen(char *text)
 	strcat(text, "...");
 }
 
+/* The lexicon's products as choices, made once per thread and parser (the
+ * lexicon does not change while the daemon runs). */
+static _Thread_local const struct parser *products_of;
+static _Thread_local struct menu_item products[MENU_ITEMS_MAX];
+static _Thread_local int nproducts;
+
 static int
 fetch_products(const struct parser *p, struct menu_item *out, int max, int *n)
 {
-	int count = parser_product_count(p);
+	if (products_of != p) {
+		int count = parser_product_count(p);
 
-	for (int i = 0; i < count && *n < max; i++) {
-		const char *key, *display;
-		struct menu_item *it = &out[*n];
+		nproducts = 0;
+		for (int i = 0; i < count && nproducts < MENU_ITEMS_MAX; i++) {
+			const char *key, *display;
+			struct menu_item *it = &products[nproducts];
 
-		if (parser_product_at(p, i, &key, &display) < 0)
-			break;
-		memset(it, 0, sizeof *it);
-		snprintf(it->key, sizeof it->key, "%s", key);
-		gsm_clean(display, it->label, sizeof it->label);
-		(*n)++;
+			if (parser_product_at(p, i, &key, &display) < 0)
+				break;
+			memset(it, 0, sizeof *it);
+			snprintf(it->key, sizeof it->key, "%s", key);
+			gsm_clean(display, it->label, sizeof it->label);
+			nproducts++;
+		}
+		products_of = p;
 	}
+	*n = nproducts < max ? nproducts : max;
+	memcpy(out, products, sizeof *out * (size_t)*n);
 	return 0;
 }
 
@@ -267,8 +279,8 @@ fetch_orders(struct actions *a, const char *phone, struct menu_item *out, int ma
 }
 
 static int
-fetch(void *arg, enum menu_src src, const struct menu_vals *v, struct menu_item *out, int max,
-    int *n)
+fetch_now(void *arg, enum menu_src src, const struct menu_vals *v, struct menu_item *out,
+    int max, int *n)
 {
 	struct step_ctx *x = arg;
 
@@ -287,6 +299,41 @@ fetch(void *arg, enum menu_src src, const struct menu_vals *v, struct menu_item 
 	case MENU_SRC__COUNT:
 		break;
 	}
+	return 0;
+}
+
+/* One step asks for the same list up to three times (is it empty? draw it;
+ * which item was chosen?): the answers are kept for the step, keyed by
+ * source and product. Data cannot change inside the step's transaction
+ * except by the command that ends it, which asks for nothing after. */
+static _Thread_local struct fetch_cache {
+	bool valid;
+	char product[48];
+	int n;
+	struct menu_item items[MENU_ITEMS_MAX];
+} cache[MENU_SRC__COUNT];
+
+static void
+fetch_cache_clear(void)
+{
+	for (int i = 0; i < MENU_SRC__COUNT; i++)
+		cache[i].valid = false;
+}
+
+static int
+fetch(void *arg, enum menu_src src, const struct menu_vals *v, struct menu_item *out, int max,
+    int *n)
+{
+	struct fetch_cache *c = &cache[src];
+
+	if (!c->valid || strcmp(c->product, v->product) != 0) {
+		if (fetch_now(arg, src, v, c->items, MENU_ITEMS_MAX, &c->n) < 0)
+			return -1;
+		snprintf(c->product, sizeof c->product, "%s", v->product);
+		c->valid = true;
+	}
+	*n = c->n < max ? c->n : max;
+	memcpy(out, c->items, sizeof *out * (size_t)*n);
 	return 0;
 }
 
@@ -318,10 +365,11 @@ trace(void *arg, const char *from, const char *to)
 /* ---- one step ---- */
 
 struct step {
-	struct ussd_session row;	/* as it will be stored */
+	struct ussd_session row;	/* the phone's latest session; then as stored */
 	struct menu_sess sess;
 	struct menu_out out;
-	bool have_row;
+	bool have_row;			/* the phone had a session before */
+	bool same;			/* ... and it is this one */
 };
 
 static long long
@@ -330,37 +378,36 @@ timeout_of(const struct actions *a)
 	return a->conf.session_timeout > 0 ? a->conf.session_timeout : DEFAULT_TIMEOUT;
 }
 
-/* start: a new session, offering to continue a dropped one of this phone
- * (not ended, last step within the timeout). */
+/* silent: the stored session has seen no step for longer than the timeout
+ * (the network has dropped it by then; it is over for us too). */
+static bool
+silent(const struct actions *a, const struct step *st)
+{
+	return act_now(a) - st->row.updated_at > timeout_of(a);
+}
+
+/* start: a new session. The phone's previous one, if it was dropped (not
+ * ended, not silent for longer than the timeout) away from home, is
+ * offered to be continued. */
 static int
 start(struct actions *a, const struct menu_io *io, struct step *st)
 {
 	const struct menu_def *d = menus;
-	struct ussd_session old;
-	long long now = act_now(a);
-	int rc;
 
-	rc = store_ussd_dropped(a->s, st->row.phone, "", now - timeout_of(a), &old);
-	if (rc == STORE_ERR)
-		return -1;
-	if (rc == STORE_OK && menu_sess_decode(d, old.state, &st->sess) == 0 && !st->sess.ended &&
+	if (st->have_row && !st->row.ended && !silent(a, st) &&
+	    menu_sess_decode(d, st->row.state, &st->sess) == 0 && !st->sess.ended &&
 	    (st->sess.screen != 0 || st->sess.depth > 0))
-		rc = menu_offer_resume(d, &st->sess, io, &st->out);
-	else
-		rc = menu_start(d, &st->sess, io, &st->out);
-	if (rc < 0 || store_ussd_forget(a->s, st->row.phone, st->row.id) != STORE_OK)
-		return -1;
-	return 0;
+		return menu_offer_resume(d, &st->sess, io, &st->out);
+	return menu_start(d, &st->sess, io, &st->out);
 }
 
 /* replay: the HTTP history is authoritative; without a stored state that
  * matches it, run every input again from home. */
 static int
-replay(const struct actions *a, const struct menu_io *io, const char *hist, struct step *st)
+replay(const struct menu_io *io, const char *hist, struct step *st)
 {
 	char buf[USSD_HIST_MAX], *save = NULL, *in;
 
-	(void)a;
 	if (menu_start(menus, &st->sess, io, &st->out) < 0)
 		return -1;
 	snprintf(buf, sizeof buf, "%s", hist);
@@ -368,12 +415,6 @@ replay(const struct actions *a, const struct menu_io *io, const char *hist, stru
 		if (menu_step(menus, &st->sess, in, io, &st->out) < 0)
 			return -1;
 	return 0;
-}
-
-static bool
-expired(const struct actions *a, const struct step *st)
-{
-	return st->have_row && act_now(a) - st->row.updated_at > timeout_of(a);
 }
 
 static void
@@ -393,8 +434,7 @@ step_kannel(struct actions *a, const struct mo *m, const struct menu_io *io, str
 {
 	if (m->ussd_op == 1)
 		return start(a, io, st);
-	if (!st->have_row || expired(a, st) ||
-	    menu_sess_decode(menus, st->row.state, &st->sess) < 0) {
+	if (!st->same || silent(a, st) || menu_sess_decode(menus, st->row.state, &st->sess) < 0) {
 		gone(st, EXPIRED);
 		return 0;
 	}
@@ -411,15 +451,15 @@ step_http(struct actions *a, const struct mo *m, const struct menu_io *io, struc
 
 	if (m->text[0] == '\0')
 		return start(a, io, st);
-	if (expired(a, st)) {
+	if (st->same && silent(a, st)) {
 		gone(st, EXPIRED);
 		return 0;
 	}
-	if (st->have_row && strlen(st->row.hist) >= prefix &&
-	    strncmp(st->row.hist, m->text, prefix) == 0 && st->row.hist[prefix] == '\0' &&
+	if (st->same && strlen(st->row.hist) == prefix &&
+	    strncmp(st->row.hist, m->text, prefix) == 0 &&
 	    menu_sess_decode(menus, st->row.state, &st->sess) == 0)
 		return menu_step(menus, &st->sess, last ? last + 1 : m->text, io, &st->out);
-	return replay(a, io, m->text, st);
+	return replay(io, m->text, st);
 }
 
 /* finish turns the engine's output into the reply: a screen, or the reply
@@ -456,14 +496,16 @@ act_ussd(struct actions *a, const struct mo *m, struct act_reply *r)
 		r->ussd_end = true;
 		return 0;
 	}
+	fetch_cache_clear();
 	memset(&st.row, 0, sizeof st.row);
 	st.out.screen[0] = '\0';
 	st.out.cut = false;
-	rc = store_ussd_get(a->s, m->session, &st.row);
+	rc = store_ussd_get(a->s, m->phone, &st.row);
 	if (rc == STORE_ERR)
 		return -1;
 	st.have_row = rc == STORE_OK;
-	snprintf(st.row.id, sizeof st.row.id, "%s", m->session);
+	st.same = st.have_row && strcmp(st.row.session, m->session) == 0;
+	snprintf(st.row.session, sizeof st.row.session, "%s", m->session);
 	snprintf(st.row.phone, sizeof st.row.phone, "%s", m->phone);
 	st.out.result = MENU_CONTINUE;
 	if (m->channel == MO_USSD_HTTP)

@@ -259,18 +259,19 @@ menu_render_screen(const struct menu_def *d, const struct menu_sess *s,
 		return 0;
 	if (sc->kind == MK_MENU)
 		for (int i = 0; i < sc->nopt; i++) {
-			char line[MENU_LABEL_MAX + 8];
-
-			snprintf(line, sizeof line, "\n%s.%s", sc->opt[i].key, sc->opt[i].label);
-			put(out, &len, line);
+			put(out, &len, "\n");
+			put(out, &len, sc->opt[i].key);
+			put(out, &len, ".");
+			put(out, &len, sc->opt[i].label);
 		}
 	if (sc->kind == MK_LIST && render_list(sc, s, io, header, out, &len) < 0)
 		return -1;
 	if (s->screen != 0)
 		put(out, &len, FOOTER);
 	/* data may hold GSM-7 extension characters ([ ] ~ ...), two septets
-	 * each: the byte count above can then be short of the septet count */
-	while (len > 0 && sms_length(out->screen, SMS_GSM7) > MENU_SCREEN_MAX) {
+	 * each: the byte count above can then be short of the septet count
+	 * (never by more than double, so short screens need no count) */
+	while (len > MENU_SCREEN_MAX / 2 && sms_length(out->screen, SMS_GSM7) > MENU_SCREEN_MAX) {
 		out->screen[--len] = '\0';
 		out->cut = true;
 	}

@@ -1,0 +1,269 @@
+/*
+ * ussd_load.c - load generator for bench/ussd.sh: N keep-alive connections
+ * to POST /ussd, each playing one USSD session after another the way an
+ * aggregator would (text = the *-joined history, the next step sent only
+ * after the previous answer). One thread, epoll. Prints one RESULT line:
+ * steps, steps/s, answers that were not "CON "/"END " with 200, and the
+ * latency percentiles from a 10-microsecond histogram.
+ *
+ *   ussd_load PORT CONNECTIONS SECONDS [WARMUP_SECONDS]
+ *
+ * Sessions cycle through three flows: sell (7 steps, ends in LIST), search
+ * (6 steps: the product's open listings, home, goodbye) and price (3 steps,
+ * ends in PRICE), each session on another product of the lexicon's first
+ * page. Phone numbers are +8491300NNNN, one per connection (the bench
+ * registers them as households spread over the demo villages).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define HIST_US 10			/* histogram bucket width */
+#define HIST_N 200000			/* up to 2 s */
+#define BUF 8192
+
+/* P is replaced by a product number (1..8, the first page of the lexicon),
+ * a different one for each session */
+static const char *const flows[][8] = {
+	{"", "1", "1*P", "1*P*1", "1*P*1*50", "1*P*1*50*30000", "1*P*1*50*30000*1", NULL},
+	{"", "3", "3*1", "3*1*P", "3*1*P*00", "3*1*P*00*0", NULL},
+	{"", "2", "2*P", NULL},
+};
+#define NFLOWS 3
+
+struct conn {
+	int fd;
+	int flow, step;
+	long long session;
+	char in[BUF];
+	size_t inlen;
+	double sent_at;
+};
+
+static unsigned long long hist[HIST_N];
+static long long steps, bad, sessions;
+static int port;
+
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int
+conn_open(void)
+{
+	struct sockaddr_in sa;
+	int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+
+	if (fd < 0)
+		return -1;
+	memset(&sa, 0, sizeof sa);
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((unsigned short)port);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
+		close(fd);
+		return -1;
+	}
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	return fd;
+}
+
+/* urlenc_star writes s with '*' as %2A (the only character of a history
+ * that needs it) and P as the session's product digit. */
+static void
+urlenc_star(const char *s, char product, char *out, size_t outlen)
+{
+	size_t j = 0;
+
+	for (; *s != '\0' && j + 4 < outlen; s++) {
+		if (*s == '*') {
+			memcpy(out + j, "%2A", 3);
+			j += 3;
+		} else
+			out[j++] = *s == 'P' ? product : *s;
+	}
+	out[j] = '\0';
+}
+
+static int
+send_step(struct conn *c, int idx)
+{
+	char body[512], req[1024], text[256];
+	int bl, rl;
+	ssize_t w;
+
+	urlenc_star(flows[c->flow][c->step], (char)('1' + (c->session + idx) % 8), text,
+	    sizeof text);
+	bl = snprintf(body, sizeof body,
+	    "sessionId=b%d-%lld&serviceCode=%%2A868%%23&phoneNumber=%%2B8491300%04d&text=%s", idx,
+	    c->session, idx % 10000, text);
+	rl = snprintf(req, sizeof req,
+	    "POST /ussd HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+	    "Content-Length: %d\r\n\r\n%s", bl, body);
+	c->sent_at = now_s();
+	w = write(c->fd, req, (size_t)rl);
+	return w == rl ? 0 : -1;
+}
+
+/* answer: a whole response in c->in? Returns its length, 0 if incomplete. */
+static size_t
+answer_len(const struct conn *c, int *status, const char **body)
+{
+	const char *end = memmem(c->in, c->inlen, "\r\n\r\n", 4), *cl;
+	size_t hdr, len;
+
+	if (end == NULL)
+		return 0;
+	hdr = (size_t)(end - c->in) + 4;
+	cl = memmem(c->in, hdr, "Content-Length:", 15);
+	if (cl == NULL)
+		cl = memmem(c->in, hdr, "content-length:", 15);
+	len = cl ? strtoul(cl + 15, NULL, 10) : 0;
+	if (c->inlen < hdr + len)
+		return 0;
+	*status = atoi(c->in + 9);
+	*body = c->in + hdr;
+	return hdr + len;
+}
+
+static void
+record(double secs)
+{
+	long b = (long)(secs * 1e6 / HIST_US);
+
+	if (b >= HIST_N)
+		b = HIST_N - 1;
+	hist[b]++;
+}
+
+static double
+percentile(double p)
+{
+	unsigned long long total = 0, acc = 0;
+
+	for (long i = 0; i < HIST_N; i++)
+		total += hist[i];
+	for (long i = 0; i < HIST_N; i++) {
+		acc += hist[i];
+		if (total > 0 && (double)acc >= p / 100.0 * (double)total)
+			return (double)(i + 1) * HIST_US / 1000.0;
+	}
+	return 0;
+}
+
+/* on_answer moves the session on; a finished flow starts the next one. */
+static int
+on_answer(struct conn *c, int idx, bool counting)
+{
+	int status = 0;
+	const char *body = NULL;
+	size_t n;
+
+	while ((n = answer_len(c, &status, &body)) > 0) {
+		bool end = strncmp(body, "END ", 4) == 0;
+
+		if (counting) {
+			steps++;
+			record(now_s() - c->sent_at);
+			if (status != 200 || (!end && strncmp(body, "CON ", 4) != 0))
+				bad++;
+		}
+		memmove(c->in, c->in + n, c->inlen - n);
+		c->inlen -= n;
+		c->step++;
+		if (end || flows[c->flow][c->step] == NULL) {
+			c->flow = (c->flow + 1) % NFLOWS;
+			c->step = 0;
+			c->session++;
+			if (counting)
+				sessions++;
+		}
+		if (send_step(c, idx) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	int nconn, ep;
+	double secs, warm, t0, tend, tcount;
+	struct conn *cs;
+	struct epoll_event ev, evs[256];
+	bool counting = false;
+
+	if (argc < 4) {
+		fprintf(stderr, "usage: ussd_load PORT CONNECTIONS SECONDS [WARMUP]\n");
+		return 2;
+	}
+	port = atoi(argv[1]);
+	nconn = atoi(argv[2]);
+	secs = atof(argv[3]);
+	warm = argc > 4 ? atof(argv[4]) : 2;
+	cs = calloc((size_t)nconn, sizeof *cs);
+	ep = epoll_create1(0);
+	if (cs == NULL || ep < 0)
+		return 99;
+	for (int i = 0; i < nconn; i++) {
+		if ((cs[i].fd = conn_open()) < 0) {
+			fprintf(stderr, "ussd_load: connect %d: %s\n", i, strerror(errno));
+			return 1;
+		}
+		cs[i].flow = i % NFLOWS;
+		cs[i].session = (long long)time(NULL) * 1000;
+		ev.events = EPOLLIN;
+		ev.data.u32 = (unsigned)i;
+		epoll_ctl(ep, EPOLL_CTL_ADD, cs[i].fd, &ev);
+	}
+	t0 = now_s();
+	tcount = t0 + warm;
+	tend = tcount + secs;
+	for (int i = 0; i < nconn; i++)
+		if (send_step(&cs[i], i) < 0)
+			return 1;
+	for (;;) {
+		double t = now_s();
+		int n;
+
+		if (!counting && t >= tcount) {
+			counting = true;
+			tcount = t;
+		}
+		if (t >= tend)
+			break;
+		n = epoll_wait(ep, evs, 256, 100);
+		for (int k = 0; k < n; k++) {
+			int i = (int)evs[k].data.u32;
+			struct conn *c = &cs[i];
+			ssize_t r = read(c->fd, c->in + c->inlen, sizeof c->in - c->inlen - 1);
+
+			if (r <= 0) {
+				fprintf(stderr, "ussd_load: connection %d closed by the server\n", i);
+				return 1;
+			}
+			c->inlen += (size_t)r;
+			if (on_answer(c, i, counting) < 0)
+				return 1;
+		}
+	}
+	secs = now_s() - tcount;
+	printf("RESULT steps=%lld sessions=%lld bad=%lld duration_s=%.2f steps_per_s=%.0f "
+	    "p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f\n", steps, sessions, bad, secs,
+	    (double)steps / secs, percentile(50), percentile(90), percentile(99));
+	return 0;
+}
