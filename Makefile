@@ -108,7 +108,7 @@ bench: all $(BENCH_BIN)
 	bash bench/run.sh
 
 demo: all
-	bash scripts/demo
+	LANGSO=$(abspath $(LANGSO)) bash scripts/demo
 
 clean:
 	rm -rf build
