@@ -17,7 +17,7 @@
  * Version 2. The numbers people type are INTEGER PRIMARY KEYs: listings and
  * orders are numbered separately from 1. Searches read partial indexes on
  * open listings (a closed listing leaves them), so their size is what is
- * for sale, not the history. price_hist/price_commune/product_day are the
+ * for sale, not the history. price_hist/price_commune are the
  * aggregates GIA reads: one row per product, day, basis and price (or
  * commune), a few hundred rows for two weeks of a product however many
  * listings there were. GIA reads the *_window tables instead: the same
@@ -81,15 +81,14 @@ migrate_v2_market(struct store *s)
 	    "  phone TEXT NOT NULL,"
 	    "  created_at INTEGER NOT NULL,"
 	    "  PRIMARY KEY(product, phone)) WITHOUT ROWID;"
-	    "CREATE TABLE alert_counts ("
-	    "  phone TEXT NOT NULL,"
-	    "  day INTEGER NOT NULL,"		/* local day of delivery */
-	    "  n INTEGER NOT NULL,"
-	    "  PRIMARY KEY(phone, day)) WITHOUT ROWID;"
-	    "CREATE TABLE shown ("		/* for MUA <qty>: the listing last shown */
+	    /* per phone: the listing last shown (for MUA <qty>) and the alerts
+	     * of the latest delivery day (for the cap of 3 a day) */
+	    "CREATE TABLE market_phones ("
 	    "  phone TEXT PRIMARY KEY,"
-	    "  listing_id INTEGER,"		/* NULL: a list of several */
-	    "  at INTEGER NOT NULL) WITHOUT ROWID;"
+	    "  shown_listing INTEGER,"		/* NULL: a list of several */
+	    "  shown_at INTEGER,"
+	    "  alert_day INTEGER,"		/* local day of delivery */
+	    "  alerts INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
 	    "CREATE TABLE price_hist ("
 	    "  product TEXT NOT NULL, day INTEGER NOT NULL, basis TEXT NOT NULL,"
 	    "  unit_price INTEGER NOT NULL,"
@@ -100,9 +99,6 @@ migrate_v2_market(struct store *s)
 	    "  commune_id INTEGER NOT NULL,"
 	    "  n INTEGER NOT NULL DEFAULT 0, total INTEGER NOT NULL DEFAULT 0,"
 	    "  PRIMARY KEY(product, day, basis, commune_id)) WITHOUT ROWID;"
-	    "CREATE TABLE product_day ("
-	    "  day INTEGER NOT NULL, product TEXT NOT NULL, n INTEGER NOT NULL,"
-	    "  PRIMARY KEY(day, product)) WITHOUT ROWID;"
 	    /* the same sums over the days since market_meta.window_start */
 	    "CREATE TABLE price_window ("
 	    "  product TEXT NOT NULL, basis TEXT NOT NULL, unit_price INTEGER NOT NULL,"
@@ -112,8 +108,6 @@ migrate_v2_market(struct store *s)
 	    "  product TEXT NOT NULL, basis TEXT NOT NULL, commune_id INTEGER NOT NULL,"
 	    "  n INTEGER NOT NULL DEFAULT 0, total INTEGER NOT NULL DEFAULT 0,"
 	    "  PRIMARY KEY(product, basis, commune_id)) WITHOUT ROWID;"
-	    "CREATE TABLE product_window ("
-	    "  product TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;"
 	    "CREATE TABLE market_meta ("
 	    "  key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;");
 }
@@ -144,21 +138,17 @@ enum {
 	MK_SHOWN_GET,
 	MK_PH_ADD,
 	MK_PC_ADD,
-	MK_PD_ADD,
 	MK_P_HIST,
 	MK_P_COMMUNE,
 	MK_COMMUNE_NAME,
 	MK_PW_ADD,
 	MK_CW_ADD,
-	MK_DW_ADD,
 	MK_W_START,
 	MK_W_SET,
 	MK_W_CLEAR_P,
 	MK_W_CLEAR_C,
-	MK_W_CLEAR_D,
 	MK_W_FILL_P,
 	MK_W_FILL_C,
-	MK_W_FILL_D,
 	MK_P_BOARD,
 	MK_ANCHOR,
 	MK_STATS,
@@ -259,15 +249,19 @@ static const char *const sql[MK__COUNT] = {
 	[MK_F_TARGETS] =
 	    "SELECT f.phone FROM follows f WHERE f.product = ?1 AND f.phone <> ?2"
 	    " AND NOT EXISTS (SELECT 1 FROM people p WHERE p.phone = f.phone AND p.opted_out)"
-	    " AND coalesce((SELECT n FROM alert_counts a WHERE a.phone = f.phone"
-	    "   AND a.day = ?3), 0) < ?4 ORDER BY f.created_at LIMIT ?5",
+	    " AND coalesce((SELECT m.alerts FROM market_phones m WHERE m.phone = f.phone"
+	    "   AND m.alert_day = ?3), 0) < ?4 ORDER BY f.created_at LIMIT ?5",
+	/* delivery days only move forward, so one day's count per phone is enough */
 	[MK_A_BUMP] =
-	    "INSERT INTO alert_counts(phone, day, n) VALUES (?1, ?2, 1)"
-	    " ON CONFLICT(phone, day) DO UPDATE SET n = n + 1",
+	    "INSERT INTO market_phones(phone, alert_day, alerts) VALUES (?1, ?2, 1)"
+	    " ON CONFLICT(phone) DO UPDATE SET"
+	    " alerts = CASE WHEN alert_day = ?2 THEN alerts + 1 ELSE 1 END, alert_day = ?2",
 	[MK_SHOWN_SET] =
-	    "INSERT INTO shown(phone, listing_id, at) VALUES (?1, ?2, ?3)"
-	    " ON CONFLICT(phone) DO UPDATE SET listing_id = ?2, at = ?3",
-	[MK_SHOWN_GET] = "SELECT coalesce(listing_id, 0), at FROM shown WHERE phone = ?1",
+	    "INSERT INTO market_phones(phone, shown_listing, shown_at) VALUES (?1, ?2, ?3)"
+	    " ON CONFLICT(phone) DO UPDATE SET shown_listing = ?2, shown_at = ?3",
+	[MK_SHOWN_GET] =
+	    "SELECT coalesce(shown_listing, 0), shown_at FROM market_phones"
+	    " WHERE phone = ?1 AND shown_at IS NOT NULL",
 	/* ?5 listings, ?6 deals: +1 or -1 */
 	[MK_PH_ADD] =
 	    "INSERT INTO price_hist(product, day, basis, unit_price, listings, deals)"
@@ -277,17 +271,15 @@ static const char *const sql[MK__COUNT] = {
 	    "INSERT INTO price_commune(product, day, basis, commune_id, n, total)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(product, day, basis, commune_id)"
 	    " DO UPDATE SET n = n + ?5, total = total + ?6",
-	[MK_PD_ADD] =
-	    "INSERT INTO product_day(day, product, n) VALUES (?1, ?2, ?3)"
-	    " ON CONFLICT(day, product) DO UPDATE SET n = n + ?3",
-	/* the window's rows in key order; summed and sorted in C */
 	[MK_P_HIST] =
 	    "SELECT basis, unit_price, listings + deals, listings, deals FROM price_window"
 	    " WHERE product = ?1",
 	[MK_P_COMMUNE] = "SELECT basis, commune_id, n, total FROM commune_window WHERE product = ?1",
 	[MK_COMMUNE_NAME] = "SELECT name FROM communes WHERE id = ?1",
+	/* priced offers only: the board shows prices */
 	[MK_P_BOARD] =
-	    "SELECT product, n FROM product_window WHERE n > 0 ORDER BY n DESC, product LIMIT ?1",
+	    "SELECT product, sum(listings) FROM price_window GROUP BY product"
+	    " HAVING sum(listings) > 0 ORDER BY 2 DESC, product LIMIT ?1",
 	[MK_PW_ADD] =
 	    "INSERT INTO price_window(product, basis, unit_price, listings, deals)"
 	    " VALUES (?1, ?3, ?4, ?5, ?6) ON CONFLICT(product, basis, unit_price)"
@@ -296,16 +288,12 @@ static const char *const sql[MK__COUNT] = {
 	    "INSERT INTO commune_window(product, basis, commune_id, n, total)"
 	    " VALUES (?1, ?3, ?4, ?5, ?6) ON CONFLICT(product, basis, commune_id)"
 	    " DO UPDATE SET n = n + ?5, total = total + ?6",
-	[MK_DW_ADD] =
-	    "INSERT INTO product_window(product, n) VALUES (?2, ?3)"
-	    " ON CONFLICT(product) DO UPDATE SET n = n + ?3",
 	[MK_W_START] = "SELECT value FROM market_meta WHERE key = 'window_start'",
 	[MK_W_SET] =
 	    "INSERT INTO market_meta(key, value) VALUES ('window_start', ?1)"
 	    " ON CONFLICT(key) DO UPDATE SET value = ?1",
 	[MK_W_CLEAR_P] = "DELETE FROM price_window",
 	[MK_W_CLEAR_C] = "DELETE FROM commune_window",
-	[MK_W_CLEAR_D] = "DELETE FROM product_window",
 	[MK_W_FILL_P] =
 	    "INSERT INTO price_window(product, basis, unit_price, listings, deals)"
 	    " SELECT product, basis, unit_price, sum(listings), sum(deals) FROM price_hist"
@@ -314,10 +302,6 @@ static const char *const sql[MK__COUNT] = {
 	    "INSERT INTO commune_window(product, basis, commune_id, n, total)"
 	    " SELECT product, basis, commune_id, sum(n), sum(total) FROM price_commune"
 	    " WHERE day >= ?1 GROUP BY product, basis, commune_id HAVING sum(n) > 0",
-	[MK_W_FILL_D] =
-	    "INSERT INTO product_window(product, n)"
-	    " SELECT product, sum(n) FROM product_day WHERE day >= ?1 GROUP BY product"
-	    " HAVING sum(n) > 0",
 	[MK_ANCHOR] = "SELECT id, commune_id FROM villages WHERE code = ?1",
 	[MK_STATS] =
 	    "SELECT c.name, v.code, v.name,"
@@ -457,25 +441,6 @@ count_price(struct store *s, const struct listing *l, long long day, int listing
 static int
 count_listing(struct store *s, const struct listing *l, long long day, int sign)
 {
-	long long start = 0;
-	int rc;
-
-	/* MK_PD_ADD and MK_DW_ADD: ?1 day, ?2 product, ?3 sign */
-	for (int which = MK_PD_ADD; which == MK_PD_ADD || which == MK_DW_ADD;
-	    which = which == MK_PD_ADD ? MK_DW_ADD : -1) {
-		sqlite3_stmt *st = ST(which);
-
-		if (which == MK_DW_ADD && ((rc = window_start(s, &start)) != STORE_OK || day < start)) {
-			if (rc == STORE_ERR)
-				return STORE_ERR;
-			break;
-		}
-		sqlite3_bind_int64(st, 1, day);
-		store_bind_text(st, 2, l->product);
-		sqlite3_bind_int(st, 3, sign);
-		if (store_run(s, st) != STORE_OK)
-			return STORE_ERR;
-	}
 	return count_price(s, l, day, sign, 0);
 }
 
@@ -485,8 +450,7 @@ count_listing(struct store *s, const struct listing *l, long long day, int sign)
 static int
 ensure_window(struct store *s, long long since_day)
 {
-	static const int steps[] = {MK_W_CLEAR_P, MK_W_CLEAR_C, MK_W_CLEAR_D, MK_W_FILL_P,
-	    MK_W_FILL_C, MK_W_FILL_D, MK_W_SET};
+	static const int steps[] = {MK_W_CLEAR_P, MK_W_CLEAR_C, MK_W_FILL_P, MK_W_FILL_C, MK_W_SET};
 	long long start = 0;
 	bool own;
 	int rc = window_start(s, &start);

@@ -187,8 +187,8 @@ int store_price_stats(struct store *s, const char *product, long long since_day,
 int store_price_main(struct store *s, const char *product, long long since_day,
     struct price_stats *out, int *n);
 
-/* store_price_board copies the max most listed products since since_day
- * (keys into products[], listing counts into counts[]). */
+/* store_price_board copies the max products with the most priced listings
+ * since since_day (keys into products[], listing counts into counts[]). */
 int store_price_board(struct store *s, long long since_day, int max,
     char (*products)[128], long long *counts, int *n);
 
