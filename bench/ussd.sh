@@ -11,7 +11,8 @@
 # transactions. Prints steps/s and latency p50/p90/p99 (measured after a warm-up), then
 # checks that the inbox holds every step answered. Timings are printed, never asserted.
 # Target: >= 40000 steps/s with p99 < 20 ms.
-# Env: LANGSO (binary, default build/langso), LOAD (the load generator, default next to
+# Env: FLOWS=nav plays menus only (no listing, search or price: what the USSD layer itself
+# costs); LANGSO (binary, default build/langso), LOAD (the load generator, default next to
 # LANGSO's build dir: build/release/bench/ussd_load), WARMUP (seconds, 3), KEEP=1.
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -59,10 +60,10 @@ kl_start_langso LANGSO_MENUS="$ROOT/conf/menus.conf" taskset -c 0 || { tail "$KL
 # kl_start_langso runs "env VARS... CMD": taskset is the command, langso its argument
 cpus=$(nproc)
 client_cpu=$((cpus > 1 ? 1 : 0))
-echo "bench/ussd.sh: $SESSIONS sessions on keep-alive connections for ${SECS}s (+${WARMUP:-3}s warm-up);" \
+echo "bench/ussd.sh: $SESSIONS sessions (${FLOWS:-mix} flows) on keep-alive connections for ${SECS}s (+${WARMUP:-3}s warm-up);" \
 	"langso on CPU 0, load generator on CPU $client_cpu, $cpus CPUs"
 ulimit -n $((SESSIONS + 256)) 2>/dev/null
-taskset -c "$client_cpu" "$LOAD" "$KL_HTTP" "$SESSIONS" "$SECS" "${WARMUP:-3}" >"$KL_DIR/load.out" 2>&1
+taskset -c "$client_cpu" "$LOAD" "$KL_HTTP" "$SESSIONS" "$SECS" "${WARMUP:-3}" "${FLOWS:-mix}" >"$KL_DIR/load.out" 2>&1
 rc=$?
 res=$(grep '^RESULT' "$KL_DIR/load.out") || { cat "$KL_DIR/load.out"; echo "load generator failed (exit $rc)"; exit 1; }
 val() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<" ${res#RESULT}"; }

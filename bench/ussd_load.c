@@ -6,7 +6,7 @@
  * steps, steps/s, answers that were not "CON "/"END " with 200, and the
  * latency percentiles from a 10-microsecond histogram.
  *
- *   ussd_load PORT CONNECTIONS SECONDS [WARMUP_SECONDS]
+ *   ussd_load PORT CONNECTIONS SECONDS [WARMUP_SECONDS [mix|nav]]
  *
  * Sessions cycle through three flows: sell (7 steps, ends in LIST), search
  * (6 steps: the product's open listings, home, goodbye) and price (3 steps,
@@ -33,12 +33,20 @@
 
 /* P is replaced by a product number (1..8, the first page of the lexicon),
  * a different one for each session */
-static const char *const flows[][8] = {
+static const char *const mix[][8] = {
 	{"", "1", "1*P", "1*P*1", "1*P*1*50", "1*P*1*50*30000", "1*P*1*50*30000*1", NULL},
 	{"", "3", "3*1", "3*1*P", "3*1*P*00", "3*1*P*00*0", NULL},
 	{"", "2", "2*P", NULL},
 };
+/* "nav": menus only (lexicon lists, paging, home, goodbye), no market query:
+ * what the USSD layer itself costs */
+static const char *const nav[][8] = {
+	{"", "2", "2*9", "2*9*0", "2*9*0*00", "2*9*0*00*0", NULL},
+	{"", "1", "1*P", "1*P*1", "1*P*1*0", "1*P*1*0*00", "1*P*1*0*00*0", NULL},
+	{"", "7", "7*0", "7*0*0", NULL},
+};
 #define NFLOWS 3
+static const char *const (*flows)[8] = mix;
 
 struct conn {
 	int fd;
@@ -215,6 +223,8 @@ main(int argc, char **argv)
 	nconn = atoi(argv[2]);
 	secs = atof(argv[3]);
 	warm = argc > 4 ? atof(argv[4]) : 2;
+	if (argc > 5 && strcmp(argv[5], "nav") == 0)
+		flows = nav;
 	cs = calloc((size_t)nconn, sizeof *cs);
 	ep = epoll_create1(0);
 	if (cs == NULL || ep < 0)
