@@ -105,8 +105,8 @@ pick_listing(struct actions *a, const struct mo *m, const struct command *c, lon
 /* order_refusal sets *qty, or replies why this buyer cannot order from l
  * and returns 1. */
 static int
-order_refusal(const struct actions *a, const struct mo *m, const struct command *c,
-    const struct listing *l, long long *qty, struct act_reply *r)
+order_refusal(const struct mo *m, const struct command *c, const struct listing *l,
+    long long *qty, struct act_reply *r)
 {
 	char left[48], key[128];
 
@@ -128,7 +128,6 @@ order_refusal(const struct actions *a, const struct mo *m, const struct command 
 		    mk_per(l), l->id, mk_per(l), l->id, left);
 		return 1;
 	}
-	(void)a;
 	if (*qty > l->qty_left) {
 		reply_set(r, "Không đủ hàng: tin #%lld chỉ còn %s. Nhắn MUA %lld %s để mua hết.",
 		    l->id, left, l->id, left);
@@ -194,7 +193,7 @@ act_order(struct actions *a, const struct mo *m, const struct command *c, struct
 			rc = -1;
 	}
 	if (rc == 0)
-		rc = order_refusal(a, m, c, &o->l, &qty, r);
+		rc = order_refusal(m, c, &o->l, &qty, r);
 	if (rc == 0) {
 		o->listing_id = id;
 		str_copy(o->buyer_phone, sizeof o->buyer_phone, m->phone);
