@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 struct store;
 struct parser;
@@ -95,6 +96,14 @@ int actions_tick(struct actions *a);
 /* actions_set_clock replaces the clock (unix seconds) the actions read:
  * for tests of quiet hours and expiry. NULL restores time(NULL). */
 void actions_set_clock(struct actions *a, long long (*clock)(void));
+
+/*
+ * actions_stats writes the figures the province tracks, per commune and
+ * village (households, households with an open listing, listings, orders
+ * placed and accepted, their value) to out: text columns, or one JSON
+ * object when as_json. 0, or -1 on a database error (store_errmsg).
+ */
+int actions_stats(struct store *s, bool as_json, FILE *out);
 
 /*
  * CSV import (contract.md): all-or-nothing. Returns 0 when the file was

@@ -383,152 +383,21 @@ cmd_send(const struct opts *o)
 	return EX_OK;
 }
 
-/*
- * stats: the figures the province tracks, per commune and village:
- * registered households, households with an open listing, listings,
- * orders placed and accepted (successful transactions) and the value of
- * the accepted ones. Text (one line per village, a total per commune and
- * for the province) or, with --json, one JSON object.
- */
-struct stats_sum {
-	char commune[128];
-	long long households, listing, listings, orders, accepted, value;
-};
-
-struct stats_out {
-	int json;
-	int villages;
-	struct stats_sum commune, all;
-};
-
-static void
-stats_add(struct stats_sum *t, const struct market_village_stats *v)
-{
-	t->households += v->households;
-	t->listing += v->households_listing;
-	t->listings += v->listings;
-	t->orders += v->orders;
-	t->accepted += v->accepted;
-	t->value += v->value;
-}
-
-/* json_str prints s as a JSON string (names come from the operator's CSV). */
-static void
-json_str(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			printf("\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			printf("\\u%04x", (unsigned char)*s);
-		else
-			putchar(*s);
-	}
-	putchar('"');
-}
-
-static void
-stats_print_sum(const struct stats_out *so, const struct stats_sum *t, const char *label)
-{
-	if (so->json)
-		printf("\"households\":%lld,\"households_listing\":%lld,\"listings\":%lld,"
-		    "\"orders\":%lld,\"accepted\":%lld,\"value\":%lld", t->households, t->listing,
-		    t->listings, t->orders, t->accepted, t->value);
-	else
-		/* numbers first: names with diacritics would break a padded column */
-		printf("%8lld %8lld %8lld %8lld %8lld %14lld  %s\n", t->households, t->listing,
-		    t->listings, t->orders, t->accepted, t->value, label);
-}
-
-static void
-stats_close_commune(struct stats_out *so)
-{
-	char label[160];
-
-	if (so->commune.commune[0] == '\0')
-		return;
-	if (so->json) {
-		printf("],");
-		stats_print_sum(so, &so->commune, NULL);
-		printf("}");
-	} else {
-		snprintf(label, sizeof label, "  = xa %s", so->commune.commune);
-		stats_print_sum(so, &so->commune, label);
-	}
-}
-
-static int
-stats_village(const struct market_village_stats *v, void *arg)
-{
-	struct stats_out *so = arg;
-	struct stats_sum one = {0};
-	char label[160];
-
-	if (strcmp(so->commune.commune, v->commune) != 0) {
-		stats_close_commune(so);
-		if (so->json) {
-			printf("%s{\"commune\":", so->all.commune[0] ? "," : "");
-			json_str(v->commune);
-			printf(",\"villages\":[");
-		} else {
-			printf("%59s  xa %s\n", "", v->commune);
-		}
-		memset(&so->commune, 0, sizeof so->commune);
-		snprintf(so->commune.commune, sizeof so->commune.commune, "%s", v->commune);
-		snprintf(so->all.commune, sizeof so->all.commune, "x");	/* a commune was printed */
-		so->villages = 0;
-	}
-	stats_add(&so->commune, v);
-	stats_add(&so->all, v);
-	stats_add(&one, v);
-	if (so->json) {
-		printf("%s{\"code\":", so->villages++ ? "," : "");
-		json_str(v->code);
-		printf(",\"village\":");
-		json_str(v->village);
-		putchar(',');
-		stats_print_sum(so, &one, NULL);
-		putchar('}');
-	} else {
-		snprintf(label, sizeof label, "  %-6s %s", v->code, v->village);
-		stats_print_sum(so, &one, label);
-	}
-	return 0;
-}
-
+/* stats: the province's figures (actions/stats.c), text or --json. */
 static int
 cmd_stats(const struct opts *o)
 {
 	struct conf c;
 	struct store *s;
-	struct stats_out so;
 	int rc;
 
 	load_conf(o, &c);
 	s = open_store(&c);
-	memset(&so, 0, sizeof so);
-	so.json = o->json;
-	if (so.json)
-		printf("{\"communes\":[");
-	else
-		printf("%8s %8s %8s %8s %8s %14s  %s\n", "hholds", "selling", "listings", "orders",
-		    "accepted", "value (VND)", "commune / village");
-	rc = store_market_stats(s, stats_village, &so);
-	if (rc == STORE_OK) {
-		stats_close_commune(&so);
-		if (so.json) {
-			printf("],\"province\":{");
-			stats_print_sum(&so, &so.all, NULL);
-			printf("}}\n");
-		} else {
-			stats_print_sum(&so, &so.all, "= province");
-		}
-	}
-	if (rc != STORE_OK)
+	rc = actions_stats(s, o->json, stdout);
+	if (rc < 0)
 		fprintf(stderr, "langso: %s\n", store_errmsg(s));
 	store_close(s);
-	return rc == STORE_OK ? EX_OK : EX_DB;
+	return rc == 0 ? EX_OK : EX_DB;
 }
 
 int
