@@ -13,6 +13,7 @@
 
 struct store;
 struct parser;
+struct menu_def;
 struct actions;
 
 struct actions_conf {
@@ -22,7 +23,9 @@ struct actions_conf {
 	int broadcast_start_min, broadcast_end_min;	/* minutes after local midnight */
 	char timezone[64];
 	int expire_hours;
-	int session_timeout;		/* [ussd]: seconds of silence ending a session */
+	int session_timeout;
+	const struct menu_def *menus;	/* borrowed (menu_load); NULL: no USSD menus */
+	bool trace_menus;		/* log every menu transition to stderr */		/* [ussd]: seconds of silence ending a session */
 };
 
 /* Where a message came from: an SMS, or one step of a USSD session, from

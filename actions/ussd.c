@@ -12,37 +12,11 @@
 #include "storage/store.h"
 #include "common/common.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define DEFAULT_TIMEOUT 120	/* [ussd] session_timeout default, seconds */
-
-/* The menu definition is process-wide, read-only data, loaded once at the
- * first USSD step (actions_new has no place for it): every thread shares it. */
-static pthread_once_t menus_once = PTHREAD_ONCE_INIT;
-static struct menu_def *menus;
-static char menus_err[512];
-
-static void
-menus_load_once(void)
-{
-	const char *path = getenv("LANGSO_MENUS");
-
-	menus = menu_load(path && *path ? path : "conf/menus.conf", menus_err, sizeof menus_err);
-	if (menus == NULL)
-		fprintf(stderr, "ussd: menus not loaded: %s\n", menus_err);
-}
-
-/* ussd_menus returns the loaded menus, or NULL (the FILE:LINE reason was
- * written to stderr once). */
-static const struct menu_def *
-ussd_menus(void)
-{
-	pthread_once(&menus_once, menus_load_once);
-	return menus;
-}
 
 struct step_ctx {
 	struct actions *a;
@@ -337,22 +311,16 @@ fetch(void *arg, enum menu_src src, const struct menu_vals *v, struct menu_item 
 	return 0;
 }
 
-/* trace logs transitions with LANGSO_TRACE=menu (style.md §6: -T menu),
- * the phone masked. */
+/* trace logs transitions when the daemon runs with -v (style.md §6), the
+ * phone masked. */
 static void
 trace(void *arg, const char *from, const char *to)
 {
-	static int on = -1;
 	struct step_ctx *x = arg;
 	const char *sub = strchr(x->m->session, '/');
 	char masked[24];
 
-	if (on < 0) {
-		const char *t = getenv("LANGSO_TRACE");
-
-		on = t != NULL && strstr(t, "menu") != NULL;
-	}
-	if (!on)
+	if (!x->a->conf.trace_menus)
 		return;
 	phone_mask(x->m->phone, masked, sizeof masked);
 	/* Kannel ids are phone/its_session_info: print the phone masked */
@@ -365,6 +333,7 @@ trace(void *arg, const char *from, const char *to)
 /* ---- one step ---- */
 
 struct step {
+	const struct menu_def *d;	/* the menus (actions_conf.menus) */
 	struct ussd_session row;	/* the phone's latest session; then as stored */
 	struct menu_sess sess;
 	struct menu_out out;
@@ -392,7 +361,7 @@ silent(const struct actions *a, const struct step *st)
 static int
 start(struct actions *a, const struct menu_io *io, struct step *st)
 {
-	const struct menu_def *d = menus;
+	const struct menu_def *d = st->d;
 
 	if (st->have_row && !st->row.ended && !silent(a, st) &&
 	    menu_sess_decode(d, st->row.state, &st->sess) == 0 && !st->sess.ended &&
@@ -408,11 +377,11 @@ replay(const struct menu_io *io, const char *hist, struct step *st)
 {
 	char buf[USSD_HIST_MAX], *save = NULL, *in;
 
-	if (menu_start(menus, &st->sess, io, &st->out) < 0)
+	if (menu_start(st->d, &st->sess, io, &st->out) < 0)
 		return -1;
 	snprintf(buf, sizeof buf, "%s", hist);
 	for (in = strtok_r(buf, "*", &save); in != NULL; in = strtok_r(NULL, "*", &save))
-		if (menu_step(menus, &st->sess, in, io, &st->out) < 0)
+		if (menu_step(st->d, &st->sess, in, io, &st->out) < 0)
 			return -1;
 	return 0;
 }
@@ -434,11 +403,11 @@ step_kannel(struct actions *a, const struct mo *m, const struct menu_io *io, str
 {
 	if (m->ussd_op == 1)
 		return start(a, io, st);
-	if (!st->same || silent(a, st) || menu_sess_decode(menus, st->row.state, &st->sess) < 0) {
+	if (!st->same || silent(a, st) || menu_sess_decode(st->d, st->row.state, &st->sess) < 0) {
 		gone(st, EXPIRED);
 		return 0;
 	}
-	return menu_step(menus, &st->sess, m->text, io, &st->out);
+	return menu_step(st->d, &st->sess, m->text, io, &st->out);
 }
 
 /* step_http: text "" is a new session; else text is every input so far,
@@ -457,8 +426,8 @@ step_http(struct actions *a, const struct mo *m, const struct menu_io *io, struc
 	}
 	if (st->same && strlen(st->row.hist) == prefix &&
 	    strncmp(st->row.hist, m->text, prefix) == 0 &&
-	    menu_sess_decode(menus, st->row.state, &st->sess) == 0)
-		return menu_step(menus, &st->sess, last ? last + 1 : m->text, io, &st->out);
+	    menu_sess_decode(st->d, st->row.state, &st->sess) == 0)
+		return menu_step(st->d, &st->sess, last ? last + 1 : m->text, io, &st->out);
 	return replay(io, m->text, st);
 }
 
@@ -491,7 +460,8 @@ act_ussd(struct actions *a, const struct mo *m, struct act_reply *r)
 	struct menu_io io = {fetch, trace, &x};
 	int rc;
 
-	if (ussd_menus() == NULL) {
+	st.d = a->conf.menus;
+	if (st.d == NULL) {
 		reply_set(r, "Menu tam ngung. Nhan HD toi %s de xem huong dan.", a->conf.sender);
 		r->ussd_end = true;
 		return 0;
@@ -517,7 +487,7 @@ act_ussd(struct actions *a, const struct mo *m, struct act_reply *r)
 	snprintf(st.row.hist, sizeof st.row.hist, "%s", m->channel == MO_USSD_HTTP ? m->text : "");
 	st.row.ended = st.out.result != MENU_CONTINUE;
 	st.row.updated_at = act_now(a);
-	if (menu_sess_encode(menus, &st.sess, st.row.state, sizeof st.row.state) < 0)
+	if (menu_sess_encode(st.d, &st.sess, st.row.state, sizeof st.row.state) < 0)
 		return -1;
 	return store_ussd_put(a->s, &st.row) == STORE_OK ? 0 : -1;
 }

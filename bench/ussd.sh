@@ -56,7 +56,7 @@ villages=($(tail -n +2 conf/demo/villages.csv | cut -d, -f1))
 	"$LANGSO" import people -c "$KL_DIR/langso.conf" "$KL_DIR/people.csv" >>"$KL_DIR/log/import.log" 2>&1 ||
 	{ cat "$KL_DIR/log/import.log"; exit 1; }
 # no Kannel here: the outbox has nowhere to send (listing alerts would only queue)
-kl_start_langso LANGSO_MENUS="$ROOT/conf/menus.conf" taskset -c 0 || { tail "$KL_DIR/log/langso.log"; exit 1; }
+kl_start_langso taskset -c 0 || { tail "$KL_DIR/log/langso.log"; exit 1; }
 # kl_start_langso runs "env VARS... CMD": taskset is the command, langso its argument
 cpus=$(nproc)
 client_cpu=$((cpus > 1 ? 1 : 0))

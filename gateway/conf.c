@@ -49,6 +49,7 @@ static const struct conf_key keys[] = {
 	{"orders", "expire_hours", CT_INT, S(expire_hours), "48", 1, 8760, "unanswered orders expire after"},
 	{"ussd", "service_code", CT_STR, S(service_code), "*868#", 0, 0, "USSD code"},
 	{"ussd", "session_timeout", CT_INT, S(session_timeout), "120", 10, 3600, "seconds of silence that end a session"},
+	{"ussd", "menus", CT_STR, S(menus), "conf/menus.conf", 0, 0, "USSD screens and flows"},
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 

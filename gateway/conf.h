@@ -45,6 +45,7 @@ struct conf {
 	/* [ussd] */
 	char service_code[32];
 	int session_timeout;
+	char menus[512];
 };
 
 /* conf_defaults fills every field with its default. */

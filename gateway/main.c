@@ -8,6 +8,7 @@
 #include "gateway/metrics.h"
 #include "gateway/outbox.h"
 #include "actions/actions.h"
+#include "menus/menu.h"
 #include "parser/parser.h"
 #include "storage/store.h"
 #include "common/common.h"
@@ -108,6 +109,17 @@ open_parser(const char *lexicon)
 	return p;
 }
 
+static struct menu_def *
+open_menus(const char *path)
+{
+	char err[512];
+	struct menu_def *d = menu_load(path, err, sizeof err);
+
+	if (d == NULL)
+		fatalx(EX_BAD, "%s", err);
+	return d;
+}
+
 static void
 on_signal(int sig)
 {
@@ -151,6 +163,7 @@ cmd_serve(const struct opts *o)
 {
 	struct conf c;
 	struct store *web_store, *out_store;
+	struct menu_def *menus;
 	struct parser *p;
 	struct actions *act, *ticker;
 	struct actions_conf ac;
@@ -180,6 +193,9 @@ cmd_serve(const struct opts *o)
 	snprintf(ac.timezone, sizeof ac.timezone, "%s", c.timezone);
 	ac.expire_hours = c.expire_hours;
 	ac.session_timeout = c.session_timeout;
+	menus = open_menus(c.menus);
+	ac.menus = menus;
+	ac.trace_menus = o->verbose > 0;
 	act = actions_new(web_store, p, &ac);
 	ticker = actions_new(out_store, p, &ac);
 	test_clock_seam(act, ticker);
@@ -207,6 +223,7 @@ cmd_serve(const struct opts *o)
 	metrics_free(m);
 	actions_free(ticker);
 	actions_free(act);
+	menu_free(menus);
 	parser_free(p);
 	store_close(out_store);
 	store_close(web_store);
@@ -223,6 +240,7 @@ cmd_check(const struct opts *o)
 	load_conf(o, &c);
 	s = open_store(&c);
 	p = open_parser(o->lexicon ? o->lexicon : c.lexicon);
+	menu_free(open_menus(c.menus));
 	parser_free(p);
 	store_close(s);
 	printf("configuration OK\n");

@@ -8,6 +8,7 @@
  */
 #include "tests/t.h"
 #include "actions/actions.h"
+#include "menus/menu.h"
 #include "parser/parser.h"
 #include "storage/store.h"
 #include "common/common.h"
@@ -18,6 +19,7 @@
 
 static struct store *S;
 static struct parser *P;
+static struct menu_def *M;
 static struct actions *A;
 static long long fake_now = 1800000000;
 static int msg_no;
@@ -37,12 +39,14 @@ setup(void)
 	struct village v = {0};
 	bool changed;
 
-	setenv("LANGSO_MENUS", "conf/menus.conf", 1);
 	snprintf(path, sizeof path, "%s/langso.db", t_tmpdir());
 	S = store_open(path, err, sizeof err);
 	T_ASSERTF(S != NULL, "%s", err);
 	P = parser_new("conf/lexicon.conf", err, sizeof err);
 	T_ASSERTF(P != NULL, "%s", err);
+	M = menu_load("conf/menus.conf", err, sizeof err);
+	T_ASSERTF(M != NULL, "%s", err);
+	ac.menus = M;
 	A = actions_new(S, P, &ac);
 	actions_set_clock(A, clock_fn);
 	snprintf(v.code, sizeof v.code, "LD02");
