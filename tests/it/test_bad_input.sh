@@ -98,6 +98,15 @@ check_match "langso check names FILE:LINE" "$out" "*$T/typo.conf:2:*"
 out=$("$LANGSO" check -c "$CONF" 2>&1); rc=$?
 check_eq "langso check on the good config: 'configuration OK', exit 0" "$rc $out" "0 configuration OK"
 
+# a broken menu file stops check and serve with its FILE:LINE
+{ cat "$CONF"; printf '\n[ussd]\nmenus = %s\n' "$T/menus.conf"; } >"$T/menus-bad.conf"
+printf 'screen home\n' >"$T/menus.conf"
+out=$("$LANGSO" check -c "$T/menus-bad.conf" 2>&1); rc=$?
+check_eq "langso check on a broken menu file exits 1" "$rc" 1
+check_match "langso check names the menu file's FILE:LINE" "$out" "*$T/menus.conf:1:*"
+out=$(timeout 10 "$LANGSO" serve -c "$T/menus-bad.conf" 2>&1); rc=$?
+check_eq "langso serve refuses to start with a broken menu file" "$rc" 1
+
 # people CSV with one bad row among good ones: all-or-nothing
 base=$(row_counts)
 cat >"$T/people.csv" <<'EOF'
