@@ -126,7 +126,7 @@ handle_one(struct actions *a, const struct mo *m, struct act_reply *r)
 	int rc;
 
 	memset(r, 0, sizeof *r);
-	rc = store_inbox_reply(a->s, m->kannel_id, r->text, sizeof r->text, &r->coding);
+	rc = store_inbox_reply(a->s, m->kannel_id, r->text, sizeof r->text, &r->coding, &r->ussd_end);
 	if (rc == STORE_OK) {
 		r->duplicate = true;
 		snprintf(r->action, sizeof r->action, "duplicate");
@@ -161,6 +161,7 @@ handle_one(struct actions *a, const struct mo *m, struct act_reply *r)
 	in.action = r->action;
 	in.reply = r->text;
 	in.reply_coding = r->coding;
+	in.ussd_end = r->ussd_end;
 	return store_inbox_add(a->s, &in) == STORE_OK ? 0 : -1;
 }
 

@@ -63,12 +63,12 @@ static const char *const sql_text[ST__COUNT] = {
 	    " WHERE opted_out <> excluded.opted_out",
 	[ST_PERSON_COUNT] = "SELECT count(*) FROM people",
 	[ST_INBOX_REPLY] =
-	    "SELECT coalesce(reply, ''), coalesce(reply_coding, 0) FROM inbox"
+	    "SELECT coalesce(reply, ''), coalesce(reply_coding, 0), ussd_end FROM inbox"
 	    " WHERE kannel_id = ?1",
 	[ST_INBOX_ADD] =
 	    "INSERT INTO inbox(kannel_id, phone, to_addr, raw, text, coding, smsc,"
-	    " action, reply, reply_coding, received_at)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+	    " action, reply, reply_coding, received_at, ussd_end)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
 	[ST_INBOX_COUNT] = "SELECT count(*) FROM inbox",
 	[ST_OUTBOX_ADD] =
 	    "INSERT INTO outbox(phone, text, coding, priority, status, attempts,"
@@ -710,7 +710,7 @@ store_person_count(struct store *s, long long *n)
 
 int
 store_inbox_reply(struct store *s, const char *kannel_id, char *reply,
-    size_t replylen, int *coding)
+    size_t replylen, int *coding, bool *ussd_end)
 {
 	sqlite3_stmt *st = s->st[ST_INBOX_REPLY];
 	int rc;
@@ -721,6 +721,8 @@ store_inbox_reply(struct store *s, const char *kannel_id, char *reply,
 	store_col_copy(st, 0, reply, replylen);
 	if (coding != NULL)
 		*coding = sqlite3_column_int(st, 1);
+	if (ussd_end != NULL)
+		*ussd_end = sqlite3_column_int(st, 2) != 0;
 	store_done(st);
 	return STORE_OK;
 }
@@ -744,6 +746,7 @@ store_inbox_add(struct store *s, const struct inbox_msg *m)
 	store_bind_text(st, 9, m->reply);
 	sqlite3_bind_int(st, 10, m->reply_coding);
 	sqlite3_bind_int64(st, 11, (long long)time(NULL));
+	sqlite3_bind_int(st, 12, m->ussd_end);
 	return store_run(s, st);
 }
 

@@ -97,12 +97,15 @@ struct inbox_msg {
 	const char *action;		/* "REGISTER", "UNKNOWN", ... */
 	const char *reply;		/* the reply SMS, UTF-8 */
 	int reply_coding;		/* 0 GSM-7, 2 UCS-2 */
+	bool ussd_end;			/* a USSD step's last screen */
 };
 
 /* store_inbox_reply finds the reply already given to kannel_id: copies it
- * into reply (cut to replylen-1) and its coding into *coding, or STORE_NONE. */
+ * into reply (cut to replylen-1), its coding into *coding and, for a USSD
+ * step, whether it ended the session into *ussd_end (either may be NULL);
+ * or STORE_NONE. */
 int store_inbox_reply(struct store *s, const char *kannel_id, char *reply,
-    size_t replylen, int *coding);
+    size_t replylen, int *coding, bool *ussd_end);
 int store_inbox_add(struct store *s, const struct inbox_msg *m);
 int store_inbox_count(struct store *s, long long *n);
 

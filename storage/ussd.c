@@ -18,7 +18,9 @@ migrate_v4_ussd(struct store *s)
 	    "  state TEXT NOT NULL,"		/* menus/ encoded session */
 	    "  hist TEXT NOT NULL DEFAULT '',"	/* HTTP: inputs the state stands for */
 	    "  ended INTEGER NOT NULL DEFAULT 0,"
-	    "  updated_at INTEGER NOT NULL) WITHOUT ROWID;");
+	    "  updated_at INTEGER NOT NULL) WITHOUT ROWID;"
+	    /* a retried USSD step must end the session again if it did */
+	    "ALTER TABLE inbox ADD COLUMN ussd_end INTEGER NOT NULL DEFAULT 0;");
 }
 
 enum { US_GET, US_PUT, US__COUNT };

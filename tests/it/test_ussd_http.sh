@@ -36,7 +36,7 @@ u "confirm: END with the listing's reply" s1 "$SELLER" "1*1*2*5*30*1" "END Da da
 check_eq "listing #1: na, 50 kg open" "$(q "select product||' '||qty_left||' '||status from listings where id = 1")" "na 50000 open"
 r=$(ussd_post s1 "$SELLER" "1*1*2*5*30*1")
 check_eq "a retried last step changes nothing" "$(q "select count(*) from listings")" 1
-note "retried END step answered: $r"
+check_match "a retried last step is answered END with the same screen" "$r" "END Da dang tin #1: Na 50kg, 30.000d/kg*"
 
 u "buyer dials" b1 "$BUYER" "" "CON Lang So*"
 u "3: search and buy" b1 "$BUYER" "3" "CON Tim va mua${nl}1.Tim theo mat hang*"
