@@ -33,6 +33,7 @@ static const struct conf_key keys[] = {
 	{"http", "token", CT_STR, S(token), "", 0, 0, "if set, /kannel/* requests must carry token=<value>"},
 	{"http", "max_connections", CT_INT, S(max_connections), "1024", 16, 65536, "simultaneous HTTP connections"},
 	{"http", "max_body", CT_INT, S(max_body), "65536", 1024, 16777216, "largest request body in bytes (413 above)"},
+	{"http", "kannel_keepalive", CT_BOOL, S(kannel_keepalive), "false", 0, 0, "keep smsbox's connections open between requests"},
 	{"storage", "path", CT_STR, S(db_path), "var/langso.db", 0, 0, "SQLite database file"},
 	{"kannel", "sendsms_url", CT_URL, S(sendsms_url), "http://127.0.0.1:13013/cgi-bin/sendsms", 0, 0, "Kannel smsbox sendsms interface"},
 	{"kannel", "username", CT_STR, S(username), "langso", 0, 0, "sendsms-user username"},

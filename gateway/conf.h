@@ -22,6 +22,7 @@ struct conf {
 	char token[128];
 	int max_connections;
 	int max_body;
+	bool kannel_keepalive;
 	/* [storage] */
 	char db_path[512];
 	/* [kannel] */
