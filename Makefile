@@ -62,9 +62,9 @@ $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
-$(B)/tests/%: tests/unit/%.c tests/t.c tests/t.h $(B)/liblangso.a
+$(B)/tests/%: tests/unit/%.c tests/t.c tests/t.h tests/fixture.c tests/fixture.h $(B)/liblangso.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $< tests/t.c $(B)/liblangso.a $(LIBS)
+	$(CC) $(CFLAGS) -o $@ $< tests/t.c tests/fixture.c $(B)/liblangso.a $(LIBS)
 
 $(B)/bench/%: bench/%.c $(B)/liblangso.a
 	@mkdir -p $(dir $@)

@@ -3,81 +3,43 @@
  * reached, who is refused, quiet hours, length, and the delivery figures.
  */
 #include "tests/t.h"
-#include "actions/actions.h"
-#include "parser/parser.h"
-#include "storage/store.h"
+#include "tests/fixture.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
-static struct store *S;
-static struct parser *P;
-static struct actions *A;
-static long long fake_now;
-static int msg_no;
+#define S (FX.s)
+#define A (FX.a)
 
-static long long
-clock_fn(void)
-{
-	return fake_now;
-}
-
-/* local_time: unix seconds for today's hh:mm in Asia/Ho_Chi_Minh */
+/* local_time: today's hh:mm in Asia/Ho_Chi_Minh */
 static long long
 local_time(int hh, int mm)
 {
-	struct tm tm = {.tm_year = 126, .tm_mon = 10, .tm_mday = 22, .tm_hour = hh, .tm_min = mm, .tm_isdst = -1};
-
-	return (long long)mktime(&tm);
-}
-
-static void
-village(const char *code, const char *name, const char *commune)
-{
-	struct village v = {0};
-	bool changed;
-
-	snprintf(v.code, sizeof v.code, "%s", code);
-	snprintf(v.name, sizeof v.name, "%s", name);
-	snprintf(v.commune, sizeof v.commune, "%s", commune);
-	T_ASSERT(store_village_upsert(S, &v, &changed) == STORE_OK);
+	return fx_local(2026, 11, 22, hh, mm);
 }
 
 static void
 person(const char *phone, const char *code, const char *role)
 {
-	struct person p = {0};
-	bool changed;
+	char name[32];
 
-	snprintf(p.phone, sizeof p.phone, "%s", phone);
-	snprintf(p.name, sizeof p.name, "Nguoi %s", phone + 8);
-	snprintf(p.village_code, sizeof p.village_code, "%s", code);
-	snprintf(p.role, sizeof p.role, "%s", role);
-	T_ASSERT(store_person_upsert(S, &p, &changed) == STORE_OK);
+	snprintf(name, sizeof name, "Nguoi %s", phone + 8);
+	fx_person(phone, name, code, role);
 }
 
 static void
 setup_with(bool diacritics)
 {
-	char err[256], path[512];
 	struct actions_conf ac = {.max_segments = 3, .reply_diacritics = diacritics,
 	    .broadcast_start_min = 7 * 60, .broadcast_end_min = 21 * 60};
 
-	setenv("TZ", "Asia/Ho_Chi_Minh", 1);
-	tzset();
-	snprintf(path, sizeof path, "%s/langso.db", t_tmpdir());
-	S = store_open(path, err, sizeof err);
-	T_ASSERTF(S != NULL, "%s", err);
-	P = parser_new("conf/lexicon.conf", err, sizeof err);
-	T_ASSERTF(P != NULL, "%s", err);
-	A = actions_new(S, P, &ac);
-	fake_now = local_time(9, 0);
-	actions_set_clock(A, clock_fn);
-	village("LD02", "Lăng Đồn", "Chi Lăng");
-	village("QT01", "Quán Thanh", "Chi Lăng");
-	village("LC01", "Lũng Cút", "Chi Lăng");
-	village("BL01", "Bảo Lâm", "Cao Lộc");
+	fx_open(&ac);
+	FX.now = local_time(9, 0);
+	fx_village("LD02", "Lăng Đồn", "Chi Lăng");
+	fx_village("QT01", "Quán Thanh", "Chi Lăng");
+	fx_village("LC01", "Lũng Cút", "Chi Lăng");
+	fx_village("BL01", "Bảo Lâm", "Cao Lộc");
 	person("+84911000001", "LD02", "head");
 	for (int i = 0; i < 5; i++) {
 		char phone[32];
@@ -100,31 +62,10 @@ setup(void)
 	setup_with(false);
 }
 
-/* sms sends one MO and returns the reply. */
-static const char *
-sms(const char *phone, const char *text)
-{
-	static struct act_reply r;
-	char id[32];
-	struct mo m = {0};
-
-	snprintf(id, sizeof id, "t%d", ++msg_no);
-	m.kannel_id = id;
-	m.phone = phone;
-	m.to = "8055";
-	m.text = text;
-	m.text_len = strlen(text);
-	m.raw = text;
-	m.raw_len = m.text_len;
-	m.smsc = "test";
-	T_ASSERT(actions_handle_mo(A, &m, &r) == 0);
-	return r.text;
-}
-
 static void
 claim_all(struct outbox_msg *out, int max, int *n)
 {
-	T_ASSERT(store_outbox_claim(S, fake_now + 100000, max, out, n) == STORE_OK);
+	T_ASSERT(store_outbox_claim(S, FX.now + 100000, max, out, n) == STORE_OK);
 }
 
 static bool
@@ -144,7 +85,7 @@ head_reaches_own_village_only(void)
 	int n;
 
 	setup();
-	r = sms("+84911000001", "TB Sáng mai 7h họp thôn tại nhà văn hóa");
+	r = fx_sms("+84911000001", "TB Sáng mai 7h họp thôn tại nhà văn hóa");
 	T_ASSERTF(strncmp(r, "Da gui TB #1 toi 5 ho thon Lang Don", 35) == 0, "%s", r);
 	claim_all(out, 32, &n);
 	/* 5 households, one opted out, and the official who lives there; not the head */
@@ -172,11 +113,11 @@ others_are_refused(void)
 	int n;
 
 	setup();
-	r = sms("+84912000001", "TB Mai hop thon");		/* a household */
+	r = fx_sms("+84912000001", "TB Mai hop thon");		/* a household */
 	T_ASSERTF(strstr(r, "chi truong thon va can bo xa") != NULL, "%s", r);
-	r = sms("+84999999999", "TB Mai hop thon");		/* a stranger */
+	r = fx_sms("+84999999999", "TB Mai hop thon");		/* a stranger */
 	T_ASSERTF(strstr(r, "chi truong thon va can bo xa") != NULL, "%s", r);
-	r = sms("+84911000001", "TB QT01 Mai hop thon");	/* a head, another village */
+	r = fx_sms("+84911000001", "TB QT01 Mai hop thon");	/* a head, another village */
 	T_ASSERTF(strstr(r, "chi gui duoc thong bao cho thon Lang Don") != NULL, "%s", r);
 	claim_all(out, 8, &n);
 	T_ASSERT(n == 0);
@@ -190,7 +131,7 @@ official_reaches_the_commune_or_one_village(void)
 	int n;
 
 	setup();
-	r = sms("+84911000009", "TB Lich tiem phong cho gia suc thu bay");
+	r = fx_sms("+84911000009", "TB Lich tiem phong cho gia suc thu bay");
 	T_ASSERTF(strncmp(r, "Da gui TB #1 toi 8 ho xa Chi Lang", 33) == 0, "%s", r);
 	claim_all(out, 32, &n);
 	T_ASSERT(n == 8);	/* head + 4 in LD02, 2 in QT01, 1 in LC01; not Cao Loc */
@@ -200,9 +141,9 @@ official_reaches_the_commune_or_one_village(void)
 	T_ASSERT(!has_phone(out, n, "+84915000001"));
 	T_ASSERT(!has_phone(out, n, "+84911000009"));	/* not the sender */
 	T_STREQ(out[0].text, "[TB xa Chi Lang] Lich tiem phong cho gia suc thu bay");
-	r = sms("+84911000009", "TB QT01 Sua duong lien thon");
+	r = fx_sms("+84911000009", "TB QT01 Sua duong lien thon");
 	T_ASSERTF(strncmp(r, "Da gui TB #2 toi 2 ho thon Quan Thanh", 37) == 0, "%s", r);
-	r = sms("+84911000009", "TB BL01 Sua duong");
+	r = fx_sms("+84911000009", "TB BL01 Sua duong");
 	T_ASSERTF(strstr(r, "thuoc xa Cao Loc, khong thuoc xa Chi Lang") != NULL, "%s", r);
 }
 
@@ -214,16 +155,16 @@ quiet_hours_hold_unless_urgent(void)
 	int n;
 
 	setup();
-	fake_now = local_time(22, 30);
-	r = sms("+84911000001", "TB Mai hop thon");
+	FX.now = local_time(22, 30);
+	r = fx_sms("+84911000001", "TB Mai hop thon");
 	T_ASSERTF(strstr(r, "se gui luc 07:00") != NULL && strstr(r, "Gui ngay: TB KHAN") != NULL, "%s", r);
-	T_ASSERT(store_outbox_claim(S, fake_now, 16, out, &n) == STORE_OK);
+	T_ASSERT(store_outbox_claim(S, FX.now, 16, out, &n) == STORE_OK);
 	T_ASSERT(n == 0);				/* held */
-	r = sms("+84911000001", "BC 1");
+	r = fx_sms("+84911000001", "BC 1");
 	T_ASSERTF(strstr(r, "chua toi gio gui, se gui luc 07:00") != NULL, "%s", r);
-	r = sms("+84911000001", "TB KHAN Nuoc lu len, di doi gia suc len cao");
+	r = fx_sms("+84911000001", "TB KHAN Nuoc lu len, di doi gia suc len cao");
 	T_ASSERTF(strncmp(r, "Da gui TB #2 toi 5 ho", 21) == 0, "%s", r);
-	T_ASSERT(store_outbox_claim(S, fake_now, 16, out, &n) == STORE_OK);
+	T_ASSERT(store_outbox_claim(S, FX.now, 16, out, &n) == STORE_OK);
 	T_ASSERT(n == 5);
 	T_ASSERT(store_outbox_claim(S, local_time(7, 0) + 86400, 16, out, &n) == STORE_OK);
 	T_ASSERT(n == 5);				/* the held one, next morning */
@@ -241,7 +182,7 @@ too_long_is_refused_with_the_limit(void)
 	strcpy(text, "TB ");
 	for (int i = 0; i < 60; i++)
 		strcat(text, "hop thon ");	/* 540 characters */
-	r = sms("+84911000001", text);
+	r = fx_sms("+84911000001", text);
 	/* 3 parts of 153 = 459, less "[TB Lang Don] ": 16, as [ and ] take
 	 * two septets each in GSM 03.38 */
 	T_ASSERTF(strstr(r, "Thong bao dai qua: toi da 443 ky tu, tin cua ban 539") != NULL, "%s", r);
@@ -257,7 +198,7 @@ diacritics_kept_when_configured(void)
 	int n;
 
 	setup_with(true);
-	r = sms("+84911000001", "TB Sáng mai họp thôn");
+	r = fx_sms("+84911000001", "TB Sáng mai họp thôn");
 	T_ASSERTF(strncmp(r, "Đã gửi TB #1", strlen("Đã gửi TB #1")) == 0, "%s", r);
 	claim_all(out, 8, &n);
 	T_ASSERT(n == 5);
@@ -273,18 +214,18 @@ report_counts_from_delivery_reports(void)
 	int n;
 
 	setup();
-	sms("+84911000001", "TB Mai hop thon");
-	T_ASSERT(store_outbox_claim(S, fake_now, 3, out, &n) == STORE_OK && n == 3);
+	fx_sms("+84911000001", "TB Mai hop thon");
+	T_ASSERT(store_outbox_claim(S, FX.now, 3, out, &n) == STORE_OK && n == 3);
 	T_ASSERT(store_outbox_accepted(S, out[0].id, "202 0: Accepted") == STORE_OK);
 	T_ASSERT(store_outbox_accepted(S, out[1].id, "202 0: Accepted") == STORE_OK);
 	T_ASSERT(store_outbox_failed(S, out[2].id, "400 rejected") == STORE_OK);
 	T_ASSERT(store_outbox_dlr(S, out[0].id, 8, "ACK/", "") == STORE_OK);
 	T_ASSERT(store_outbox_dlr(S, out[0].id, 1, "", "") == STORE_OK);
-	r = sms("+84911000001", "BC 1");
+	r = fx_sms("+84911000001", "BC 1");
 	T_STREQ(r, "TB #1 (5 ho): da gui 2, da nhan 1, dang cho 2, loi 1");
-	r = sms("+84912000001", "BC 1");		/* not the sender */
+	r = fx_sms("+84912000001", "BC 1");		/* not the sender */
 	T_ASSERTF(strncmp(r, "Khong co TB #1 do so nay gui", 28) == 0, "%s", r);
-	r = sms("+84911000001", "BC 99");
+	r = fx_sms("+84911000001", "BC 99");
 	T_ASSERTF(strncmp(r, "Khong co TB #99", 15) == 0, "%s", r);
 }
 
@@ -316,7 +257,7 @@ crash_mid_fanout_leaves_nothing(void)
 		rc = actions_handle_mo(A, &m, &r);
 		store_step_hook = NULL;
 		T_ASSERT(store_inbox_count(S, &inbox) == STORE_OK);
-		T_ASSERT(store_outbox_claim(S, fake_now, 8, out, &n) == STORE_OK);
+		T_ASSERT(store_outbox_claim(S, FX.now, 8, out, &n) == STORE_OK);
 		if (rc < 0) {
 			T_ASSERTF(n == 0 && inbox == 0, "step %lu: %d rows, %lld inbox", fail_at, n, inbox);
 		} else {

@@ -6,20 +6,16 @@
  * read back from the outbox.
  */
 #include "tests/t.h"
-#include "actions/actions.h"
-#include "parser/parser.h"
-#include "storage/store.h"
+#include "tests/fixture.h"
 #include "common/common.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
-static struct store *S;
-static struct parser *P;
-static struct actions *A;
-static long long fake_now;
-static int msg_no;
+#define S (FX.s)
+#define P (FX.p)
+#define A (FX.a)
 
 /* phones: two sellers in Lăng Đồn, one in Quán Thanh (same commune), one
  * in Bảo Lâm (Cao Lộc), buyers who are not registered */
@@ -31,100 +27,35 @@ static int msg_no;
 #define BUYER2 "+84987000002"
 #define STRANGER "+84987000009"
 
-static long long
-clock_fn(void)
-{
-	return fake_now;
-}
-
-/* local_time: unix seconds for 2030-11-22 hh:mm in Asia/Ho_Chi_Minh: later than
- * the real clock, which stamps messages due "now" in the outbox */
+/* local_time: 2030-11-22 hh:mm local: later than the real clock, which
+ * stamps messages due "now" in the outbox */
 static long long
 local_time(int hh, int mm)
 {
-	struct tm tm = {.tm_year = 130, .tm_mon = 10, .tm_mday = 22, .tm_hour = hh, .tm_min = mm,
-	    .tm_isdst = -1};
-
-	return (long long)mktime(&tm);
-}
-
-static void
-village(const char *code, const char *name, const char *commune)
-{
-	struct village v = {0};
-	bool changed;
-
-	snprintf(v.code, sizeof v.code, "%s", code);
-	snprintf(v.name, sizeof v.name, "%s", name);
-	snprintf(v.commune, sizeof v.commune, "%s", commune);
-	T_ASSERT(store_village_upsert(S, &v, &changed) == STORE_OK);
-}
-
-static void
-person(const char *phone, const char *name, const char *code)
-{
-	struct person p = {0};
-	bool changed;
-
-	snprintf(p.phone, sizeof p.phone, "%s", phone);
-	snprintf(p.name, sizeof p.name, "%s", name);
-	snprintf(p.village_code, sizeof p.village_code, "%s", code);
-	snprintf(p.role, sizeof p.role, "household");
-	T_ASSERT(store_person_upsert(S, &p, &changed) == STORE_OK);
+	return fx_local(2030, 11, 22, hh, mm);
 }
 
 static void
 setup_conf(bool diacritics, int segments)
 {
-	static int dbs;
-	char err[256], path[512];
 	struct actions_conf ac = {.max_segments = segments, .reply_diacritics = diacritics,
 	    .broadcast_start_min = 7 * 60, .broadcast_end_min = 21 * 60, .expire_hours = 48};
 
-	setenv("TZ", "Asia/Ho_Chi_Minh", 1);
-	tzset();
-	snprintf(path, sizeof path, "%s/langso%d.db", t_tmpdir(), ++dbs);
-	S = store_open(path, err, sizeof err);
-	T_ASSERTF(S != NULL, "%s", err);
-	P = parser_new("conf/lexicon.conf", err, sizeof err);
-	T_ASSERTF(P != NULL, "%s", err);
-	A = actions_new(S, P, &ac);
-	fake_now = local_time(9, 0);
-	actions_set_clock(A, clock_fn);
-	village("LD02", "Lăng Đồn", "Chi Lăng");
-	village("QT01", "Quán Thanh", "Chi Lăng");
-	village("BL01", "Bảo Lâm", "Cao Lộc");
-	person(SELLER, "Hoàng Văn Châu", "LD02");
-	person(SELLER2, "Nông Thị Hoa", "LD02");
-	person(SELLER_QT, "Lường Văn Tâm", "QT01");
-	person(SELLER_BL, "Vi Thị Lan", "BL01");
+	fx_open(&ac);
+	FX.now = local_time(9, 0);
+	fx_village("LD02", "Lăng Đồn", "Chi Lăng");
+	fx_village("QT01", "Quán Thanh", "Chi Lăng");
+	fx_village("BL01", "Bảo Lâm", "Cao Lộc");
+	fx_person(SELLER, "Hoàng Văn Châu", "LD02", "household");
+	fx_person(SELLER2, "Nông Thị Hoa", "LD02", "household");
+	fx_person(SELLER_QT, "Lường Văn Tâm", "QT01", "household");
+	fx_person(SELLER_BL, "Vi Thị Lan", "BL01", "household");
 }
 
 static void
 setup(void)
 {
 	setup_conf(false, 3);
-}
-
-/* sms sends one MO and returns the reply (valid until the next call). */
-static const char *
-sms(const char *phone, const char *text)
-{
-	static struct act_reply r;
-	char id[32];
-	struct mo m = {0};
-
-	snprintf(id, sizeof id, "t%d", ++msg_no);
-	m.kannel_id = id;
-	m.phone = phone;
-	m.to = "8055";
-	m.text = text;
-	m.text_len = strlen(text);
-	m.raw = text;
-	m.raw_len = m.text_len;
-	m.smsc = "test";
-	T_ASSERTF(actions_handle_mo(A, &m, &r) == 0, "%s: %s", text, store_errmsg(S));
-	return r.text;
 }
 
 /* Outgoing messages: claimed once each, so every check sees only the new ones. */
@@ -140,7 +71,7 @@ claim_until(long long when)
 static void
 claim(void)
 {
-	claim_until(fake_now + 10 * 86400);
+	claim_until(FX.now + 10 * 86400);
 }
 
 /* to returns the text of the claimed message to phone, or NULL. */
@@ -179,20 +110,20 @@ list_echoes_and_says_how_to_undo(void)
 	const char *r;
 
 	setup();
-	r = sms(SELLER, "Bán na 50kg 30.000đ");
+	r = fx_sms(SELLER, "Bán na 50kg 30.000đ");
 	T_STREQ(r, "Da dang tin #1: Na 50kg, 30.000d/kg (tong 1.500.000d). Sai? Nhan HUY 1.");
-	r = sms(SELLER, "ban na 50kg 1tr5");	/* the lot's price, per kg in the echo */
+	r = fx_sms(SELLER, "ban na 50kg 1tr5");	/* the lot's price, per kg in the echo */
 	T_STREQ(r, "Da dang tin #2: Na 50kg, 30.000d/kg (tong 1.500.000d). Sai? Nhan HUY 2.");
-	r = sms(SELLER, "BAN GA 20 CON 120000");
+	r = fx_sms(SELLER, "BAN GA 20 CON 120000");
 	T_STREQ(r, "Da dang tin #3: Ga 20 con, 120.000d/con (tong 2.400.000d). Sai? Nhan HUY 3.");
-	r = sms(SELLER, "BAN GAO 2 BAO 25KG 18000");
+	r = fx_sms(SELLER, "BAN GAO 2 BAO 25KG 18000");
 	T_ASSERTF(starts(r, "Da dang tin #4: Gao 50kg (2 x 25kg), 18.000d/kg (tong 900.000d)."), "%s", r);
-	r = sms(SELLER, "BAN NA LOAI 1 60KG 45K na dai qua to lh 0169 888 1234");
+	r = fx_sms(SELLER, "BAN NA LOAI 1 60KG 45K na dai qua to lh 0169 888 1234");
 	T_ASSERTF(has(r, "#5: Na loai 1 60kg, 45.000d/kg"), "%s", r);
 	T_ASSERTF(has(r, "ghi chu: na dai qua to lh"), "%s", r);
 	T_ASSERTF(has(r, "LH 0398881234"), "%s", r);
 	T_ASSERTF(has(r, "Sai? Nhan HUY 5."), "%s", r);
-	r = sms(SELLER, "BAN NA 50KG");
+	r = fx_sms(SELLER, "BAN NA 50KG");
 	T_ASSERTF(starts(r, "Da dang tin #6: Na 50kg, gia thoa thuan. Sai? Nhan HUY 6."), "%s", r);
 }
 
@@ -202,12 +133,12 @@ list_warns_on_implausible_price(void)
 	const char *r;
 
 	setup();
-	sms(SELLER, "BAN NA 50KG 30000");
-	r = sms(SELLER, "BAN NA 50KG 300000");
+	fx_sms(SELLER, "BAN NA 50KG 30000");
+	r = fx_sms(SELLER, "BAN NA 50KG 300000");
 	T_ASSERTF(has(r, "Da dang tin #2"), "%s", r);
 	T_ASSERTF(has(r, "Luu y: gia 300.000d/kg cao bat thuong. Sai? Nhan HUY 2 roi gui lai."), "%s", r);
 	/* an implausible price stays out of the statistics */
-	r = sms(BUYER, "GIA NA");
+	r = fx_sms(BUYER, "GIA NA");
 	T_ASSERTF(has(r, "cao 30.000d"), "%s", r);
 }
 
@@ -218,14 +149,14 @@ list_needs_a_registered_household(void)
 	long long n = 0;
 
 	setup();
-	r = sms(STRANGER, "BAN NA 50KG 30000");
+	r = fx_sms(STRANGER, "BAN NA 50KG 30000");
 	T_ASSERTF(has(r, "DK <ma thon> <ho ten>"), "%s", r);
 	T_ASSERTF(has(r, "Chi ho da dang ky"), "%s", r);
 	/* NGUNG makes a row without a village: still not a household */
 	T_ASSERT(store_person_set_opted_out(S, BUYER, true) == STORE_OK);
-	r = sms(BUYER, "BAN NA 50KG 30000");
+	r = fx_sms(BUYER, "BAN NA 50KG 30000");
 	T_ASSERTF(has(r, "DK <ma thon>"), "%s", r);
-	r = sms(BUYER, "TIM NA");
+	r = fx_sms(BUYER, "TIM NA");
 	T_ASSERTF(has(r, "Chua co tin ban Na"), "%s", r);
 	(void)n;
 }
@@ -238,27 +169,27 @@ price_stats_and_board(void)
 	const char *r;
 
 	setup();
-	r = sms(BUYER, "GIA NA");
+	r = fx_sms(BUYER, "GIA NA");
 	T_ASSERTF(has(r, "Chua co gia Na"), "%s", r);
-	sms(SELLER, "BAN NA 50KG 30000");
-	sms(SELLER2, "BAN NA 40KG 28000");
-	sms(SELLER_QT, "BAN NA 20KG 32000");
-	sms(SELLER_BL, "BAN NA 100KG 25000");
-	sms(SELLER_BL, "BAN NA 10KG 26000");
-	sms(SELLER, "BAN HONG 30KG 20000");
-	r = sms(BUYER, "gia na hom nay bn");
+	fx_sms(SELLER, "BAN NA 50KG 30000");
+	fx_sms(SELLER2, "BAN NA 40KG 28000");
+	fx_sms(SELLER_QT, "BAN NA 20KG 32000");
+	fx_sms(SELLER_BL, "BAN NA 100KG 25000");
+	fx_sms(SELLER_BL, "BAN NA 10KG 26000");
+	fx_sms(SELLER, "BAN HONG 30KG 20000");
+	r = fx_sms(BUYER, "gia na hom nay bn");
 	T_ASSERTF(has(r, "thap 25.000d, giua 28.000d, cao 32.000d /kg (5 tin ban)"), "%s", r);
 	T_ASSERTF(has(r, "Re nhat o xa Cao Loc"), "%s", r);
 	T_ASSERTF(fits(r, 3), "%s", r);
-	r = sms(BUYER, "GIA");
+	r = fx_sms(BUYER, "GIA");
 	T_ASSERTF(starts(r, "Bang gia 14 ngay (gia giua): Na 28.000d/kg (5 tin); Hong 20.000d/kg (1 tin);"),
 	    "%s", r);
 	/* a cancelled listing leaves the statistics; an old one ages out */
-	sms(SELLER_BL, "HUY 4");
-	r = sms(BUYER, "GIA NA");
+	fx_sms(SELLER_BL, "HUY 4");
+	r = fx_sms(BUYER, "GIA NA");
 	T_ASSERTF(has(r, "thap 26.000d"), "%s", r);
-	fake_now += 15 * 86400;
-	r = sms(BUYER, "GIA NA");
+	FX.now += 15 * 86400;
+	r = fx_sms(BUYER, "GIA NA");
 	T_ASSERTF(has(r, "Chua co gia Na"), "%s", r);
 }
 
@@ -268,10 +199,10 @@ price_counts_accepted_orders(void)
 	const char *r;
 
 	setup();
-	sms(SELLER, "BAN NA 50KG 30000");
-	sms(BUYER, "MUA 1 20KG");
-	sms(SELLER, "OK 1");
-	r = sms(BUYER, "GIA NA");
+	fx_sms(SELLER, "BAN NA 50KG 30000");
+	fx_sms(BUYER, "MUA 1 20KG");
+	fx_sms(SELLER, "OK 1");
+	r = fx_sms(BUYER, "GIA NA");
 	T_ASSERTF(has(r, "(1 tin ban, 1 don da ban)"), "%s", r);
 }
 
@@ -283,32 +214,32 @@ search_nearest_first_masked_and_paged(void)
 	const char *r;
 
 	setup();
-	sms(SELLER_BL, "BAN NA 100KG 25000");	/* #1 Cao Lộc */
-	sms(SELLER_QT, "BAN NA 20KG 32000");	/* #2 same commune */
-	sms(SELLER2, "BAN NA 40KG 28000");	/* #3 same village */
-	sms(SELLER_BL, "BAN HONG 10KG 20000");
-	r = sms(SELLER, "TIM NA");
+	fx_sms(SELLER_BL, "BAN NA 100KG 25000");	/* #1 Cao Lộc */
+	fx_sms(SELLER_QT, "BAN NA 20KG 32000");	/* #2 same commune */
+	fx_sms(SELLER2, "BAN NA 40KG 28000");	/* #3 same village */
+	fx_sms(SELLER_BL, "BAN HONG 10KG 20000");
+	r = fx_sms(SELLER, "TIM NA");
 	T_ASSERTF(starts(r, "Na: #3 40kg 28.000d/kg Lang Don 0912***002; #2 20kg 32.000d/kg Quan Thanh "
 	    "0913***001; #1 100kg 25.000d/kg Bao Lam 0915***001;"), "%s", r);
 	T_ASSERTF(!has(r, "0912000002"), "full number shown before any order: %s", r);
 	/* a stranger has no village: newest first */
-	r = sms(STRANGER, "TIM NA");
+	r = fx_sms(STRANGER, "TIM NA");
 	T_ASSERTF(starts(r, "Na: #3 "), "%s", r);
 	/* MUA <product> is a search, with a minimum quantity */
-	r = sms(STRANGER, "mua na 50kg");
+	r = fx_sms(STRANGER, "mua na 50kg");
 	T_ASSERTF(starts(r, "Na: #1 100kg"), "%s", r);
 	T_ASSERTF(!has(r, "#2"), "%s", r);
 	/* O <place>: nearest to that place */
-	r = sms(STRANGER, "tim na o Quan Thanh");
+	r = fx_sms(STRANGER, "tim na o Quan Thanh");
 	T_ASSERTF(starts(r, "Na: #2 "), "%s", r);
 	for (int i = 0; i < 12; i++)
-		sms(SELLER_QT, "BAN NA 10KG 30000");
-	r = sms(STRANGER, "TIM NA");
+		fx_sms(SELLER_QT, "BAN NA 10KG 30000");
+	r = fx_sms(STRANGER, "TIM NA");
 	T_ASSERTF(has(r, "Nhan TIM NA 2 de xem tiep"), "%s", r);
 	T_ASSERTF(fits(r, 3), "%s", r);
-	r = sms(STRANGER, "TIM NA 2");
+	r = fx_sms(STRANGER, "TIM NA 2");
 	T_ASSERTF(starts(r, "Na, trang 2: "), "%s", r);
-	r = sms(STRANGER, "TIM NA 20");
+	r = fx_sms(STRANGER, "TIM NA 20");
 	T_ASSERTF(has(r, "trang 20 trong"), "%s", r);
 }
 
@@ -318,14 +249,14 @@ sold_out_listing_leaves_search(void)
 	const char *r;
 
 	setup();
-	sms(SELLER, "BAN NA 50KG 30000");
-	sms(SELLER2, "BAN NA 40KG 28000");
-	r = sms(SELLER, "HET 1");
+	fx_sms(SELLER, "BAN NA 50KG 30000");
+	fx_sms(SELLER2, "BAN NA 40KG 28000");
+	r = fx_sms(SELLER, "HET 1");
 	T_ASSERTF(starts(r, "Da dong tin #1 (Na): het hang"), "%s", r);
-	r = sms(BUYER, "TIM NA");
+	r = fx_sms(BUYER, "TIM NA");
 	T_ASSERTF(!has(r, "#1 "), "%s", r);
 	T_ASSERTF(has(r, "#2 "), "%s", r);
-	r = sms(BUYER, "MUA 1 10KG");
+	r = fx_sms(BUYER, "MUA 1 10KG");
 	T_ASSERTF(has(r, "Tin #1 da het hang"), "%s", r);
 }
 
@@ -337,8 +268,8 @@ order_accept_reveals_numbers(void)
 	const char *r;
 
 	setup();
-	sms(SELLER, "BAN NA 50KG 30000");
-	r = sms(BUYER, "MUA 1 20KG");
+	fx_sms(SELLER, "BAN NA 50KG 30000");
+	r = fx_sms(BUYER, "MUA 1 20KG");
 	T_ASSERTF(starts(r, "Da gui don #1 toi nguoi ban: 20kg Na (tin #1), gia 30.000d/kg, tam tinh 600.000d."),
 	    "%s", r);
 	T_ASSERTF(has(r, "HUY DON 1"), "%s", r);
@@ -350,15 +281,15 @@ order_accept_reveals_numbers(void)
 	T_ASSERT(!has(to(SELLER), "0987000001"));
 	T_ASSERT(OUT[0].priority == OUTBOX_PRIO_NOTIFY);
 
-	r = sms(SELLER, "OK 1");
+	r = fx_sms(SELLER, "OK 1");
 	T_ASSERTF(starts(r, "Da nhan don #1: 20kg Na (tin #1), 600.000d. Goi khach 0987000001"), "%s", r);
 	T_ASSERTF(has(r, "Tin #1 con 30kg."), "%s", r);
 	claim();
 	T_ASSERTF(has(to(BUYER), "Nguoi ban da nhan don #1"), "%s", to(BUYER));
 	T_ASSERTF(has(to(BUYER), "Hoang Van Chau 0912000001"), "%s", to(BUYER));
-	r = sms(BUYER, "TIM NA");
+	r = fx_sms(BUYER, "TIM NA");
 	T_ASSERTF(has(r, "#1 30kg"), "%s", r);
-	r = sms(SELLER, "OK 1");
+	r = fx_sms(SELLER, "OK 1");
 	T_ASSERTF(has(r, "da duoc nguoi ban nhan"), "%s", r);
 }
 
@@ -368,13 +299,13 @@ race_for_the_last_20kg(void)
 	const char *r;
 
 	setup();
-	sms(SELLER, "BAN NA 20KG 30000");
-	r = sms(BUYER, "MUA 1 20KG");
+	fx_sms(SELLER, "BAN NA 20KG 30000");
+	r = fx_sms(BUYER, "MUA 1 20KG");
 	T_ASSERTF(has(r, "don #1"), "%s", r);
-	r = sms(BUYER2, "MUA 1 20KG");
+	r = fx_sms(BUYER2, "MUA 1 20KG");
 	T_ASSERTF(has(r, "don #2"), "%s", r);
 	claim();
-	r = sms(SELLER, "OK 2");
+	r = fx_sms(SELLER, "OK 2");
 	T_ASSERTF(has(r, "Da nhan don #2"), "%s", r);
 	T_ASSERTF(has(r, "Tin #1 da het hang."), "%s", r);
 	claim();
@@ -383,12 +314,12 @@ race_for_the_last_20kg(void)
 	T_ASSERTF(has(to(BUYER), "Don #1 (20kg Na (tin #1)) khong thuc hien duoc: tin da het hang"),
 	    "%s", to(BUYER));
 	T_ASSERT(!has(to(BUYER), "0912000001"));
-	r = sms(SELLER, "OK 1");
+	r = fx_sms(SELLER, "OK 1");
 	T_ASSERTF(has(r, "Don #1 (20kg Na (tin #1)) da bi tu choi"), "%s", r);
 	/* a later buyer is refused for lack of quantity */
-	r = sms(STRANGER, "MUA 1 5KG");
+	r = fx_sms(STRANGER, "MUA 1 5KG");
 	T_ASSERTF(has(r, "Tin #1 da het hang"), "%s", r);
-	r = sms(BUYER, "TIM NA");
+	r = fx_sms(BUYER, "TIM NA");
 	T_ASSERTF(has(r, "Chua co tin ban Na"), "%s", r);
 }
 
@@ -398,18 +329,18 @@ partial_accept_and_too_much(void)
 	const char *r;
 
 	setup();
-	sms(SELLER, "BAN NA 50KG 30000");
-	r = sms(BUYER, "MUA 1 60KG");
+	fx_sms(SELLER, "BAN NA 50KG 30000");
+	r = fx_sms(BUYER, "MUA 1 60KG");
 	T_ASSERTF(has(r, "Khong du hang: tin #1 chi con 50kg"), "%s", r);
-	sms(BUYER, "MUA 1 40KG");	/* #1 */
-	sms(BUYER2, "MUA 1 30KG");	/* #2 */
-	r = sms(SELLER, "OK 1 30KG");	/* only 30 of the 40 */
+	fx_sms(BUYER, "MUA 1 40KG");	/* #1 */
+	fx_sms(BUYER2, "MUA 1 30KG");	/* #2 */
+	r = fx_sms(SELLER, "OK 1 30KG");	/* only 30 of the 40 */
 	T_ASSERTF(has(r, "Da nhan don #1: 30kg Na"), "%s", r);
 	T_ASSERTF(has(r, "Tin #1 con 20kg."), "%s", r);
 	claim();
 	T_ASSERTF(has(to(BUYER2), "khong thuc hien duoc: tin chi con 20kg. Dat lai: MUA 1 20kg"),
 	    "%s", to(BUYER2));
-	r = sms(BUYER, "MUA 1");	/* all that is left */
+	r = fx_sms(BUYER, "MUA 1");	/* all that is left */
 	T_ASSERTF(has(r, "20kg Na (tin #1)"), "%s", r);
 }
 
@@ -419,28 +350,28 @@ strangers_are_refused(void)
 	const char *r;
 
 	setup();
-	sms(SELLER, "BAN NA 50KG 30000");
-	sms(BUYER, "MUA 1 20KG");
+	fx_sms(SELLER, "BAN NA 50KG 30000");
+	fx_sms(BUYER, "MUA 1 20KG");
 	claim();
-	r = sms(STRANGER, "OK 1");
+	r = fx_sms(STRANGER, "OK 1");
 	T_ASSERTF(has(r, "Don #1 khong phai don cho tin cua ban"), "%s", r);
-	r = sms(SELLER2, "KO 1");
+	r = fx_sms(SELLER2, "KO 1");
 	T_ASSERTF(has(r, "chi nguoi ban moi"), "%s", r);
-	r = sms(BUYER, "OK 1");	/* the buyer cannot accept his own order */
+	r = fx_sms(BUYER, "OK 1");	/* the buyer cannot accept his own order */
 	T_ASSERTF(has(r, "khong phai don cho tin cua ban"), "%s", r);
-	r = sms(STRANGER, "HUY DON 1");
+	r = fx_sms(STRANGER, "HUY DON 1");
 	T_ASSERTF(has(r, "Don #1 khong phai don cua ban: chi nguoi dat moi huy duoc"), "%s", r);
-	r = sms(SELLER, "HUY DON 1");
+	r = fx_sms(SELLER, "HUY DON 1");
 	T_ASSERTF(has(r, "khong phai don cua ban"), "%s", r);
-	r = sms(STRANGER, "HUY 1");
+	r = fx_sms(STRANGER, "HUY 1");
 	T_ASSERTF(has(r, "Tin #1 khong phai tin cua ban"), "%s", r);
-	r = sms(SELLER2, "HET 1");
+	r = fx_sms(SELLER2, "HET 1");
 	T_ASSERTF(has(r, "Tin #1 khong phai tin cua ban"), "%s", r);
-	r = sms(SELLER, "MUA 1 5KG");
+	r = fx_sms(SELLER, "MUA 1 5KG");
 	T_ASSERTF(has(r, "tin cua chinh ban"), "%s", r);
-	r = sms(STRANGER, "OK 99");
+	r = fx_sms(STRANGER, "OK 99");
 	T_ASSERTF(has(r, "Khong co don #99"), "%s", r);
-	r = sms(STRANGER, "MUA 99 5KG");
+	r = fx_sms(STRANGER, "MUA 99 5KG");
 	T_ASSERTF(has(r, "Khong co tin #99"), "%s", r);
 	claim();
 	T_ASSERT(NOUT == 0);	/* nobody was told anything */
@@ -452,31 +383,31 @@ decline_and_cancel(void)
 	const char *r;
 
 	setup();
-	sms(SELLER, "BAN NA 50KG 30000");
-	sms(BUYER, "MUA 1 20KG");
+	fx_sms(SELLER, "BAN NA 50KG 30000");
+	fx_sms(BUYER, "MUA 1 20KG");
 	claim();
-	r = sms(SELLER, "KO 1 het xe cho hang");
+	r = fx_sms(SELLER, "KO 1 het xe cho hang");
 	T_ASSERTF(has(r, "Da tu choi don #1"), "%s", r);
 	claim();
 	T_ASSERTF(has(to(BUYER), "Nguoi ban da tu choi don #1 (20kg Na (tin #1)). Ly do: het xe cho hang"),
 	    "%s", to(BUYER));
-	sms(BUYER, "MUA 1 10KG");	/* #2 */
+	fx_sms(BUYER, "MUA 1 10KG");	/* #2 */
 	claim();
-	r = sms(BUYER, "HUY DON 2");
+	r = fx_sms(BUYER, "HUY DON 2");
 	T_ASSERTF(has(r, "Da huy don #2"), "%s", r);
 	claim();
 	T_ASSERTF(has(to(SELLER), "Khach da huy don #2"), "%s", to(SELLER));
-	r = sms(SELLER, "OK 2");
+	r = fx_sms(SELLER, "OK 2");
 	T_ASSERTF(has(r, "da bi huy"), "%s", r);
 	/* the seller withdraws the listing: the waiting buyers are told */
-	sms(BUYER2, "MUA 1 10KG");	/* #3 */
+	fx_sms(BUYER2, "MUA 1 10KG");	/* #3 */
 	claim();
-	r = sms(SELLER, "HUY 1");
+	r = fx_sms(SELLER, "HUY 1");
 	T_ASSERTF(starts(r, "Da huy tin #1 (Na 50kg). Da bao nguoi dat"), "%s", r);
 	claim();
 	T_ASSERTF(has(to(BUYER2), "Don #3 (10kg Na (tin #1)) khong thuc hien duoc: tin da bi nguoi ban huy"),
 	    "%s", to(BUYER2));
-	r = sms(SELLER, "HUY 1");
+	r = fx_sms(SELLER, "HUY 1");
 	T_ASSERTF(has(r, "da bi huy tu truoc"), "%s", r);
 }
 
@@ -486,21 +417,21 @@ order_by_quantity_uses_last_shown(void)
 	const char *r;
 
 	setup();
-	sms(SELLER, "BAN NA 50KG 30000");
-	sms(SELLER2, "BAN NA 40KG 28000");
-	r = sms(BUYER, "MUA 20KG");
+	fx_sms(SELLER, "BAN NA 50KG 30000");
+	fx_sms(SELLER2, "BAN NA 40KG 28000");
+	r = fx_sms(BUYER, "MUA 20KG");
 	T_ASSERTF(has(r, "Chua ro ban mua tin nao"), "%s", r);
-	sms(BUYER, "TIM NA");	/* two listings shown */
-	r = sms(BUYER, "MUA 20KG");
+	fx_sms(BUYER, "TIM NA");	/* two listings shown */
+	r = fx_sms(BUYER, "MUA 20KG");
 	T_ASSERTF(has(r, "ban vua xem nhieu tin"), "%s", r);
-	sms(BUYER, "TIM NA 45KG");	/* only #1 has 45 kg */
-	r = sms(BUYER, "mua 20kg");
+	fx_sms(BUYER, "TIM NA 45KG");	/* only #1 has 45 kg */
+	r = fx_sms(BUYER, "mua 20kg");
 	T_ASSERTF(starts(r, "Da gui don #1 toi nguoi ban: 20kg Na (tin #1)"), "%s", r);
-	fake_now += 25 * 3600;	/* shown more than a day ago */
-	r = sms(BUYER, "MUA 20KG");
+	FX.now += 25 * 3600;	/* shown more than a day ago */
+	r = fx_sms(BUYER, "MUA 20KG");
 	T_ASSERTF(has(r, "Chua ro ban mua tin nao"), "%s", r);
 	/* MUA 2 bare is always listing #2 */
-	r = sms(BUYER, "MUA 2");
+	r = fx_sms(BUYER, "MUA 2");
 	T_ASSERTF(starts(r, "Da gui don #2 toi nguoi ban: 40kg Na (tin #2)"), "%s", r);
 }
 
@@ -510,8 +441,8 @@ order_offer_states_listing_price(void)
 	const char *r;
 
 	setup();
-	sms(SELLER, "BAN NA 50KG 30000");
-	r = sms(BUYER, "MUA 1 20KG GIA 28K");
+	fx_sms(SELLER, "BAN NA 50KG 30000");
+	r = fx_sms(BUYER, "MUA 1 20KG GIA 28K");
 	T_ASSERTF(has(r, "gia 30.000d/kg"), "%s", r);
 	claim();
 	T_ASSERTF(has(to(SELLER), "khach tra gia 28.000d/kg"), "%s", to(SELLER));
@@ -530,20 +461,20 @@ orders_expire_and_buyer_is_told(void)
 	const char *r;
 
 	setup();
-	sms(SELLER, "BAN NA 50KG 30000");
-	sms(BUYER, "MUA 1 20KG");
+	fx_sms(SELLER, "BAN NA 50KG 30000");
+	fx_sms(BUYER, "MUA 1 20KG");
 	claim();
-	fake_now = expiry_clock_start() + 47 * 3600;
+	FX.now = expiry_clock_start() + 47 * 3600;
 	T_ASSERT(actions_tick(A) == 0);
-	fake_now = expiry_clock_start() + 48 * 3600 + 1;
+	FX.now = expiry_clock_start() + 48 * 3600 + 1;
 	T_ASSERT(actions_tick(A) == 1);
 	claim();
 	T_ASSERTF(has(to(BUYER), "Don #1 (20kg Na (tin #1)) da het han: nguoi ban chua tra loi sau 48 gio"),
 	    "%s", to(BUYER));
 	T_ASSERT(actions_tick(A) == 0);
-	r = sms(SELLER, "OK 1");
+	r = fx_sms(SELLER, "OK 1");
 	T_ASSERTF(has(r, "da het han"), "%s", r);
-	r = sms(BUYER, "HUY DON 1");
+	r = fx_sms(BUYER, "HUY DON 1");
 	T_ASSERTF(has(r, "da het han"), "%s", r);
 }
 
@@ -555,14 +486,14 @@ follow_alerts_in_hours_with_stop(void)
 	const char *r;
 
 	setup();
-	r = sms(BUYER, "THEO NA");
+	r = fx_sms(BUYER, "THEO NA");
 	T_ASSERTF(starts(r, "Da theo doi Na"), "%s", r);
 	T_ASSERTF(has(r, "BO THEO NA"), "%s", r);
-	sms(BUYER2, "THEO NA");
-	sms(SELLER2, "THEO NA");	/* the seller himself gets no alert of his own listing */
-	sms(STRANGER, "THEO HONG");
-	sms(SELLER2, "BAN NA 50KG 30000");
-	claim_until(fake_now);
+	fx_sms(BUYER2, "THEO NA");
+	fx_sms(SELLER2, "THEO NA");	/* the seller himself gets no alert of his own listing */
+	fx_sms(STRANGER, "THEO HONG");
+	fx_sms(SELLER2, "BAN NA 50KG 30000");
+	claim_until(FX.now);
 	T_ASSERTF(NOUT == 2, "%d: %s", NOUT, NOUT ? OUT[0].text : "");
 	T_ASSERTF(starts(to(BUYER), "Tin moi #1: Na 50kg, 30.000d/kg, thon Lang Don, xa Chi Lang, 0912***002."),
 	    "%s", to(BUYER));
@@ -570,12 +501,12 @@ follow_alerts_in_hours_with_stop(void)
 	T_ASSERTF(fits(to(BUYER), 3), "%s", to(BUYER));
 	T_ASSERT(OUT[0].priority == OUTBOX_PRIO_ALERT);
 	/* the alert is "last shown": MUA 20KG orders from it */
-	r = sms(BUYER, "MUA 20KG");
+	r = fx_sms(BUYER, "MUA 20KG");
 	T_ASSERTF(starts(r, "Da gui don #1 toi nguoi ban: 20kg Na (tin #1)"), "%s", r);
-	r = sms(BUYER, "BO THEO NA");
+	r = fx_sms(BUYER, "BO THEO NA");
 	T_ASSERTF(starts(r, "Da thoi theo doi Na"), "%s", r);
 	claim();
-	sms(SELLER, "BAN NA 10KG 30000");
+	fx_sms(SELLER, "BAN NA 10KG 30000");
 	claim();
 	T_ASSERT(to(BUYER) == NULL);
 	T_ASSERT(to(BUYER2) != NULL);
@@ -585,10 +516,10 @@ static void
 follow_alerts_wait_for_morning(void)
 {
 	setup();
-	sms(BUYER, "THEO NA");
-	fake_now = local_time(22, 30);
-	sms(SELLER, "BAN NA 50KG 30000");
-	claim_until(fake_now + 3600);
+	fx_sms(BUYER, "THEO NA");
+	FX.now = local_time(22, 30);
+	fx_sms(SELLER, "BAN NA 50KG 30000");
+	claim_until(FX.now + 3600);
 	T_ASSERT(NOUT == 0);	/* not at night */
 	claim_until(local_time(7, 0) + 86400);
 	T_ASSERT(NOUT == 1);
@@ -599,11 +530,11 @@ static void
 follow_never_to_opted_out_and_three_a_day(void)
 {
 	setup();
-	sms(BUYER, "THEO NA");
-	sms(BUYER2, "THEO NA");
-	sms(BUYER2, "NGUNG");
+	fx_sms(BUYER, "THEO NA");
+	fx_sms(BUYER2, "THEO NA");
+	fx_sms(BUYER2, "NGUNG");
 	for (int i = 0; i < 5; i++)
-		sms(SELLER, "BAN NA 10KG 30000");
+		fx_sms(SELLER, "BAN NA 10KG 30000");
 	claim();
 	T_ASSERT(to(BUYER2) == NULL);
 	{
@@ -614,8 +545,8 @@ follow_never_to_opted_out_and_three_a_day(void)
 		T_ASSERTF(n == 3, "%d alerts", n);
 	}
 	/* the next day counts again */
-	fake_now += 86400;
-	sms(SELLER, "BAN NA 10KG 30000");
+	FX.now += 86400;
+	fx_sms(SELLER, "BAN NA 10KG 30000");
 	claim();
 	T_ASSERT(to(BUYER) != NULL);
 	T_ASSERT(to(BUYER2) == NULL);
@@ -629,13 +560,13 @@ status_lists_mine(void)
 	const char *r;
 
 	setup();
-	r = sms(SELLER, "TT");
+	r = fx_sms(SELLER, "TT");
 	T_ASSERTF(has(r, "chua co tin ban hay don mua"), "%s", r);
-	sms(SELLER, "BAN NA 50KG 30000");
-	sms(SELLER_QT, "BAN HONG 30KG 20000");
-	sms(BUYER, "MUA 1 20KG");
-	sms(SELLER, "MUA 2 5KG");
-	r = sms(SELLER, "TT");
+	fx_sms(SELLER, "BAN NA 50KG 30000");
+	fx_sms(SELLER_QT, "BAN HONG 30KG 20000");
+	fx_sms(BUYER, "MUA 1 20KG");
+	fx_sms(SELLER, "MUA 2 5KG");
+	r = fx_sms(SELLER, "TT");
 	T_ASSERTF(has(r, "#1 Na con 50kg, 30.000d/kg"), "%s", r);
 	T_ASSERTF(has(r, "Don #1 cho ban: khach 0987***001 mua 20kg Na (tin #1)"), "%s", r);
 	T_ASSERTF(has(r, "Don #2 mua 5kg Hong (tin #2) cho nguoi ban"), "%s", r);
@@ -658,10 +589,10 @@ replies_fit_with_and_without_diacritics(void)
 
 		setup_conf(diacritics, segments);
 		for (int i = 0; i < 10; i++)
-			sms(i % 2 ? SELLER_QT : SELLER_BL, "BAN NA 10KG 30000 hang dep, giao tan noi");
-		sms(BUYER, "THEO NA");
+			fx_sms(i % 2 ? SELLER_QT : SELLER_BL, "BAN NA 10KG 30000 hang dep, giao tan noi");
+		fx_sms(BUYER, "THEO NA");
 		for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
-			const char *r = sms(i == 0 ? SELLER : BUYER, texts[i]);
+			const char *r = fx_sms(i == 0 ? SELLER : BUYER, texts[i]);
 
 			T_ASSERTF(fits(r, segments), "%d segments, diacritics %d: %s", segments, diacritics, r);
 			if (!diacritics)
@@ -682,10 +613,10 @@ diacritics_kept_when_configured(void)
 	const char *r;
 
 	setup_conf(true, 3);
-	r = sms(SELLER, "BAN HOI KHO 2 TA TONG 9TR");
+	r = fx_sms(SELLER, "BAN HOI KHO 2 TA TONG 9TR");
 	T_ASSERTF(starts(r, "Đã đăng tin #1: Hồi kho 200kg, 45.000đ/kg (tổng 9.000.000đ). Sai? Nhắn HUY 1."),
 	    "%s", r);
-	r = sms(BUYER, "GIA HOI");
+	r = fx_sms(BUYER, "GIA HOI");
 	T_ASSERTF(starts(r, "Giá Hồi 14 ngày qua: thấp 45.000đ"), "%s", r);
 }
 
@@ -719,13 +650,13 @@ stats_per_village(void)
 	struct tally t = {0};
 
 	setup();
-	sms(SELLER, "BAN NA 50KG 30000");
-	sms(SELLER, "BAN HONG 50KG 20000");
-	sms(SELLER2, "BAN NA 10KG 30000");
-	sms(SELLER2, "HET 3");
-	sms(BUYER, "MUA 1 20KG");
-	sms(BUYER2, "MUA 2 10KG");
-	sms(SELLER, "OK 1");
+	fx_sms(SELLER, "BAN NA 50KG 30000");
+	fx_sms(SELLER, "BAN HONG 50KG 20000");
+	fx_sms(SELLER2, "BAN NA 10KG 30000");
+	fx_sms(SELLER2, "HET 3");
+	fx_sms(BUYER, "MUA 1 20KG");
+	fx_sms(BUYER2, "MUA 2 10KG");
+	fx_sms(SELLER, "OK 1");
 	T_ASSERT(store_market_stats(S, tally, &t) == STORE_OK);
 	T_ASSERT(t.villages == 3);
 	T_ASSERT(t.households == 2);

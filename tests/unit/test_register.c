@@ -3,46 +3,23 @@
  * village code or by the village's name, the replies' words and lengths.
  */
 #include "tests/t.h"
-#include "actions/actions.h"
-#include "parser/parser.h"
-#include "storage/store.h"
+#include "tests/fixture.h"
 #include "common/common.h"
 
 #include <stdio.h>
 
-static struct store *S;
-static struct parser *P;
-static struct actions *A;
-static int msg_no;
-
-static void
-village(const char *code, const char *name, const char *commune)
-{
-	struct village v = {0};
-	bool changed;
-
-	snprintf(v.code, sizeof v.code, "%s", code);
-	snprintf(v.name, sizeof v.name, "%s", name);
-	snprintf(v.commune, sizeof v.commune, "%s", commune);
-	T_ASSERT(store_village_upsert(S, &v, &changed) == STORE_OK);
-}
+#define S (FX.s)
 
 static void
 setup_with(bool diacritics, int segments)
 {
-	char err[256], path[512];
 	struct actions_conf ac = {.max_segments = segments, .reply_diacritics = diacritics};
 
-	snprintf(path, sizeof path, "%s/langso.db", t_tmpdir());
-	S = store_open(path, err, sizeof err);
-	T_ASSERTF(S != NULL, "%s", err);
-	P = parser_new("conf/lexicon.conf", err, sizeof err);
-	T_ASSERTF(P != NULL, "%s", err);
-	A = actions_new(S, P, &ac);
-	village("LD02", "Lăng Đồn", "Chi Lăng");
-	village("CL01", "Quán Thanh", "Chi Lăng");
-	village("CL04", "Đồng Bành", "Chi Lăng");
-	village("VQ07", "Đồng Bành", "Văn Quan");	/* the same name in another commune */
+	fx_open(&ac);
+	fx_village("LD02", "Lăng Đồn", "Chi Lăng");
+	fx_village("CL01", "Quán Thanh", "Chi Lăng");
+	fx_village("CL04", "Đồng Bành", "Chi Lăng");
+	fx_village("VQ07", "Đồng Bành", "Văn Quan");	/* the same name in another commune */
 }
 
 static void
@@ -51,25 +28,14 @@ setup(void)
 	setup_with(false, 3);
 }
 
+/* sms: every reply of these commands fits 3 parts */
 static const char *
 sms(const char *phone, const char *text)
 {
-	static struct act_reply r;
-	char id[32];
-	struct mo m = {0};
+	const char *r = fx_sms(phone, text);
 
-	snprintf(id, sizeof id, "r%d", ++msg_no);
-	m.kannel_id = id;
-	m.phone = phone;
-	m.to = "8055";
-	m.text = text;
-	m.text_len = strlen(text);
-	m.raw = text;
-	m.raw_len = m.text_len;
-	m.smsc = "test";
-	T_ASSERT(actions_handle_mo(A, &m, &r) == 0);
-	T_ASSERTF(sms_segments(r.text) <= 3, "%d parts: %s", sms_segments(r.text), r.text);
-	return r.text;
+	T_ASSERTF(sms_segments(r) <= 3, "%d parts: %s", sms_segments(r), r);
+	return r;
 }
 
 static struct person

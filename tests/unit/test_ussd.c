@@ -7,79 +7,49 @@
  * offer to continue a dropped session.
  */
 #include "tests/t.h"
-#include "actions/actions.h"
-#include "menus/menu.h"
-#include "parser/parser.h"
-#include "storage/store.h"
+#include "tests/fixture.h"
 #include "common/common.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static struct store *S;
-static struct parser *P;
-static struct menu_def *M;
-static struct actions *A;
-static long long fake_now = 1800000000;
-static int msg_no;
-
-static long long
-clock_fn(void)
-{
-	return fake_now;
-}
+#define S (FX.s)
+#define A (FX.a)
 
 static void
 setup(void)
 {
-	char err[256], path[512];
 	struct actions_conf ac = {.max_segments = 3, .broadcast_start_min = 0,
 	    .broadcast_end_min = 24 * 60, .session_timeout = 120, .sender = "8055"};
-	struct village v = {0};
-	bool changed;
 
-	snprintf(path, sizeof path, "%s/langso.db", t_tmpdir());
-	S = store_open(path, err, sizeof err);
-	T_ASSERTF(S != NULL, "%s", err);
-	P = parser_new("conf/lexicon.conf", err, sizeof err);
-	T_ASSERTF(P != NULL, "%s", err);
-	M = menu_load("conf/menus.conf", err, sizeof err);
-	T_ASSERTF(M != NULL, "%s", err);
-	ac.menus = M;
-	A = actions_new(S, P, &ac);
-	actions_set_clock(A, clock_fn);
-	snprintf(v.code, sizeof v.code, "LD02");
-	snprintf(v.name, sizeof v.name, "Lăng Đồn");
-	snprintf(v.commune, sizeof v.commune, "Chi Lăng");
-	T_ASSERT(store_village_upsert(S, &v, &changed) == STORE_OK);
+	FX.now = 1800000000;
+	fx_open(&ac);
+	fx_village("LD02", "Lăng Đồn", "Chi Lăng");
 }
 
+/* R: the last step's whole answer (its text, ussd_end, action) */
 static struct act_reply R;
+
+/* screen checks every USSD answer: at most 160 GSM-7 characters */
+static const char *
+screen(struct mo *m)
+{
+	R = *fx_mo(m);
+	T_ASSERTF(strlen(R.text) <= 160 && sms_coding_of(R.text) == SMS_GSM7, "screen: %s", R.text);
+	return R.text;
+}
 
 /* kannel: one step over SMPP: op 1 dials, 18 answers. */
 static const char *
 kannel(const char *phone, const char *sess, int op, const char *text)
 {
-	char id[32], session[96];
-	struct mo m = {0};
+	char session[96];
+	struct mo m = {.channel = MO_USSD_KANNEL, .session = session, .ussd_op = op, .phone = phone,
+	    .to = "*868#", .text = text, .text_len = strlen(text), .smsc = "SMPP"};
 
-	snprintf(id, sizeof id, "k%d", ++msg_no);
 	snprintf(session, sizeof session, "%s/%s", phone, sess);
-	m.channel = MO_USSD_KANNEL;
-	m.session = session;
-	m.ussd_op = op;
-	m.kannel_id = id;
-	m.phone = phone;
-	m.to = "*868#";
-	m.text = text;
-	m.text_len = strlen(text);
-	m.raw = text;
-	m.raw_len = m.text_len;
-	m.smsc = "SMPP";
-	T_ASSERT(actions_handle_mo(A, &m, &R) == 0);
-	T_ASSERTF(strlen(R.text) <= 160 && sms_coding_of(R.text) == SMS_GSM7, "screen: %s", R.text);
-	return R.text;
+	return screen(&m);
 }
 
 /* http: one POST /ussd step (text = the *-joined history); the id is
@@ -88,22 +58,11 @@ static const char *
 http(const char *phone, const char *sid, const char *text)
 {
 	char id[160];
-	struct mo m = {0};
+	struct mo m = {.channel = MO_USSD_HTTP, .session = sid, .kannel_id = id, .phone = phone,
+	    .to = "", .text = text, .text_len = strlen(text), .smsc = "ussd-http"};
 
 	snprintf(id, sizeof id, "ussd:%s:%s", sid, text);
-	m.channel = MO_USSD_HTTP;
-	m.session = sid;
-	m.kannel_id = id;
-	m.phone = phone;
-	m.to = "";
-	m.text = text;
-	m.text_len = strlen(text);
-	m.raw = text;
-	m.raw_len = m.text_len;
-	m.smsc = "ussd-http";
-	T_ASSERT(actions_handle_mo(A, &m, &R) == 0);
-	T_ASSERTF(strlen(R.text) <= 160 && sms_coding_of(R.text) == SMS_GSM7, "screen: %s", R.text);
-	return R.text;
+	return screen(&m);
 }
 
 #define STARTS(s, p) T_ASSERTF(strncmp((s), (p), strlen(p)) == 0, "got:\n%s\nwant start:\n%s", (s), (p))
@@ -201,12 +160,12 @@ test_timeout(void)
 	setup();
 	kannel(ph, "%00%07", 1, "*868#");
 	kannel(ph, "%00%07", 18, "1");
-	fake_now += 121;
+	FX.now += 121;
 	STARTS(kannel(ph, "%00%07", 18, "1"), "Phien da het thoi gian");
 	T_ASSERT(R.ussd_end);
 	/* HTTP too */
 	http(ph, "AT9", "");
-	fake_now += 500;
+	FX.now += 500;
 	STARTS(http(ph, "AT9", "1"), "Phien da het thoi gian");
 	T_ASSERT(R.ussd_end);
 }
@@ -220,16 +179,16 @@ test_resume_dropped(void)
 	kannel(ph, "%00%10", 1, "*868#");
 	kannel(ph, "%00%10", 18, "1");
 	kannel(ph, "%00%10", 18, "1");		/* at "which unit", then dropped */
-	fake_now += 60;
+	FX.now += 60;
 	STARTS(kannel(ph, "%00%11", 1, "*868#"), "Ban dang dung giua chung. Tiep tuc?");
 	T_ASSERT(!R.ussd_end);
 	STARTS(kannel(ph, "%00%11", 18, "1"), "Na: ban theo don vi nao?");
 	STARTS(kannel(ph, "%00%11", 18, "1"), "Ban bao nhieu kg Na?");
 	/* dropped again, and dialled again too late: home, no offer */
-	fake_now += 121;
+	FX.now += 121;
 	STARTS(kannel(ph, "%00%12", 1, "*868#"), "Lang So - cho nong san");
 	/* dropped at home: nothing to continue */
-	fake_now += 10;
+	FX.now += 10;
 	STARTS(kannel(ph, "%00%13", 1, "*868#"), "Lang So - cho nong san");
 	/* HTTP: a new sessionId after a dropped one is offered too */
 	http(ph, "AT20", "");
@@ -270,7 +229,7 @@ test_notices(void)
 	T_ASSERT(store_person_by_phone(S, head.phone, &head) == STORE_OK);
 	b.sender_id = head.id;
 	snprintf(b.village_code, sizeof b.village_code, "LD02");
-	b.send_at = fake_now;
+	b.send_at = FX.now;
 	for (int i = 1; i <= 4; i++) {
 		char text[200];
 
@@ -307,23 +266,15 @@ test_sell_finishes_with_list(void)
 	T_ASSERT(strlen(R.text) > 0 && strlen(R.text) <= 160);
 }
 
-/* sms: one plain SMS through the same actions (for the market's data) */
+/* sms: one plain SMS through the same actions (for the market's data);
+ * its reply in R */
 static void
 sms(const char *phone, const char *text)
 {
-	char id[32];
-	struct mo m = {0};
+	struct mo m = {.phone = phone, .to = "8055", .text = text, .text_len = strlen(text),
+	    .smsc = "test"};
 
-	snprintf(id, sizeof id, "s%d", ++msg_no);
-	m.kannel_id = id;
-	m.phone = phone;
-	m.to = "8055";
-	m.text = text;
-	m.text_len = strlen(text);
-	m.raw = text;
-	m.raw_len = m.text_len;
-	m.smsc = "test";
-	T_ASSERT(actions_handle_mo(A, &m, &R) == 0);
+	R = *fx_mo(&m);
 }
 
 static void
