@@ -6,13 +6,13 @@
 # (dlr-mask 31), bearerbox delivers them to a fakesmsc sink, whose DLRs (type 8, then 1)
 # come back to /kannel/dlr. [broadcast] rate is set high so that langso, not the limiter, is
 # measured. Prints accepted/s (sendsms answered 202), delivered/s (DLR type 1 recorded) and
-# what fakesmsc received. Env: LANGSO, INFLIGHT (default 64), KEEP=1.
+# what fakesmsc received. Env: LANGSO, INFLIGHT (default 128), KEEP=1.
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 1
 . scripts/kannel-lib.sh
 N=${1:-20000}
-INFLIGHT=${INFLIGHT:-64}
+INFLIGHT=${INFLIGHT:-128}
 LANGSO=${LANGSO:-$ROOT/build/langso}
 [ -x "$KL_BEARERBOX" ] || { echo "bench/broadcast_drain.sh: Kannel is not installed" >&2; exit 77; }
 [ -x "$LANGSO" ] || { echo "bench/broadcast_drain.sh: no langso binary at $LANGSO" >&2; exit 1; }

@@ -40,7 +40,7 @@ static const struct conf_key keys[] = {
 	{"kannel", "password", CT_STR, S(password), "secret", 0, 0, "sendsms-user password"},
 	{"kannel", "sender", CT_STR, S(sender), "8055", 0, 0, "the service number messages come from"},
 	{"kannel", "dlr_url", CT_URL, S(dlr_url), "http://127.0.0.1:8080/kannel/dlr", 0, 0, "delivery reports; langso appends its message id"},
-	{"kannel", "inflight", CT_INT, S(inflight), "32", 1, 512, "sendsms requests in flight at once"},
+	{"kannel", "inflight", CT_INT, S(inflight), "128", 1, 512, "sendsms requests in flight at once"},
 	{"sms", "reply_diacritics", CT_BOOL, S(reply_diacritics), "false", 0, 0, "replies with diacritics (UCS-2, 70 chars a part)"},
 	{"sms", "max_segments", CT_INT, S(max_segments), "3", 1, 10, "longest reply in SMS parts"},
 	{"sms", "lexicon", CT_STR, S(lexicon), "conf/lexicon.conf", 0, 0, "products, aliases and price ranges"},
