@@ -17,17 +17,9 @@ LANGSO=${LANGSO:-$ROOT/build/langso}
 [ -x "$KL_BEARERBOX" ] || { echo "bench/broadcast_drain.sh: Kannel is not installed" >&2; exit 77; }
 [ -x "$LANGSO" ] || { echo "bench/broadcast_drain.sh: no langso binary at $LANGSO" >&2; exit 1; }
 
-KL_DIR=$(mktemp -d "${TMPDIR:-/tmp}/langso-drain.XXXXXX") || exit 1
 KL_LOG_LEVEL=2
 KL_RATE=100000
-kl_pick_ports && kl_defaults || exit 1
-finish() {
-	trap - EXIT INT TERM
-	kl_stop_all
-	[ "${KEEP:-0}" = 1 ] && echo "kept $KL_DIR" || rm -rf "$KL_DIR"
-}
-trap finish EXIT
-trap 'exit 130' INT TERM
+kl_bench_dir drain
 
 C=$KL_DIR/langso.conf
 kl_render_kannel "$KL_DIR/kannel.conf"

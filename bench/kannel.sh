@@ -23,7 +23,6 @@ LANGSO=${LANGSO:-$ROOT/build/langso}
 [ -x "$KL_BEARERBOX" ] || { echo "bench/kannel.sh: Kannel is not installed" >&2; exit 77; }
 [ -x "$LANGSO" ] || { echo "bench/kannel.sh: no langso binary at $LANGSO" >&2; exit 1; }
 
-KL_DIR=$(mktemp -d "${TMPDIR:-/tmp}/langso-bench.XXXXXX") || exit 1
 KL_LOG_LEVEL=2
 KL_EXTRA_SERVICES='
 group = sms-service
@@ -32,15 +31,7 @@ keyword = static
 text = "Cam on"
 catch-all = true
 max-messages = 1'
-kl_pick_ports && kl_defaults || exit 1
-finish() {
-	trap - EXIT INT TERM
-	[ -n "${FPID:-}" ] && kill -INT "$FPID" 2>/dev/null && wait "$FPID" 2>/dev/null
-	kl_stop_all
-	[ "${KEEP:-0}" = 1 ] && echo "kept $KL_DIR" || rm -rf "$KL_DIR"
-}
-trap finish EXIT
-trap 'exit 130' INT TERM
+kl_bench_dir bench
 
 kl_render_kannel "$KL_DIR/kannel.conf"
 kl_render_langso "$KL_DIR/langso.conf"

@@ -23,15 +23,7 @@ command -v wrk >/dev/null || { echo "bench/market.sh: wrk is not installed (make
 [ -x "$LANGSO" ] || { echo "bench/market.sh: no langso binary at $LANGSO" >&2; exit 1; }
 [ -x "$SEED" ] || { echo "bench/market.sh: no seeder at $SEED (make build-tests)" >&2; exit 1; }
 
-KL_DIR=$(mktemp -d "${TMPDIR:-/tmp}/langso-bench.XXXXXX") || exit 1
-kl_pick_ports && kl_defaults || exit 1
-finish() {
-	trap - EXIT INT TERM
-	kl_stop_all
-	[ "${KEEP:-0}" = 1 ] && echo "kept $KL_DIR" || rm -rf "$KL_DIR"
-}
-trap finish EXIT
-trap 'exit 130' INT TERM
+kl_bench_dir bench
 
 kl_render_langso "$KL_DIR/langso.conf"
 t0=$(date +%s.%N)

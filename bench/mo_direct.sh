@@ -18,15 +18,7 @@ LANGSO=${LANGSO:-$ROOT/build/langso}
 command -v wrk >/dev/null || { echo "bench/mo_direct.sh: wrk is not installed (make deps)" >&2; exit 77; }
 [ -x "$LANGSO" ] || { echo "bench/mo_direct.sh: no langso binary at $LANGSO" >&2; exit 1; }
 
-KL_DIR=$(mktemp -d "${TMPDIR:-/tmp}/langso-bench.XXXXXX") || exit 1
-kl_pick_ports && kl_defaults || exit 1
-finish() {
-	trap - EXIT INT TERM
-	kl_stop_all
-	[ "${KEEP:-0}" = 1 ] && echo "kept $KL_DIR" || rm -rf "$KL_DIR"
-}
-trap finish EXIT
-trap 'exit 130' INT TERM
+kl_bench_dir bench
 
 kl_render_langso "$KL_DIR/langso.conf"
 "$LANGSO" import villages -c "$KL_DIR/langso.conf" conf/demo/villages.csv >"$KL_DIR/log/import.log" 2>&1 \

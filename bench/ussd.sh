@@ -31,15 +31,7 @@ fi
 [ -x "$LOAD" ] || { echo "bench/ussd.sh: no load generator at $LOAD (make build-tests)" >&2; exit 1; }
 command -v taskset >/dev/null || { echo "bench/ussd.sh: taskset missing (util-linux)" >&2; exit 77; }
 
-KL_DIR=$(mktemp -d "${TMPDIR:-/tmp}/langso-bench-ussd.XXXXXX") || exit 1
-kl_pick_ports && kl_defaults || exit 1
-finish() {
-	trap - EXIT INT TERM
-	kl_stop_all
-	[ "${KEEP:-0}" = 1 ] && echo "kept $KL_DIR" || rm -rf "$KL_DIR"
-}
-trap finish EXIT
-trap 'exit 130' INT TERM
+kl_bench_dir bench-ussd
 
 kl_render_langso "$KL_DIR/langso.conf"
 # room for every session's connection (the default max_connections is 1024)

@@ -282,6 +282,22 @@ kl_kill9() {
 # kl_stop_all: everything started through kl_start, in dependency order, plus any leftover
 # Kannel process whose command line names this KL_DIR (smsbox re-executes itself under a
 # new PID after losing bearerbox, so its PID file can be stale). Each is stopped by PID.
+# kl_bench_dir NAME: for a benchmark, a temp dir (KL_DIR) with free loopback ports; on exit
+# everything started is stopped (a command-line fakesmsc in FPID too) and the dir removed
+# unless KEEP=1. Set KL_* settings before calling it.
+kl_bench_dir() {
+	KL_DIR=$(mktemp -d "${TMPDIR:-/tmp}/langso-$1.XXXXXX") || exit 1
+	kl_pick_ports && kl_defaults || exit 1
+	trap kl_bench_finish EXIT
+	trap 'exit 130' INT TERM
+}
+kl_bench_finish() {
+	trap - EXIT INT TERM
+	[ -n "${FPID:-}" ] && kill -INT "$FPID" 2>/dev/null && wait "$FPID" 2>/dev/null
+	kl_stop_all
+	if [ "${KEEP:-0}" = 1 ]; then echo "kept $KL_DIR"; else rm -rf "$KL_DIR"; fi
+}
+
 kl_stop_all() {
 	local n p pid exe
 	kl_stop fakesmsc INT
