@@ -5,6 +5,7 @@
  * completion callback. Every handler answers; none exits the process.
  */
 #include "gateway/http.h"
+#include "gateway/committer.h"
 #include "gateway/conf.h"
 #include "gateway/kannel.h"
 #include "gateway/log.h"
@@ -15,56 +16,22 @@
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-/* An MO waiting for the committer. It owns copies of everything it points
- * to, because the request's buffers may move while it waits. */
-struct mo_job {
-	enum { JOB_MO, JOB_DLR } kind;
-	long long dlr_id;		/* JOB_DLR: langso's message id */
-	int dlr_type;
-	char dlr_reply[256], dlr_smscid[64];
-	struct mo m;
-	char id[64], phone[20], to[32], smsc[32];
-	char *text;			/* decoded UTF-8 */
-	char *raw;			/* bytes as received */
-	char session[96];		/* USSD session id */
-	char its_session[48];		/* Kannel: its_session_info as received, %-encoded */
-	struct act_reply reply;
-	int rc;				/* MO: 0 reply set, -1 db failed; DLR: STORE_* */
-	struct MHD_Connection *conn;
-	struct mo_job *next;
-};
-
-/* Group commit: the MHD thread parses requests and suspends them; the
- * committer takes every waiting MO, runs them in one transaction and
- * resumes their connections. One WAL write then serves many messages,
- * and the HTTP work and the database work run on separate cores. */
-#define BATCH_MAX 256
-
 struct http {
 	struct MHD_Daemon *d;
+	struct committer *committer;	/* runs every MO and DLR (committer.h) */
 	struct store *probe;		/* the MHD thread's own: /healthz, /metrics */
-	pthread_t committer;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	struct mo_job *head, *tail;
-	bool stopping;
 	const struct conf *conf;
-	struct actions *act;
-	struct store *store;
 	struct metrics *metrics;
-	int wake_fd;
-	int test_delay_ms;		/* LANGSO_TEST_MO_DELAY_MS */
 };
 
 struct req {
-	struct mo_job *job;		/* set while the MO is with the committer */
+	struct job *job;		/* set while the request is with the committer */
 	char *uri;			/* path and raw query string */
 	char *body;
 	size_t body_len, body_cap;
@@ -168,7 +135,7 @@ struct mo_in {
 };
 
 static enum MHD_Result enqueue(struct http *h, struct MHD_Connection *c, struct req *r,
-    struct mo_job *j);
+    struct job *j);
 
 /* meta_value finds key in Kannel meta-data ("?smpp?k=v&k2=v2&", values
  * %-encoded) and copies its still-encoded value. */
@@ -215,7 +182,7 @@ parse_ussd_meta(const char *meta, int *op, char *session, size_t sessionlen)
 static enum MHD_Result
 handle_mo(struct http *h, struct MHD_Connection *c, struct req *r, const struct mo_in *in)
 {
-	struct mo_job *j;
+	struct job *j;
 	char phone[20], *text;
 	const char *why = NULL;
 	size_t text_len = 0;
@@ -265,30 +232,17 @@ handle_mo(struct http *h, struct MHD_Connection *c, struct req *r, const struct 
 	return enqueue(h, c, r, j);
 }
 
-/* enqueue hands the job to the committer and suspends the connection
- * until it is done. */
+/* enqueue hands the job to the committer, which suspends the connection
+ * until the job is done. */
 static enum MHD_Result
-enqueue(struct http *h, struct MHD_Connection *c, struct req *r, struct mo_job *j)
+enqueue(struct http *h, struct MHD_Connection *c, struct req *r, struct job *j)
 {
 	j->conn = c;
-	pthread_mutex_lock(&h->mu);
-	if (h->stopping) {
-		pthread_mutex_unlock(&h->mu);
-		free(j->text);
-		free(j->raw);
-		free(j);
+	if (committer_submit(h->committer, j) < 0) {
+		job_free(j);
 		return respond(c, h, "mo", 503, "shutting down, retry later\n", NULL, NULL);
 	}
-	/* suspend before the committer can see the job: it resumes it */
-	MHD_suspend_connection(c);
 	r->job = j;
-	if (h->tail)
-		h->tail->next = j;
-	else
-		h->head = j;
-	h->tail = j;
-	pthread_cond_signal(&h->cv);
-	pthread_mutex_unlock(&h->mu);
 	return MHD_YES;
 }
 
@@ -296,7 +250,7 @@ enqueue(struct http *h, struct MHD_Connection *c, struct req *r, struct mo_job *
 static enum MHD_Result
 answer_mo(struct http *h, struct MHD_Connection *c, struct req *r)
 {
-	struct mo_job *j = r->job;
+	struct job *j = r->job;
 	char coding[4];
 
 	if (j->kind == JOB_DLR) {
@@ -354,7 +308,7 @@ handle_ussd_http(struct http *h, struct MHD_Connection *c, struct req *r)
 {
 	struct kv kvs[KV_MAX];
 	const struct kv *sid, *phone_kv, *text_kv;
-	struct mo_job *j;
+	struct job *j;
 	char phone[20];
 	int n = 0;
 
@@ -388,112 +342,6 @@ handle_ussd_http(struct http *h, struct MHD_Connection *c, struct req *r)
 	j->m.raw_len = j->m.text_len;
 	j->m.smsc = "ussd-http";
 	return enqueue(h, c, r, j);
-}
-
-static void
-job_free(struct mo_job *j)
-{
-	if (j == NULL)
-		return;
-	free(j->text);
-	free(j->raw);
-	free(j);
-}
-
-/* commit_batch runs the jobs in one transaction and resumes them. */
-/* commit_dlrs records the delivery reports of a batch in one transaction. */
-static void
-commit_dlrs(struct http *h, struct mo_job **jobs, int n)
-{
-	int failed = store_begin(h->store) != STORE_OK;
-
-	for (int i = 0; i < n && !failed; i++) {
-		jobs[i]->rc = store_outbox_dlr(h->store, jobs[i]->dlr_id, jobs[i]->dlr_type,
-		    jobs[i]->dlr_reply, jobs[i]->dlr_smscid);
-		failed = jobs[i]->rc == STORE_ERR;
-	}
-	if (!failed && store_commit(h->store) != STORE_OK)
-		failed = 1;
-	if (failed) {
-		store_rollback(h->store);
-		log_warnx("http: %d DLR(s) not stored, answered 503: %s", n, store_errmsg(h->store));
-		for (int i = 0; i < n; i++)
-			jobs[i]->rc = STORE_ERR;
-	}
-}
-
-static void
-commit_batch(struct http *h, struct mo_job **jobs, int n)
-{
-	const struct mo *m[BATCH_MAX];
-	struct act_reply *r[BATCH_MAX];
-	struct mo_job *mos[BATCH_MAX], *dlrs[BATCH_MAX];
-	int rc = 0, queued = 0, nmo = 0, ndlr = 0;
-
-	for (int i = 0; i < n; i++) {
-		if (jobs[i]->kind == JOB_DLR) {
-			dlrs[ndlr++] = jobs[i];
-			continue;
-		}
-		m[nmo] = &jobs[i]->m;
-		r[nmo] = &jobs[i]->reply;
-		mos[nmo++] = jobs[i];
-	}
-	if (ndlr > 0)
-		commit_dlrs(h, dlrs, ndlr);
-	if (nmo > 0)
-		rc = actions_handle_batch(h->act, m, r, nmo);
-	for (int i = 0; i < nmo; i++) {
-		mos[i]->rc = rc;
-		queued += mos[i]->reply.queued;
-	}
-	if (rc < 0)
-		log_warnx("http: %d MO(s) not stored, answered 503: %s", nmo, store_errmsg(h->store));
-	if (queued > 0 && h->wake_fd >= 0) {
-		uint64_t one = 1;
-
-		if (write(h->wake_fd, &one, sizeof one) < 0)
-			log_debug("http: wake outbox: write failed");
-	}
-	/* the test seam delays answers to newly stored MOs only, so a retry
-	 * of the same id shows the stored reply coming back at once */
-	if (h->test_delay_ms > 0 && rc == 0) {
-		bool fresh = false;
-
-		for (int i = 0; i < nmo && !fresh; i++)
-			fresh = !mos[i]->reply.duplicate;
-		if (fresh)
-			usleep((useconds_t)h->test_delay_ms * 1000);
-	}
-	for (int i = 0; i < n; i++)
-		MHD_resume_connection(jobs[i]->conn);
-}
-
-static void *
-committer(void *arg)
-{
-	struct http *h = arg;
-	struct mo_job *jobs[BATCH_MAX];
-
-	for (;;) {
-		int n = 0;
-
-		pthread_mutex_lock(&h->mu);
-		while (h->head == NULL && !h->stopping)
-			pthread_cond_wait(&h->cv, &h->mu);
-		if (h->head == NULL && h->stopping) {
-			pthread_mutex_unlock(&h->mu);
-			return NULL;
-		}
-		while (h->head != NULL && n < BATCH_MAX) {
-			jobs[n++] = h->head;
-			h->head = h->head->next;
-		}
-		if (h->head == NULL)
-			h->tail = NULL;
-		pthread_mutex_unlock(&h->mu);
-		commit_batch(h, jobs, n);
-	}
 }
 
 static enum MHD_Result
@@ -559,7 +407,7 @@ handle_dlr(struct http *h, struct MHD_Connection *c, struct req *r, const struct
 {
 	const struct kv *id = kv_get(kvs, n, "id"), *type = kv_get(kvs, n, "type");
 	const struct kv *reply = kv_get(kvs, n, "reply"), *smscid = kv_get(kvs, n, "smscid");
-	struct mo_job *j;
+	struct job *j;
 	char *end;
 	long long msg;
 	long t;
@@ -734,6 +582,18 @@ on_mhd_log(void *cls, const char *fmt, va_list ap)
 	log_debug("http: %s", msg);
 }
 
+static void
+suspend_conn(void *conn)
+{
+	MHD_suspend_connection(conn);
+}
+
+static void
+resume_conn(void *conn)
+{
+	MHD_resume_connection(conn);
+}
+
 struct http *
 http_start(const struct conf *conf, struct actions *act, struct store *store,
     struct metrics *metrics, int wake_fd, char *err, size_t errlen)
@@ -743,18 +603,12 @@ http_start(const struct conf *conf, struct actions *act, struct store *store,
 	const char *delay = getenv("LANGSO_TEST_MO_DELAY_MS");
 
 	h->conf = conf;
-	h->act = act;
-	h->store = store;
 	/* the committer owns store; the MHD thread needs its own connection */
 	if ((h->probe = store_open(conf->db_path, err, errlen)) == NULL) {
 		free(h);
 		return NULL;
 	}
 	h->metrics = metrics;
-	h->wake_fd = wake_fd;
-	h->test_delay_ms = delay ? atoi(delay) : 0;
-	pthread_mutex_init(&h->mu, NULL);
-	pthread_cond_init(&h->cv, NULL);
 	memset(&sa, 0, sizeof sa);
 	sa.sin_family = AF_INET;
 	sa.sin_port = htons((uint16_t)conf->listen_port);
@@ -787,7 +641,9 @@ http_start(const struct conf *conf, struct actions *act, struct store *store,
 		free(h);
 		return NULL;
 	}
-	if (pthread_create(&h->committer, NULL, committer, h) != 0) {
+	h->committer = committer_start(act, store, wake_fd, delay ? atoi(delay) : 0,
+	    suspend_conn, resume_conn);
+	if (h->committer == NULL) {
 		snprintf(err, errlen, "cannot start the committer thread");
 		MHD_stop_daemon(h->d);
 		store_close(h->probe);
@@ -810,16 +666,10 @@ http_stop(struct http *h)
 {
 	if (h == NULL)
 		return;
-	/* the committer finishes and resumes every waiting MO first: MHD must
-	 * not be stopped with suspended connections */
-	pthread_mutex_lock(&h->mu);
-	h->stopping = true;
-	pthread_cond_signal(&h->cv);
-	pthread_mutex_unlock(&h->mu);
-	pthread_join(h->committer, NULL);
+	/* the committer finishes and resumes every waiting request first: MHD
+	 * must not be stopped with suspended connections */
+	committer_stop(h->committer);
 	MHD_stop_daemon(h->d);
-	pthread_mutex_destroy(&h->mu);
-	pthread_cond_destroy(&h->cv);
 	store_close(h->probe);
 	free(h);
 }

@@ -1,0 +1,205 @@
+/*
+ * committer.c - the committer thread: a queue under one mutex, batches of
+ * up to BATCH_MAX jobs, one transaction for the MOs of a batch and one for
+ * its DLRs.
+ */
+#include "gateway/committer.h"
+#include "gateway/log.h"
+#include "storage/store.h"
+#include "common/common.h"
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+/* A batch is at most what smsbox has in flight (max-pending-requests 512
+ * by default); 256 keeps a transaction short when a burst arrives. */
+#define BATCH_MAX 256
+
+struct committer {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct job *head, *tail;
+	bool stopping;
+	struct actions *act;
+	struct store *store;
+	int wake_fd;
+	int delay_ms;
+	void (*suspend)(void *conn);
+	void (*resume)(void *conn);
+};
+
+void
+job_free(struct job *j)
+{
+	if (j == NULL)
+		return;
+	free(j->text);
+	free(j->raw);
+	free(j);
+}
+
+/* commit_dlrs records the delivery reports of a batch in one transaction. */
+static void
+commit_dlrs(struct committer *c, struct job **jobs, int n)
+{
+	int failed = store_begin(c->store) != STORE_OK;
+
+	for (int i = 0; i < n && !failed; i++) {
+		jobs[i]->rc = store_outbox_dlr(c->store, jobs[i]->dlr_id, jobs[i]->dlr_type,
+		    jobs[i]->dlr_reply, jobs[i]->dlr_smscid);
+		failed = jobs[i]->rc == STORE_ERR;
+	}
+	if (!failed && store_commit(c->store) != STORE_OK)
+		failed = 1;
+	if (failed) {
+		store_rollback(c->store);
+		log_warnx("committer: %d DLR(s) not stored, answered 503: %s", n, store_errmsg(c->store));
+		for (int i = 0; i < n; i++)
+			jobs[i]->rc = STORE_ERR;
+	}
+}
+
+/* commit_mos runs the MOs of a batch in one transaction; returns how many
+ * outbox rows they queued. */
+static int
+commit_mos(struct committer *c, struct job **jobs, int n)
+{
+	const struct mo *m[BATCH_MAX];
+	struct act_reply *r[BATCH_MAX];
+	int rc, queued = 0;
+	bool fresh = false;
+
+	for (int i = 0; i < n; i++) {
+		m[i] = &jobs[i]->m;
+		r[i] = &jobs[i]->reply;
+	}
+	rc = actions_handle_batch(c->act, m, r, n);
+	for (int i = 0; i < n; i++) {
+		jobs[i]->rc = rc;
+		queued += jobs[i]->reply.queued;
+		fresh = fresh || !jobs[i]->reply.duplicate;
+	}
+	if (rc < 0) {
+		log_warnx("committer: %d MO(s) not stored, answered 503: %s", n, store_errmsg(c->store));
+		return 0;
+	}
+	/* the test seam delays answers to newly stored MOs only, so a retry
+	 * of the same id shows the stored reply coming back at once */
+	if (c->delay_ms > 0 && fresh)
+		usleep((useconds_t)c->delay_ms * 1000);
+	return queued;
+}
+
+static void
+commit_batch(struct committer *c, struct job **jobs, int n)
+{
+	struct job *mos[BATCH_MAX], *dlrs[BATCH_MAX];
+	int nmo = 0, ndlr = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (jobs[i]->kind == JOB_DLR)
+			dlrs[ndlr++] = jobs[i];
+		else
+			mos[nmo++] = jobs[i];
+	}
+	if (ndlr > 0)
+		commit_dlrs(c, dlrs, ndlr);
+	if (nmo > 0 && commit_mos(c, mos, nmo) > 0 && c->wake_fd >= 0) {
+		uint64_t one = 1;
+
+		if (write(c->wake_fd, &one, sizeof one) < 0)
+			log_debug("committer: wake outbox: write failed");
+	}
+	for (int i = 0; i < n; i++)
+		c->resume(jobs[i]->conn);
+}
+
+static void *
+run(void *arg)
+{
+	struct committer *c = arg;
+	struct job *jobs[BATCH_MAX];
+
+	for (;;) {
+		int n = 0;
+
+		pthread_mutex_lock(&c->mu);
+		while (c->head == NULL && !c->stopping)
+			pthread_cond_wait(&c->cv, &c->mu);
+		if (c->head == NULL && c->stopping) {
+			pthread_mutex_unlock(&c->mu);
+			return NULL;
+		}
+		while (c->head != NULL && n < BATCH_MAX) {
+			jobs[n++] = c->head;
+			c->head = c->head->next;
+		}
+		if (c->head == NULL)
+			c->tail = NULL;
+		pthread_mutex_unlock(&c->mu);
+		commit_batch(c, jobs, n);
+	}
+}
+
+struct committer *
+committer_start(struct actions *act, struct store *store, int wake_fd, int delay_ms,
+    void (*suspend)(void *conn), void (*resume)(void *conn))
+{
+	struct committer *c = xcalloc(1, sizeof *c);
+
+	c->act = act;
+	c->store = store;
+	c->wake_fd = wake_fd;
+	c->delay_ms = delay_ms;
+	c->suspend = suspend;
+	c->resume = resume;
+	pthread_mutex_init(&c->mu, NULL);
+	pthread_cond_init(&c->cv, NULL);
+	if (pthread_create(&c->thread, NULL, run, c) != 0) {
+		pthread_mutex_destroy(&c->mu);
+		pthread_cond_destroy(&c->cv);
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+int
+committer_submit(struct committer *c, struct job *j)
+{
+	pthread_mutex_lock(&c->mu);
+	if (c->stopping) {
+		pthread_mutex_unlock(&c->mu);
+		return -1;
+	}
+	/* suspended before the committer can see the job: it resumes it */
+	c->suspend(j->conn);
+	j->next = NULL;
+	if (c->tail)
+		c->tail->next = j;
+	else
+		c->head = j;
+	c->tail = j;
+	pthread_cond_signal(&c->cv);
+	pthread_mutex_unlock(&c->mu);
+	return 0;
+}
+
+void
+committer_stop(struct committer *c)
+{
+	if (c == NULL)
+		return;
+	pthread_mutex_lock(&c->mu);
+	c->stopping = true;
+	pthread_cond_signal(&c->cv);
+	pthread_mutex_unlock(&c->mu);
+	pthread_join(c->thread, NULL);
+	pthread_mutex_destroy(&c->mu);
+	pthread_cond_destroy(&c->cv);
+	free(c);
+}

@@ -1,0 +1,51 @@
+/*
+ * committer.h - group commit for the HTTP endpoints. The MHD thread parses
+ * a request into a job, suspends the connection and submits the job; the
+ * committer thread takes every waiting job, runs the MOs in one transaction
+ * (actions_handle_batch) and the DLRs in another, then resumes each
+ * connection, whose answer the MHD thread sends. One WAL write serves many
+ * messages, and HTTP and database work run on separate cores.
+ */
+#ifndef LANGSO_COMMITTER_H
+#define LANGSO_COMMITTER_H
+
+#include "actions/actions.h"
+
+/* A job owns copies of everything it points to: the request's buffers may
+ * move while it waits. Free with job_free. */
+struct job {
+	enum { JOB_MO, JOB_DLR } kind;
+	long long dlr_id;		/* JOB_DLR: langso's message id */
+	int dlr_type;
+	char dlr_reply[256], dlr_smscid[64];
+	struct mo m;			/* JOB_MO: points into the fields below */
+	char id[64], phone[20], to[32], smsc[32];
+	char *text;			/* decoded UTF-8 */
+	char *raw;			/* bytes as received */
+	char session[96];		/* USSD session id */
+	char its_session[48];		/* Kannel: its_session_info as received, %-encoded */
+	struct act_reply reply;
+	int rc;				/* MO: 0 reply set, -1 db failed; DLR: STORE_* */
+	void *conn;			/* the caller's connection, to resume */
+	struct job *next;
+};
+
+void job_free(struct job *j);
+
+struct committer;
+
+/* committer_start: act and store are the committer thread's (owned by the
+ * caller); suspend and resume act on a job's conn. delay_ms > 0 holds the
+ * answers to newly stored MOs that long (a test seam). NULL on failure. */
+struct committer *committer_start(struct actions *act, struct store *store, int wake_fd,
+    int delay_ms, void (*suspend)(void *conn), void (*resume)(void *conn));
+
+/* committer_submit suspends j->conn and queues j: its conn is resumed once
+ * j->rc and j->reply are set. -1 when stopping (j is not taken). */
+int committer_submit(struct committer *c, struct job *j);
+
+/* committer_stop finishes every queued job (their connections resumed) and
+ * frees c. */
+void committer_stop(struct committer *c);
+
+#endif
