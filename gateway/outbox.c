@@ -51,6 +51,7 @@ struct outbox {
 
 /* Order expiry and other time-driven duties need no finer clock. */
 #define TICK_SECONDS 1
+#define STALE_SENDING_S 120
 
 static double
 mono_now(void)
@@ -113,6 +114,7 @@ static void
 tick(struct outbox *o)
 {
 	double now = mono_now();
+	int n = 0;
 
 	if (now < o->next_tick)
 		return;
@@ -120,6 +122,12 @@ tick(struct outbox *o)
 	/* the MO committer does not checkpoint (main.c): it is done here */
 	if (store_checkpoint(o->s) != STORE_OK)
 		log_warnx("outbox: WAL checkpoint failed: %s", store_errmsg(o->s));
+	/* a request lasts at most CURLOPT_TIMEOUT (20 s): a row still marked
+	 * sending long after is one whose answer could not be recorded */
+	if (store_outbox_requeue_stale(o->s, (long long)time(NULL), STALE_SENDING_S, &n) != STORE_OK)
+		log_warnx("outbox: cannot requeue stale rows: %s", store_errmsg(o->s));
+	else if (n > 0)
+		log_warnx("outbox: %d message(s) stuck in sending for %ds: queued again", n, STALE_SENDING_S);
 	if (o->ticker != NULL && actions_tick(o->ticker) < 0)
 		log_warnx("outbox: periodic duties failed: %s", store_errmsg(o->s));
 }

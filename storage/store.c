@@ -81,8 +81,10 @@ static const char *const sql_text[ST__COUNT] = {
 	    " coalesce(broadcast_id, 0) FROM outbox"
 	    " WHERE status = 'queued' AND next_at <= ?1"
 	    " ORDER BY priority, id LIMIT ?2",
+	/* next_at of a row being sent is when it was claimed: the lease that
+	 * store_outbox_requeue_stale reads */
 	[ST_OUTBOX_CLAIM] =
-	    "UPDATE outbox SET status = 'sending' WHERE id = ?1 AND status = 'queued'",
+	    "UPDATE outbox SET status = 'sending', next_at = ?2 WHERE id = ?1 AND status = 'queued'",
 	[ST_OUTBOX_DONE] =
 	    "UPDATE outbox SET status = ?2, attempts = attempts + 1, answer = ?3"
 	    " WHERE id = ?1",
@@ -102,6 +104,9 @@ static const char *const sql_text[ST__COUNT] = {
 	    " dlr_at = ?5 WHERE id = ?1",
 	[ST_OUTBOX_REQUEUE] =
 	    "UPDATE outbox SET status = 'queued', next_at = ?1 WHERE status = 'sending'",
+	[ST_OUTBOX_REQUEUE_STALE] =
+	    "UPDATE outbox SET status = 'queued', next_at = ?1"
+	    " WHERE status = 'sending' AND next_at < ?2",
 	[ST_OUTBOX_NEXT] = "SELECT min(next_at) FROM outbox WHERE status = 'queued'",
 	[ST_OUTBOX_COUNTS] =
 	    "SELECT coalesce(sum(status = 'queued'), 0),"
@@ -826,6 +831,7 @@ store_outbox_claim(struct store *s, long long now, int max,
 	for (int i = 0; rc == STORE_OK && i < k; i++) {
 		st = s->st[ST_OUTBOX_CLAIM];
 		sqlite3_bind_int64(st, 1, got[i].id);
+		sqlite3_bind_int64(st, 2, now);
 		rc = store_run(s, st);
 	}
 	rc = store_op_end(s, own, rc);
@@ -900,6 +906,20 @@ store_outbox_requeue_sending(struct store *s, int *n)
 	sqlite3_stmt *st = s->st[ST_OUTBOX_REQUEUE];
 
 	sqlite3_bind_int64(st, 1, (long long)time(NULL));
+	if (store_run(s, st) != STORE_OK)
+		return STORE_ERR;
+	if (n != NULL)
+		*n = sqlite3_changes(s->db);
+	return STORE_OK;
+}
+
+int
+store_outbox_requeue_stale(struct store *s, long long now, long long older_than, int *n)
+{
+	sqlite3_stmt *st = s->st[ST_OUTBOX_REQUEUE_STALE];
+
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, now - older_than);
 	if (store_run(s, st) != STORE_OK)
 		return STORE_ERR;
 	if (n != NULL)

@@ -171,6 +171,11 @@ int store_outbox_dlr(struct store *s, long long id, int type, const char *reply,
  * its request may or may not have reached Kannel) as QUEUED, due now. */
 int store_outbox_requeue_sending(struct store *s, int *n);
 
+/* store_outbox_requeue_stale puts back the SENDING rows claimed more than
+ * older_than seconds before now: rows whose answer could not be recorded
+ * (a failed update) in a daemon that is still running. */
+int store_outbox_requeue_stale(struct store *s, long long now, long long older_than, int *n);
+
 /* store_outbox_next_due: the earliest next_at of a QUEUED row, or STORE_NONE. */
 int store_outbox_next_due(struct store *s, long long *when);
 

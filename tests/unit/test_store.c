@@ -607,6 +607,28 @@ outbox_requeue_sending(void)
 	store_close(s);
 }
 
+/* a row whose answer could not be recorded goes back to the queue after
+ * its lease, and only then */
+static void
+outbox_requeue_stale(void)
+{
+	struct store *s = open_db("stale.db");
+	struct outbox_msg out[4];
+	long long now = time(NULL);
+	int n, k = -1;
+
+	add_out(s, "+84912000001", "a", OUTBOX_PRIO_NOTIFY, 0);
+	add_out(s, "+84912000002", "b", OUTBOX_PRIO_NOTIFY, 0);
+	T_ASSERT(store_outbox_claim(s, now, 1, out, &n) == STORE_OK && n == 1);
+	T_ASSERT(store_outbox_claim(s, now + 100, 1, out, &n) == STORE_OK && n == 1);
+	T_ASSERT(store_outbox_requeue_stale(s, now + 119, 120, &k) == STORE_OK && k == 0);
+	T_ASSERT(store_outbox_requeue_stale(s, now + 121, 120, &k) == STORE_OK && k == 1);
+	T_ASSERT(query_int(s, "SELECT count(*) FROM outbox WHERE status = 'sending'") == 1);
+	T_ASSERT(store_outbox_claim(s, now + 121, 4, out, &n) == STORE_OK && n == 1);
+	T_STREQ(out[0].phone, "+84912000001");
+	store_close(s);
+}
+
 static void
 outbox_dlr(void)
 {
@@ -941,6 +963,7 @@ main(int argc, char **argv)
 		{"outbox_due_times", outbox_due_times},
 		{"outbox_lifecycle", outbox_lifecycle},
 		{"outbox_requeue_sending", outbox_requeue_sending},
+		{"outbox_requeue_stale", outbox_requeue_stale},
 		{"outbox_dlr", outbox_dlr},
 		{"step_faults", step_faults},
 		{"savepoint_keeps_earlier_work", savepoint_keeps_earlier_work},
