@@ -2,19 +2,12 @@
 -- as smsbox sends it. 70% reads (TIM <product> 35%, TIM <product> 2 5%, GIA <product> 25%,
 -- GIA board 5%), 30% writes (BAN from a registered household 15%, MUA <listing> <qty> from a
 -- buyer 15%). Every request has a unique id (smsbox's %I); 200 answers are counted.
-local threads = {}
-local nthreads = 0
+dofile("bench/wrk_report.lua")
 local products = {"NA", "HONG", "MAN", "HOI", "QUE", "THACH+DEN", "KHOAI+LANG", "GAO", "NGO",
   "LON", "MANG", "CHE", "MAT+ONG", "HAT+DE", "KHOAI+MON", "HONG+KHONG+HAT"}
 local prices = {NA = 30, HONG = 22, MAN = 25, HOI = 60, QUE = 45, ["THACH+DEN"] = 30,
   ["KHOAI+LANG"] = 12, GAO = 20, NGO = 9, LON = 75, MANG = 20, CHE = 150, ["MAT+ONG"] = 300,
   ["HAT+DE"] = 90, ["KHOAI+MON"] = 25, ["HONG+KHONG+HAT"] = 45}
-
-function setup(thread)
-  nthreads = nthreads + 1
-  thread:set("tid", nthreads)
-  table.insert(threads, thread)
-end
 
 function init(args)
   n = 0
@@ -52,22 +45,4 @@ function request()
     "/kannel/mo?from=%s&to=8055&text=%s&id=mk-%s-%d-%d&coding=0&charset=UTF-8&smsc=FAKE",
     from, t, run, tid, n)
   return wrk.format("GET", path)
-end
-
-function response(status, headers, body)
-  if status == 200 then ok = ok + 1 else other = other + 1 end
-end
-
-function done(summary, latency, requests)
-  local acked, bad = 0, 0
-  for _, t in ipairs(threads) do
-    acked = acked + t:get("ok")
-    bad = bad + t:get("other")
-  end
-  io.write(string.format("RESULT requests=%d acked=%d non200=%d errors=%d duration_s=%.2f rps=%.0f p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f max_ms=%.2f\n",
-    summary.requests, acked, bad,
-    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
-    summary.duration / 1e6, summary.requests / (summary.duration / 1e6),
-    latency:percentile(50) / 1000, latency:percentile(90) / 1000,
-    latency:percentile(99) / 1000, latency.max / 1000))
 end
