@@ -154,41 +154,62 @@ sms_segments(const char *utf8)
 	return (int)((len + part - 1) / part);
 }
 
+/*
+ * Stripping is on every reply, so it goes through a table of what each code
+ * point below STRIP_TABLE_END becomes, filled once by asking utf8proc
+ * (decompose, drop the marks; 0 when nothing is left, as for a lone
+ * combining mark); đ and ð have no decomposition and become d. Vietnamese
+ * letters all live below U+1F00 (Latin-1, Latin Extended-A/B and Latin
+ * Extended Additional); anything above is copied as it is.
+ */
+#define STRIP_TABLE_END 0x1F00
+static int32_t strip_table[STRIP_TABLE_END];
+static pthread_once_t strip_once = PTHREAD_ONCE_INIT;
+
+static void
+strip_table_init(void)
+{
+	for (int32_t cp = 0; cp < STRIP_TABLE_END; cp++) {
+		utf8proc_int32_t dec[8];
+		int last = 0;
+		utf8proc_ssize_t n = utf8proc_decompose_char(cp, dec, 8,
+		    UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK, &last);
+
+		strip_table[cp] = n == 1 ? dec[0] : n == 0 ? 0 : cp;
+	}
+	strip_table[0x0111] = strip_table[0x00F0] = 'd';	/* đ ð */
+	strip_table[0x0110] = strip_table[0x00D0] = 'D';	/* Đ Ð */
+}
+
 int
 text_strip_diacritics(const char *utf8, char *out, size_t outlen)
 {
-	utf8proc_uint8_t *dec = NULL;
-	utf8proc_ssize_t n;
+	const uint8_t *p = (const uint8_t *)utf8;
 	size_t o = 0;
 
 	if (outlen == 0)
 		return -1;
 	out[0] = '\0';
-	n = utf8proc_map((const utf8proc_uint8_t *)utf8, 0, &dec,
-	    UTF8PROC_NULLTERM | UTF8PROC_STABLE |
-	    UTF8PROC_STRIPMARK | UTF8PROC_COMPOSE);
-	if (n < 0)
-		return -1;
-	for (utf8proc_ssize_t i = 0; i < n;) {
+	pthread_once(&strip_once, strip_table_init);
+	while (*p) {
 		utf8proc_int32_t c;
-		utf8proc_ssize_t k = utf8proc_iterate(dec + i, n - i, &c);
+		utf8proc_ssize_t k = utf8proc_iterate(p, -1, &c);
 		uint8_t enc[4];
 		utf8proc_ssize_t w;
 
-		if (k <= 0)
-			break;
-		if (c == 0x0111 || c == 0x00F0)	/* đ ð */
-			c = 'd';
-		else if (c == 0x0110 || c == 0x00D0)	/* Đ Ð */
-			c = 'D';
+		if (k <= 0) {
+			out[0] = '\0';
+			return -1;
+		}
+		p += k;
+		if (c < STRIP_TABLE_END && (c = strip_table[c]) == 0)
+			continue;
 		w = utf8proc_encode_char(c, enc);
 		if (o + (size_t)w + 1 > outlen)
 			break;
 		memcpy(out + o, enc, (size_t)w);
 		o += (size_t)w;
-		i += k;
 	}
 	out[o] = '\0';
-	free(dec);
 	return 0;
 }

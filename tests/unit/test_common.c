@@ -79,6 +79,13 @@ strip_diacritics(void)
 	T_STREQ(out, "Da dang ky: Hoang Van Chau, thon Lung Cut");
 	T_ASSERT(text_strip_diacritics("Bán na 50kg, 30.000đ", out, 8) == 0);
 	T_STREQ(out, "Ban na ");
+	/* decomposed input (NFD, as some phones send): the marks go too */
+	T_ASSERT(text_strip_diacritics("Ba\xcc\x81n Đo\xcc\x82\xcc\x80ng", out, sizeof out) == 0);
+	T_STREQ(out, "Ban Dong");
+	/* beyond Vietnamese: kept as it is */
+	T_ASSERT(text_strip_diacritics("€ 😀", out, sizeof out) == 0);
+	T_STREQ(out, "€ 😀");
+	T_ASSERT(text_strip_diacritics("B\xe1n", out, sizeof out) == -1);
 }
 
 static void
