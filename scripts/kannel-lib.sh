@@ -30,14 +30,32 @@ KL_SHORTCODE=${KL_SHORTCODE:-8055}
 # Python helpers for what bash does badly: free ports, UTF-16BE url-encoding, and reading
 # fakesmsc's log back into whole messages (concatenated parts joined, UCS-2 decoded).
 KL_PY=$(cat <<'PY'
-import re, socket, sys
+import random, re, socket, sys
 from urllib.parse import unquote_to_bytes
 
 def ports(n):
-    socks = []
-    for _ in range(int(n)):
-        s = socket.socket(); s.bind(("127.0.0.1", 0)); socks.append(s)
-    print(" ".join(str(s.getsockname()[1]) for s in socks))
+    # below the kernel's ephemeral range: a port the kernel hands out (bind to 0) can be
+    # taken a moment later as the source port of an outgoing connection (smsbox's many
+    # short ones to langso), and then bearerbox or smsbox fails with "address in use"
+    lo, hi = 20000, 32000
+    try:
+        hi = min(hi, int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0]) - 1)
+    except (OSError, ValueError):
+        pass
+    rnd, picked = random.SystemRandom(), []
+    while len(picked) < int(n):
+        p = rnd.randint(lo, hi)
+        if p in picked:
+            continue
+        s = socket.socket()
+        try:
+            s.bind(("127.0.0.1", p))
+        except OSError:
+            continue
+        finally:
+            s.close()
+        picked.append(p)
+    print(" ".join(str(p) for p in picked))
 
 def ucs2(text):
     print("".join("%%%02X" % b for b in text.encode("utf-16-be")))
