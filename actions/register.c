@@ -126,29 +126,12 @@ mark(struct words *w, int at, int len)
 		w->used[i] = true;
 }
 
-/* trim_partial_utf8 drops a multi-byte character cut short at the end. */
-static void
-trim_partial_utf8(char *s)
-{
-	size_t n = strlen(s), k = n, need;
-	unsigned char lead;
-
-	while (k > 0 && ((unsigned char)s[k - 1] & 0xC0) == 0x80)
-		k--;
-	if (k == 0)
-		return;
-	/* s[k - 1] is the last lead byte (or ASCII); is its sequence whole? */
-	lead = (unsigned char)s[k - 1];
-	need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
-	if (n - (k - 1) < need)
-		s[k - 1] = '\0';
-}
-
 /* name_from_rest joins the words that are neither place nor filler. */
 static void
 name_from_rest(struct words *w, char *name, size_t len)
 {
 	static const char *fillers[] = {"THON", "BAN", "XA", "TEN"};
+	char joined[MAX_WORDS * sizeof w->orig[0]];
 	size_t o = 0;
 
 	for (int i = 0; i < w->n; i++) {
@@ -158,16 +141,14 @@ name_from_rest(struct words *w, char *name, size_t len)
 		if (i + 1 < w->n && strcmp(w->fold[i], "NONG") == 0 && strcmp(w->fold[i + 1], "DAN") == 0)
 			w->used[i] = w->used[i + 1] = true;
 	}
-	name[0] = '\0';
 	for (int i = 0; i < w->n; i++) {
 		if (w->used[i])
 			continue;
-		o += (size_t)snprintf(name + o, o < len ? len - o : 0, "%s%s", o ? " " : "", w->orig[i]);
-		if (o >= len) {
-			trim_partial_utf8(name);
-			break;
-		}
+		/* every word and its space fit: the buffer holds all of them */
+		o += (size_t)snprintf(joined + o, sizeof joined - o, "%s%s", o ? " " : "", w->orig[i]);
 	}
+	joined[o] = '\0';
+	str_copy(name, len, joined);	/* cut at a character boundary */
 }
 
 static int

@@ -3,6 +3,7 @@
  */
 #include "tests/fixture.h"
 #include "tests/t.h"
+#include "storage/store_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,4 +98,17 @@ fx_sms(const char *phone, const char *text)
 	    .smsc = "test"};
 
 	return fx_mo(&m)->text;
+}
+
+long long
+fx_query_int(struct store *s, const char *sql)
+{
+	sqlite3_stmt *st;
+	long long v = -1;
+
+	T_ASSERTF(sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK, "%s", sql);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
 }

@@ -36,6 +36,10 @@ void fx_person(const char *phone, const char *name, const char *code, const char
  * reply, valid until the next call; the action must succeed. */
 const struct act_reply *fx_mo(struct mo *m);
 
+/* fx_query_int runs one SELECT on s's connection and returns the first
+ * column of its first row (-1 when there is none). */
+long long fx_query_int(struct store *s, const char *sql);
+
 /* fx_sms: an SMS from phone; the reply's text. */
 const char *fx_sms(const char *phone, const char *text);
 

@@ -4,6 +4,7 @@
  * row, idempotent re-import, and the demo files under conf/demo/.
  */
 #include "tests/t.h"
+#include "tests/fixture.h"
 
 #include <sqlite3.h>
 
@@ -38,19 +39,6 @@ open_db(void)
 	s = store_open(path, err, sizeof err);
 	T_ASSERTF(s != NULL, "%s", err);
 	return s;
-}
-
-static long long
-query_int(struct store *s, const char *sql)
-{
-	sqlite3_stmt *st;
-	long long v = -1;
-
-	T_ASSERTF(sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK, "%s", sql);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
 }
 
 /* expect_errs checks the exact error text, with the path put in for %s. */
@@ -108,7 +96,7 @@ villages_good(void)
 	T_STREQ(v.old_district, "");
 	T_ASSERT(store_village_by_code(s, "LD02", &v) == STORE_OK);
 	T_STREQ(v.old_district, "Chi Lăng");
-	T_ASSERT(query_int(s, "SELECT count(*) FROM communes") == 2);
+	T_ASSERT(fx_query_int(s, "SELECT count(*) FROM communes") == 2);
 
 	/* the old_district column is optional */
 	T_ASSERT(actions_import_villages(s, csv("v3.csv",
@@ -168,7 +156,7 @@ bad_row_applies_nothing(void)
 	    "1-3 digits, like LD02)\n");
 	T_ASSERT(changed == 99);
 	T_ASSERT(store_village_count(s, &n) == STORE_OK && n == 0);
-	T_ASSERT(query_int(s, "SELECT count(*) FROM communes") == 0);
+	T_ASSERT(fx_query_int(s, "SELECT count(*) FROM communes") == 0);
 	store_close(s);
 }
 
@@ -268,7 +256,7 @@ reimport_is_idempotent(void)
 	T_ASSERT(actions_import_villages(s, csv("nfd.csv",
 	    "code,name,commune\nCL09,Nà Vặc,Chi La\xCC\x86ng\n"), errs, sizeof errs,
 	    &changed) == 0);
-	T_ASSERT(query_int(s, "SELECT count(*) FROM communes") == 2);
+	T_ASSERT(fx_query_int(s, "SELECT count(*) FROM communes") == 2);
 	T_ASSERT(store_village_by_code(s, "CL09", &v) == STORE_OK);
 	T_STREQ(v.commune, "Chi Lăng");
 	store_close(s);
@@ -389,13 +377,13 @@ demo_files(void)
 	T_STREQ(v.commune, "Chi Lăng");
 	T_ASSERT(store_person_by_phone(s, "+84912345678", &p) == STORE_OK);
 	T_STREQ(p.village_code, "LD02");
-	T_ASSERT(query_int(s, "SELECT count(*) FROM communes") == 4);
+	T_ASSERT(fx_query_int(s, "SELECT count(*) FROM communes") == 4);
 	/* one head per village, one official */
-	T_ASSERT(query_int(s, "SELECT count(*) FROM villages WHERE id NOT IN "
+	T_ASSERT(fx_query_int(s, "SELECT count(*) FROM villages WHERE id NOT IN "
 	    "(SELECT village_id FROM people WHERE role = 'head')") == 0);
-	T_ASSERT(query_int(s, "SELECT count(*) FROM people WHERE role = 'head'") ==
-	    query_int(s, "SELECT count(*) FROM villages"));
-	T_ASSERT(query_int(s, "SELECT count(*) FROM people WHERE role = 'official'") == 1);
+	T_ASSERT(fx_query_int(s, "SELECT count(*) FROM people WHERE role = 'head'") ==
+	    fx_query_int(s, "SELECT count(*) FROM villages"));
+	T_ASSERT(fx_query_int(s, "SELECT count(*) FROM people WHERE role = 'official'") == 1);
 
 	T_ASSERT(actions_import_villages(s, "conf/demo/villages.csv", errs,
 	    sizeof errs, &changed) == 0 && changed == 0);

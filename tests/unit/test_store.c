@@ -4,6 +4,7 @@
  * store_step_hook (a failed step leaves the data exactly as before).
  */
 #include "tests/t.h"
+#include "tests/fixture.h"
 
 #include <pthread.h>
 #include <sqlite3.h>
@@ -66,19 +67,6 @@ dump(struct store *s, char *out, size_t outlen)
 	}
 }
 
-static long long
-query_int(struct store *s, const char *sql)
-{
-	sqlite3_stmt *st;
-	long long v = -1;
-
-	T_ASSERTF(sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK, "%s", sql);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
-
 static void
 add_village(struct store *s, const char *code, const char *name,
     const char *commune)
@@ -130,11 +118,11 @@ opens_memory_and_file(void)
 	snprintf(mode, sizeof mode, "%s", (const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
 	T_STREQ(mode, "wal");
-	T_ASSERT(query_int(s, "PRAGMA foreign_keys") == 1);
-	T_ASSERT(query_int(s, "PRAGMA synchronous") == 1);	/* NORMAL */
-	T_ASSERT(query_int(s, "PRAGMA busy_timeout") == 5000);
+	T_ASSERT(fx_query_int(s, "PRAGMA foreign_keys") == 1);
+	T_ASSERT(fx_query_int(s, "PRAGMA synchronous") == 1);	/* NORMAL */
+	T_ASSERT(fx_query_int(s, "PRAGMA busy_timeout") == 5000);
 	T_ASSERT(store_check_writable(s) == STORE_OK);
-	T_ASSERT(query_int(s, "SELECT count(*) FROM communes") == 0);
+	T_ASSERT(fx_query_int(s, "SELECT count(*) FROM communes") == 0);
 	store_close(s);
 }
 
@@ -165,9 +153,9 @@ schema_names(void)
 		snprintf(table, sizeof table, "%.*s", (int)(dot - cols[i]), cols[i]);
 		snprintf(sql, sizeof sql, "SELECT count(*) FROM pragma_table_info('%s')"
 		    " WHERE name = '%s'", table, dot + 1);
-		T_ASSERTF(query_int(s, sql) == 1, "no column %s", cols[i]);
+		T_ASSERTF(fx_query_int(s, sql) == 1, "no column %s", cols[i]);
 	}
-	T_ASSERT(query_int(s, "SELECT count(*) FROM pragma_index_info('outbox_claim')") == 3);
+	T_ASSERT(fx_query_int(s, "SELECT count(*) FROM pragma_index_info('outbox_claim')") == 3);
 	store_close(s);
 }
 
@@ -318,7 +306,7 @@ villages_upsert(void)
 	T_ASSERT(store_village_upsert(s, &v, &ch) == STORE_OK && ch);
 	T_ASSERT(store_village_by_code(s, "LD02", &got) == STORE_OK);
 	T_STREQ(got.commune, "Cao Lộc");
-	T_ASSERT(query_int(s, "SELECT count(*) FROM communes") == 2);
+	T_ASSERT(fx_query_int(s, "SELECT count(*) FROM communes") == 2);
 
 	add_village(s, "CL01", "Quán Thanh", "Chi Lăng");
 	add_village(s, "VQ01", "Yên Phúc", "Văn Quan");
@@ -426,7 +414,7 @@ inbox_dedup(void)
 	T_STREQ(reply, "Đã đăng ký: Hoàng Văn Châu");
 	T_ASSERT(coding == 2);
 	T_ASSERT(store_inbox_count(s, &n) == STORE_OK && n == 1);
-	T_ASSERT(query_int(s, "SELECT length(raw) FROM inbox") == 4);
+	T_ASSERT(fx_query_int(s, "SELECT length(raw) FROM inbox") == 4);
 
 	/* cut at replylen-1, never inside a character ("Đ" is 2 bytes) */
 	T_ASSERT(store_inbox_reply(s, "k-1", reply, 3, &coding, NULL) == STORE_OK);
@@ -473,7 +461,7 @@ text_verbatim(void)
 	add_out(s, "+84912345678", evil, OUTBOX_PRIO_NOTIFY, 0);
 	T_ASSERT(store_outbox_claim(s, time(NULL), 1, out, &n) == STORE_OK && n == 1);
 	T_STREQ(out[0].text, evil);
-	T_ASSERT(query_int(s, "SELECT count(*) FROM people") == 1);
+	T_ASSERT(fx_query_int(s, "SELECT count(*) FROM people") == 1);
 	store_close(s);
 }
 
@@ -576,8 +564,8 @@ outbox_lifecycle(void)
 	T_ASSERT(store_outbox_claim(s, now + 60, 4, out, &n) == STORE_OK && n == 1);
 	T_ASSERT(out[0].attempts == 2);
 	T_ASSERT(store_outbox_accepted(s, d, "3: Queued for later delivery") == STORE_OK);
-	T_ASSERT(query_int(s, "SELECT attempts FROM outbox WHERE id = 3") == 3);
-	T_ASSERT(query_int(s, "SELECT count(*) FROM outbox WHERE answer = '403 Forbidden'"
+	T_ASSERT(fx_query_int(s, "SELECT attempts FROM outbox WHERE id = 3") == 3);
+	T_ASSERT(fx_query_int(s, "SELECT count(*) FROM outbox WHERE answer = '403 Forbidden'"
 	    " AND status = 'failed'") == 1);
 	store_close(s);
 }
@@ -598,7 +586,7 @@ outbox_requeue_sending(void)
 
 	/* as after a kill -9: the rows are still 'sending' on disk */
 	s = open_db("r.db");
-	T_ASSERT(query_int(s, "SELECT count(*) FROM outbox WHERE status = 'sending'") == 2);
+	T_ASSERT(fx_query_int(s, "SELECT count(*) FROM outbox WHERE status = 'sending'") == 2);
 	T_ASSERT(store_outbox_requeue_sending(s, &k) == STORE_OK && k == 2);
 	T_ASSERT(store_outbox_claim(s, time(NULL), 4, out, &n) == STORE_OK && n == 2);
 	T_ASSERT(out[0].attempts == 0);
@@ -623,7 +611,7 @@ outbox_requeue_stale(void)
 	T_ASSERT(store_outbox_claim(s, now + 100, 1, out, &n) == STORE_OK && n == 1);
 	T_ASSERT(store_outbox_requeue_stale(s, now + 119, 120, &k) == STORE_OK && k == 0);
 	T_ASSERT(store_outbox_requeue_stale(s, now + 121, 120, &k) == STORE_OK && k == 1);
-	T_ASSERT(query_int(s, "SELECT count(*) FROM outbox WHERE status = 'sending'") == 1);
+	T_ASSERT(fx_query_int(s, "SELECT count(*) FROM outbox WHERE status = 'sending'") == 1);
 	T_ASSERT(store_outbox_claim(s, now + 121, 4, out, &n) == STORE_OK && n == 1);
 	T_STREQ(out[0].phone, "+84912000001");
 	store_close(s);
@@ -643,14 +631,14 @@ outbox_dlr(void)
 
 	T_ASSERT(store_outbox_dlr(s, a, 8, "ACK", "smsc-1") == STORE_OK);
 	T_ASSERT(store_outbox_dlr(s, a, 1, "id:1 stat:DELIVRD", NULL) == STORE_OK);
-	T_ASSERT(query_int(s, "SELECT dlr_type FROM outbox WHERE id = 1") == 1);
-	T_ASSERT(query_int(s, "SELECT dlr_smscid = 'smsc-1' FROM outbox WHERE id = 1") == 1);
+	T_ASSERT(fx_query_int(s, "SELECT dlr_type FROM outbox WHERE id = 1") == 1);
+	T_ASSERT(fx_query_int(s, "SELECT dlr_smscid = 'smsc-1' FROM outbox WHERE id = 1") == 1);
 
 	/* a late intermediate report does not undo a final one */
 	T_ASSERT(store_outbox_dlr(s, b, 2, "stat:UNDELIV", "smsc-2") == STORE_OK);
 	T_ASSERT(store_outbox_dlr(s, b, 4, "buffered", "smsc-2") == STORE_OK);
-	T_ASSERT(query_int(s, "SELECT dlr_type FROM outbox WHERE id = 2") == 2);
-	T_ASSERT(query_int(s, "SELECT dlr_reply = 'stat:UNDELIV' FROM outbox WHERE id = 2") == 1);
+	T_ASSERT(fx_query_int(s, "SELECT dlr_type FROM outbox WHERE id = 2") == 2);
+	T_ASSERT(fx_query_int(s, "SELECT dlr_reply = 'stat:UNDELIV' FROM outbox WHERE id = 2") == 1);
 	T_ASSERT(store_outbox_dlr(s, d, 16, "rejected", "") == STORE_OK);
 
 	T_ASSERT(store_outbox_counts(s, &c) == STORE_OK);
@@ -862,7 +850,7 @@ savepoint_keeps_earlier_work(void)
 	T_ASSERT(store_commit(s) == STORE_OK);
 	T_ASSERT(store_village_by_code(s, "LD02", &v) == STORE_OK);
 	T_ASSERT(store_village_by_code(s, "CL01", &v) == STORE_NONE);
-	T_ASSERT(query_int(s, "SELECT count(*) FROM communes") == 1);
+	T_ASSERT(fx_query_int(s, "SELECT count(*) FROM communes") == 1);
 
 	T_ASSERT(store_begin(s) == STORE_OK);
 	T_ASSERT(op_village_new(s) == STORE_OK);
@@ -942,7 +930,7 @@ claims_are_atomic(void)
 		}
 	}
 	T_ASSERT(total == 500);
-	T_ASSERT(query_int(s, "SELECT count(*) FROM outbox WHERE status = 'sending'") == 500);
+	T_ASSERT(fx_query_int(s, "SELECT count(*) FROM outbox WHERE status = 'sending'") == 500);
 	store_close(s);
 }
 
