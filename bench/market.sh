@@ -38,13 +38,7 @@ echo "bench/market.sh: wrk -t${WRK_THREADS:-1} -c$CONNS -d${SECS}s against langs
 MO_RUN=$$ LISTINGS=$LISTINGS wrk -t"${WRK_THREADS:-1}" -c"$CONNS" -d"${SECS}s" --latency \
 	-s bench/market.lua "http://127.0.0.1:$KL_HTTP/kannel/mo" >"$KL_DIR/wrk.out" 2>&1
 rc=$?
-sed -n '/Latency Distribution/,/Transfer/p' "$KL_DIR/wrk.out" | grep -v '^RESULT'
-res=$(grep '^RESULT' "$KL_DIR/wrk.out") || { cat "$KL_DIR/wrk.out"; echo "wrk failed (exit $rc)"; exit 1; }
-val() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<" ${res#RESULT}"; }
-printf 'requests: %s in %s s = %s MO/s (200: %s, other status: %s, socket errors: %s)\n' \
-	"$(val requests)" "$(val duration_s)" "$(val rps)" "$(val acked)" "$(val non200)" "$(val errors)"
-printf 'latency: p50 %s ms, p90 %s ms, p99 %s ms, max %s ms   (target: >= 3000 MO/s, p99 < 50 ms)\n' \
-	"$(val p50_ms)" "$(val p90_ms)" "$(val p99_ms)" "$(val max_ms)"
+kl_wrk_report "$KL_DIR/wrk.out" MO/s ">= 3000 MO/s, p99 < 50 ms" $rc
 kl_stop langso
 echo "what was answered, by action:"
 sqlite3 "$KL_DB" "select '  '||action||' '||count(*) from inbox where kannel_id like 'mk-$$-%' group by action order by count(*) desc"

@@ -29,19 +29,12 @@ echo "bench/mo_direct.sh: wrk -t${WRK_THREADS:-2} -c$CONNS -d${SECS}s against la
 MO_RUN=$$ wrk -t"${WRK_THREADS:-2}" -c"$CONNS" -d"${SECS}s" --latency -s bench/mo_direct.lua \
 	"http://127.0.0.1:$KL_HTTP/kannel/mo" >"$KL_DIR/wrk.out" 2>&1
 rc=$?
-sed -n '/Latency Distribution/,/Transfer/p' "$KL_DIR/wrk.out" | grep -v '^RESULT'
-res=$(grep '^RESULT' "$KL_DIR/wrk.out") || { cat "$KL_DIR/wrk.out"; echo "wrk failed (exit $rc)"; exit 1; }
-val() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<" ${res#RESULT}"; }
-printf 'requests: %s in %s s = %s req/s (200: %s, other status: %s, socket errors: %s)\n' \
-	"$(val requests)" "$(val duration_s)" "$(val rps)" "$(val acked)" "$(val non200)" "$(val errors)"
-printf 'latency: p50 %s ms, p90 %s ms, p99 %s ms, max %s ms   (target: >= 5000 req/s, p99 < 20 ms)\n' \
-	"$(val p50_ms)" "$(val p90_ms)" "$(val p99_ms)" "$(val max_ms)"
-
+kl_wrk_report "$KL_DIR/wrk.out" req/s ">= 5000 req/s, p99 < 20 ms" $rc
 # requests still in flight when wrk stopped may have been committed without wrk seeing the
 # 200, so the inbox may hold a few more than were acknowledged, never fewer
 kl_stop langso
 inbox=$(sqlite3 "$KL_DB" "select count(*) from inbox where kannel_id like 'bench-$$-%'")
-acked=$(val acked)
+acked=$(kl_wrk_val acked)
 if [ "$inbox" -ge "$acked" ]; then
 	echo "durability: $acked MOs acknowledged with 200, $inbox in the inbox: OK"
 else

@@ -316,6 +316,20 @@ kl_bench_finish() {
 	if [ "${KEEP:-0}" = 1 ]; then echo "kept $KL_DIR"; else rm -rf "$KL_DIR"; fi
 }
 
+# kl_wrk_report OUT UNIT TARGET RC: print wrk's latency table and the RESULT line of
+# bench/wrk_report.lua from OUT as requests and latency lines; exit if wrk failed. Keeps the
+# RESULT for kl_wrk_val KEY (requests, acked, non200, errors, rps, p50_ms, p99_ms, ...).
+kl_wrk_report() {
+	sed -n '/Latency Distribution/,/Transfer/p' "$1" | grep -v '^RESULT'
+	KL_WRK_RES=$(grep '^RESULT' "$1") || { cat "$1"; echo "wrk failed (exit $4)"; exit 1; }
+	printf 'requests: %s in %s s = %s %s (200: %s, other status: %s, socket errors: %s)\n' \
+		"$(kl_wrk_val requests)" "$(kl_wrk_val duration_s)" "$(kl_wrk_val rps)" "$2" \
+		"$(kl_wrk_val acked)" "$(kl_wrk_val non200)" "$(kl_wrk_val errors)"
+	printf 'latency: p50 %s ms, p90 %s ms, p99 %s ms, max %s ms   (target: %s)\n' \
+		"$(kl_wrk_val p50_ms)" "$(kl_wrk_val p90_ms)" "$(kl_wrk_val p99_ms)" "$(kl_wrk_val max_ms)" "$3"
+}
+kl_wrk_val() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<" ${KL_WRK_RES#RESULT}"; }
+
 kl_stop_all() {
 	local n p pid exe
 	kl_stop fakesmsc INT
