@@ -67,29 +67,6 @@ reply_set(struct act_reply *r, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* fit cuts text to at most max units of its coding, at a word boundary,
- * ending with "..." so the reader sees it was cut. */
-static void
-fit(char *text, size_t max, enum sms_coding coding)
-{
-	size_t len = strlen(text);
-
-	if (sms_length(text, coding) <= max)
-		return;
-	while (len > 0) {
-		/* step back one UTF-8 character */
-		do
-			len--;
-		while (len > 0 && ((unsigned char)text[len] & 0xC0) == 0x80);
-		if (text[len] != ' ')
-			continue;
-		text[len] = '\0';
-		if (sms_length(text, coding) + 3 <= max)
-			break;
-	}
-	strcat(text, "...");
-}
-
 void
 act_reply_finish(const struct actions *a, struct act_reply *r)
 {
@@ -102,7 +79,7 @@ act_reply_finish(const struct actions *a, struct act_reply *r)
 			memcpy(r->text, plain, strlen(plain) + 1);
 	}
 	coding = sms_coding_of(r->text);
-	fit(r->text, sms_max_length(a->conf.max_segments, coding), coding);
+	text_fit(r->text, sizeof r->text, sms_max_length(a->conf.max_segments, coding), coding);
 	r->coding = (int)coding;
 }
 

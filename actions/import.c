@@ -418,16 +418,26 @@ rows_grow(struct rows *rs, enum kind k)
 		rs->p = xrealloc(rs->p, (size_t)rs->cap * sizeof *rs->p);
 }
 
+/* shown: a field as an error message quotes it, at most 30 bytes, cut on
+ * a character boundary. Returns buf. */
+static const char *
+shown(const char *field, char buf[static 31])
+{
+	str_copy(buf, 31, field);
+	return buf;
+}
+
 static void
 parse_village(struct import *im, const struct csv_row *r, struct rows *rs)
 {
 	struct village v;
+	char buf[31];
 	int bad = 0;
 
 	memset(&v, 0, sizeof v);
 	if (!village_code_norm(r->f[0], v.code)) {
-		import_err(im, r->line, "bad village code \"%.20s\" (1-4 letters "
-		    "and 1-3 digits, like LD02)", r->f[0]);
+		import_err(im, r->line, "bad village code \"%s\" (1-4 letters "
+		    "and 1-3 digits, like LD02)", shown(r->f[0], buf));
 		bad = -1;
 	}
 	bad |= text_field(im, r->line, "name", r->f[1], true, v.name, sizeof v.name);
@@ -448,17 +458,18 @@ parse_person(struct import *im, const struct csv_row *r, struct rows *rs)
 {
 	static const char *const roles[] = {"household", "head", "official"};
 	struct person p;
+	char buf[31];
 	int bad = 0;
 
 	memset(&p, 0, sizeof p);
 	if (phone_to_e164(r->f[0], p.phone, sizeof p.phone) != 0) {
-		import_err(im, r->line, "bad phone number \"%.30s\"", r->f[0]);
+		import_err(im, r->line, "bad phone number \"%s\"", shown(r->f[0], buf));
 		bad = -1;
 	}
 	bad |= text_field(im, r->line, "name", r->f[1], true, p.name, sizeof p.name);
 	if (!village_code_norm(r->f[2], p.village_code)) {
-		import_err(im, r->line, "bad village code \"%.20s\" (1-4 letters "
-		    "and 1-3 digits, like LD02)", r->f[2]);
+		import_err(im, r->line, "bad village code \"%s\" (1-4 letters "
+		    "and 1-3 digits, like LD02)", shown(r->f[2], buf));
 		bad = -1;
 	}
 	if (r->f[3][0] == '\0')
@@ -467,8 +478,8 @@ parse_person(struct import *im, const struct csv_row *r, struct rows *rs)
 		if (strcasecmp(r->f[3], roles[i]) == 0)
 			strcpy(p.role, roles[i]);
 	if (p.role[0] == '\0') {
-		import_err(im, r->line, "bad role \"%.20s\" (household, head or "
-		    "official)", r->f[3]);
+		import_err(im, r->line, "bad role \"%s\" (household, head or "
+		    "official)", shown(r->f[3], buf));
 		bad = -1;
 	}
 	if (bad)

@@ -17,8 +17,14 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 
 /* strlcpy-like: copies at most dstlen-1 bytes, always terminates, never
- * splits a UTF-8 sequence. Returns 0, or -1 if src was cut. */
+ * splits a UTF-8 sequence. Returns 0, or -1 if src was cut. Every cut of
+ * text in langso goes through utf8_cut_len, here or in text_fit. */
 int str_copy(char *dst, size_t dstlen, const char *src);
+
+/* utf8_cut_len: the length of the longest prefix of s (n <= strlen(s))
+ * that ends on a character boundary. Bytes that are not UTF-8 count as
+ * characters of their own, so invalid input is never made worse. */
+size_t utf8_cut_len(const char *s, size_t n);
 
 /*
  * phone_to_e164 reads a Vietnamese number in any usual form (0912345678,
@@ -49,6 +55,16 @@ int sms_segments(const char *utf8);
 
 /* sms_max_length: how many units fit in n segments of that coding. */
 size_t sms_max_length(int segments, enum sms_coding coding);
+
+/*
+ * text_fit cuts text, held in a buffer of size bytes, so that it takes at
+ * most max units of coding (septets or UTF-16 units) and ends in "..." to
+ * show it was cut: at the last space when that keeps at least half of what
+ * fits, else inside the word, always on a character boundary. Text that
+ * already fits is left alone. Returns 1 when it cut, 0 otherwise. The one
+ * fitter for SMS replies and USSD screens.
+ */
+int text_fit(char *text, size_t size, size_t max, enum sms_coding coding);
 
 /*
  * text_strip_diacritics writes utf8 without Vietnamese marks (đ->d, Đ->D,

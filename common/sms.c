@@ -142,6 +142,54 @@ sms_max_length(int segments, enum sms_coding coding)
 	return part * (size_t)segments;
 }
 
+/* units_of: what one code point costs in the coding (sms_length's rule). */
+static size_t
+units_of(int32_t cp, enum sms_coding coding)
+{
+	if (coding == SMS_GSM7)
+		return (size_t)gsm_septets(cp);
+	return cp > 0xFFFF ? 2 : 1;
+}
+
+int
+text_fit(char *text, size_t size, size_t max, enum sms_coding coding)
+{
+	const uint8_t *p = (const uint8_t *)text;
+	size_t len = strlen(text), units = 0, i = 0, space = 0, room;
+	bool dots = max >= 3 && size >= 4;
+
+	if (len < size && sms_length(text, coding) <= max)
+		return 0;
+	/* what the text may keep: max units and size bytes, less the dots */
+	room = dots ? max - 3 : max;
+	while (i < len) {
+		utf8proc_int32_t c = 0;
+		utf8proc_ssize_t n = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &c);
+		size_t u = 1;
+
+		if (n <= 0)
+			n = 1;	/* a stray byte: one character of its own */
+		else
+			u = units_of(c, coding);
+		if (units + u > room || i + (size_t)n + (dots ? 3 : 0) + 1 > size)
+			break;
+		if (c == ' ' && n == 1)
+			space = i;
+		units += u;
+		i += (size_t)n;
+	}
+	if (space > 0 && space * 2 >= i)
+		i = space;
+	while (i > 0 && text[i - 1] == ' ')
+		i--;
+	if (dots) {
+		memcpy(text + i, "...", 3);
+		i += 3;
+	}
+	text[i] = '\0';
+	return 1;
+}
+
 int
 sms_segments(const char *utf8)
 {

@@ -65,11 +65,23 @@ str_copy(char *dst, size_t dstlen, const char *src)
 		memcpy(dst, src, n + 1);
 		return 0;
 	}
-	n = dstlen - 1;
-	/* back off continuation bytes so a multi-byte character is not split */
-	while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
-		n--;
+	n = utf8_cut_len(src, dstlen - 1);
 	memcpy(dst, src, n);
 	dst[n] = '\0';
 	return -1;
+}
+
+size_t
+utf8_cut_len(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = n, seq;
+
+	/* the lead byte of the character that s[n] belongs to, if any */
+	while (i > 0 && n - i < 3 && (p[i] & 0xC0) == 0x80)
+		i--;
+	if (i == n || p[i] < 0xC0)
+		return n;	/* s[n] starts a character, or stray continuations */
+	seq = p[i] >= 0xF0 ? 4 : p[i] >= 0xE0 ? 3 : 2;
+	return i + seq > n ? i : n;
 }

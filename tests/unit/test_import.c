@@ -4,6 +4,7 @@
  * row, idempotent re-import, and the demo files under conf/demo/.
  */
 #include "tests/t.h"
+#include "common/common.h"
 #include "tests/fixture.h"
 
 #include <sqlite3.h>
@@ -393,6 +394,25 @@ demo_files(void)
 	store_close(s);
 }
 
+/* import_errors_quote_whole_characters: a bad field is quoted at most 30
+ * bytes long; the old "%.30s" cut "Sơn" inside its "ơ" and the operator's
+ * error message was not UTF-8. */
+static void
+import_errors_quote_whole_characters(void)
+{
+	struct store *s = open_db();
+	char errs[1024];
+	int changed = 0;
+	/* byte 30 of the phone field falls inside the "ơ" of "Sơn" */
+	const char *p = csv("p.csv", "phone,name,village_code,role\n"
+	    "số điện thoại Lạng Sơn,Hoàng Văn Châu,LD02,household\n");
+
+	T_ASSERT(actions_import_people(s, p, errs, sizeof errs, &changed) == -1);
+	T_ASSERTF(utf8_is_valid(errs, strlen(errs)), "not UTF-8: %s", errs);
+	T_ASSERTF(strstr(errs, "bad phone number \"số điện thoại Lạng S\"") != NULL, "%s", errs);
+	store_close(s);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -406,6 +426,7 @@ main(int argc, char **argv)
 		{"people_forms_and_errors", people_forms_and_errors},
 		{"errors_cut_to_buffer", errors_cut_to_buffer},
 		{"demo_files", demo_files},
+		{"import_errors_quote_whole_characters", import_errors_quote_whole_characters},
 		{NULL, NULL},
 	};
 	return t_main(argc, argv, cases);
