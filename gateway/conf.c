@@ -14,7 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-enum conf_type { CT_STR, CT_INT, CT_BOOL, CT_ADDR, CT_ALLOW, CT_HOURS, CT_URL, CT_TZ };
+enum conf_type { CT_STR, CT_INT, CT_BOOL, CT_ADDR, CT_ALLOW, CT_HOURS, CT_URL, CT_TZ, CT_SYNC };
 
 struct conf_key {
 	const char *section, *key;
@@ -35,6 +35,7 @@ static const struct conf_key keys[] = {
 	{"http", "max_body", CT_INT, S(max_body), "65536", 1024, 16777216, "largest request body in bytes (413 above)"},
 	{"http", "kannel_keepalive", CT_BOOL, S(kannel_keepalive), "false", 0, 0, "keep smsbox's connections open between requests"},
 	{"storage", "path", CT_STR, S(db_path), "var/langso.db", 0, 0, "SQLite database file"},
+	{"storage", "synchronous", CT_SYNC, S(synchronous), "full", 0, 0, "full: a committed MO survives power loss; normal: survives a crash of langso only"},
 	{"kannel", "sendsms_url", CT_URL, S(sendsms_url), "http://127.0.0.1:13013/cgi-bin/sendsms", 0, 0, "Kannel smsbox sendsms interface"},
 	{"kannel", "username", CT_STR, S(username), "langso", 0, 0, "sendsms-user username"},
 	{"kannel", "password", CT_STR, S(password), "secret", 0, 0, "sendsms-user password"},
@@ -180,6 +181,12 @@ set_value(struct conf *c, const struct conf_key *k, const char *v, char *why, si
 	case CT_URL:
 		if (strncmp(v, "http://", 7) != 0 && strncmp(v, "https://", 8) != 0) {
 			snprintf(why, whylen, "%s must be an http:// URL", k->key);
+			return -1;
+		}
+		break;
+	case CT_SYNC:
+		if (strcmp(v, "full") != 0 && strcmp(v, "normal") != 0) {
+			snprintf(why, whylen, "synchronous must be full or normal, not \"%s\"", v);
 			return -1;
 		}
 		break;

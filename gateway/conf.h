@@ -25,6 +25,7 @@ struct conf {
 	bool kannel_keepalive;
 	/* [storage] */
 	char db_path[512];
+	char synchronous[8];		/* "full" or "normal" */
 	/* [kannel] */
 	char sendsms_url[512];
 	char username[64];

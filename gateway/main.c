@@ -3,6 +3,7 @@
  * like a table of contents; each subcommand is a short function.
  */
 #include "gateway/conf.h"
+#include "gateway/dbopen.h"
 #include "gateway/http.h"
 #include "gateway/log.h"
 #include "gateway/metrics.h"
@@ -88,10 +89,10 @@ load_conf(const struct opts *o, struct conf *c)
 }
 
 static struct store *
-open_store(const struct conf *c)
+open_store(const struct conf *c, const char *role)
 {
 	char err[512];
-	struct store *s = store_open(c->db_path, err, sizeof err);
+	struct store *s = db_open(c, role, err, sizeof err);
 
 	if (s == NULL)
 		fatalx(EX_DB, "database %s: %s", c->db_path, err);
@@ -178,8 +179,8 @@ cmd_serve(const struct opts *o)
 	/* quiet hours are local time in [broadcast] timezone; logs stay UTC */
 	setenv("TZ", c.timezone, 1);
 	tzset();
-	web_store = open_store(&c);
-	out_store = open_store(&c);
+	web_store = open_store(&c, "committer");
+	out_store = open_store(&c, "outbox");
 	/* MO commits stay short: the outbox thread checkpoints the WAL */
 	if (store_set_autocheckpoint(web_store, 0) != STORE_OK)
 		fatalx(EX_DB, "%s", store_errmsg(web_store));
@@ -238,7 +239,7 @@ cmd_check(const struct opts *o)
 	struct parser *p;
 
 	load_conf(o, &c);
-	s = open_store(&c);
+	s = open_store(&c, "check");
 	p = open_parser(o->lexicon ? o->lexicon : c.lexicon);
 	menu_free(open_menus(c.menus));
 	parser_free(p);
@@ -309,7 +310,7 @@ cmd_import(const struct opts *o)
 	load_conf(o, &c);
 	if (o->argc != 2 || (strcmp(o->argv[0], "villages") != 0 && strcmp(o->argv[0], "people") != 0))
 		usage();
-	s = open_store(&c);
+	s = open_store(&c, "import");
 	if (strcmp(o->argv[0], "villages") == 0)
 		rc = actions_import_villages(s, o->argv[1], errs, sizeof errs, &changed);
 	else
@@ -360,7 +361,7 @@ cmd_send(const struct opts *o)
 	load_conf(o, &c);
 	if (o->argc != 0 && o->argc != 2)
 		usage();
-	s = open_store(&c);
+	s = open_store(&c, "send");
 	if (store_begin(s) != STORE_OK)
 		fatalx(EX_DB, "%s", store_errmsg(s));
 	if (o->argc == 2) {
@@ -410,7 +411,7 @@ cmd_stats(const struct opts *o)
 	int rc;
 
 	load_conf(o, &c);
-	s = open_store(&c);
+	s = open_store(&c, "stats");
 	rc = actions_stats(s, o->json, stdout);
 	if (rc < 0)
 		fprintf(stderr, "langso: %s\n", store_errmsg(s));
@@ -433,6 +434,9 @@ main(int argc, char **argv)
 	if (argc < 2)
 		usage();
 	parse_opts(argc - 1, argv + 1, &o);
+	/* the CLI commands print their results, not the daemon's info lines
+	 * (-v shows those too); serve sets its own level */
+	log_init(o.verbose ? LOG_LVL_DEBUG : LOG_LVL_WARN);
 	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
 		if (strcmp(argv[1], cmds[i].name) == 0)
 			return cmds[i].fn(&o);

@@ -24,6 +24,13 @@ struct store;
 struct store *store_open(const char *path, char *err, size_t errlen);
 void store_close(struct store *s);
 const char *store_errmsg(const struct store *s);
+/* How a COMMIT reaches the disk (PRAGMA synchronous), per connection.
+ * FULL, store_open's default: a committed transaction survives power loss.
+ * NORMAL: it survives a crash of the process, not of the machine. */
+enum store_sync { STORE_SYNC_FULL, STORE_SYNC_NORMAL };
+int store_set_synchronous(struct store *s, enum store_sync sync);
+/* store_synchronous reads the connection's setting back from SQLite. */
+int store_synchronous(struct store *s, enum store_sync *out);
 int store_schema_version(struct store *s);	/* PRAGMA user_version */
 #define STORE_SCHEMA_LATEST 4
 
