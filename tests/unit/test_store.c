@@ -119,7 +119,7 @@ opens_memory_and_file(void)
 	sqlite3_finalize(st);
 	T_STREQ(mode, "wal");
 	T_ASSERT(fx_query_int(s, "PRAGMA foreign_keys") == 1);
-	T_ASSERT(fx_query_int(s, "PRAGMA synchronous") == 1);	/* NORMAL */
+	T_ASSERT(fx_query_int(s, "PRAGMA synchronous") == 2);	/* FULL: survives power loss */
 	T_ASSERT(fx_query_int(s, "PRAGMA busy_timeout") == 5000);
 	T_ASSERT(store_check_writable(s) == STORE_OK);
 	T_ASSERT(fx_query_int(s, "SELECT count(*) FROM communes") == 0);
