@@ -23,7 +23,8 @@ struct committer {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	struct job *head, *tail;
-	bool stopping;
+	bool stopping;			/* no new jobs; the thread ends once the queue is empty */
+	bool joined;
 	struct actions *act;
 	struct store *store;
 	int wake_fd;
@@ -190,15 +191,24 @@ committer_submit(struct committer *c, struct job *j)
 }
 
 void
-committer_stop(struct committer *c)
+committer_drain(struct committer *c)
 {
-	if (c == NULL)
+	if (c == NULL || c->joined)
 		return;
 	pthread_mutex_lock(&c->mu);
 	c->stopping = true;
 	pthread_cond_signal(&c->cv);
 	pthread_mutex_unlock(&c->mu);
 	pthread_join(c->thread, NULL);
+	c->joined = true;
+}
+
+void
+committer_stop(struct committer *c)
+{
+	if (c == NULL)
+		return;
+	committer_drain(c);
 	pthread_mutex_destroy(&c->mu);
 	pthread_cond_destroy(&c->cv);
 	free(c);

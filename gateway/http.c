@@ -16,6 +16,7 @@
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,9 @@ struct http {
 	struct store *probe;		/* the MHD thread's own: /healthz, /metrics */
 	const struct conf *conf;
 	struct metrics *metrics;
+	/* requests handed to the committer and not yet completed: http_stop
+	 * waits for them to be answered before it stops MHD */
+	atomic_int pending;
 };
 
 struct req {
@@ -242,6 +246,7 @@ enqueue(struct http *h, struct MHD_Connection *c, struct req *r, struct job *j)
 		job_free(j);
 		return respond(c, h, "mo", 503, "shutting down, retry later\n", NULL, NULL);
 	}
+	atomic_fetch_add(&h->pending, 1);
 	r->job = j;
 	return MHD_YES;
 }
@@ -557,13 +562,15 @@ on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 static void
 on_completed(void *cls, struct MHD_Connection *c, void **req_cls, enum MHD_RequestTerminationCode toe)
 {
+	struct http *h = cls;
 	struct req *r = *req_cls;
 
-	(void)cls;
 	(void)c;
 	(void)toe;	/* unused: MHD callback signature */
 	if (r == NULL)
 		return;
+	if (r->job != NULL)
+		atomic_fetch_sub(&h->pending, 1);
 	job_free(r->job);
 	free(r->uri);
 	free(r->body);
@@ -618,6 +625,16 @@ http_start(const struct conf *conf, struct actions *act, struct store *store,
 		free(h);
 		return NULL;
 	}
+	/* everything a handler uses exists before the first connection is
+	 * accepted: smsbox resends its retries the moment the port opens */
+	h->committer = committer_start(act, store, wake_fd, delay ? atoi(delay) : 0,
+	    suspend_conn, resume_conn);
+	if (h->committer == NULL) {
+		snprintf(err, errlen, "cannot start the committer thread");
+		store_close(h->probe);
+		free(h);
+		return NULL;
+	}
 	/* smsbox opens hundreds of connections at once: a short listen backlog
 	 * collapses throughput (kannel.md §5), so it is at least 1024. */
 	h->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
@@ -637,15 +654,7 @@ http_start(const struct conf *conf, struct actions *act, struct store *store,
 	if (h->d == NULL) {
 		snprintf(err, errlen, "cannot listen on %s:%d (in use, or not an address of this host)",
 		    conf->listen_host, conf->listen_port);
-		store_close(h->probe);
-		free(h);
-		return NULL;
-	}
-	h->committer = committer_start(act, store, wake_fd, delay ? atoi(delay) : 0,
-	    suspend_conn, resume_conn);
-	if (h->committer == NULL) {
-		snprintf(err, errlen, "cannot start the committer thread");
-		MHD_stop_daemon(h->d);
+		committer_stop(h->committer);
 		store_close(h->probe);
 		free(h);
 		return NULL;
@@ -664,12 +673,28 @@ http_port(const struct http *h)
 void
 http_stop(struct http *h)
 {
+	MHD_socket lfd;
+
 	if (h == NULL)
 		return;
-	/* the committer finishes and resumes every waiting request first: MHD
-	 * must not be stopped with suspended connections */
-	committer_stop(h->committer);
+	/* 1. no new connections (requests on open ones still arrive: from now
+	 * on they are answered 503 by a refusing committer) */
+	lfd = MHD_quiesce_daemon(h->d);
+	if (lfd != MHD_INVALID_SOCKET)
+		close(lfd);
+	/* 2. every job queued so far is run and its connection resumed */
+	committer_drain(h->committer);
+	/* 3. the MHD thread sends those answers; a client that stopped reading
+	 * cannot hold the shutdown for more than 2 s */
+	for (int i = 0; i < 2000 && atomic_load(&h->pending) > 0; i++)
+		usleep(1000);
+	if (atomic_load(&h->pending) > 0)
+		log_warnx("http: %d answer(s) not sent at shutdown (smsbox retries them)",
+		    atomic_load(&h->pending));
+	/* 4. MHD stops: nothing calls into the committer any more, so only now
+	 * is it freed */
 	MHD_stop_daemon(h->d);
+	committer_stop(h->committer);
 	store_close(h->probe);
 	free(h);
 }
