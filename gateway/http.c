@@ -16,6 +16,7 @@
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
+#include <sodium.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -293,21 +294,45 @@ answer_mo(struct http *h, struct MHD_Connection *c, struct req *r)
 	return respond(c, h, "mo", 200, j->reply.text, coding, NULL);
 }
 
-/* fnv1a: a short stable digest, to name a USSD step by its history. */
-static unsigned long long
-fnv1a(const char *s, size_t n)
+/* hash_field feeds one length-prefixed field, so no two different
+ * (phone, sessionId, text) triples give the same input bytes. */
+static void
+hash_field(crypto_generichash_state *st, const char *s, size_t n)
 {
-	unsigned long long h = 1469598103934665603ULL;
+	unsigned char len[8];
 
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-	return h;
+	for (int i = 0; i < 8; i++)
+		len[i] = (unsigned char)((unsigned long long)n >> (8 * i));
+	crypto_generichash_update(st, len, sizeof len);
+	crypto_generichash_update(st, (const unsigned char *)s, n);
+}
+
+/* ussd_step_id names a POST /ussd step by the phone, the aggregator's
+ * sessionId and the history: BLAKE2b (192 bits) of the three, length
+ * prefixed. The same step retried gets the same id (and the stored
+ * screen); another phone, or any other session or history, gets its own. */
+static void
+ussd_step_id(const char *phone, const char *sid, size_t sid_len, const char *text,
+    size_t text_len, char *out, size_t outlen)
+{
+	crypto_generichash_state st;
+	unsigned char h[24];
+	char hex[2 * sizeof h + 1];
+
+	crypto_generichash_init(&st, NULL, 0, sizeof h);
+	hash_field(&st, phone, strlen(phone));
+	hash_field(&st, sid, sid_len);
+	hash_field(&st, text, text_len);
+	crypto_generichash_final(&st, h, sizeof h);
+	sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+	snprintf(out, outlen, "ussd:%s", hex);
 }
 
 /* handle_ussd_http: POST /ussd from an aggregator (Africa's Talking style):
  * form fields sessionId, serviceCode, phoneNumber, text (the *-joined
- * history). The step is named by session and history, so a retried
- * callback gets the same screen and changes nothing. */
+ * history). The step is named by phone, session and history, so a retried
+ * callback gets the same screen and changes nothing, and no other phone's
+ * step is ever taken for it. */
 static enum MHD_Result
 handle_ussd_http(struct http *h, struct MHD_Connection *c, struct req *r)
 {
@@ -334,8 +359,7 @@ handle_ussd_http(struct http *h, struct MHD_Connection *c, struct req *r)
 	j->raw = xstrdup(j->text);
 	snprintf(j->phone, sizeof j->phone, "%s", phone);
 	snprintf(j->session, sizeof j->session, "%s", sid->val);
-	snprintf(j->id, sizeof j->id, "ussd:%016llx:%zu", fnv1a(sid->val, sid->vlen) ^
-	    fnv1a(j->text, strlen(j->text)), strlen(j->text));
+	ussd_step_id(phone, sid->val, sid->vlen, j->text, strlen(j->text), j->id, sizeof j->id);
 	j->m.channel = MO_USSD_HTTP;
 	j->m.session = j->session;
 	j->m.kannel_id = j->id;
@@ -609,6 +633,12 @@ http_start(const struct conf *conf, struct actions *act, struct store *store,
 	struct sockaddr_in sa;
 	const char *delay = getenv("LANGSO_TEST_MO_DELAY_MS");
 
+	/* USSD step ids are BLAKE2b digests (ussd_step_id) */
+	if (sodium_init() < 0) {
+		snprintf(err, errlen, "libsodium cannot start");
+		free(h);
+		return NULL;
+	}
 	h->conf = conf;
 	/* the committer owns store; the MHD thread needs its own connection */
 	if ((h->probe = store_open(conf->db_path, err, errlen)) == NULL) {
