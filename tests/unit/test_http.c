@@ -101,6 +101,42 @@ request(const char *raw, size_t len, char *resp, size_t resplen, char **body)
 	return status;
 }
 
+/* send_only opens a connection and sends a GET without reading the answer
+ * (see read_answer), so several requests can wait at once. */
+static int
+send_only(const char *path)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)E.port)};
+	struct timeval tv = {.tv_sec = 10};
+	char raw[2048];
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	int n = snprintf(raw, sizeof raw, "GET %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", path);
+
+	inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	T_ASSERT(connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0);
+	T_ASSERT(send(fd, raw, (size_t)n, MSG_NOSIGNAL) == n);
+	return fd;
+}
+
+/* read_answer reads the whole answer on fd, closes it; the status code. */
+static int
+read_answer(int fd, char *resp, size_t resplen, char **body)
+{
+	size_t got = 0;
+	ssize_t n;
+	int status = -1;
+
+	while (got + 1 < resplen && (n = recv(fd, resp + got, resplen - 1 - got, 0)) > 0)
+		got += (size_t)n;
+	resp[got] = '\0';
+	close(fd);
+	sscanf(resp, "HTTP/1.%*d %d", &status);
+	*body = strstr(resp, "\r\n\r\n");
+	*body = *body ? *body + 4 : resp + got;
+	return status;
+}
+
 static int
 get(const char *path, char *resp, size_t resplen, char **body)
 {
@@ -396,6 +432,43 @@ kannel_id_dedup_is_per_phone(void)
 	T_ASSERT(store_person_by_phone(E.s, "+84912000312", &p) == STORE_NONE);
 }
 
+/* issue 9, "one bad message fails its batch": an MO whose action fails
+ * (here its inbox row cannot be written: its id is another phone's) made
+ * the whole committer batch answer 503. Now the batch is retried one MO at
+ * a time: the innocent MOs of the same batch are committed and answered. */
+static void
+one_bad_mo_does_not_fail_its_batch(void)
+{
+	char resp[4096], *body, path[256];
+	int first, fds[6], innocent = 5;
+	struct person p;
+
+	/* the committer holds each fresh batch 400 ms (test seam): the six MOs
+	 * below arrive while it holds the first one, so they form one batch */
+	setenv("LANGSO_TEST_MO_DELAY_MS", "400", 1);
+	setup();
+	first = send_only("/kannel/mo?from=0912000321&text=DK+LD02+Nong+Van+D&id=taken");
+	usleep(150 * 1000);
+	for (int i = 0; i < innocent; i++) {
+		snprintf(path, sizeof path, "/kannel/mo?from=091200033%d&text=DK+LD02+Be+Van+%c&id=in%d",
+		    i, 'A' + i, i);
+		fds[i] = send_only(path);
+	}
+	fds[innocent] = send_only("/kannel/mo?from=0912000340&text=DK+LD02+Ma+Van+E&id=taken");
+	T_ASSERT(read_answer(first, resp, sizeof resp, &body) == 200);
+	for (int i = 0; i < innocent; i++) {
+		char phone[20];
+
+		T_ASSERTF(read_answer(fds[i], resp, sizeof resp, &body) == 200, "innocent %d: %s", i, resp);
+		T_ASSERTF(strstr(body, "Da dang ky Be Van") != NULL, "%s", body);
+		snprintf(phone, sizeof phone, "+8491200033%d", i);
+		T_ASSERT(store_person_by_phone(E.s, phone, &p) == STORE_OK);
+	}
+	T_ASSERT(read_answer(fds[innocent], resp, sizeof resp, &body) == 503);
+	T_ASSERT(store_person_by_phone(E.s, "+84912000340", &p) == STORE_NONE);
+	T_ASSERT(count(store_inbox_count) == 1 + innocent);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -413,6 +486,7 @@ main(int argc, char **argv)
 		{"database_failure_is_503_and_retryable", database_failure_is_503_and_retryable},
 		{"ussd_step_ids_are_per_phone", ussd_step_ids_are_per_phone},
 		{"kannel_id_dedup_is_per_phone", kannel_id_dedup_is_per_phone},
+		{"one_bad_mo_does_not_fail_its_batch", one_bad_mo_does_not_fail_its_batch},
 		{NULL, NULL},
 	};
 	return t_main(argc, argv, cases);
