@@ -15,6 +15,8 @@
 #include "common/common.h"
 
 #include <arpa/inet.h>
+#include <pthread.h>
+#include <sys/socket.h>
 #include <microhttpd.h>
 #include <sodium.h>
 #include <stdatomic.h>
@@ -23,6 +25,18 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+/* One accepted connection, from MHD's connect notice to its close notice:
+ * while it is receiving a request (from its accept or the previous answer
+ * until the request is whole), the watchdog cuts it after request_timeout
+ * seconds however slowly the bytes trickle in. */
+struct tracked {
+	int fd;
+	bool receiving;
+	bool cut;
+	struct timespec since;
+	struct tracked *prev, *next;
+};
 
 struct http {
 	struct MHD_Daemon *d;
@@ -33,6 +47,13 @@ struct http {
 	/* requests handed to the committer and not yet completed: http_stop
 	 * waits for them to be answered before it stops MHD */
 	atomic_int pending;
+	/* the watchdog (see struct tracked); track_mu guards the list and
+	 * wd_stop */
+	pthread_mutex_t track_mu;
+	pthread_cond_t wd_cv;
+	struct tracked *tracked;
+	pthread_t watchdog;
+	bool wd_stop;
 };
 
 struct req {
@@ -91,24 +112,154 @@ respond(struct MHD_Connection *c, struct http *h, const char *endpoint, unsigned
 	return ret;
 }
 
-static bool
-client_allowed(struct MHD_Connection *c, const struct conf *conf)
+/* addr_text writes a client address as conf's allow lists spell it. */
+static void
+addr_text(const struct sockaddr *sa, char *addr, size_t len)
 {
-	const union MHD_ConnectionInfo *ci;
-	char addr[INET6_ADDRSTRLEN] = "";
-	const struct sockaddr *sa;
-
-	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	if (ci == NULL || (sa = ci->client_addr) == NULL)
-		return false;
+	addr[0] = '\0';
+	if (sa == NULL)
+		return;
 	if (sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, addr, sizeof addr);
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, addr, (socklen_t)len);
 	else if (sa->sa_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, addr, sizeof addr);
-	for (int i = 0; i < conf->allow_n; i++)
-		if (strcmp(conf->allow_list[i], addr) == 0)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, addr, (socklen_t)len);
+}
+
+static bool
+in_list(const char list[][48], int n, const char *addr)
+{
+	for (int i = 0; i < n; i++)
+		if (addr[0] != '\0' && strcmp(list[i], addr) == 0)
 			return true;
 	return false;
+}
+
+/* client_allowed: the connection's client is in [http] allow (or, when
+ * monitoring, in metrics_allow too). */
+static bool
+client_allowed(struct MHD_Connection *c, const struct conf *conf, bool monitoring)
+{
+	const union MHD_ConnectionInfo *ci;
+	char addr[INET6_ADDRSTRLEN];
+
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci == NULL)
+		return false;
+	addr_text(ci->client_addr, addr, sizeof addr);
+	return in_list(conf->allow_list, conf->allow_n, addr) ||
+	    (monitoring && in_list(conf->metrics_allow_list, conf->metrics_allow_n, addr));
+}
+
+/* on_accept: MHD's accept policy. A client in neither allow list is
+ * closed at once, before it can hold a connection slot. */
+static enum MHD_Result
+on_accept(void *cls, const struct sockaddr *sa, socklen_t len)
+{
+	const struct http *h = cls;
+	char addr[INET6_ADDRSTRLEN];
+
+	(void)len;	/* unused: MHD callback signature */
+	addr_text(sa, addr, sizeof addr);
+	if (in_list(h->conf->allow_list, h->conf->allow_n, addr) ||
+	    in_list(h->conf->metrics_allow_list, h->conf->metrics_allow_n, addr))
+		return MHD_YES;
+	log_debug("http: connection from %s refused (not in allow)", addr);
+	return MHD_NO;
+}
+
+/* on_connection tracks every connection for the watchdog. */
+static void
+on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+    enum MHD_ConnectionNotificationCode toe)
+{
+	struct http *h = cls;
+	struct tracked *t;
+
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c,
+		    MHD_CONNECTION_INFO_CONNECTION_FD);
+
+		t = xcalloc(1, sizeof *t);
+		t->fd = ci ? ci->connect_fd : -1;
+		t->receiving = true;
+		clock_gettime(CLOCK_MONOTONIC, &t->since);
+		pthread_mutex_lock(&h->track_mu);
+		t->next = h->tracked;
+		if (h->tracked)
+			h->tracked->prev = t;
+		h->tracked = t;
+		pthread_mutex_unlock(&h->track_mu);
+		*socket_context = t;
+		return;
+	}
+	/* closed: MHD closes the socket only after this notice, so the
+	 * watchdog never touches a descriptor reused by someone else */
+	if ((t = *socket_context) == NULL)
+		return;
+	pthread_mutex_lock(&h->track_mu);
+	if (t->prev)
+		t->prev->next = t->next;
+	else
+		h->tracked = t->next;
+	if (t->next)
+		t->next->prev = t->prev;
+	pthread_mutex_unlock(&h->track_mu);
+	free(t);
+	*socket_context = NULL;
+}
+
+/* set_receiving: the connection's request is whole (false), or it now
+ * waits for the next one (true; the clock starts again). */
+static void
+set_receiving(struct http *h, struct MHD_Connection *c, bool receiving)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c,
+	    MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct tracked *t;
+
+	if (ci == NULL || (t = ci->socket_context) == NULL)
+		return;
+	pthread_mutex_lock(&h->track_mu);
+	t->receiving = receiving;
+	if (receiving)
+		clock_gettime(CLOCK_MONOTONIC, &t->since);
+	pthread_mutex_unlock(&h->track_mu);
+}
+
+/* watchdog: every 250 ms, shuts down the sockets of connections that have
+ * been receiving one request for longer than request_timeout; MHD then
+ * sees the end of the stream and closes them. MHD's own timeout only
+ * counts silence, so one byte now and then would keep a slot forever. */
+static void *
+watchdog(void *arg)
+{
+	struct http *h = arg;
+
+	pthread_mutex_lock(&h->track_mu);
+	while (!h->wd_stop) {
+		struct timespec now, wake;
+
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		for (struct tracked *t = h->tracked; t != NULL; t = t->next) {
+			double age = (double)(now.tv_sec - t->since.tv_sec) +
+			    (double)(now.tv_nsec - t->since.tv_nsec) / 1e9;
+
+			if (t->receiving && !t->cut && t->fd >= 0 && age >= h->conf->request_timeout) {
+				shutdown(t->fd, SHUT_RDWR);
+				t->cut = true;
+				log_debug("http: connection cut after %.1f s without a whole request", age);
+			}
+		}
+		wake = now;
+		wake.tv_nsec += 250 * 1000 * 1000;
+		if (wake.tv_nsec >= 1000 * 1000 * 1000) {
+			wake.tv_sec++;
+			wake.tv_nsec -= 1000 * 1000 * 1000;
+		}
+		pthread_cond_timedwait(&h->wd_cv, &h->track_mu, &wake);
+	}
+	pthread_mutex_unlock(&h->track_mu);
+	return NULL;
 }
 
 /* token_ok compares in constant time, so the token cannot be guessed byte
@@ -506,7 +657,7 @@ route(struct http *h, struct MHD_Connection *c, struct req *r, const char *url, 
 	if (strcmp(url, "/metrics") == 0)
 		return handle_metrics(h, c);
 	if (strcmp(url, "/ussd") == 0) {
-		if (!client_allowed(c, h->conf) || !token_ok(h->conf, kvs, n))
+		if (!client_allowed(c, h->conf, false) || !token_ok(h->conf, kvs, n))
 			return respond(c, h, "ussd", 403, "END forbidden\n", NULL, NULL);
 		if (r->too_big)
 			return respond(c, h, "ussd", 413, "END request body too large\n", NULL, NULL);
@@ -516,7 +667,7 @@ route(struct http *h, struct MHD_Connection *c, struct req *r, const char *url, 
 	}
 	if (strncmp(url, "/kannel/", 8) != 0)
 		return respond(c, h, "other", 404, "not found\n", NULL, NULL);
-	if (!client_allowed(c, h->conf) || !token_ok(h->conf, kvs, n))
+	if (!client_allowed(c, h->conf, false) || !token_ok(h->conf, kvs, n))
 		return respond(c, h, "kannel", 403, "forbidden\n", NULL, NULL);
 	if (r->too_big)
 		return respond(c, h, "kannel", 413, "request body too large\n", NULL, NULL);
@@ -568,6 +719,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	set_receiving(h, c, false);
 	return route(h, c, r, url, method);
 }
 
@@ -589,12 +741,13 @@ on_completed(void *cls, struct MHD_Connection *c, void **req_cls, enum MHD_Reque
 	struct http *h = cls;
 	struct req *r = *req_cls;
 
-	(void)c;
 	(void)toe;	/* unused: MHD callback signature */
 	if (r == NULL)
 		return;
 	if (r->job != NULL)
 		atomic_fetch_sub(&h->pending, 1);
+	/* a kept-alive connection has request_timeout for its next request */
+	set_receiving(h, c, true);
 	job_free(r->job);
 	free(r->uri);
 	free(r->body);
@@ -623,6 +776,37 @@ static void
 resume_conn(void *conn)
 {
 	MHD_resume_connection(conn);
+}
+
+static int
+watchdog_start(struct http *h)
+{
+	pthread_condattr_t ca;
+
+	pthread_mutex_init(&h->track_mu, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&h->wd_cv, &ca);
+	pthread_condattr_destroy(&ca);
+	if (pthread_create(&h->watchdog, NULL, watchdog, h) != 0) {
+		pthread_cond_destroy(&h->wd_cv);
+		pthread_mutex_destroy(&h->track_mu);
+		return -1;
+	}
+	return 0;
+}
+
+/* watchdog_stop: after MHD_stop_daemon (every connection closed). */
+static void
+watchdog_stop(struct http *h)
+{
+	pthread_mutex_lock(&h->track_mu);
+	h->wd_stop = true;
+	pthread_cond_signal(&h->wd_cv);
+	pthread_mutex_unlock(&h->track_mu);
+	pthread_join(h->watchdog, NULL);
+	pthread_cond_destroy(&h->wd_cv);
+	pthread_mutex_destroy(&h->track_mu);
 }
 
 struct http *
@@ -665,14 +849,25 @@ http_start(const struct conf *conf, struct actions *act, struct store *store,
 		free(h);
 		return NULL;
 	}
+	if (watchdog_start(h) < 0) {
+		snprintf(err, errlen, "cannot start the connection watchdog thread");
+		committer_stop(h->committer);
+		store_close(h->probe);
+		free(h);
+		return NULL;
+	}
 	/* smsbox opens hundreds of connections at once: a short listen backlog
 	 * collapses throughput (kannel.md §5), so it is at least 1024. */
 	h->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
 	    MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_TURBO |
-	    MHD_USE_SUPPRESS_DATE_NO_CLOCK, 0, NULL, NULL, on_request, h,
+	    MHD_USE_SUPPRESS_DATE_NO_CLOCK, 0, on_accept, h, on_request, h,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)conf->max_connections,
+	    /* one client (allowed, but misbehaving or flooding) cannot take
+	     * every slot: smsbox needs its max-pending-requests */
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)conf->max_connections_per_client,
+	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, h,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
 	    /* per-connection pool, reset (and cleared) for every request: a GET
 	     * with 10 UCS-2 parts of %XX-escaped text is under 5 KiB */
@@ -684,6 +879,7 @@ http_start(const struct conf *conf, struct actions *act, struct store *store,
 	if (h->d == NULL) {
 		snprintf(err, errlen, "cannot listen on %s:%d (in use, or not an address of this host)",
 		    conf->listen_host, conf->listen_port);
+		watchdog_stop(h);
 		committer_stop(h->committer);
 		store_close(h->probe);
 		free(h);
@@ -724,6 +920,7 @@ http_stop(struct http *h)
 	/* 4. MHD stops: nothing calls into the committer any more, so only now
 	 * is it freed */
 	MHD_stop_daemon(h->d);
+	watchdog_stop(h);
 	committer_stop(h->committer);
 	store_close(h->probe);
 	free(h);
