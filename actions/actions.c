@@ -103,7 +103,7 @@ handle_one(struct actions *a, const struct mo *m, struct act_reply *r)
 	int rc;
 
 	memset(r, 0, sizeof *r);
-	rc = store_inbox_reply(a->s, m->kannel_id, r->text, sizeof r->text, &r->coding, &r->ussd_end);
+	rc = store_inbox_reply(a->s, m->kannel_id, m->phone, r->text, sizeof r->text, &r->coding, &r->ussd_end);
 	if (rc == STORE_OK) {
 		r->duplicate = true;
 		snprintf(r->action, sizeof r->action, "duplicate");

@@ -23,7 +23,8 @@ struct committer {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	struct job *head, *tail;
-	bool stopping;
+	bool stopping;			/* no new jobs; the thread ends once the queue is empty */
+	bool joined;
 	struct actions *act;
 	struct store *store;
 	int wake_fd;
@@ -42,9 +43,10 @@ job_free(struct job *j)
 	free(j);
 }
 
-/* commit_dlrs records the delivery reports of a batch in one transaction. */
-static void
-commit_dlrs(struct committer *c, struct job **jobs, int n)
+/* dlr_txn records n delivery reports in one transaction; false (rolled
+ * back, each rc STORE_ERR) when any of them meets a database error. */
+static bool
+dlr_txn(struct committer *c, struct job **jobs, int n)
 {
 	int failed = store_begin(c->store) != STORE_OK;
 
@@ -57,20 +59,47 @@ commit_dlrs(struct committer *c, struct job **jobs, int n)
 		failed = 1;
 	if (failed) {
 		store_rollback(c->store);
-		log_warnx("committer: %d DLR(s) not stored, answered 503: %s", n, store_errmsg(c->store));
 		for (int i = 0; i < n; i++)
 			jobs[i]->rc = STORE_ERR;
 	}
+	return !failed;
+}
+
+/* commit_dlrs records the delivery reports of a batch in one transaction,
+ * or, when that fails, each in its own: only a report that fails alone is
+ * answered 503. */
+static void
+commit_dlrs(struct committer *c, struct job **jobs, int n)
+{
+	if (dlr_txn(c, jobs, n))
+		return;
+	if (n > 1)
+		log_warnx("committer: a batch of %d DLRs failed (%s); recording each alone", n,
+		    store_errmsg(c->store));
+	for (int i = 0; i < n; i++)
+		if (n == 1 || !dlr_txn(c, &jobs[i], 1))
+			log_warnx("committer: DLR for message %lld not stored, answered 503: %s",
+			    jobs[i]->dlr_id, store_errmsg(c->store));
+}
+
+static void
+log_mo_failed(struct committer *c, const struct job *j)
+{
+	log_warnx("committer: MO %s from %s not stored, answered 503: %s", j->id, j->phone,
+	    store_errmsg(c->store));
 }
 
 /* commit_mos runs the MOs of a batch in one transaction; returns how many
- * outbox rows they queued. */
+ * outbox rows they queued. When the batch fails, every MO of it is run
+ * again alone, each in its own transaction: one message whose action fails
+ * (or any fault that only one of them meets) is answered 503 by itself,
+ * and the others are committed and answered. */
 static int
 commit_mos(struct committer *c, struct job **jobs, int n)
 {
 	const struct mo *m[BATCH_MAX];
 	struct act_reply *r[BATCH_MAX];
-	int rc, queued = 0;
+	int rc, queued = 0, failed = 0;
 	bool fresh = false;
 
 	for (int i = 0; i < n; i++) {
@@ -78,15 +107,27 @@ commit_mos(struct committer *c, struct job **jobs, int n)
 		r[i] = &jobs[i]->reply;
 	}
 	rc = actions_handle_batch(c->act, m, r, n);
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < n; i++)
 		jobs[i]->rc = rc;
+	if (rc < 0 && n > 1) {
+		log_warnx("committer: a batch of %d MOs failed (%s); running each alone", n,
+		    store_errmsg(c->store));
+		for (int i = 0; i < n; i++)
+			if ((jobs[i]->rc = actions_handle_mo(c->act, m[i], r[i])) < 0)
+				log_mo_failed(c, jobs[i]);
+	} else if (rc < 0) {
+		log_mo_failed(c, jobs[0]);
+	}
+	for (int i = 0; i < n; i++) {
+		if (jobs[i]->rc < 0) {
+			failed++;
+			continue;
+		}
 		queued += jobs[i]->reply.queued;
 		fresh = fresh || !jobs[i]->reply.duplicate;
 	}
-	if (rc < 0) {
-		log_warnx("committer: %d MO(s) not stored, answered 503: %s", n, store_errmsg(c->store));
+	if (failed == n)
 		return 0;
-	}
 	/* the test seam delays answers to newly stored MOs only, so a retry
 	 * of the same id shows the stored reply coming back at once */
 	if (c->delay_ms > 0 && fresh)
@@ -190,15 +231,24 @@ committer_submit(struct committer *c, struct job *j)
 }
 
 void
-committer_stop(struct committer *c)
+committer_drain(struct committer *c)
 {
-	if (c == NULL)
+	if (c == NULL || c->joined)
 		return;
 	pthread_mutex_lock(&c->mu);
 	c->stopping = true;
 	pthread_cond_signal(&c->cv);
 	pthread_mutex_unlock(&c->mu);
 	pthread_join(c->thread, NULL);
+	c->joined = true;
+}
+
+void
+committer_stop(struct committer *c)
+{
+	if (c == NULL)
+		return;
+	committer_drain(c);
 	pthread_mutex_destroy(&c->mu);
 	pthread_cond_destroy(&c->cv);
 	free(c);

@@ -44,8 +44,14 @@ struct committer *committer_start(struct actions *act, struct store *store, int 
  * j->rc and j->reply are set. -1 when stopping (j is not taken). */
 int committer_submit(struct committer *c, struct job *j);
 
-/* committer_stop finishes every queued job (their connections resumed) and
- * frees c. */
+/* committer_drain refuses new jobs from now on (committer_submit returns
+ * -1), finishes every queued one (their connections resumed) and ends the
+ * thread. c stays valid: whoever may still call committer_submit (the HTTP
+ * thread until MHD is stopped) gets -1, never freed memory. */
+void committer_drain(struct committer *c);
+
+/* committer_stop drains c if that was not done, then frees it. Call it only
+ * once nothing can call committer_submit any more. */
 void committer_stop(struct committer *c);
 
 #endif

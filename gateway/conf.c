@@ -29,9 +29,12 @@ struct conf_key {
 
 static const struct conf_key keys[] = {
 	{"http", "listen", CT_ADDR, S(listen), "127.0.0.1:8080", 0, 0, "address:port for every endpoint"},
-	{"http", "allow", CT_ALLOW, S(allow), "127.0.0.1", 0, 0, "comma list of client addresses allowed on /kannel/*"},
+	{"http", "allow", CT_ALLOW, S(allow), "127.0.0.1", 0, 0, "comma list of client addresses that may connect (every endpoint); others are refused at connect"},
+	{"http", "metrics_allow", CT_ALLOW, S(metrics_allow), "", 0, 0, "more addresses that may connect for /healthz and /metrics only"},
 	{"http", "token", CT_STR, S(token), "", 0, 0, "if set, /kannel/* requests must carry token=<value>"},
 	{"http", "max_connections", CT_INT, S(max_connections), "1024", 16, 65536, "simultaneous HTTP connections"},
+	{"http", "max_connections_per_client", CT_INT, S(max_connections_per_client), "512", 1, 65536, "simultaneous connections from one client address"},
+	{"http", "request_timeout", CT_INT, S(request_timeout), "10", 1, 300, "seconds a client has to send a whole request (headers and body)"},
 	{"http", "max_body", CT_INT, S(max_body), "65536", 1024, 16777216, "largest request body in bytes (413 above)"},
 	{"http", "kannel_keepalive", CT_BOOL, S(kannel_keepalive), "false", 0, 0, "keep smsbox's connections open between requests"},
 	{"storage", "path", CT_STR, S(db_path), "var/langso.db", 0, 0, "SQLite database file"},
@@ -81,15 +84,16 @@ parse_hhmm(const char *s, int *min)
 	return 0;
 }
 
+/* parse_allow fills list (allow or metrics_allow) from a comma list. */
 static int
-parse_allow(struct conf *c, const char *v, char *why, size_t whylen)
+parse_allow(char list[][48], int *n, const char *v, char *why, size_t whylen)
 {
 	char buf[512], *save = NULL, *tok;
 	struct in6_addr a6;
 	struct in_addr a4;
 
 	snprintf(buf, sizeof buf, "%s", v);
-	c->allow_n = 0;
+	*n = 0;
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		tok = trim(tok);
 		if (*tok == '\0')
@@ -98,11 +102,11 @@ parse_allow(struct conf *c, const char *v, char *why, size_t whylen)
 			snprintf(why, whylen, "not an IP address: \"%s\"", tok);
 			return -1;
 		}
-		if (c->allow_n == CONF_ALLOW_MAX) {
+		if (*n == CONF_ALLOW_MAX) {
 			snprintf(why, whylen, "at most %d addresses", CONF_ALLOW_MAX);
 			return -1;
 		}
-		snprintf(c->allow_list[c->allow_n++], sizeof c->allow_list[0], "%s", tok);
+		snprintf(list[(*n)++], sizeof list[0], "%s", tok);
 	}
 	return 0;
 }
@@ -165,7 +169,9 @@ set_value(struct conf *c, const struct conf_key *k, const char *v, char *why, si
 		break;
 	}
 	case CT_ALLOW:
-		if (parse_allow(c, v, why, whylen) < 0)
+		if (k->off == offsetof(struct conf, allow) ?
+		    parse_allow(c->allow_list, &c->allow_n, v, why, whylen) < 0 :
+		    parse_allow(c->metrics_allow_list, &c->metrics_allow_n, v, why, whylen) < 0)
 			return -1;
 		break;
 	case CT_HOURS: {

@@ -19,8 +19,13 @@ struct conf {
 	char allow[512];
 	char allow_list[CONF_ALLOW_MAX][48];	/* parsed from allow */
 	int allow_n;
+	char metrics_allow[512];
+	char metrics_allow_list[CONF_ALLOW_MAX][48];	/* parsed from metrics_allow */
+	int metrics_allow_n;
 	char token[128];
 	int max_connections;
+	int max_connections_per_client;
+	int request_timeout;		/* seconds to receive a whole request */
 	int max_body;
 	bool kannel_keepalive;
 	/* [storage] */

@@ -15,12 +15,28 @@
 #include "common/common.h"
 
 #include <arpa/inet.h>
+#include <pthread.h>
+#include <sys/socket.h>
 #include <microhttpd.h>
+#include <sodium.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+/* One accepted connection, from MHD's connect notice to its close notice:
+ * while it is receiving a request (from its accept or the previous answer
+ * until the request is whole), the watchdog cuts it after request_timeout
+ * seconds however slowly the bytes trickle in. */
+struct tracked {
+	int fd;
+	bool receiving;
+	bool cut;
+	struct timespec since;
+	struct tracked *prev, *next;
+};
 
 struct http {
 	struct MHD_Daemon *d;
@@ -28,6 +44,16 @@ struct http {
 	struct store *probe;		/* the MHD thread's own: /healthz, /metrics */
 	const struct conf *conf;
 	struct metrics *metrics;
+	/* requests handed to the committer and not yet completed: http_stop
+	 * waits for them to be answered before it stops MHD */
+	atomic_int pending;
+	/* the watchdog (see struct tracked); track_mu guards the list and
+	 * wd_stop */
+	pthread_mutex_t track_mu;
+	pthread_cond_t wd_cv;
+	struct tracked *tracked;
+	pthread_t watchdog;
+	bool wd_stop;
 };
 
 struct req {
@@ -86,24 +112,154 @@ respond(struct MHD_Connection *c, struct http *h, const char *endpoint, unsigned
 	return ret;
 }
 
-static bool
-client_allowed(struct MHD_Connection *c, const struct conf *conf)
+/* addr_text writes a client address as conf's allow lists spell it. */
+static void
+addr_text(const struct sockaddr *sa, char *addr, size_t len)
 {
-	const union MHD_ConnectionInfo *ci;
-	char addr[INET6_ADDRSTRLEN] = "";
-	const struct sockaddr *sa;
-
-	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	if (ci == NULL || (sa = ci->client_addr) == NULL)
-		return false;
+	addr[0] = '\0';
+	if (sa == NULL)
+		return;
 	if (sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, addr, sizeof addr);
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, addr, (socklen_t)len);
 	else if (sa->sa_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, addr, sizeof addr);
-	for (int i = 0; i < conf->allow_n; i++)
-		if (strcmp(conf->allow_list[i], addr) == 0)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, addr, (socklen_t)len);
+}
+
+static bool
+in_list(const char list[][48], int n, const char *addr)
+{
+	for (int i = 0; i < n; i++)
+		if (addr[0] != '\0' && strcmp(list[i], addr) == 0)
 			return true;
 	return false;
+}
+
+/* client_allowed: the connection's client is in [http] allow (or, when
+ * monitoring, in metrics_allow too). */
+static bool
+client_allowed(struct MHD_Connection *c, const struct conf *conf, bool monitoring)
+{
+	const union MHD_ConnectionInfo *ci;
+	char addr[INET6_ADDRSTRLEN];
+
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci == NULL)
+		return false;
+	addr_text(ci->client_addr, addr, sizeof addr);
+	return in_list(conf->allow_list, conf->allow_n, addr) ||
+	    (monitoring && in_list(conf->metrics_allow_list, conf->metrics_allow_n, addr));
+}
+
+/* on_accept: MHD's accept policy. A client in neither allow list is
+ * closed at once, before it can hold a connection slot. */
+static enum MHD_Result
+on_accept(void *cls, const struct sockaddr *sa, socklen_t len)
+{
+	const struct http *h = cls;
+	char addr[INET6_ADDRSTRLEN];
+
+	(void)len;	/* unused: MHD callback signature */
+	addr_text(sa, addr, sizeof addr);
+	if (in_list(h->conf->allow_list, h->conf->allow_n, addr) ||
+	    in_list(h->conf->metrics_allow_list, h->conf->metrics_allow_n, addr))
+		return MHD_YES;
+	log_debug("http: connection from %s refused (not in allow)", addr);
+	return MHD_NO;
+}
+
+/* on_connection tracks every connection for the watchdog. */
+static void
+on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+    enum MHD_ConnectionNotificationCode toe)
+{
+	struct http *h = cls;
+	struct tracked *t;
+
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c,
+		    MHD_CONNECTION_INFO_CONNECTION_FD);
+
+		t = xcalloc(1, sizeof *t);
+		t->fd = ci ? ci->connect_fd : -1;
+		t->receiving = true;
+		clock_gettime(CLOCK_MONOTONIC, &t->since);
+		pthread_mutex_lock(&h->track_mu);
+		t->next = h->tracked;
+		if (h->tracked)
+			h->tracked->prev = t;
+		h->tracked = t;
+		pthread_mutex_unlock(&h->track_mu);
+		*socket_context = t;
+		return;
+	}
+	/* closed: MHD closes the socket only after this notice, so the
+	 * watchdog never touches a descriptor reused by someone else */
+	if ((t = *socket_context) == NULL)
+		return;
+	pthread_mutex_lock(&h->track_mu);
+	if (t->prev)
+		t->prev->next = t->next;
+	else
+		h->tracked = t->next;
+	if (t->next)
+		t->next->prev = t->prev;
+	pthread_mutex_unlock(&h->track_mu);
+	free(t);
+	*socket_context = NULL;
+}
+
+/* set_receiving: the connection's request is whole (false), or it now
+ * waits for the next one (true; the clock starts again). */
+static void
+set_receiving(struct http *h, struct MHD_Connection *c, bool receiving)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c,
+	    MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct tracked *t;
+
+	if (ci == NULL || (t = ci->socket_context) == NULL)
+		return;
+	pthread_mutex_lock(&h->track_mu);
+	t->receiving = receiving;
+	if (receiving)
+		clock_gettime(CLOCK_MONOTONIC, &t->since);
+	pthread_mutex_unlock(&h->track_mu);
+}
+
+/* watchdog: every 250 ms, shuts down the sockets of connections that have
+ * been receiving one request for longer than request_timeout; MHD then
+ * sees the end of the stream and closes them. MHD's own timeout only
+ * counts silence, so one byte now and then would keep a slot forever. */
+static void *
+watchdog(void *arg)
+{
+	struct http *h = arg;
+
+	pthread_mutex_lock(&h->track_mu);
+	while (!h->wd_stop) {
+		struct timespec now, wake;
+
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		for (struct tracked *t = h->tracked; t != NULL; t = t->next) {
+			double age = (double)(now.tv_sec - t->since.tv_sec) +
+			    (double)(now.tv_nsec - t->since.tv_nsec) / 1e9;
+
+			if (t->receiving && !t->cut && t->fd >= 0 && age >= h->conf->request_timeout) {
+				shutdown(t->fd, SHUT_RDWR);
+				t->cut = true;
+				log_debug("http: connection cut after %.1f s without a whole request", age);
+			}
+		}
+		wake = now;
+		wake.tv_nsec += 250 * 1000 * 1000;
+		if (wake.tv_nsec >= 1000 * 1000 * 1000) {
+			wake.tv_sec++;
+			wake.tv_nsec -= 1000 * 1000 * 1000;
+		}
+		pthread_cond_timedwait(&h->wd_cv, &h->track_mu, &wake);
+	}
+	pthread_mutex_unlock(&h->track_mu);
+	return NULL;
 }
 
 /* token_ok compares in constant time, so the token cannot be guessed byte
@@ -242,6 +398,7 @@ enqueue(struct http *h, struct MHD_Connection *c, struct req *r, struct job *j)
 		job_free(j);
 		return respond(c, h, "mo", 503, "shutting down, retry later\n", NULL, NULL);
 	}
+	atomic_fetch_add(&h->pending, 1);
 	r->job = j;
 	return MHD_YES;
 }
@@ -288,21 +445,45 @@ answer_mo(struct http *h, struct MHD_Connection *c, struct req *r)
 	return respond(c, h, "mo", 200, j->reply.text, coding, NULL);
 }
 
-/* fnv1a: a short stable digest, to name a USSD step by its history. */
-static unsigned long long
-fnv1a(const char *s, size_t n)
+/* hash_field feeds one length-prefixed field, so no two different
+ * (phone, sessionId, text) triples give the same input bytes. */
+static void
+hash_field(crypto_generichash_state *st, const char *s, size_t n)
 {
-	unsigned long long h = 1469598103934665603ULL;
+	unsigned char len[8];
 
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-	return h;
+	for (int i = 0; i < 8; i++)
+		len[i] = (unsigned char)((unsigned long long)n >> (8 * i));
+	crypto_generichash_update(st, len, sizeof len);
+	crypto_generichash_update(st, (const unsigned char *)s, n);
+}
+
+/* ussd_step_id names a POST /ussd step by the phone, the aggregator's
+ * sessionId and the history: BLAKE2b (192 bits) of the three, length
+ * prefixed. The same step retried gets the same id (and the stored
+ * screen); another phone, or any other session or history, gets its own. */
+static void
+ussd_step_id(const char *phone, const char *sid, size_t sid_len, const char *text,
+    size_t text_len, char *out, size_t outlen)
+{
+	crypto_generichash_state st;
+	unsigned char h[24];
+	char hex[2 * sizeof h + 1];
+
+	crypto_generichash_init(&st, NULL, 0, sizeof h);
+	hash_field(&st, phone, strlen(phone));
+	hash_field(&st, sid, sid_len);
+	hash_field(&st, text, text_len);
+	crypto_generichash_final(&st, h, sizeof h);
+	sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+	snprintf(out, outlen, "ussd:%s", hex);
 }
 
 /* handle_ussd_http: POST /ussd from an aggregator (Africa's Talking style):
  * form fields sessionId, serviceCode, phoneNumber, text (the *-joined
- * history). The step is named by session and history, so a retried
- * callback gets the same screen and changes nothing. */
+ * history). The step is named by phone, session and history, so a retried
+ * callback gets the same screen and changes nothing, and no other phone's
+ * step is ever taken for it. */
 static enum MHD_Result
 handle_ussd_http(struct http *h, struct MHD_Connection *c, struct req *r)
 {
@@ -329,8 +510,7 @@ handle_ussd_http(struct http *h, struct MHD_Connection *c, struct req *r)
 	j->raw = xstrdup(j->text);
 	snprintf(j->phone, sizeof j->phone, "%s", phone);
 	snprintf(j->session, sizeof j->session, "%s", sid->val);
-	snprintf(j->id, sizeof j->id, "ussd:%016llx:%zu", fnv1a(sid->val, sid->vlen) ^
-	    fnv1a(j->text, strlen(j->text)), strlen(j->text));
+	ussd_step_id(phone, sid->val, sid->vlen, j->text, strlen(j->text), j->id, sizeof j->id);
 	j->m.channel = MO_USSD_HTTP;
 	j->m.session = j->session;
 	j->m.kannel_id = j->id;
@@ -477,7 +657,7 @@ route(struct http *h, struct MHD_Connection *c, struct req *r, const char *url, 
 	if (strcmp(url, "/metrics") == 0)
 		return handle_metrics(h, c);
 	if (strcmp(url, "/ussd") == 0) {
-		if (!client_allowed(c, h->conf) || !token_ok(h->conf, kvs, n))
+		if (!client_allowed(c, h->conf, false) || !token_ok(h->conf, kvs, n))
 			return respond(c, h, "ussd", 403, "END forbidden\n", NULL, NULL);
 		if (r->too_big)
 			return respond(c, h, "ussd", 413, "END request body too large\n", NULL, NULL);
@@ -487,7 +667,7 @@ route(struct http *h, struct MHD_Connection *c, struct req *r, const char *url, 
 	}
 	if (strncmp(url, "/kannel/", 8) != 0)
 		return respond(c, h, "other", 404, "not found\n", NULL, NULL);
-	if (!client_allowed(c, h->conf) || !token_ok(h->conf, kvs, n))
+	if (!client_allowed(c, h->conf, false) || !token_ok(h->conf, kvs, n))
 		return respond(c, h, "kannel", 403, "forbidden\n", NULL, NULL);
 	if (r->too_big)
 		return respond(c, h, "kannel", 413, "request body too large\n", NULL, NULL);
@@ -539,6 +719,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	set_receiving(h, c, false);
 	return route(h, c, r, url, method);
 }
 
@@ -557,13 +738,16 @@ on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 static void
 on_completed(void *cls, struct MHD_Connection *c, void **req_cls, enum MHD_RequestTerminationCode toe)
 {
+	struct http *h = cls;
 	struct req *r = *req_cls;
 
-	(void)cls;
-	(void)c;
 	(void)toe;	/* unused: MHD callback signature */
 	if (r == NULL)
 		return;
+	if (r->job != NULL)
+		atomic_fetch_sub(&h->pending, 1);
+	/* a kept-alive connection has request_timeout for its next request */
+	set_receiving(h, c, true);
 	job_free(r->job);
 	free(r->uri);
 	free(r->body);
@@ -594,6 +778,37 @@ resume_conn(void *conn)
 	MHD_resume_connection(conn);
 }
 
+static int
+watchdog_start(struct http *h)
+{
+	pthread_condattr_t ca;
+
+	pthread_mutex_init(&h->track_mu, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&h->wd_cv, &ca);
+	pthread_condattr_destroy(&ca);
+	if (pthread_create(&h->watchdog, NULL, watchdog, h) != 0) {
+		pthread_cond_destroy(&h->wd_cv);
+		pthread_mutex_destroy(&h->track_mu);
+		return -1;
+	}
+	return 0;
+}
+
+/* watchdog_stop: after MHD_stop_daemon (every connection closed). */
+static void
+watchdog_stop(struct http *h)
+{
+	pthread_mutex_lock(&h->track_mu);
+	h->wd_stop = true;
+	pthread_cond_signal(&h->wd_cv);
+	pthread_mutex_unlock(&h->track_mu);
+	pthread_join(h->watchdog, NULL);
+	pthread_cond_destroy(&h->wd_cv);
+	pthread_mutex_destroy(&h->track_mu);
+}
+
 struct http *
 http_start(const struct conf *conf, struct actions *act, struct store *store,
     struct metrics *metrics, int wake_fd, char *err, size_t errlen)
@@ -602,6 +817,12 @@ http_start(const struct conf *conf, struct actions *act, struct store *store,
 	struct sockaddr_in sa;
 	const char *delay = getenv("LANGSO_TEST_MO_DELAY_MS");
 
+	/* USSD step ids are BLAKE2b digests (ussd_step_id) */
+	if (sodium_init() < 0) {
+		snprintf(err, errlen, "libsodium cannot start");
+		free(h);
+		return NULL;
+	}
 	h->conf = conf;
 	/* the committer owns store; the MHD thread needs its own connection */
 	if ((h->probe = store_open(conf->db_path, err, errlen)) == NULL) {
@@ -618,14 +839,35 @@ http_start(const struct conf *conf, struct actions *act, struct store *store,
 		free(h);
 		return NULL;
 	}
+	/* everything a handler uses exists before the first connection is
+	 * accepted: smsbox resends its retries the moment the port opens */
+	h->committer = committer_start(act, store, wake_fd, delay ? atoi(delay) : 0,
+	    suspend_conn, resume_conn);
+	if (h->committer == NULL) {
+		snprintf(err, errlen, "cannot start the committer thread");
+		store_close(h->probe);
+		free(h);
+		return NULL;
+	}
+	if (watchdog_start(h) < 0) {
+		snprintf(err, errlen, "cannot start the connection watchdog thread");
+		committer_stop(h->committer);
+		store_close(h->probe);
+		free(h);
+		return NULL;
+	}
 	/* smsbox opens hundreds of connections at once: a short listen backlog
 	 * collapses throughput (kannel.md §5), so it is at least 1024. */
 	h->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
 	    MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_TURBO |
-	    MHD_USE_SUPPRESS_DATE_NO_CLOCK, 0, NULL, NULL, on_request, h,
+	    MHD_USE_SUPPRESS_DATE_NO_CLOCK, 0, on_accept, h, on_request, h,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)conf->max_connections,
+	    /* one client (allowed, but misbehaving or flooding) cannot take
+	     * every slot: smsbox needs its max-pending-requests */
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)conf->max_connections_per_client,
+	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, h,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
 	    /* per-connection pool, reset (and cleared) for every request: a GET
 	     * with 10 UCS-2 parts of %XX-escaped text is under 5 KiB */
@@ -637,15 +879,8 @@ http_start(const struct conf *conf, struct actions *act, struct store *store,
 	if (h->d == NULL) {
 		snprintf(err, errlen, "cannot listen on %s:%d (in use, or not an address of this host)",
 		    conf->listen_host, conf->listen_port);
-		store_close(h->probe);
-		free(h);
-		return NULL;
-	}
-	h->committer = committer_start(act, store, wake_fd, delay ? atoi(delay) : 0,
-	    suspend_conn, resume_conn);
-	if (h->committer == NULL) {
-		snprintf(err, errlen, "cannot start the committer thread");
-		MHD_stop_daemon(h->d);
+		watchdog_stop(h);
+		committer_stop(h->committer);
 		store_close(h->probe);
 		free(h);
 		return NULL;
@@ -664,12 +899,29 @@ http_port(const struct http *h)
 void
 http_stop(struct http *h)
 {
+	MHD_socket lfd;
+
 	if (h == NULL)
 		return;
-	/* the committer finishes and resumes every waiting request first: MHD
-	 * must not be stopped with suspended connections */
-	committer_stop(h->committer);
+	/* 1. no new connections (requests on open ones still arrive: from now
+	 * on they are answered 503 by a refusing committer) */
+	lfd = MHD_quiesce_daemon(h->d);
+	if (lfd != MHD_INVALID_SOCKET)
+		close(lfd);
+	/* 2. every job queued so far is run and its connection resumed */
+	committer_drain(h->committer);
+	/* 3. the MHD thread sends those answers; a client that stopped reading
+	 * cannot hold the shutdown for more than 2 s */
+	for (int i = 0; i < 2000 && atomic_load(&h->pending) > 0; i++)
+		usleep(1000);
+	if (atomic_load(&h->pending) > 0)
+		log_warnx("http: %d answer(s) not sent at shutdown (smsbox retries them)",
+		    atomic_load(&h->pending));
+	/* 4. MHD stops: nothing calls into the committer any more, so only now
+	 * is it freed */
 	MHD_stop_daemon(h->d);
+	watchdog_stop(h);
+	committer_stop(h->committer);
 	store_close(h->probe);
 	free(h);
 }

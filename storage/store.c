@@ -64,7 +64,7 @@ static const char *const sql_text[ST__COUNT] = {
 	[ST_PERSON_COUNT] = "SELECT count(*) FROM people",
 	[ST_INBOX_REPLY] =
 	    "SELECT coalesce(reply, ''), coalesce(reply_coding, 0), ussd_end FROM inbox"
-	    " WHERE kannel_id = ?1",
+	    " WHERE kannel_id = ?1 AND phone = ?2",
 	[ST_INBOX_ADD] =
 	    "INSERT INTO inbox(kannel_id, phone, to_addr, raw, text, coding, smsc,"
 	    " action, reply, reply_coding, received_at, ussd_end)"
@@ -753,13 +753,14 @@ store_person_count(struct store *s, long long *n)
 /* ---- inbox ---- */
 
 int
-store_inbox_reply(struct store *s, const char *kannel_id, char *reply,
+store_inbox_reply(struct store *s, const char *kannel_id, const char *phone, char *reply,
     size_t replylen, int *coding, bool *ussd_end)
 {
 	sqlite3_stmt *st = s->st[ST_INBOX_REPLY];
 	int rc;
 
 	store_bind_text(st, 1, kannel_id);
+	store_bind_text(st, 2, phone);
 	if ((rc = store_get_one(s, st)) != STORE_OK)
 		return rc;
 	store_col_copy(st, 0, reply, replylen);

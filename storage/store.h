@@ -107,11 +107,12 @@ struct inbox_msg {
 	bool ussd_end;			/* a USSD step's last screen */
 };
 
-/* store_inbox_reply finds the reply already given to kannel_id: copies it
- * into reply (cut to replylen-1), its coding into *coding and, for a USSD
- * step, whether it ended the session into *ussd_end (either may be NULL);
- * or STORE_NONE. */
-int store_inbox_reply(struct store *s, const char *kannel_id, char *reply,
+/* store_inbox_reply finds the reply already given to kannel_id from phone
+ * (never another phone's, whatever id a client sends): copies it into
+ * reply (cut to replylen-1), its coding into *coding and, for a USSD step,
+ * whether it ended the session into *ussd_end (either may be NULL); or
+ * STORE_NONE. */
+int store_inbox_reply(struct store *s, const char *kannel_id, const char *phone, char *reply,
     size_t replylen, int *coding, bool *ussd_end);
 int store_inbox_add(struct store *s, const struct inbox_msg *m);
 int store_inbox_count(struct store *s, long long *n);

@@ -9,6 +9,7 @@
 #include "gateway/http.h"
 #include "gateway/metrics.h"
 #include "actions/actions.h"
+#include "menus/menu.h"
 #include "parser/parser.h"
 #include "storage/store.h"
 
@@ -24,6 +25,7 @@ struct env {
 	struct parser *p;
 	struct actions *a;
 	struct metrics *m;
+	struct menu_def *menus;
 	struct http *h;
 	int port;
 };
@@ -34,7 +36,7 @@ static void
 setup_with(const char *allow, const char *token)
 {
 	char err[256];
-	struct actions_conf ac = {.max_segments = 3};
+	struct actions_conf ac = {.max_segments = 3, .session_timeout = 120};
 	struct village v = {.code = "LD02", .name = "Lăng Đồn", .commune = "Chi Lăng"};
 	bool changed;
 
@@ -51,6 +53,9 @@ setup_with(const char *allow, const char *token)
 	T_ASSERT(store_village_upsert(E.s, &v, &changed) == STORE_OK);
 	E.p = parser_new("conf/lexicon.conf", err, sizeof err);
 	T_ASSERTF(E.p != NULL, "%s", err);
+	E.menus = menu_load("conf/menus.conf", err, sizeof err);
+	T_ASSERTF(E.menus != NULL, "%s", err);
+	ac.menus = E.menus;
 	E.a = actions_new(E.s, E.p, &ac);
 	E.m = metrics_new();
 	E.h = http_start(&E.conf, E.a, E.s, E.m, -1, err, sizeof err);
@@ -96,12 +101,64 @@ request(const char *raw, size_t len, char *resp, size_t resplen, char **body)
 	return status;
 }
 
+/* send_only opens a connection and sends a GET without reading the answer
+ * (see read_answer), so several requests can wait at once. */
+static int
+send_only(const char *path)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)E.port)};
+	struct timeval tv = {.tv_sec = 10};
+	char raw[2048];
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	int n = snprintf(raw, sizeof raw, "GET %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", path);
+
+	inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	T_ASSERT(connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0);
+	T_ASSERT(send(fd, raw, (size_t)n, MSG_NOSIGNAL) == n);
+	return fd;
+}
+
+/* read_answer reads the whole answer on fd, closes it; the status code. */
+static int
+read_answer(int fd, char *resp, size_t resplen, char **body)
+{
+	size_t got = 0;
+	ssize_t n;
+	int status = -1;
+
+	while (got + 1 < resplen && (n = recv(fd, resp + got, resplen - 1 - got, 0)) > 0)
+		got += (size_t)n;
+	resp[got] = '\0';
+	close(fd);
+	sscanf(resp, "HTTP/1.%*d %d", &status);
+	*body = strstr(resp, "\r\n\r\n");
+	*body = *body ? *body + 4 : resp + got;
+	return status;
+}
+
 static int
 get(const char *path, char *resp, size_t resplen, char **body)
 {
 	char raw[4096];
 	int n = snprintf(raw, sizeof raw, "GET %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", path);
 
+	return request(raw, (size_t)n, resp, resplen, body);
+}
+
+/* ussd posts one POST /ussd step (Africa's Talking form) and leaves the
+ * screen in body. */
+static int
+ussd(const char *sid, const char *phone, const char *text, char *resp, size_t resplen, char **body)
+{
+	char form[512], raw[1024];
+	int n;
+
+	snprintf(form, sizeof form, "sessionId=%s&serviceCode=%%2A868%%23&phoneNumber=%s&text=%s",
+	    sid, phone, text);
+	n = snprintf(raw, sizeof raw, "POST /ussd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+	    "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: %zu\r\n\r\n%s",
+	    strlen(form), form);
 	return request(raw, (size_t)n, resp, resplen, body);
 }
 
@@ -253,8 +310,11 @@ allow_list_and_token(void)
 	char resp[4096], *body;
 
 	setup_with("127.0.0.2", "");
-	T_ASSERT(get("/kannel/mo?from=0912345678&text=HD&id=f1", resp, sizeof resp, &body) == 403);
-	T_ASSERT(get("/healthz", resp, sizeof resp, &body) == 200);	/* not under /kannel */
+	/* outside allow: refused when connecting, before any request is read,
+	 * whatever the endpoint (no status line at all) */
+	T_ASSERT(get("/kannel/mo?from=0912345678&text=HD&id=f1", resp, sizeof resp, &body) == -1);
+	T_ASSERT(get("/healthz", resp, sizeof resp, &body) == -1);
+	T_ASSERT(get("/metrics", resp, sizeof resp, &body) == -1);
 	http_stop(E.h);
 	store_close(E.s);
 	setup_with("127.0.0.1", "t0k3n");
@@ -321,6 +381,97 @@ database_failure_is_503_and_retryable(void)
 	T_ASSERT(count(store_inbox_count) == 1);
 }
 
+/* issue 9, "USSD step ids collide across phones": the step was named by a
+ * hash of sessionId and text only, so another phone sending the same pair
+ * got the first phone's screen (and nothing happened for it), and swapped
+ * pairs collided too. */
+static void
+ussd_step_ids_are_per_phone(void)
+{
+	char resp[4096], *body;
+	struct person p;
+
+	setup();
+	/* phone A registers through the menus in session S1 */
+	T_ASSERT(ussd("S1", "0912000301", "", resp, sizeof resp, &body) == 200);
+	T_ASSERTF(strncmp(body, "CON Lang So", 11) == 0, "%s", body);
+	T_ASSERT(ussd("S1", "0912000301", "7", resp, sizeof resp, &body) == 200);
+	T_ASSERT(ussd("S1", "0912000301", "7*ld02", resp, sizeof resp, &body) == 200);
+	T_ASSERT(ussd("S1", "0912000301", "7*ld02*Nong+Van+A", resp, sizeof resp, &body) == 200);
+	T_ASSERT(ussd("S1", "0912000301", "7*ld02*Nong+Van+A*1", resp, sizeof resp, &body) == 200);
+	T_ASSERTF(strncmp(body, "END Da dang ky", 14) == 0, "%s", body);
+	T_ASSERT(store_person_by_phone(E.s, "+84912000301", &p) == STORE_OK);
+	/* phone B sends the same sessionId and history: its own step, so it is
+	 * registered too (its history replayed), not shown A's screen */
+	T_ASSERT(ussd("S1", "0912000302", "7*ld02*Nong+Van+A*1", resp, sizeof resp, &body) == 200);
+	T_ASSERTF(strncmp(body, "END Da dang ky", 14) == 0, "%s", body);
+	T_ASSERT(store_person_by_phone(E.s, "+84912000302", &p) == STORE_OK);
+	T_STREQ(p.village_code, "LD02");
+	/* swapped pairs: (sessionId 7, text 8) then (sessionId 8, text 7) */
+	T_ASSERT(ussd("7", "0912000303", "8", resp, sizeof resp, &body) == 200);
+	T_ASSERTF(strncmp(body, "CON Nhan thong bao", 18) == 0, "%s", body);
+	T_ASSERT(ussd("8", "0912000303", "7", resp, sizeof resp, &body) == 200);
+	T_ASSERTF(strncmp(body, "CON Nhap ma thon", 16) == 0, "%s", body);
+	/* a retried step is still the same step: same screen, nothing new */
+	T_ASSERT(ussd("8", "0912000303", "7", resp, sizeof resp, &body) == 200);
+	T_ASSERTF(strncmp(body, "CON Nhap ma thon", 16) == 0, "%s", body);
+	T_ASSERT(count(store_inbox_count) == 8);
+}
+
+/* the same Kannel id from another phone is that phone's message, never
+ * answered with the first phone's reply */
+static void
+kannel_id_dedup_is_per_phone(void)
+{
+	char resp[4096], *body;
+	struct person p;
+
+	setup();
+	T_ASSERT(get("/kannel/mo?from=0912000311&text=DK+LD02+Nong+Van+C&id=k1", resp, sizeof resp, &body) == 200);
+	T_ASSERTF(strstr(body, "Nong Van C") != NULL, "%s", body);
+	T_ASSERT(get("/kannel/mo?from=0912000312&text=HD&id=k1", resp, sizeof resp, &body) != 200 ||
+	    strstr(body, "Nong Van C") == NULL);
+	T_ASSERTF(strstr(body, "Nong Van C") == NULL, "another phone got A's reply: %s", body);
+	T_ASSERT(store_person_by_phone(E.s, "+84912000312", &p) == STORE_NONE);
+}
+
+/* issue 9, "one bad message fails its batch": an MO whose action fails
+ * (here its inbox row cannot be written: its id is another phone's) made
+ * the whole committer batch answer 503. Now the batch is retried one MO at
+ * a time: the innocent MOs of the same batch are committed and answered. */
+static void
+one_bad_mo_does_not_fail_its_batch(void)
+{
+	char resp[4096], *body, path[256];
+	int first, fds[6], innocent = 5;
+	struct person p;
+
+	/* the committer holds each fresh batch 400 ms (test seam): the six MOs
+	 * below arrive while it holds the first one, so they form one batch */
+	setenv("LANGSO_TEST_MO_DELAY_MS", "400", 1);
+	setup();
+	first = send_only("/kannel/mo?from=0912000321&text=DK+LD02+Nong+Van+D&id=taken");
+	usleep(150 * 1000);
+	for (int i = 0; i < innocent; i++) {
+		snprintf(path, sizeof path, "/kannel/mo?from=091200033%d&text=DK+LD02+Be+Van+%c&id=in%d",
+		    i, 'A' + i, i);
+		fds[i] = send_only(path);
+	}
+	fds[innocent] = send_only("/kannel/mo?from=0912000340&text=DK+LD02+Ma+Van+E&id=taken");
+	T_ASSERT(read_answer(first, resp, sizeof resp, &body) == 200);
+	for (int i = 0; i < innocent; i++) {
+		char phone[20];
+
+		T_ASSERTF(read_answer(fds[i], resp, sizeof resp, &body) == 200, "innocent %d: %s", i, resp);
+		T_ASSERTF(strstr(body, "Da dang ky Be Van") != NULL, "%s", body);
+		snprintf(phone, sizeof phone, "+8491200033%d", i);
+		T_ASSERT(store_person_by_phone(E.s, phone, &p) == STORE_OK);
+	}
+	T_ASSERT(read_answer(fds[innocent], resp, sizeof resp, &body) == 503);
+	T_ASSERT(store_person_by_phone(E.s, "+84912000340", &p) == STORE_NONE);
+	T_ASSERT(count(store_inbox_count) == 1 + innocent);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -336,6 +487,9 @@ main(int argc, char **argv)
 		{"dlr_updates_the_message", dlr_updates_the_message},
 		{"health_and_metrics", health_and_metrics},
 		{"database_failure_is_503_and_retryable", database_failure_is_503_and_retryable},
+		{"ussd_step_ids_are_per_phone", ussd_step_ids_are_per_phone},
+		{"kannel_id_dedup_is_per_phone", kannel_id_dedup_is_per_phone},
+		{"one_bad_mo_does_not_fail_its_batch", one_bad_mo_does_not_fail_its_batch},
 		{NULL, NULL},
 	};
 	return t_main(argc, argv, cases);

@@ -401,7 +401,7 @@ inbox_dedup(void)
 	m.action = "REGISTER";
 	m.reply = "Đã đăng ký: Hoàng Văn Châu";
 	m.reply_coding = 2;
-	T_ASSERT(store_inbox_reply(s, "k-1", reply, sizeof reply, &coding, NULL) == STORE_NONE);
+	T_ASSERT(store_inbox_reply(s, "k-1", "+84912345678", reply, sizeof reply, &coding, NULL) == STORE_NONE);
 	T_STREQ(reply, "untouched");
 	T_ASSERT(coding == 42);
 	T_ASSERT(store_inbox_add(s, &m) == STORE_OK);
@@ -410,16 +410,18 @@ inbox_dedup(void)
 	m.reply_coding = 0;
 	T_ASSERT(store_inbox_add(s, &m) == STORE_ERR);
 	T_ASSERTF(strstr(store_errmsg(s), "UNIQUE") != NULL, "%s", store_errmsg(s));
-	T_ASSERT(store_inbox_reply(s, "k-1", reply, sizeof reply, &coding, NULL) == STORE_OK);
+	T_ASSERT(store_inbox_reply(s, "k-1", "+84912345678", reply, sizeof reply, &coding, NULL) == STORE_OK);
 	T_STREQ(reply, "Đã đăng ký: Hoàng Văn Châu");
 	T_ASSERT(coding == 2);
+	/* the same id from another phone is not this phone's message */
+	T_ASSERT(store_inbox_reply(s, "k-1", "+84987654321", reply, sizeof reply, &coding, NULL) == STORE_NONE);
 	T_ASSERT(store_inbox_count(s, &n) == STORE_OK && n == 1);
 	T_ASSERT(fx_query_int(s, "SELECT length(raw) FROM inbox") == 4);
 
 	/* cut at replylen-1, never inside a character ("Đ" is 2 bytes) */
-	T_ASSERT(store_inbox_reply(s, "k-1", reply, 3, &coding, NULL) == STORE_OK);
+	T_ASSERT(store_inbox_reply(s, "k-1", "+84912345678", reply, 3, &coding, NULL) == STORE_OK);
 	T_STREQ(reply, "Đ");
-	T_ASSERT(store_inbox_reply(s, "k-1", reply, 2, &coding, NULL) == STORE_OK);
+	T_ASSERT(store_inbox_reply(s, "k-1", "+84912345678", reply, 2, &coding, NULL) == STORE_OK);
 	T_STREQ(reply, "");
 	store_close(s);
 }
@@ -454,9 +456,9 @@ text_verbatim(void)
 	m.text = evil;
 	m.reply = evil;
 	T_ASSERT(store_inbox_add(s, &m) == STORE_OK);
-	T_ASSERT(store_inbox_reply(s, "' OR 1=1 --", reply, sizeof reply, &coding, NULL) == STORE_OK);
+	T_ASSERT(store_inbox_reply(s, "' OR 1=1 --", "+84912345678", reply, sizeof reply, &coding, NULL) == STORE_OK);
 	T_STREQ(reply, evil);
-	T_ASSERT(store_inbox_reply(s, "k-1", reply, sizeof reply, &coding, NULL) == STORE_NONE);
+	T_ASSERT(store_inbox_reply(s, "k-1", "+84912345678", reply, sizeof reply, &coding, NULL) == STORE_NONE);
 
 	add_out(s, "+84912345678", evil, OUTBOX_PRIO_NOTIFY, 0);
 	T_ASSERT(store_outbox_claim(s, time(NULL), 1, out, &n) == STORE_OK && n == 1);
