@@ -118,7 +118,7 @@ fetch_broadcasts(struct actions *a, const char *phone, struct menu_item *out, in
 		return -1;
 	for (int i = 0; i < got; i++) {
 		struct menu_item *it = &out[(*n)++];
-		char text[MENU_SCREEN_MAX * 2];
+		char text[MENU_SCREEN_MAX * 2], start[31];
 		const char *label;
 
 		memset(it, 0, sizeof *it);
@@ -131,7 +131,10 @@ fetch_broadcasts(struct actions *a, const char *phone, struct menu_item *out, in
 			label = strchr(label, ']') + 1;
 		while (*label == ' ')
 			label++;
-		snprintf(it->label, sizeof it->label, "%.30s", label);
+		/* its first 30 bytes, cut on a character boundary (GSM-7 has
+		 * a few two-byte characters: £, ¥, è, ...) */
+		str_copy(start, sizeof start, label);
+		str_copy(it->label, sizeof it->label, start);
 		str_copy(it->text, sizeof it->text, text);	/* render.c fits it */
 	}
 	return 0;

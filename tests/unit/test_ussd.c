@@ -312,6 +312,58 @@ test_market_lists(void)
 	STARTS(http(seller, "M8", "4"), "Tin ban cua ban:\n1.#2 20 con 120k Ga\n0.Lui");
 }
 
+
+/* a_head: a registered household ph in LD02 and the village head who
+ * sends its notices; returns the head's person id */
+static long long
+a_head(const char *ph)
+{
+	struct person p = {0}, head = {0};
+	bool changed;
+
+	snprintf(p.phone, sizeof p.phone, "%s", ph);
+	snprintf(p.name, sizeof p.name, "Be Van Dung");
+	snprintf(p.village_code, sizeof p.village_code, "LD02");
+	snprintf(p.role, sizeof p.role, "household");
+	T_ASSERT(store_person_upsert(S, &p, &changed) == STORE_OK);
+	head = p;
+	snprintf(head.phone, sizeof head.phone, "+84912000299");
+	snprintf(head.role, sizeof head.role, "head");
+	T_ASSERT(store_person_upsert(S, &head, &changed) == STORE_OK);
+	T_ASSERT(store_person_by_phone(S, head.phone, &head) == STORE_OK);
+	return head.id;
+}
+
+static void
+notice(long long head_id, const char *text)
+{
+	struct broadcast_new b = {0};
+	long long id, n;
+
+	b.sender_id = head_id;
+	snprintf(b.village_code, sizeof b.village_code, "LD02");
+	b.send_at = FX.now;
+	b.text = text;
+	T_ASSERT(store_broadcast_create(S, &b, &id, &n) == STORE_OK);
+}
+
+/* issue 9: the notices list cut a label with "%.30s", inside a two-byte
+ * character ('£' is GSM-7 and survives the stripping): the screen
+ * was invalid UTF-8. */
+static void
+test_notice_label_cut_at_char_boundary(void)
+{
+	const char *ph = "+84912000211";
+
+	setup();
+	notice(a_head(ph), "[TB Lăng Đồn] a££££££££££"
+	    "££££££££££ phi ve sinh");
+	http(ph, "NL", "6");
+	T_ASSERTF(utf8_is_valid(R.text, strlen(R.text)), "invalid UTF-8 screen:\n%s", R.text);
+	HAS(R.text, "\n1.");
+	HAS(R.text, "a£££");
+}
+
 static const struct t_case cases[] = {
 	{"market_lists", test_market_lists},
 	{"kannel_register", test_kannel_register},
@@ -322,6 +374,7 @@ static const struct t_case cases[] = {
 	{"resume_dropped", test_resume_dropped},
 	{"notices", test_notices},
 	{"sell_finishes_with_list", test_sell_finishes_with_list},
+	{"notice_label_cut_at_char_boundary", test_notice_label_cut_at_char_boundary},
 	{NULL, NULL},
 };
 
