@@ -12,6 +12,7 @@
 #include "storage/store.h"
 #include "common/common.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,6 +177,8 @@ listing_item(const struct parser *p, const struct listing *l, bool with_product,
 	memset(it, 0, sizeof *it);
 	it->id = l->id;
 	snprintf(it->unit, sizeof it->unit, "%s", strcmp(l->unit, "g") == 0 ? "kg" : l->unit);
+	it->price = l->unit_price;
+	it->left = l->qty_left;
 	amount(l->qty_left, l->unit, qty, sizeof qty);
 	price_short(l->unit_price, price, sizeof price);
 	gsm_clean(with_product ? (disp ? disp : l->product) : l->village, what, sizeof what);
@@ -311,6 +314,142 @@ fetch(void *arg, enum menu_src src, const struct menu_vals *v, struct menu_item 
 	}
 	*n = c->n < max ? c->n : max;
 	memcpy(out, c->items, sizeof *out * (size_t)*n);
+	return 0;
+}
+
+/* ---- checks: the user hears of a problem at the step where it is known ---- */
+
+static _Thread_local struct listing chk_listing;
+static _Thread_local struct order chk_order;
+
+static const char *
+closed_words(const char *status)
+{
+	return strcmp(status, "sold_out") == 0 ? "da het hang" : "da bi huy";
+}
+
+/* check_listing: listing v->listing can be ordered by phone; its unit,
+ * price, stock and product become the order's. */
+static int
+check_listing(struct actions *a, const char *phone, struct menu_vals *v, char *why, size_t n)
+{
+	const struct listing *l = &chk_listing;
+	const char *disp;
+	int rc = store_listing_get(a->s, v->listing, &chk_listing);
+
+	if (rc == STORE_ERR)
+		return -1;
+	if (rc == STORE_NONE)
+		snprintf(why, n, "Khong co tin #%lld.", v->listing);
+	else if (strcmp(l->status, "open") != 0)
+		snprintf(why, n, "Tin #%lld %s.", l->id, closed_words(l->status));
+	else if (strcmp(l->seller_phone, phone) == 0)
+		snprintf(why, n, "Tin #%lld la tin cua ban.", l->id);
+	else {
+		str_copy(v->unit, sizeof v->unit, strcmp(l->unit, "g") == 0 ? "kg" : l->unit);
+		v->price = l->unit_price;
+		v->left = l->qty_left;
+		str_copy(v->product, sizeof v->product, l->product);
+		disp = parser_product_display(a->p, l->product);
+		gsm_clean(disp ? disp : l->product, v->product_label, sizeof v->product_label);
+		return 0;
+	}
+	return 1;
+}
+
+static int
+check_my_listing(struct actions *a, const char *phone, struct menu_vals *v, char *why,
+    size_t n)
+{
+	const struct listing *l = &chk_listing;
+	int rc = store_listing_get(a->s, v->listing, &chk_listing);
+
+	if (rc == STORE_ERR)
+		return -1;
+	if (rc == STORE_NONE)
+		snprintf(why, n, "Khong co tin #%lld.", v->listing);
+	else if (strcmp(l->seller_phone, phone) != 0)
+		snprintf(why, n, "Tin #%lld khong phai tin cua ban.", l->id);
+	else if (strcmp(l->status, "open") != 0)
+		snprintf(why, n, "Tin #%lld %s.", l->id, closed_words(l->status));
+	else
+		return 0;
+	return 1;
+}
+
+static int
+check_my_order(struct actions *a, const char *phone, struct menu_vals *v, char *why, size_t n)
+{
+	const struct order *o = &chk_order;
+	int rc = store_order_get(a->s, v->order, &chk_order);
+
+	if (rc == STORE_ERR)
+		return -1;
+	if (rc == STORE_NONE)
+		snprintf(why, n, "Khong co don #%lld.", v->order);
+	else if (strcmp(o->l.seller_phone, phone) != 0)
+		snprintf(why, n, "Don #%lld khong phai don cho tin cua ban.", o->id);
+	else if (strcmp(o->status, "pending") != 0)
+		snprintf(why, n, "Don #%lld da %s.", o->id,
+		    strcmp(o->status, "accepted") == 0 ? "duoc nhan" :
+		    strcmp(o->status, "declined") == 0 ? "bi tu choi" :
+		    strcmp(o->status, "expired") == 0 ? "het han" : "bi huy");
+	else
+		return 0;
+	return 1;
+}
+
+/* check_stock: v->qty of v->unit is at most what listing v->listing has
+ * left now (read again: another buyer may have taken some meanwhile). */
+static int
+check_stock(struct actions *a, struct menu_vals *v, char *why, size_t n)
+{
+	const struct listing *l = &chk_listing;
+	int rc = store_listing_get(a->s, v->listing, &chk_listing);
+	bool weight = rc == STORE_OK && strcmp(l->unit, "g") == 0;
+	long long want = v->qty;
+	char left[32];
+
+	if (rc == STORE_ERR)
+		return -1;
+	if (rc == STORE_NONE || strcmp(l->status, "open") != 0) {
+		snprintf(why, n, "Tin #%lld khong con ban.", v->listing);
+		return 1;
+	}
+	v->left = l->qty_left;
+	if (weight && __builtin_mul_overflow(v->qty, 1000LL, &want))
+		want = LLONG_MAX;
+	if (want <= l->qty_left)
+		return 0;
+	amount(l->qty_left, l->unit, left, sizeof left);
+	snprintf(why, n, "Tin #%lld chi con %s.", l->id, left);
+	return 1;
+}
+
+static int
+check(void *arg, enum menu_check what, struct menu_vals *v, char *why, size_t n)
+{
+	struct step_ctx *x = arg;
+	struct market_who who;
+	int rc;
+
+	switch (what) {
+	case MENU_CHECK_REGISTERED:
+		rc = store_market_who(x->a->s, x->m->phone, &who);
+		if (rc == STORE_ERR)
+			return -1;
+		return rc == STORE_OK && who.village_id != 0 ? 0 : 1;
+	case MENU_CHECK_LISTING:
+		return check_listing(x->a, x->m->phone, v, why, n);
+	case MENU_CHECK_MY_LISTING:
+		return check_my_listing(x->a, x->m->phone, v, why, n);
+	case MENU_CHECK_MY_ORDER:
+		return check_my_order(x->a, x->m->phone, v, why, n);
+	case MENU_CHECK_STOCK:
+		return check_stock(x->a, v, why, n);
+	case MENU_CHECK__COUNT:
+		break;
+	}
 	return 0;
 }
 
@@ -460,7 +599,7 @@ act_ussd(struct actions *a, const struct mo *m, struct act_reply *r)
 {
 	static _Thread_local struct step st;
 	struct step_ctx x = {a, m};
-	struct menu_io io = {fetch, trace, &x};
+	struct menu_io io = {fetch, trace, &x, check};
 	int rc;
 
 	st.d = a->conf.menus;

@@ -44,6 +44,9 @@ static const char *const sources[] = {"products", "listings", "my_listings", "my
 static const char *const slots[] = {"product", "listing", "order", "item", NULL};
 static const char *const inputs[] = {"qty", "price", "listing", "order", "village", "name",
 	NULL};
+/* in enum menu_check order */
+static const char *const checks[] = {"registered", "listing", "my_listing", "my_order",
+	"stock", NULL};
 
 struct loader {
 	const char *path;
@@ -308,6 +311,32 @@ do_line(struct loader *l, char *line)
 		snprintf(s->hint, sizeof s->hint, "%s ", rest);
 		return 0;
 	}
+	if (strcmp(kw, "check") == 0) {
+		char *w = next_word(&rest);
+		int k;
+
+		if (s->kind != MK_LIST && s->kind != MK_INPUT)
+			return lerr(l, l->line, "%s", "check is for list or input screens");
+		if (w == NULL || (k = word_index(checks, w)) < 0 || next_word(&rest) != NULL)
+			return lerr(l, l->line, "check needs one of registered, listing, my_listing, "
+			    "my_order, stock: %s", w ? w : "");
+		s->has_check = true;
+		s->check = (enum menu_check)k;
+		return 0;
+	}
+	if (strcmp(kw, "enter") == 0) {
+		char *w = next_word(&rest), *gt = next_word(&rest), *to = next_word(&rest);
+		int k;
+
+		if (w == NULL || (k = word_index(checks, w)) < 0 || gt == NULL ||
+		    strcmp(gt, ">") != 0 || to == NULL || next_word(&rest) != NULL)
+			return lerr(l, l->line, "%s", "enter needs: enter CHECK > TARGET");
+		if (l->d->nscr == 1)
+			return lerr(l, l->line, "%s", "home cannot have enter (nothing to go to)");
+		s->has_enter = true;
+		s->enter = (enum menu_check)k;
+		return parse_target(l, to, &s->enter_to);
+	}
 	if (strcmp(kw, "next") == 0 || strcmp(kw, "empty") == 0) {
 		bool nx = kw[0] == 'n';
 		char *w = next_word(&rest);
@@ -359,7 +388,8 @@ check_screens(struct loader *l)
 			if (resolve(l, &s->opt[j].to) < 0)
 				return -1;
 		if ((s->has_next && resolve(l, &s->next) < 0) ||
-		    (s->has_empty && resolve(l, &s->empty) < 0))
+		    (s->has_empty && resolve(l, &s->empty) < 0) ||
+		    (s->has_enter && resolve(l, &s->enter_to) < 0))
 			return -1;
 	}
 	return 0;

@@ -41,6 +41,8 @@ struct menu_item {
 	char key[48];			/* product key ("na") */
 	char label[64];			/* as listed: "Na", "#12 Na 50kg 30k" */
 	char unit[12];			/* listings: "kg" or a count unit */
+	long long price;		/* listings: đ per kg or per piece; 0 negotiable */
+	long long left;			/* listings: what is left, grams or pieces */
 	char text[MENU_SCREEN_MAX + 1];	/* broadcasts: the notice shown */
 };
 
@@ -52,6 +54,7 @@ struct menu_vals {
 	long long qty;			/* in unit, as typed */
 	long long price;		/* đ per kg (weights) or per piece */
 	long long listing, order, item;
+	long long left;			/* the listing's stock: grams ("kg") or pieces */
 	char village[8];		/* "LD02" */
 	char name[64];			/* as typed */
 };
@@ -81,17 +84,38 @@ struct menu_out {
 	struct command cmd;		/* MENU_COMMAND only */
 };
 
+/* What the caller is asked to check (menus.conf "check" and "enter"), so a
+ * user hears of a problem at the step where it is known, not at the end. */
+enum menu_check {
+	MENU_CHECK_REGISTERED = 0,	/* the phone is a registered household */
+	MENU_CHECK_LISTING,		/* vals.listing can be ordered from; the caller
+					 * fills unit, price, left, product */
+	MENU_CHECK_MY_LISTING,		/* vals.listing is the phone's own open one */
+	MENU_CHECK_MY_ORDER,		/* vals.order waits for the phone's answer */
+	MENU_CHECK_STOCK,		/* vals.qty (in vals.unit) is at most what is
+					 * left of vals.listing */
+	MENU_CHECK__COUNT
+};
+
+/* the longest reason a check may give, NUL included */
+#define MENU_WHY_MAX 64
+
 /*
  * The caller's side: fetch fills out[0..max) with the choices of src (given
  * the values so far, e.g. vals->product for listings) and sets *n; returns 0,
  * or -1 when the data cannot be read (the step then fails with -1). trace,
- * when not NULL, is told every transition (menu_enter_state).
+ * when not NULL, is told every transition (menu_enter_state). check, when
+ * not NULL, answers one menu_check: 0 fine (it may fill vals as said
+ * above), 1 refused with a short GSM-7 sentence in why (shown before the
+ * screen again), -1 the data cannot be read. Without check, all is fine.
  */
 struct menu_io {
 	int (*fetch)(void *arg, enum menu_src src, const struct menu_vals *vals,
 	    struct menu_item *out, int max, int *n);
 	void (*trace)(void *arg, const char *from, const char *to);
 	void *arg;
+	int (*check)(void *arg, enum menu_check what, struct menu_vals *vals, char *why,
+	    size_t whylen);
 };
 
 /*

@@ -233,9 +233,11 @@ render_show(const struct menu_sess *s, const struct menu_io *io, struct menu_out
 	return 0;
 }
 
-int
-menu_render_screen(const struct menu_def *d, const struct menu_sess *s,
-    const struct menu_io *io, const char *hint, struct menu_out *out)
+/* render draws the screen; a list's header is replaced by lead when it is
+ * not NULL (a refusal's reason). */
+static int
+render(const struct menu_def *d, const struct menu_sess *s, const struct menu_io *io,
+    const char *hint, const char *lead, struct menu_out *out)
 {
 	const struct menu_screen *sc = &d->scr[s->screen];
 	char header[MENU_SCREEN_MAX + 1];
@@ -254,7 +256,16 @@ menu_render_screen(const struct menu_def *d, const struct menu_sess *s,
 	if (sc->kind == MK_SHOW)
 		return render_show(s, io, out, &len);
 	menu_subst(&s->v, sc->text, header, sizeof header);
-	put(out, &len, header);
+	if (lead != NULL && sc->kind == MK_LIST) {
+		/* the page's choices were counted with the header and the hint
+		 * room: the reason gets as much, so they still fit */
+		char why[MENU_SCREEN_MAX + 1];
+
+		str_copy(why, strlen(header) + MENU_HINT_ROOM < sizeof why ?
+		    strlen(header) + MENU_HINT_ROOM : sizeof why, lead);
+		put(out, &len, why);
+	} else
+		put(out, &len, header);
 	if (sc->kind == MK_END)
 		return 0;
 	if (sc->kind == MK_MENU)
@@ -276,4 +287,23 @@ menu_render_screen(const struct menu_def *d, const struct menu_sess *s,
 		out->cut = true;
 	}
 	return 0;
+}
+
+int
+menu_render_screen(const struct menu_def *d, const struct menu_sess *s,
+    const struct menu_io *io, const char *hint, struct menu_out *out)
+{
+	return render(d, s, io, hint, NULL, out);
+}
+
+int
+menu_render_refusal(const struct menu_def *d, const struct menu_sess *s,
+    const struct menu_io *io, const char *why, struct menu_out *out)
+{
+	char hint[MENU_WHY_MAX + 2];
+
+	if (d->scr[s->screen].kind == MK_LIST)
+		return render(d, s, io, NULL, why, out);
+	snprintf(hint, sizeof hint, "%s ", why);
+	return render(d, s, io, hint, NULL, out);
 }

@@ -79,6 +79,47 @@ fake_fetch(void *arg, enum menu_src src, const struct menu_vals *v, struct menu_
 	return 0;
 }
 
+/* fake_check: an empty world has no registered household; number
+ * 999999999 names nothing; stock is 500 of anything. The reasons are the
+ * longest actions/ussd.c gives, so the walk draws refusals at their widest. */
+static int
+fake_check(void *arg, enum menu_check what, struct menu_vals *v, char *why, size_t n)
+{
+	struct fake *f = arg;
+
+	switch (what) {
+	case MENU_CHECK_REGISTERED:
+		return f->empty ? 1 : 0;
+	case MENU_CHECK_LISTING:
+		if (v->listing == 999999999 || v->listing == 100003) {
+			snprintf(why, n, "Khong co tin #%lld.", v->listing);
+			return 1;
+		}
+		snprintf(v->unit, sizeof v->unit, "%s", v->listing % 2 ? "kg" : "buong");
+		v->price = v->listing % 2 ? 45000 : 0;
+		v->left = 500000;
+		if (v->product[0] == '\0') {
+			snprintf(v->product, sizeof v->product, "hong khong hat");
+			snprintf(v->product_label, sizeof v->product_label, "Hong khong hat");
+		}
+		return 0;
+	case MENU_CHECK_STOCK:
+		if (v->qty <= 500)
+			return 0;
+		snprintf(why, n, "Tin #%lld chi con 1000000 buong.", v->listing);
+		return 1;
+	case MENU_CHECK_MY_LISTING:
+	case MENU_CHECK_MY_ORDER:
+		if (v->listing != 999999999 && v->order != 999999999)
+			return 0;
+		snprintf(why, n, "Don #%lld khong phai don cho tin cua ban.", 999999999LL);
+		return 1;
+	case MENU_CHECK__COUNT:
+		break;
+	}
+	return 0;
+}
+
 static struct menu_def *
 load(void)
 {
@@ -154,7 +195,7 @@ static void
 walk_all(const struct menu_def *d, bool empty, struct walk *w)
 {
 	struct fake f = {.empty = empty};
-	struct menu_io io = {fake_fetch, NULL, &f};
+	struct menu_io io = {fake_fetch, NULL, &f, fake_check};
 	struct menu_sess s;
 	struct menu_out o;
 
@@ -280,6 +321,21 @@ static const struct transcript cases[] = {
 	 "Ban bao nhieu yen Na?", MENU_CONTINUE, NULL},
 	{"input after the end", false, {"8", "1", "1", NULL}, "Phien da ket thuc", MENU_END, NULL},
 	{"trailing # and spaces are ignored", false, {" 2# ", "1", NULL}, "", MENU_COMMAND, "PRICE na"},
+	/* issue 9: told at the step where it is known, not at the end */
+	{"unregistered seller told at once", true, {"1", NULL},
+	 "So nay chua dang ky ho nen chua dang tin ban duoc.", MENU_CONTINUE, NULL},
+	{"unregistered seller can register at once", true, {"1", "1", NULL}, "Nhap ma thon",
+	 MENU_CONTINUE, NULL},
+	{"unknown listing number told at once", false, {"3", "2", "999999999", NULL},
+	 "Khong co tin #999999999. Nhap so tin muon mua", MENU_CONTINUE, NULL},
+	{"a refused list choice shows the list again", false, {"3", "1", "1", "4", NULL},
+	 "Khong co tin #100003.\n1.#100000", MENU_CONTINUE, NULL},
+	{"over the stock told at the quantity step", false, {"3", "2", "123", "501", NULL},
+	 "Tin #123 chi con 1000000 buong. Mua bao nhieu", MENU_CONTINUE, NULL},
+	{"a typed listing orders in its own unit", false, {"3", "2", "124", "20", "1", NULL}, "",
+	 MENU_COMMAND, "ORDER #124 20buong"},
+	{"a foreign order number told at once", true, {"5", "999999999", NULL},
+	 "Don #999999999 khong phai don cho tin cua ban. Nhap so don mua", MENU_CONTINUE, NULL},
 };
 
 /* summary: the command's main fields in one line, to compare */
@@ -316,7 +372,7 @@ test_transcripts(void)
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		const struct transcript *t = &cases[i];
 		struct fake f = {.empty = t->empty};
-		struct menu_io io = {fake_fetch, NULL, &f};
+		struct menu_io io = {fake_fetch, NULL, &f, fake_check};
 		struct menu_sess s;
 		struct menu_out o;
 		char got[512];
@@ -343,7 +399,7 @@ test_resume_offer(void)
 {
 	struct menu_def *d = load();
 	struct fake f = {0};
-	struct menu_io io = {fake_fetch, NULL, &f};
+	struct menu_io io = {fake_fetch, NULL, &f, fake_check};
 	struct menu_sess s, again;
 	struct menu_out o;
 	char enc[MENU_STATE_MAX];
@@ -377,7 +433,7 @@ test_encode_round_trip(void)
 {
 	struct menu_def *d = load();
 	struct fake f = {0};
-	struct menu_io io = {fake_fetch, NULL, &f};
+	struct menu_io io = {fake_fetch, NULL, &f, fake_check};
 	struct menu_sess s, back;
 	struct menu_out o;
 	char enc[MENU_STATE_MAX], enc2[MENU_STATE_MAX];
@@ -408,7 +464,7 @@ test_fetch_error_leaves_state(void)
 	struct menu_def *d = load();
 	struct menu_sess s, before;
 	struct menu_out o;
-	struct menu_io io = {NULL, NULL, NULL};
+	struct menu_io io = {NULL, NULL, NULL, NULL};
 
 	menu_start(d, &s, &io, &o);
 	before = s;
@@ -449,7 +505,7 @@ test_transitions_are_traced(void)
 {
 	struct menu_def *d = load();
 	struct trace_log t = {0};
-	struct menu_io io = {trace_fetch, trace, &t};
+	struct menu_io io = {trace_fetch, trace, &t, NULL};
 	struct menu_sess s;
 	struct menu_out o;
 

@@ -28,6 +28,20 @@ setup(void)
 	fx_village("LD02", "Lăng Đồn", "Chi Lăng");
 }
 
+/* household: ph registered in LD02 (selling needs it) */
+static void
+household(const char *ph, const char *name)
+{
+	struct person p = {0};
+	bool changed;
+
+	snprintf(p.phone, sizeof p.phone, "%s", ph);
+	snprintf(p.name, sizeof p.name, "%s", name);
+	snprintf(p.village_code, sizeof p.village_code, "LD02");
+	snprintf(p.role, sizeof p.role, "household");
+	T_ASSERT(store_person_upsert(S, &p, &changed) == STORE_OK);
+}
+
 /* R: the last step's whole answer (its text, ussd_end, action) */
 static struct act_reply R;
 
@@ -118,6 +132,7 @@ test_http_price_and_replay(void)
 	const char *s;
 
 	setup();
+	household(ph, "Nong Van Ba");
 	STARTS(http(ph, "AT1", ""), "Lang So - cho nong san");
 	STARTS(http(ph, "AT1", "2"), "Xem gia mat hang nao?\n1.Na\n");
 	s = http(ph, "AT1", "2*1");
@@ -142,6 +157,7 @@ test_http_retry_is_duplicate(void)
 	char first[ACT_REPLY_MAX];
 
 	setup();
+	household(ph, "Nong Van Ba");
 	http(ph, "AT3", "");
 	http(ph, "AT3", "1");
 	snprintf(first, sizeof first, "%s", R.text);
@@ -176,6 +192,7 @@ test_resume_dropped(void)
 	const char *ph = "+84912000206";
 
 	setup();
+	household(ph, "Nong Van Ba");
 	kannel(ph, "%00%10", 1, "*868#");
 	kannel(ph, "%00%10", 18, "1");
 	kannel(ph, "%00%10", 18, "1");		/* at "which unit", then dropped */
@@ -254,6 +271,7 @@ test_sell_finishes_with_list(void)
 	const char *ph = "+84912000208";
 
 	setup();
+	household(ph, "Nong Van Ba");
 	http(ph, "S1", "");
 	http(ph, "S1", "1");
 	http(ph, "S1", "1*1");
@@ -364,6 +382,66 @@ test_notice_label_cut_at_char_boundary(void)
 	HAS(R.text, "a£££");
 }
 
+/* issue 9: an unregistered phone choosing "sell" was asked product, unit,
+ * quantity, price and a confirmation before hearing it cannot sell */
+static void
+test_unregistered_seller_told_at_once(void)
+{
+	const char *ph = "+84912000212";
+
+	setup();
+	STARTS(http(ph, "U1", "1"), "So nay chua dang ky ho nen chua dang tin ban duoc. Dang ky");
+	HAS(R.text, "\n1.Dang ky ngay");
+	T_ASSERT(!R.ussd_end);
+	STARTS(http(ph, "U1", "1*1"), "Nhap ma thon");
+	/* registered: straight to the products */
+	household(ph, "Nong Van Ba");
+	STARTS(http(ph, "U2", "1"), "Ban mat hang nao?\n1.Na");
+}
+
+/* issue 9: a listing number that does not exist, is closed or is the
+ * buyer's own; an order number that is not the seller's; said at once */
+static void
+test_unknown_listing_told_at_once(void)
+{
+	const char *seller = "+84912000213", *buyer = "+84912000214";
+
+	setup();
+	household(seller, "Hoang Van Chau");
+	sms(seller, "BAN NA 50KG 30000");
+	sms(seller, "BAN GA 20 CON 120000");
+	sms(seller, "HET 2");
+	STARTS(http(buyer, "K1", "3*2*77"), "Khong co tin #77. Nhap so tin muon mua");
+	T_ASSERT(!R.ussd_end);
+	STARTS(http(buyer, "K1", "3*2*77*2"), "Tin #2 da het hang. Nhap so tin muon mua");
+	STARTS(http(buyer, "K1", "3*2*77*2*1"), "Mua bao nhieu kg (tin #1)?");
+	STARTS(http(seller, "K2", "3*2*1"), "Tin #1 la tin cua ban. Nhap so tin");
+	STARTS(http(buyer, "K3", "4*1"), "Tin #1 khong phai tin cua ban. Nhap so tin ban");
+	STARTS(http(buyer, "K4", "5*9"), "Khong co don #9. Nhap so don mua");
+	/* a count listing typed by number is ordered in its own unit */
+	sms(seller, "BAN GA 10 CON 150000");
+	STARTS(http(buyer, "K5", "3*2*3"), "Mua bao nhieu con (tin #3)?");
+}
+
+/* issue 9: 60 kg of a listing with 50 kg left was asked to be confirmed
+ * and only then refused */
+static void
+test_order_over_stock_told_at_qty_step(void)
+{
+	const char *seller = "+84912000215", *buyer = "+84912000216";
+
+	setup();
+	household(seller, "Hoang Van Chau");
+	sms(seller, "BAN NA 50KG 30000");
+	STARTS(http(buyer, "Q1", "3*1*1*1*60"), "Tin #1 chi con 50kg. Mua bao nhieu kg (tin #1)?");
+	T_ASSERT(!R.ussd_end);
+	STARTS(http(buyer, "Q1", "3*1*1*1*60*50"), "Dat mua 50 kg");
+	/* someone else takes 30 kg meanwhile: the next step knows */
+	sms("+84912000217", "MUA 1 30KG");
+	sms(seller, "OK 1");
+	STARTS(http(buyer, "Q2", "3*2*1*40"), "Tin #1 chi con 20kg.");
+}
+
 static const struct t_case cases[] = {
 	{"market_lists", test_market_lists},
 	{"kannel_register", test_kannel_register},
@@ -375,6 +453,9 @@ static const struct t_case cases[] = {
 	{"notices", test_notices},
 	{"sell_finishes_with_list", test_sell_finishes_with_list},
 	{"notice_label_cut_at_char_boundary", test_notice_label_cut_at_char_boundary},
+	{"unregistered_seller_told_at_once", test_unregistered_seller_told_at_once},
+	{"unknown_listing_told_at_once", test_unknown_listing_told_at_once},
+	{"order_over_stock_told_at_qty_step", test_order_over_stock_told_at_qty_step},
 	{NULL, NULL},
 };
 
