@@ -208,7 +208,7 @@ static int
 placeholders_ok(struct loader *l, const char *text)
 {
 	static const char *const names[] = {"product", "unit", "per", "qty", "price",
-		"listing", "order", "village", "name", NULL};
+		"total", "listing", "order", "village", "name", NULL};
 	char plain[MENU_SCREEN_MAX + 1], name[16];
 	size_t j = 0;
 

@@ -38,6 +38,21 @@ vnd(long long v, char *out, size_t outlen)
 	snprintf(out, outlen, "%s", buf);
 }
 
+/* total: what qty of unit costs at price (per kg for weights, per piece
+ * for counts); 0 when negotiable or too large to be told. */
+static long long
+total(const struct menu_vals *v)
+{
+	int u = menu_unit_find(v->unit[0] ? v->unit : "kg");
+	long long kg = u >= 0 && menu_units[u].grams > 0 ? menu_units[u].grams / 1000 : 1;
+	long long t;
+
+	if (v->price <= 0 || v->qty <= 0 || kg <= 0 ||
+	    __builtin_mul_overflow(v->qty, kg, &t) || __builtin_mul_overflow(t, v->price, &t))
+		return 0;
+	return t;
+}
+
 /* value_of: the text of one {placeholder}, "" for an unknown one (load.c
  * does not check placeholders, so a typo shows as nothing, never garbage). */
 static void
@@ -59,7 +74,17 @@ value_of(const struct menu_vals *v, const char *name, size_t nlen, char *out, si
 		snprintf(out, outlen, "%lld %s", v->qty, unit);
 	else if (IS("price")) {
 		vnd(v->price, money, sizeof money);
-		snprintf(out, outlen, "%sd/%s", money, per);
+		if (v->price > 0)
+			snprintf(out, outlen, "%sd/%s", money, per);
+		else
+			snprintf(out, outlen, "thoa thuan");
+	} else if (IS("total")) {
+		long long t = total(v);
+
+		if (t > 0) {
+			vnd(t, money, sizeof money);
+			snprintf(out, outlen, ", tong %sd", money);
+		}
 	} else if (IS("listing"))
 		snprintf(out, outlen, "#%lld", v->listing);
 	else if (IS("order"))

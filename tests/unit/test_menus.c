@@ -73,6 +73,8 @@ fake_fetch(void *arg, enum menu_src src, const struct menu_vals *v, struct menu_
 			snprintf(it->label, sizeof it->label, "#%lld %.14s 1000kg 45k", it->id,
 			    v->product_label[0] ? v->product_label : "Hong khong hat");
 			snprintf(it->unit, sizeof it->unit, "%s", i % 2 ? "kg" : "buong");
+			it->price = i % 2 ? 1000000000 : 0;
+			it->left = 500000;
 		}
 	}
 	*n = count < max ? count : max;
@@ -96,7 +98,7 @@ fake_check(void *arg, enum menu_check what, struct menu_vals *v, char *why, size
 			return 1;
 		}
 		snprintf(v->unit, sizeof v->unit, "%s", v->listing % 2 ? "kg" : "buong");
-		v->price = v->listing % 2 ? 45000 : 0;
+		v->price = v->listing % 2 ? 1000000000 : 0;	/* the widest, or negotiable */
 		v->left = 500000;
 		if (v->product[0] == '\0') {
 			snprintf(v->product, sizeof v->product, "hong khong hat");
@@ -287,7 +289,10 @@ static const struct transcript cases[] = {
 	{"order by listing number", false, {"3", "2", "123", "20", "1", NULL}, "", MENU_COMMAND,
 	 "ORDER #123 20000g"},
 	{"order confirm screen", false, {"3", "2", "123", "20", NULL},
-	 "Dat mua 20 kg tu tin #123?", MENU_CONTINUE, NULL},
+	 "Dat mua 20 kg Hong khong hat tu tin #123, gia 1.000.000.000d/kg, tong 20.000.000.000d?",
+	 MENU_CONTINUE, NULL},
+	{"order confirm of a negotiable listing", false, {"3", "2", "124", "20", NULL},
+	 "Dat mua 20 buong Hong khong hat tu tin #124, gia thoa thuan?", MENU_CONTINUE, NULL},
 	{"my listing sold out", false, {"4", "3", "1", NULL}, "", MENU_COMMAND, "SOLD_OUT #100002"},
 	{"my listing typed when none listed", true, {"4", "77", "1", NULL}, "", MENU_COMMAND,
 	 "SOLD_OUT #77"},

@@ -442,6 +442,26 @@ test_order_over_stock_told_at_qty_step(void)
 	STARTS(http(buyer, "Q2", "3*2*1*40"), "Tin #1 chi con 20kg.");
 }
 
+/* issue 9: the order confirm screen said "Dat mua 20 kg tu tin #1?"
+ * without what it costs */
+static void
+test_order_confirm_shows_price_and_total(void)
+{
+	const char *seller = "+84912000218", *buyer = "+84912000219";
+
+	setup();
+	household(seller, "Hoang Van Chau");
+	sms(seller, "BAN NA 50KG 30000");
+	sms(seller, "BAN GA 20 CON 150K");
+	sms(seller, "BAN MAT ONG 10 LIT");
+	STARTS(http(buyer, "P1", "3*1*1*1*20"),
+	    "Dat mua 20 kg Na tu tin #1, gia 30.000d/kg, tong 600.000d?\n1.Dong y");
+	STARTS(http(buyer, "P2", "3*2*2*3"), "Dat mua 3 con Ga tu tin #2, gia 150.000d/con, "
+	    "tong 450.000d?");
+	/* negotiable: no total, and "gia" said once */
+	STARTS(http(buyer, "P3", "3*2*3*2"), "Dat mua 2 lit Mat ong tu tin #3, gia thoa thuan?");
+}
+
 static const struct t_case cases[] = {
 	{"market_lists", test_market_lists},
 	{"kannel_register", test_kannel_register},
@@ -456,6 +476,7 @@ static const struct t_case cases[] = {
 	{"unregistered_seller_told_at_once", test_unregistered_seller_told_at_once},
 	{"unknown_listing_told_at_once", test_unknown_listing_told_at_once},
 	{"order_over_stock_told_at_qty_step", test_order_over_stock_told_at_qty_step},
+	{"order_confirm_shows_price_and_total", test_order_confirm_shows_price_and_total},
 	{NULL, NULL},
 };
 
