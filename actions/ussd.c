@@ -426,6 +426,14 @@ check_stock(struct actions *a, struct menu_vals *v, char *why, size_t n)
 	return 1;
 }
 
+/* price_check: the SMS listing's plausibility test (parser/trade.c) for
+ * a price the menu asked per kg or per piece. */
+static int
+price_check(const struct actions *a, const char *product, long long price, bool per_kg)
+{
+	return parser_price_check(a->p, product, "", price, per_kg);
+}
+
 static int
 check(void *arg, enum menu_check what, struct menu_vals *v, char *why, size_t n)
 {
@@ -447,6 +455,10 @@ check(void *arg, enum menu_check what, struct menu_vals *v, char *why, size_t n)
 		return check_my_order(x->a, x->m->phone, v, why, n);
 	case MENU_CHECK_STOCK:
 		return check_stock(x->a, v, why, n);
+	case MENU_CHECK_PRICE:
+		v->price_check = price_check(x->a, v->product, v->price,
+		    menu_unit_is_weight(v->unit));
+		return 0;
 	case MENU_CHECK__COUNT:
 		break;
 	}
@@ -581,6 +593,13 @@ finish(struct actions *a, const struct mo *m, struct step *st, struct act_reply 
 	char clean[ACT_REPLY_MAX];
 
 	if (st->out.result == MENU_COMMAND) {
+		struct command *c = &st->out.cmd;
+
+		/* a listing by menu is judged as one by SMS, whatever the menus
+		 * file checks on the way (an implausible price stays out of GIA) */
+		if (c->action == CMD_LIST && c->has_price &&
+		    price_check(a, c->product, c->price.vnd, strcmp(c->price.per, "kg") == 0) != 0)
+			str_copy(c->check, sizeof c->check, "price");
 		snprintf(r->action, sizeof r->action, "USSD_%s", cmd_action_name(st->out.cmd.action));
 		if (act_run_command(a, m, &st->out.cmd, r) < 0)
 			return -1;

@@ -29,6 +29,14 @@ menu_unit_find(const char *name)
 	return -1;
 }
 
+bool
+menu_unit_is_weight(const char *unit)
+{
+	int u = menu_unit_find(unit);
+
+	return unit[0] == '\0' || (u >= 0 && menu_units[u].grams > 0);
+}
+
 /* The commands a finished flow may give: menu.c knows how to fill each. */
 static const struct { const char *name; enum cmd_action action; } actions[] = {
 	{"LIST", CMD_LIST}, {"PRICE", CMD_PRICE}, {"SEARCH", CMD_SEARCH},
@@ -46,7 +54,7 @@ static const char *const inputs[] = {"qty", "price", "listing", "order", "villag
 	NULL};
 /* in enum menu_check order */
 static const char *const checks[] = {"registered", "listing", "my_listing", "my_order",
-	"stock", NULL};
+	"stock", "price", NULL};
 
 struct loader {
 	const char *path;
@@ -208,7 +216,7 @@ static int
 placeholders_ok(struct loader *l, const char *text)
 {
 	static const char *const names[] = {"product", "unit", "per", "qty", "price",
-		"total", "listing", "order", "village", "name", NULL};
+		"total", "warn", "listing", "order", "village", "name", NULL};
 	char plain[MENU_SCREEN_MAX + 1], name[16];
 	size_t j = 0;
 
@@ -319,7 +327,7 @@ do_line(struct loader *l, char *line)
 			return lerr(l, l->line, "%s", "check is for list or input screens");
 		if (w == NULL || (k = word_index(checks, w)) < 0 || next_word(&rest) != NULL)
 			return lerr(l, l->line, "check needs one of registered, listing, my_listing, "
-			    "my_order, stock: %s", w ? w : "");
+			    "my_order, stock, price: %s", w ? w : "");
 		s->has_check = true;
 		s->check = (enum menu_check)k;
 		return 0;

@@ -576,7 +576,7 @@ menu_sess_encode(const struct menu_def *d, const struct menu_sess *s, char *buf,
 	len += strlen(buf + len);
 	/* added after v1 came out: a key of its own, so older states still
 	 * decode (without it) */
-	w = snprintf(buf + len, buflen - len, "x=%lld;", v->left);
+	w = snprintf(buf + len, buflen - len, "x=%lld:%d;", v->left, v->price_check);
 	if (w < 0 || (size_t)w >= buflen - len)
 		return -1;
 	len += (size_t)w;
@@ -637,7 +637,7 @@ decode_field(const struct menu_def *d, const char *k, size_t kl, const char *v, 
 	if (K("k"))
 		return decode_stack(d, v, vl, s);
 	if (K("x"))
-		return sscanf(v, "%lld", &s->v.left) == 1 ? 0 : -1;
+		return sscanf(v, "%lld:%d", &s->v.left, &s->v.price_check) == 2 ? 0 : -1;
 	if (K("p"))
 		unesc(v, vl, s->v.product, sizeof s->v.product);
 	else if (K("pl"))

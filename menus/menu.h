@@ -55,6 +55,8 @@ struct menu_vals {
 	long long price;		/* đ per kg (weights) or per piece */
 	long long listing, order, item;
 	long long left;			/* the listing's stock: grams ("kg") or pieces */
+	int price_check;		/* the price against the lexicon's range: 1 high,
+					 * -1 low, 0 plausible (the caller's check) */
 	char village[8];		/* "LD02" */
 	char name[64];			/* as typed */
 };
@@ -94,6 +96,8 @@ enum menu_check {
 	MENU_CHECK_MY_ORDER,		/* vals.order waits for the phone's answer */
 	MENU_CHECK_STOCK,		/* vals.qty (in vals.unit) is at most what is
 					 * left of vals.listing */
+	MENU_CHECK_PRICE,		/* never refuses: sets vals.price_check for
+					 * vals.price of vals.product */
 	MENU_CHECK__COUNT
 };
 
@@ -157,6 +161,10 @@ int menu_render(const struct menu_def *d, const struct menu_sess *s,
 int menu_sess_encode(const struct menu_def *d, const struct menu_sess *s, char *buf,
     size_t buflen);
 int menu_sess_decode(const struct menu_def *d, const char *text, struct menu_sess *s);
+
+/* menu_unit_is_weight: unit (as in menu_vals.unit) is kg, yen, ta or tan,
+ * so a price is per kg; "" counts as kg. Else it is a count unit. */
+bool menu_unit_is_weight(const char *unit);
 
 /* For tests and the walk: how many screens, and each one's name. */
 int menu_screen_count(const struct menu_def *d);

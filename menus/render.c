@@ -13,14 +13,6 @@
 #define FOOTER "\n0.Lui 00.Dau"
 #define MORE "\n9.Tiep"
 
-static bool
-unit_is_weight(const char *unit)
-{
-	int u = menu_unit_find(unit);
-
-	return unit[0] == '\0' || (u >= 0 && menu_units[u].grams > 0);
-}
-
 /* vnd writes 1500000 as "1.500.000" (the way prices are written in VN). */
 static void
 vnd(long long v, char *out, size_t outlen)
@@ -59,7 +51,7 @@ static void
 value_of(const struct menu_vals *v, const char *name, size_t nlen, char *out, size_t outlen)
 {
 	const char *unit = v->unit[0] ? v->unit : "kg";
-	const char *per = unit_is_weight(v->unit) ? "kg" : unit;
+	const char *per = menu_unit_is_weight(v->unit) ? "kg" : unit;
 	char money[48];
 
 #define IS(s) (nlen == sizeof(s) - 1 && memcmp(name, s, nlen) == 0)
@@ -85,6 +77,10 @@ value_of(const struct menu_vals *v, const char *name, size_t nlen, char *out, si
 			vnd(t, money, sizeof money);
 			snprintf(out, outlen, ", tong %sd", money);
 		}
+	} else if (IS("warn")) {
+		if (v->price_check != 0)	/* as the SMS reply warns */
+			snprintf(out, outlen, "\nLuu y: gia %s bat thuong.",
+			    v->price_check > 0 ? "cao" : "thap");
 	} else if (IS("listing"))
 		snprintf(out, outlen, "#%lld", v->listing);
 	else if (IS("order"))

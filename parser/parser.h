@@ -127,6 +127,15 @@ size_t parser_fold(const char *utf8, size_t len, char *out, size_t outlen);
 const char *parser_product_display(const struct parser *p, const char *key);
 
 /*
+ * parser_price_check judges a price given explicitly per kg (per_kg) or per
+ * piece against the lexicon's plausible range for product (and variety, ""
+ * for none), as an SMS listing's "check":"price" is set: 1 above the range,
+ * -1 below it, 0 inside or when no range is known.
+ */
+int parser_price_check(const struct parser *p, const char *product, const char *variety,
+    long long vnd, bool per_kg);
+
+/*
  * parser_product_count and parser_product_at walk the lexicon's products in
  * file order (for USSD menus): at returns 0 and points *key ("na") and
  * *display ("Na", with diacritics) into the lexicon, or -1 when i is out of

@@ -116,6 +116,9 @@ fake_check(void *arg, enum menu_check what, struct menu_vals *v, char *why, size
 			return 0;
 		snprintf(why, n, "Don #%lld khong phai don cho tin cua ban.", 999999999LL);
 		return 1;
+	case MENU_CHECK_PRICE:
+		v->price_check = v->price > 100000 ? 1 : v->price < 2000 ? -1 : 0;
+		return 0;
 	case MENU_CHECK__COUNT:
 		break;
 	}
@@ -275,6 +278,12 @@ struct transcript {
 static const struct transcript cases[] = {
 	{"sell na 50 kg at 30k", false, {"1", "1", "1", "50", "30", NULL},
 	 "Dang tin ban Na 50 kg, gia 30.000d/kg?\n1.Dong y\n2.Lam lai\n0.Lui 00.Dau", MENU_CONTINUE, NULL},
+	{"an implausible price is warned of", false, {"1", "1", "1", "50", "300000", NULL},
+	 "Dang tin ban Na 50 kg, gia 300.000d/kg?\nLuu y: gia cao bat thuong.\n1.Dong y",
+	 MENU_CONTINUE, NULL},
+	{"a price made plausible again drops the warning", false,
+	 {"1", "1", "1", "50", "300000", "0", "30", NULL},
+	 "Dang tin ban Na 50 kg, gia 30.000d/kg?\n1.Dong y", MENU_CONTINUE, NULL},
 	{"sell na confirmed", false, {"1", "1", "1", "50", "30000", "1", NULL}, "", MENU_COMMAND,
 	 "LIST na 50000g 30000/kg"},
 	{"sell ga by the piece", false, {"1", "9", "5", "4", "20", "120000", "1", NULL}, "",

@@ -462,6 +462,30 @@ test_order_confirm_shows_price_and_total(void)
 	STARTS(http(buyer, "P3", "3*2*3*2"), "Dat mua 2 lit Mat ong tu tin #3, gia thoa thuan?");
 }
 
+/* issue 9: 300.000d/kg na by menu was listed silently (SMS warns and
+ * keeps it out of GIA); the confirm screen warns as the SMS reply does */
+static void
+test_sell_price_checked_as_sms(void)
+{
+	const char *ph = "+84912000220";
+
+	setup();
+	household(ph, "Hoang Van Chau");
+	http(ph, "C1", "1*1*1*50*300000");
+	STARTS(R.text, "Dang tin ban Na 50 kg, gia 300.000d/kg?\nLuu y: gia cao bat thuong.\n1.Dong y");
+	http(ph, "C1", "1*1*1*50*300000*1");
+	T_STREQ(R.action, "USSD_LIST");
+	HAS(R.text, "bat thuong");
+	T_ASSERT(fx_query_int(S, "select price_check from listings where id = 1") == 1);
+	/* too cheap is said too */
+	STARTS(http(ph, "C2", "1*1*1*50*1000"), "Dang tin ban Na 50 kg, gia 1.000d/kg?\nLuu y: gia "
+	    "thap bat thuong.\n1.Dong y");
+	/* a plausible price: no warning, and the listing counts */
+	STARTS(http(ph, "C3", "1*1*1*50*30000"), "Dang tin ban Na 50 kg, gia 30.000d/kg?\n1.Dong y");
+	http(ph, "C3", "1*1*1*50*30000*1");
+	T_ASSERT(fx_query_int(S, "select price_check from listings where id = 2") == 0);
+}
+
 static const struct t_case cases[] = {
 	{"market_lists", test_market_lists},
 	{"kannel_register", test_kannel_register},
@@ -477,6 +501,7 @@ static const struct t_case cases[] = {
 	{"unknown_listing_told_at_once", test_unknown_listing_told_at_once},
 	{"order_over_stock_told_at_qty_step", test_order_over_stock_told_at_qty_step},
 	{"order_confirm_shows_price_and_total", test_order_confirm_shows_price_and_total},
+	{"sell_price_checked_as_sms", test_sell_price_checked_as_sms},
 	{NULL, NULL},
 };
 
