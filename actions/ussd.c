@@ -72,6 +72,21 @@ fit_screen(char *text)
 	strcat(text, "...");
 }
 
+/* kinds_of: the units a product is offered in, from how the lexicon says
+ * it is sold (livestock by the head: "con"; other counted goods: "qua",
+ * "bo", ...). */
+static unsigned
+kinds_of(unsigned sold_by)
+{
+	unsigned k = 0;
+
+	if (sold_by & PARSER_BY_WEIGHT)
+		k |= MENU_KIND_WEIGHT;
+	if (sold_by & PARSER_BY_PIECE)
+		k |= (sold_by & PARSER_BY_HEAD) ? MENU_KIND_HEAD : MENU_KIND_PIECE;
+	return k;
+}
+
 /* The lexicon's products as choices, made once per thread and parser (the
  * lexicon does not change while the daemon runs). */
 static _Thread_local const struct parser *products_of;
@@ -94,6 +109,7 @@ fetch_products(const struct parser *p, struct menu_item *out, int max, int *n)
 			memset(it, 0, sizeof *it);
 			snprintf(it->key, sizeof it->key, "%s", key);
 			gsm_clean(display, it->label, sizeof it->label);
+			it->kinds = kinds_of(parser_product_sold_by(p, key));
 			nproducts++;
 		}
 		products_of = p;

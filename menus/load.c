@@ -13,12 +13,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define W MENU_KIND_WEIGHT
+#define P MENU_KIND_PIECE
 const struct menu_unit menu_units[] = {
-	{"kg", 1000}, {"yen", 10000}, {"ta", 100000}, {"tan", 1000000},
-	{"con", 0}, {"qua", 0}, {"bo", 0}, {"buong", 0}, {"cay", 0}, {"cai", 0},
-	{"goi", 0}, {"hop", 0}, {"thung", 0}, {"bao", 0}, {"lit", 0},
-	{NULL, 0},
+	{"kg", 1000, W}, {"yen", 10000, W}, {"ta", 100000, W}, {"tan", 1000000, W},
+	{"con", 0, MENU_KIND_HEAD}, {"qua", 0, P}, {"bo", 0, P}, {"buong", 0, P},
+	{"cay", 0, P}, {"cai", 0, P}, {"goi", 0, P}, {"hop", 0, P}, {"thung", 0, P},
+	{"bao", 0, P}, {"lit", 0, P},
+	{NULL, 0, 0},
 };
+#undef W
+#undef P
 
 int
 menu_unit_find(const char *name)

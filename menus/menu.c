@@ -281,6 +281,7 @@ choose(enum menu_slot slot, const struct menu_item *it, struct menu_vals *v)
 	case SLOT_PRODUCT:
 		snprintf(v->product, sizeof v->product, "%s", it->key);
 		snprintf(v->product_label, sizeof v->product_label, "%s", it->label);
+		v->kinds = it->kinds;
 		break;
 	case SLOT_LISTING:
 		v->listing = it->id;
@@ -340,13 +341,17 @@ step_menu(const struct menu_def *d, struct menu_sess *s, const char *in,
 {
 	const struct menu_screen *sc = &d->scr[s->screen];
 
-	for (int i = 0; i < sc->nopt; i++)
-		if (strcmp(sc->opt[i].key, in) == 0) {
+	for (int i = 0; i < sc->nopt; i++) {
+		char buf[4];
+		const char *key = menu_opt_key(sc, &s->v, i, buf);
+
+		if (key != NULL && strcmp(key, in) == 0) {
 			if (sc->opt[i].unit >= 0)
 				snprintf(s->v.unit, sizeof s->v.unit, "%s",
 				    menu_units[sc->opt[i].unit].name);
 			return go(d, s, io, &sc->opt[i].to, out);
 		}
+	}
 	return menu_render_screen(d, s, io, sc->hint[0] ? sc->hint : CHOICE_HINT, out);
 }
 
@@ -576,7 +581,7 @@ menu_sess_encode(const struct menu_def *d, const struct menu_sess *s, char *buf,
 	len += strlen(buf + len);
 	/* added after v1 came out: a key of its own, so older states still
 	 * decode (without it) */
-	w = snprintf(buf + len, buflen - len, "x=%lld:%d;", v->left, v->price_check);
+	w = snprintf(buf + len, buflen - len, "x=%lld:%d:%u;", v->left, v->price_check, v->kinds);
 	if (w < 0 || (size_t)w >= buflen - len)
 		return -1;
 	len += (size_t)w;
@@ -637,7 +642,8 @@ decode_field(const struct menu_def *d, const char *k, size_t kl, const char *v, 
 	if (K("k"))
 		return decode_stack(d, v, vl, s);
 	if (K("x"))
-		return sscanf(v, "%lld:%d", &s->v.left, &s->v.price_check) == 2 ? 0 : -1;
+		return sscanf(v, "%lld:%d:%u", &s->v.left, &s->v.price_check, &s->v.kinds) == 3 ?
+		    0 : -1;
 	if (K("p"))
 		unesc(v, vl, s->v.product, sizeof s->v.product);
 	else if (K("pl"))

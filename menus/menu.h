@@ -34,6 +34,12 @@ enum menu_src {
 	MENU_SRC__COUNT
 };
 
+/* Kinds of quantity unit (menu_item.kinds, menu_vals.kinds): a product
+ * is offered only the units of the kinds it is sold in. */
+#define MENU_KIND_WEIGHT 1u		/* kg, yen, ta, tan */
+#define MENU_KIND_HEAD 2u		/* con: livestock and poultry */
+#define MENU_KIND_PIECE 4u		/* qua, bo, buong, ...: other counted goods */
+
 /* One choice of a data list. Text is GSM-7, no diacritics (the caller
  * strips them). */
 struct menu_item {
@@ -41,6 +47,7 @@ struct menu_item {
 	char key[48];			/* product key ("na") */
 	char label[64];			/* as listed: "Na", "#12 Na 50kg 30k" */
 	char unit[12];			/* listings: "kg" or a count unit */
+	unsigned kinds;			/* products: MENU_KIND_*; 0 unknown (all) */
 	long long price;		/* listings: đ per kg or per piece; 0 negotiable */
 	long long left;			/* listings: what is left, grams or pieces */
 	char text[MENU_SCREEN_MAX + 1];	/* broadcasts: the notice shown */
@@ -51,6 +58,7 @@ struct menu_vals {
 	char product[48];		/* lexicon key */
 	char product_label[48];
 	char unit[12];			/* "kg", "yen", "ta", "con", ... */
+	unsigned kinds;			/* the product's MENU_KIND_*; 0 unknown */
 	long long qty;			/* in unit, as typed */
 	long long price;		/* đ per kg (weights) or per piece */
 	long long listing, order, item;

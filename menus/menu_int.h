@@ -64,9 +64,16 @@ struct menu_def {
 struct menu_unit {
 	const char *name;		/* as shown and as in unit= */
 	long long grams;		/* per unit; 0: a count unit */
+	unsigned kind;			/* MENU_KIND_* */
 };
 extern const struct menu_unit menu_units[];
 int menu_unit_find(const char *name);
+
+/* menu_opt_key: the key option i of sc is shown with and chosen by, given
+ * the values (a unit the product is not sold in is hidden and the others
+ * numbered 1.. in order); NULL when hidden. buf holds a renumbered key. */
+const char *menu_opt_key(const struct menu_screen *sc, const struct menu_vals *v, int i,
+    char buf[4]);
 
 /* render.c */
 #define MENU_PAGE_ITEMS 8

@@ -13,6 +13,37 @@
 #define FOOTER "\n0.Lui 00.Dau"
 #define MORE "\n9.Tiep"
 
+static bool
+opt_fits(const struct menu_opt *o, const struct menu_vals *v)
+{
+	return o->unit < 0 || (menu_units[o->unit].kind & v->kinds) != 0;
+}
+
+const char *
+menu_opt_key(const struct menu_screen *sc, const struct menu_vals *v, int i, char buf[4])
+{
+	int fitting = 0, hidden = 0, before = 0;
+
+	if (v->kinds == 0)
+		return sc->opt[i].key;
+	for (int j = 0; j < sc->nopt; j++) {
+		bool fits = opt_fits(&sc->opt[j], v);
+
+		if (sc->opt[j].unit >= 0)
+			fitting += fits;
+		hidden += !fits;
+		before += j < i && fits;
+	}
+	/* nothing hidden, or no unit fits at all (then offer them all) */
+	if (hidden == 0 || fitting == 0)
+		return sc->opt[i].key;
+	if (!opt_fits(&sc->opt[i], v))
+		return NULL;
+	buf[0] = (char)('1' + before);		/* before < MENU_OPTS_MAX */
+	buf[1] = '\0';
+	return buf;
+}
+
 /* vnd writes 1500000 as "1.500.000" (the way prices are written in VN). */
 static void
 vnd(long long v, char *out, size_t outlen)
@@ -291,8 +322,13 @@ render(const struct menu_def *d, const struct menu_sess *s, const struct menu_io
 		return 0;
 	if (sc->kind == MK_MENU)
 		for (int i = 0; i < sc->nopt; i++) {
+			char buf[4];
+			const char *key = menu_opt_key(sc, &s->v, i, buf);
+
+			if (key == NULL)
+				continue;
 			put(out, &len, "\n");
-			put(out, &len, sc->opt[i].key);
+			put(out, &len, key);
 			put(out, &len, ".");
 			put(out, &len, sc->opt[i].label);
 		}

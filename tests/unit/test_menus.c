@@ -64,6 +64,11 @@ fake_fetch(void *arg, enum menu_src src, const struct menu_vals *v, struct menu_
 		if (src == MENU_SRC_PRODUCTS) {
 			snprintf(it->key, sizeof it->key, "%s", products[i][0]);
 			snprintf(it->label, sizeof it->label, "%s", products[i][1]);
+			/* as the lexicon says: na by weight, ga by weight or head */
+			if (strcmp(it->key, "na") == 0)
+				it->kinds = MENU_KIND_WEIGHT;
+			else if (strcmp(it->key, "ga") == 0)
+				it->kinds = MENU_KIND_WEIGHT | MENU_KIND_HEAD;
 		} else if (src == MENU_SRC_BROADCASTS) {
 			snprintf(it->label, sizeof it->label, "#%lld Hop thon sang mai 7h tai nha van", it->id);
 			memset(it->text, 'x', MENU_SCREEN_MAX);
@@ -284,6 +289,12 @@ static const struct transcript cases[] = {
 	{"a price made plausible again drops the warning", false,
 	 {"1", "1", "1", "50", "300000", "0", "30", NULL},
 	 "Dang tin ban Na 50 kg, gia 30.000d/kg?\n1.Dong y", MENU_CONTINUE, NULL},
+	{"na is offered weights only", false, {"1", "1", NULL},
+	 "Na: ban theo don vi nao?\n1.kg\n2.yen (10kg)\n3.ta (100kg)\n0.Lui 00.Dau", MENU_CONTINUE, NULL},
+	{"a hidden unit cannot be chosen", false, {"1", "1", "4", NULL}, "Chon lai. Na: ban",
+	 MENU_CONTINUE, NULL},
+	{"a product of unknown kind is offered every unit", false, {"1", "2", NULL}, "\n6.bo\n",
+	 MENU_CONTINUE, NULL},
 	{"sell na confirmed", false, {"1", "1", "1", "50", "30000", "1", NULL}, "", MENU_COMMAND,
 	 "LIST na 50000g 30000/kg"},
 	{"sell ga by the piece", false, {"1", "9", "5", "4", "20", "120000", "1", NULL}, "",

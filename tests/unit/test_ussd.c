@@ -486,6 +486,59 @@ test_sell_price_checked_as_sms(void)
 	T_ASSERT(fx_query_int(S, "select price_check from listings where id = 2") == 0);
 }
 
+/* pick: the history that chooses product label in the sell list, paging
+ * with 9 until it shows (session sid of ph) */
+static void
+pick(const char *ph, const char *sid, const char *label, char *hist, size_t n)
+{
+	char want[64];
+
+	snprintf(hist, n, "1");
+	snprintf(want, sizeof want, ".%s\n", label);
+	for (int page = 0; page < 10; page++) {
+		const char *scr = http(ph, sid, hist), *at = strstr(scr, want), *d;
+
+		if (at != NULL) {
+			for (d = at; d > scr && d[-1] != '\n'; d--)
+				;
+			snprintf(hist + strlen(hist), n - strlen(hist), "*%.*s", (int)(at - d), d);
+			return;
+		}
+		snprintf(hist + strlen(hist), n - strlen(hist), "*9");
+	}
+	T_ASSERTF(0, "%s is not in the product list", label);
+}
+
+/* issue 9: "Na: ban theo don vi nao?" offered con, qua and bo; the lexicon
+ * knows na is sold by weight, ga by weight or by the head, trung by the
+ * piece */
+static void
+test_units_follow_the_product(void)
+{
+	const char *ph = "+84912000221";
+	char hist[64];
+
+	setup();
+	household(ph, "Hoang Van Chau");
+	T_STREQ(http(ph, "W1", "1*1"), "Na: ban theo don vi nao?\n1.kg\n2.yen (10kg)\n3.ta (100kg)\n"
+	    "0.Lui 00.Dau");
+	pick(ph, "W2", "Ga", hist, sizeof hist);
+	T_STREQ(http(ph, "W2", hist), "Ga: ban theo don vi nao?\n1.kg\n2.yen (10kg)\n3.ta (100kg)\n"
+	    "4.con\n0.Lui 00.Dau");
+	pick(ph, "W3", "Trung", hist, sizeof hist);
+	T_STREQ(http(ph, "W3", hist), "Trung: ban theo don vi nao?\n1.qua\n2.bo\n0.Lui 00.Dau");
+	/* the numbers shown are the ones that choose */
+	snprintf(hist + strlen(hist), sizeof hist - strlen(hist), "*1");
+	STARTS(http(ph, "W3", hist), "Ban bao nhieu qua Trung?");
+	snprintf(hist + strlen(hist), sizeof hist - strlen(hist), "*30*3");
+	STARTS(http(ph, "W3", hist), "Dang tin ban Trung 30 qua, gia 3.000d/qua?\n1.Dong y");
+	snprintf(hist + strlen(hist), sizeof hist - strlen(hist), "*1");
+	http(ph, "W3", hist);
+	T_STREQ(R.action, "USSD_LIST");
+	T_ASSERT(fx_query_int(S, "select count(*) from listings where product = 'trung' and "
+	    "unit = 'qua' and qty = 30 and unit_price = 3000") == 1);
+}
+
 static const struct t_case cases[] = {
 	{"market_lists", test_market_lists},
 	{"kannel_register", test_kannel_register},
@@ -502,6 +555,7 @@ static const struct t_case cases[] = {
 	{"order_over_stock_told_at_qty_step", test_order_over_stock_told_at_qty_step},
 	{"order_confirm_shows_price_and_total", test_order_confirm_shows_price_and_total},
 	{"sell_price_checked_as_sms", test_sell_price_checked_as_sms},
+	{"units_follow_the_product", test_units_follow_the_product},
 	{NULL, NULL},
 };
 
