@@ -12,6 +12,7 @@
 #include "storage/store.h"
 #include "common/common.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,6 +72,21 @@ fit_screen(char *text)
 	strcat(text, "...");
 }
 
+/* kinds_of: the units a product is offered in, from how the lexicon says
+ * it is sold (livestock by the head: "con"; other counted goods: "qua",
+ * "bo", ...). */
+static unsigned
+kinds_of(unsigned sold_by)
+{
+	unsigned k = 0;
+
+	if (sold_by & PARSER_BY_WEIGHT)
+		k |= MENU_KIND_WEIGHT;
+	if (sold_by & PARSER_BY_PIECE)
+		k |= (sold_by & PARSER_BY_HEAD) ? MENU_KIND_HEAD : MENU_KIND_PIECE;
+	return k;
+}
+
 /* The lexicon's products as choices, made once per thread and parser (the
  * lexicon does not change while the daemon runs). */
 static _Thread_local const struct parser *products_of;
@@ -93,6 +109,7 @@ fetch_products(const struct parser *p, struct menu_item *out, int max, int *n)
 			memset(it, 0, sizeof *it);
 			snprintf(it->key, sizeof it->key, "%s", key);
 			gsm_clean(display, it->label, sizeof it->label);
+			it->kinds = kinds_of(parser_product_sold_by(p, key));
 			nproducts++;
 		}
 		products_of = p;
@@ -118,7 +135,7 @@ fetch_broadcasts(struct actions *a, const char *phone, struct menu_item *out, in
 		return -1;
 	for (int i = 0; i < got; i++) {
 		struct menu_item *it = &out[(*n)++];
-		char text[MENU_SCREEN_MAX * 2];
+		char text[MENU_SCREEN_MAX * 2], start[31];
 		const char *label;
 
 		memset(it, 0, sizeof *it);
@@ -131,7 +148,10 @@ fetch_broadcasts(struct actions *a, const char *phone, struct menu_item *out, in
 			label = strchr(label, ']') + 1;
 		while (*label == ' ')
 			label++;
-		snprintf(it->label, sizeof it->label, "%.30s", label);
+		/* its first 30 bytes, cut on a character boundary (GSM-7 has
+		 * a few two-byte characters: £, ¥, è, ...) */
+		str_copy(start, sizeof start, label);
+		str_copy(it->label, sizeof it->label, start);
 		str_copy(it->text, sizeof it->text, text);	/* render.c fits it */
 	}
 	return 0;
@@ -173,6 +193,8 @@ listing_item(const struct parser *p, const struct listing *l, bool with_product,
 	memset(it, 0, sizeof *it);
 	it->id = l->id;
 	snprintf(it->unit, sizeof it->unit, "%s", strcmp(l->unit, "g") == 0 ? "kg" : l->unit);
+	it->price = l->unit_price;
+	it->left = l->qty_left;
 	amount(l->qty_left, l->unit, qty, sizeof qty);
 	price_short(l->unit_price, price, sizeof price);
 	gsm_clean(with_product ? (disp ? disp : l->product) : l->village, what, sizeof what);
@@ -311,6 +333,154 @@ fetch(void *arg, enum menu_src src, const struct menu_vals *v, struct menu_item 
 	return 0;
 }
 
+/* ---- checks: the user hears of a problem at the step where it is known ---- */
+
+static _Thread_local struct listing chk_listing;
+static _Thread_local struct order chk_order;
+
+static const char *
+closed_words(const char *status)
+{
+	return strcmp(status, "sold_out") == 0 ? "da het hang" : "da bi huy";
+}
+
+/* check_listing: listing v->listing can be ordered by phone; its unit,
+ * price, stock and product become the order's. */
+static int
+check_listing(struct actions *a, const char *phone, struct menu_vals *v, char *why, size_t n)
+{
+	const struct listing *l = &chk_listing;
+	const char *disp;
+	int rc = store_listing_get(a->s, v->listing, &chk_listing);
+
+	if (rc == STORE_ERR)
+		return -1;
+	if (rc == STORE_NONE)
+		snprintf(why, n, "Khong co tin #%lld.", v->listing);
+	else if (strcmp(l->status, "open") != 0)
+		snprintf(why, n, "Tin #%lld %s.", l->id, closed_words(l->status));
+	else if (strcmp(l->seller_phone, phone) == 0)
+		snprintf(why, n, "Tin #%lld la tin cua ban.", l->id);
+	else {
+		str_copy(v->unit, sizeof v->unit, strcmp(l->unit, "g") == 0 ? "kg" : l->unit);
+		v->price = l->unit_price;
+		v->left = l->qty_left;
+		str_copy(v->product, sizeof v->product, l->product);
+		disp = parser_product_display(a->p, l->product);
+		gsm_clean(disp ? disp : l->product, v->product_label, sizeof v->product_label);
+		return 0;
+	}
+	return 1;
+}
+
+static int
+check_my_listing(struct actions *a, const char *phone, struct menu_vals *v, char *why,
+    size_t n)
+{
+	const struct listing *l = &chk_listing;
+	int rc = store_listing_get(a->s, v->listing, &chk_listing);
+
+	if (rc == STORE_ERR)
+		return -1;
+	if (rc == STORE_NONE)
+		snprintf(why, n, "Khong co tin #%lld.", v->listing);
+	else if (strcmp(l->seller_phone, phone) != 0)
+		snprintf(why, n, "Tin #%lld khong phai tin cua ban.", l->id);
+	else if (strcmp(l->status, "open") != 0)
+		snprintf(why, n, "Tin #%lld %s.", l->id, closed_words(l->status));
+	else
+		return 0;
+	return 1;
+}
+
+static int
+check_my_order(struct actions *a, const char *phone, struct menu_vals *v, char *why, size_t n)
+{
+	const struct order *o = &chk_order;
+	int rc = store_order_get(a->s, v->order, &chk_order);
+
+	if (rc == STORE_ERR)
+		return -1;
+	if (rc == STORE_NONE)
+		snprintf(why, n, "Khong co don #%lld.", v->order);
+	else if (strcmp(o->l.seller_phone, phone) != 0)
+		snprintf(why, n, "Don #%lld khong phai don cho tin cua ban.", o->id);
+	else if (strcmp(o->status, "pending") != 0)
+		snprintf(why, n, "Don #%lld da %s.", o->id,
+		    strcmp(o->status, "accepted") == 0 ? "duoc nhan" :
+		    strcmp(o->status, "declined") == 0 ? "bi tu choi" :
+		    strcmp(o->status, "expired") == 0 ? "het han" : "bi huy");
+	else
+		return 0;
+	return 1;
+}
+
+/* check_stock: v->qty of v->unit is at most what listing v->listing has
+ * left now (read again: another buyer may have taken some meanwhile). */
+static int
+check_stock(struct actions *a, struct menu_vals *v, char *why, size_t n)
+{
+	const struct listing *l = &chk_listing;
+	int rc = store_listing_get(a->s, v->listing, &chk_listing);
+	bool weight = rc == STORE_OK && strcmp(l->unit, "g") == 0;
+	long long want = v->qty;
+	char left[32];
+
+	if (rc == STORE_ERR)
+		return -1;
+	if (rc == STORE_NONE || strcmp(l->status, "open") != 0) {
+		snprintf(why, n, "Tin #%lld khong con ban.", v->listing);
+		return 1;
+	}
+	v->left = l->qty_left;
+	if (weight && __builtin_mul_overflow(v->qty, 1000LL, &want))
+		want = LLONG_MAX;
+	if (want <= l->qty_left)
+		return 0;
+	amount(l->qty_left, l->unit, left, sizeof left);
+	snprintf(why, n, "Tin #%lld chi con %s.", l->id, left);
+	return 1;
+}
+
+/* price_check: the SMS listing's plausibility test (parser/trade.c) for
+ * a price the menu asked per kg or per piece. */
+static int
+price_check(const struct actions *a, const char *product, long long price, bool per_kg)
+{
+	return parser_price_check(a->p, product, "", price, per_kg);
+}
+
+static int
+check(void *arg, enum menu_check what, struct menu_vals *v, char *why, size_t n)
+{
+	struct step_ctx *x = arg;
+	struct market_who who;
+	int rc;
+
+	switch (what) {
+	case MENU_CHECK_REGISTERED:
+		rc = store_market_who(x->a->s, x->m->phone, &who);
+		if (rc == STORE_ERR)
+			return -1;
+		return rc == STORE_OK && who.village_id != 0 ? 0 : 1;
+	case MENU_CHECK_LISTING:
+		return check_listing(x->a, x->m->phone, v, why, n);
+	case MENU_CHECK_MY_LISTING:
+		return check_my_listing(x->a, x->m->phone, v, why, n);
+	case MENU_CHECK_MY_ORDER:
+		return check_my_order(x->a, x->m->phone, v, why, n);
+	case MENU_CHECK_STOCK:
+		return check_stock(x->a, v, why, n);
+	case MENU_CHECK_PRICE:
+		v->price_check = price_check(x->a, v->product, v->price,
+		    menu_unit_is_weight(v->unit));
+		return 0;
+	case MENU_CHECK__COUNT:
+		break;
+	}
+	return 0;
+}
+
 /* trace logs transitions when the daemon runs with -v (style.md §6), the
  * phone masked. */
 static void
@@ -439,6 +609,13 @@ finish(struct actions *a, const struct mo *m, struct step *st, struct act_reply 
 	char clean[ACT_REPLY_MAX];
 
 	if (st->out.result == MENU_COMMAND) {
+		struct command *c = &st->out.cmd;
+
+		/* a listing by menu is judged as one by SMS, whatever the menus
+		 * file checks on the way (an implausible price stays out of GIA) */
+		if (c->action == CMD_LIST && c->has_price &&
+		    price_check(a, c->product, c->price.vnd, strcmp(c->price.per, "kg") == 0) != 0)
+			str_copy(c->check, sizeof c->check, "price");
 		snprintf(r->action, sizeof r->action, "USSD_%s", cmd_action_name(st->out.cmd.action));
 		if (act_run_command(a, m, &st->out.cmd, r) < 0)
 			return -1;
@@ -457,7 +634,7 @@ act_ussd(struct actions *a, const struct mo *m, struct act_reply *r)
 {
 	static _Thread_local struct step st;
 	struct step_ctx x = {a, m};
-	struct menu_io io = {fetch, trace, &x};
+	struct menu_io io = {fetch, trace, &x, check};
 	int rc;
 
 	st.d = a->conf.menus;

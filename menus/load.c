@@ -13,12 +13,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define W MENU_KIND_WEIGHT
+#define P MENU_KIND_PIECE
 const struct menu_unit menu_units[] = {
-	{"kg", 1000}, {"yen", 10000}, {"ta", 100000}, {"tan", 1000000},
-	{"con", 0}, {"qua", 0}, {"bo", 0}, {"buong", 0}, {"cay", 0}, {"cai", 0},
-	{"goi", 0}, {"hop", 0}, {"thung", 0}, {"bao", 0}, {"lit", 0},
-	{NULL, 0},
+	{"kg", 1000, W}, {"yen", 10000, W}, {"ta", 100000, W}, {"tan", 1000000, W},
+	{"con", 0, MENU_KIND_HEAD}, {"qua", 0, P}, {"bo", 0, P}, {"buong", 0, P},
+	{"cay", 0, P}, {"cai", 0, P}, {"goi", 0, P}, {"hop", 0, P}, {"thung", 0, P},
+	{"bao", 0, P}, {"lit", 0, P},
+	{NULL, 0, 0},
 };
+#undef W
+#undef P
 
 int
 menu_unit_find(const char *name)
@@ -27,6 +32,14 @@ menu_unit_find(const char *name)
 		if (strcmp(menu_units[i].name, name) == 0)
 			return i;
 	return -1;
+}
+
+bool
+menu_unit_is_weight(const char *unit)
+{
+	int u = menu_unit_find(unit);
+
+	return unit[0] == '\0' || (u >= 0 && menu_units[u].grams > 0);
 }
 
 /* The commands a finished flow may give: menu.c knows how to fill each. */
@@ -44,6 +57,9 @@ static const char *const sources[] = {"products", "listings", "my_listings", "my
 static const char *const slots[] = {"product", "listing", "order", "item", NULL};
 static const char *const inputs[] = {"qty", "price", "listing", "order", "village", "name",
 	NULL};
+/* in enum menu_check order */
+static const char *const checks[] = {"registered", "listing", "my_listing", "my_order",
+	"stock", "price", NULL};
 
 struct loader {
 	const char *path;
@@ -205,7 +221,7 @@ static int
 placeholders_ok(struct loader *l, const char *text)
 {
 	static const char *const names[] = {"product", "unit", "per", "qty", "price",
-		"listing", "order", "village", "name", NULL};
+		"total", "warn", "listing", "order", "village", "name", NULL};
 	char plain[MENU_SCREEN_MAX + 1], name[16];
 	size_t j = 0;
 
@@ -308,6 +324,32 @@ do_line(struct loader *l, char *line)
 		snprintf(s->hint, sizeof s->hint, "%s ", rest);
 		return 0;
 	}
+	if (strcmp(kw, "check") == 0) {
+		char *w = next_word(&rest);
+		int k;
+
+		if (s->kind != MK_LIST && s->kind != MK_INPUT)
+			return lerr(l, l->line, "%s", "check is for list or input screens");
+		if (w == NULL || (k = word_index(checks, w)) < 0 || next_word(&rest) != NULL)
+			return lerr(l, l->line, "check needs one of registered, listing, my_listing, "
+			    "my_order, stock, price: %s", w ? w : "");
+		s->has_check = true;
+		s->check = (enum menu_check)k;
+		return 0;
+	}
+	if (strcmp(kw, "enter") == 0) {
+		char *w = next_word(&rest), *gt = next_word(&rest), *to = next_word(&rest);
+		int k;
+
+		if (w == NULL || (k = word_index(checks, w)) < 0 || gt == NULL ||
+		    strcmp(gt, ">") != 0 || to == NULL || next_word(&rest) != NULL)
+			return lerr(l, l->line, "%s", "enter needs: enter CHECK > TARGET");
+		if (l->d->nscr == 1)
+			return lerr(l, l->line, "%s", "home cannot have enter (nothing to go to)");
+		s->has_enter = true;
+		s->enter = (enum menu_check)k;
+		return parse_target(l, to, &s->enter_to);
+	}
 	if (strcmp(kw, "next") == 0 || strcmp(kw, "empty") == 0) {
 		bool nx = kw[0] == 'n';
 		char *w = next_word(&rest);
@@ -359,7 +401,8 @@ check_screens(struct loader *l)
 			if (resolve(l, &s->opt[j].to) < 0)
 				return -1;
 		if ((s->has_next && resolve(l, &s->next) < 0) ||
-		    (s->has_empty && resolve(l, &s->empty) < 0))
+		    (s->has_empty && resolve(l, &s->empty) < 0) ||
+		    (s->has_enter && resolve(l, &s->enter_to) < 0))
 			return -1;
 	}
 	return 0;

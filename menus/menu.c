@@ -111,6 +111,23 @@ build_command(const struct menu_vals *v, enum cmd_action a, struct command *c)
 	return 0;
 }
 
+/* ask runs one check through the caller: 0 fine, 1 refused (why set), -1
+ * the data could not be read. No check hook: everything is fine. */
+static int
+ask(const struct menu_io *io, enum menu_check what, struct menu_vals *v, char *why,
+    size_t whylen)
+{
+	int rc;
+
+	why[0] = '\0';
+	if (io == NULL || io->check == NULL)
+		return 0;
+	rc = io->check(io->arg, what, v, why, whylen);
+	if (rc > 0 && why[0] == '\0')
+		snprintf(why, whylen, "%s", "Khong duoc.");
+	return rc < 0 ? -1 : rc > 0;
+}
+
 static void
 end_screen(struct menu_sess *s, struct menu_out *out, const char *text)
 {
@@ -142,6 +159,17 @@ go(const struct menu_def *d, struct menu_sess *s, const struct menu_io *io,
 			return 0;
 		}
 		sc = &d->scr[t->screen];
+		if (sc->has_enter) {	/* e.g. selling needs a registered household */
+			char why[MENU_WHY_MAX];
+			int rc = ask(io, sc->enter, &s->v, why, sizeof why);
+
+			if (rc < 0)
+				return -1;
+			if (rc > 0) {
+				t = &sc->enter_to;
+				continue;
+			}
+		}
 		if (sc->kind == MK_LIST && sc->has_empty) {
 			if (menu_fetch(io, sc->src, &s->v, items, &n) < 0)
 				return -1;
@@ -253,11 +281,14 @@ choose(enum menu_slot slot, const struct menu_item *it, struct menu_vals *v)
 	case SLOT_PRODUCT:
 		snprintf(v->product, sizeof v->product, "%s", it->key);
 		snprintf(v->product_label, sizeof v->product_label, "%s", it->label);
+		v->kinds = it->kinds;
 		break;
 	case SLOT_LISTING:
 		v->listing = it->id;
 		if (it->unit[0] != '\0')	/* order in the listing's own unit */
 			snprintf(v->unit, sizeof v->unit, "%s", it->unit);
+		v->price = it->price;
+		v->left = it->left;
 		break;
 	case SLOT_ORDER:
 		v->order = it->id;
@@ -288,7 +319,17 @@ step_list(const struct menu_def *d, struct menu_sess *s, const char *in,
 		return menu_render_screen(d, s, io, NULL, out);
 	}
 	if (number(in, to - from, &k)) {
+		struct menu_vals keep = s->v;
+		char why[MENU_WHY_MAX];
+		int rc = 0;
+
 		choose(sc->slot, &items[from + k - 1], &s->v);
+		if (sc->has_check && (rc = ask(io, sc->check, &s->v, why, sizeof why)) != 0) {
+			if (rc < 0)
+				return -1;
+			s->v = keep;
+			return menu_render_refusal(d, s, io, why, out);
+		}
 		return go(d, s, io, &sc->next, out);
 	}
 	return menu_render_screen(d, s, io, sc->hint[0] ? sc->hint : CHOICE_HINT, out);
@@ -300,13 +341,17 @@ step_menu(const struct menu_def *d, struct menu_sess *s, const char *in,
 {
 	const struct menu_screen *sc = &d->scr[s->screen];
 
-	for (int i = 0; i < sc->nopt; i++)
-		if (strcmp(sc->opt[i].key, in) == 0) {
+	for (int i = 0; i < sc->nopt; i++) {
+		char buf[4];
+		const char *key = menu_opt_key(sc, &s->v, i, buf);
+
+		if (key != NULL && strcmp(key, in) == 0) {
 			if (sc->opt[i].unit >= 0)
 				snprintf(s->v.unit, sizeof s->v.unit, "%s",
 				    menu_units[sc->opt[i].unit].name);
 			return go(d, s, io, &sc->opt[i].to, out);
 		}
+	}
 	return menu_render_screen(d, s, io, sc->hint[0] ? sc->hint : CHOICE_HINT, out);
 }
 
@@ -380,6 +425,29 @@ step_resume(const struct menu_def *d, struct menu_sess *s, const char *in,
 	return menu_render_screen(d, s, io, CHOICE_HINT, out);
 }
 
+/* step_input takes a typed value, checked by the caller when the screen
+ * says so (a listing that exists, a quantity in stock). */
+static int
+step_input(const struct menu_def *d, struct menu_sess *s, const char *in,
+    const struct menu_io *io, struct menu_out *out)
+{
+	const struct menu_screen *sc = &d->scr[s->screen];
+	struct menu_vals keep = s->v;
+	char why[MENU_WHY_MAX];
+	int rc = 0;
+
+	if (!take_input(sc->input, in, &s->v))
+		return menu_render_screen(d, s, io,
+		    sc->hint[0] ? sc->hint : default_hint[sc->input], out);
+	if (sc->has_check && (rc = ask(io, sc->check, &s->v, why, sizeof why)) != 0) {
+		if (rc < 0)
+			return -1;
+		s->v = keep;
+		return menu_render_refusal(d, s, io, why, out);
+	}
+	return go(d, s, io, &sc->next, out);
+}
+
 static int
 step_in(const struct menu_def *d, struct menu_sess *s, const char *in,
     const struct menu_io *io, struct menu_out *out)
@@ -404,10 +472,7 @@ step_in(const struct menu_def *d, struct menu_sess *s, const char *in,
 	case MK_LIST:
 		return step_list(d, s, in, io, out);
 	case MK_INPUT:
-		if (take_input(sc->input, in, &s->v))
-			return go(d, s, io, &sc->next, out);
-		return menu_render_screen(d, s, io,
-		    sc->hint[0] ? sc->hint : default_hint[sc->input], out);
+		return step_input(d, s, in, io, out);
 	case MK_SHOW:
 	case MK_END:
 		break;
@@ -494,6 +559,7 @@ menu_sess_encode(const struct menu_def *d, const struct menu_sess *s, char *buf,
 {
 	char num[200], stack[MENU_DEPTH * 40] = "";
 	size_t len = 0;
+	int w;
 	const struct menu_vals *v = &s->v;
 
 	for (int i = 0; i < s->depth; i++) {
@@ -513,6 +579,12 @@ menu_sess_encode(const struct menu_def *d, const struct menu_sess *s, char *buf,
 	    snprintf(buf + len, buflen - len, "n=%s;k=%s;", num, stack) >= (int)(buflen - len))
 		return -1;
 	len += strlen(buf + len);
+	/* added after v1 came out: a key of its own, so older states still
+	 * decode (without it) */
+	w = snprintf(buf + len, buflen - len, "x=%lld:%d:%u;", v->left, v->price_check, v->kinds);
+	if (w < 0 || (size_t)w >= buflen - len)
+		return -1;
+	len += (size_t)w;
 	if (esc(buf, buflen, &len, "p", v->product) < 0 ||
 	    esc(buf, buflen, &len, "pl", v->product_label) < 0 ||
 	    esc(buf, buflen, &len, "u", v->unit) < 0 ||
@@ -569,6 +641,9 @@ decode_field(const struct menu_def *d, const char *k, size_t kl, const char *v, 
 	}
 	if (K("k"))
 		return decode_stack(d, v, vl, s);
+	if (K("x"))
+		return sscanf(v, "%lld:%d:%u", &s->v.left, &s->v.price_check, &s->v.kinds) == 3 ?
+		    0 : -1;
 	if (K("p"))
 		unesc(v, vl, s->v.product, sizeof s->v.product);
 	else if (K("pl"))

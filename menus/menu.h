@@ -34,6 +34,12 @@ enum menu_src {
 	MENU_SRC__COUNT
 };
 
+/* Kinds of quantity unit (menu_item.kinds, menu_vals.kinds): a product
+ * is offered only the units of the kinds it is sold in. */
+#define MENU_KIND_WEIGHT 1u		/* kg, yen, ta, tan */
+#define MENU_KIND_HEAD 2u		/* con: livestock and poultry */
+#define MENU_KIND_PIECE 4u		/* qua, bo, buong, ...: other counted goods */
+
 /* One choice of a data list. Text is GSM-7, no diacritics (the caller
  * strips them). */
 struct menu_item {
@@ -41,6 +47,9 @@ struct menu_item {
 	char key[48];			/* product key ("na") */
 	char label[64];			/* as listed: "Na", "#12 Na 50kg 30k" */
 	char unit[12];			/* listings: "kg" or a count unit */
+	unsigned kinds;			/* products: MENU_KIND_*; 0 unknown (all) */
+	long long price;		/* listings: đ per kg or per piece; 0 negotiable */
+	long long left;			/* listings: what is left, grams or pieces */
 	char text[MENU_SCREEN_MAX + 1];	/* broadcasts: the notice shown */
 };
 
@@ -49,9 +58,13 @@ struct menu_vals {
 	char product[48];		/* lexicon key */
 	char product_label[48];
 	char unit[12];			/* "kg", "yen", "ta", "con", ... */
+	unsigned kinds;			/* the product's MENU_KIND_*; 0 unknown */
 	long long qty;			/* in unit, as typed */
 	long long price;		/* đ per kg (weights) or per piece */
 	long long listing, order, item;
+	long long left;			/* the listing's stock: grams ("kg") or pieces */
+	int price_check;		/* the price against the lexicon's range: 1 high,
+					 * -1 low, 0 plausible (the caller's check) */
 	char village[8];		/* "LD02" */
 	char name[64];			/* as typed */
 };
@@ -81,17 +94,40 @@ struct menu_out {
 	struct command cmd;		/* MENU_COMMAND only */
 };
 
+/* What the caller is asked to check (menus.conf "check" and "enter"), so a
+ * user hears of a problem at the step where it is known, not at the end. */
+enum menu_check {
+	MENU_CHECK_REGISTERED = 0,	/* the phone is a registered household */
+	MENU_CHECK_LISTING,		/* vals.listing can be ordered from; the caller
+					 * fills unit, price, left, product */
+	MENU_CHECK_MY_LISTING,		/* vals.listing is the phone's own open one */
+	MENU_CHECK_MY_ORDER,		/* vals.order waits for the phone's answer */
+	MENU_CHECK_STOCK,		/* vals.qty (in vals.unit) is at most what is
+					 * left of vals.listing */
+	MENU_CHECK_PRICE,		/* never refuses: sets vals.price_check for
+					 * vals.price of vals.product */
+	MENU_CHECK__COUNT
+};
+
+/* the longest reason a check may give, NUL included */
+#define MENU_WHY_MAX 64
+
 /*
  * The caller's side: fetch fills out[0..max) with the choices of src (given
  * the values so far, e.g. vals->product for listings) and sets *n; returns 0,
  * or -1 when the data cannot be read (the step then fails with -1). trace,
- * when not NULL, is told every transition (menu_enter_state).
+ * when not NULL, is told every transition (menu_enter_state). check, when
+ * not NULL, answers one menu_check: 0 fine (it may fill vals as said
+ * above), 1 refused with a short GSM-7 sentence in why (shown before the
+ * screen again), -1 the data cannot be read. Without check, all is fine.
  */
 struct menu_io {
 	int (*fetch)(void *arg, enum menu_src src, const struct menu_vals *vals,
 	    struct menu_item *out, int max, int *n);
 	void (*trace)(void *arg, const char *from, const char *to);
 	void *arg;
+	int (*check)(void *arg, enum menu_check what, struct menu_vals *vals, char *why,
+	    size_t whylen);
 };
 
 /*
@@ -133,6 +169,10 @@ int menu_render(const struct menu_def *d, const struct menu_sess *s,
 int menu_sess_encode(const struct menu_def *d, const struct menu_sess *s, char *buf,
     size_t buflen);
 int menu_sess_decode(const struct menu_def *d, const char *text, struct menu_sess *s);
+
+/* menu_unit_is_weight: unit (as in menu_vals.unit) is kg, yen, ta or tan,
+ * so a price is per kg; "" counts as kg. Else it is a count unit. */
+bool menu_unit_is_weight(const char *unit);
 
 /* For tests and the walk: how many screens, and each one's name. */
 int menu_screen_count(const struct menu_def *d);

@@ -48,6 +48,10 @@ struct menu_screen {
 	struct menu_target next;	/* MK_LIST, MK_INPUT */
 	struct menu_target empty;	/* MK_LIST */
 	bool has_next, has_empty;
+	bool has_check, has_enter;
+	enum menu_check check;		/* MK_LIST, MK_INPUT: each value taken */
+	enum menu_check enter;		/* before the screen is entered ... */
+	struct menu_target enter_to;	/* ... and where a refusal leads */
 };
 
 struct menu_def {
@@ -60,9 +64,16 @@ struct menu_def {
 struct menu_unit {
 	const char *name;		/* as shown and as in unit= */
 	long long grams;		/* per unit; 0: a count unit */
+	unsigned kind;			/* MENU_KIND_* */
 };
 extern const struct menu_unit menu_units[];
 int menu_unit_find(const char *name);
+
+/* menu_opt_key: the key option i of sc is shown with and chosen by, given
+ * the values (a unit the product is not sold in is hidden and the others
+ * numbered 1.. in order); NULL when hidden. buf holds a renumbered key. */
+const char *menu_opt_key(const struct menu_screen *sc, const struct menu_vals *v, int i,
+    char buf[4]);
 
 /* render.c */
 #define MENU_PAGE_ITEMS 8
@@ -72,6 +83,11 @@ int menu_unit_find(const char *name);
 #define MENU_HINT_ROOM 12
 int menu_render_screen(const struct menu_def *d, const struct menu_sess *s,
     const struct menu_io *io, const char *hint, struct menu_out *out);
+/* menu_render_refusal: the screen again after a check refused a value, the
+ * reason first (on a list, in place of the header, so the page keeps its
+ * choices and still fits). */
+int menu_render_refusal(const struct menu_def *d, const struct menu_sess *s,
+    const struct menu_io *io, const char *why, struct menu_out *out);
 /* menu_page_bounds: items [*from, *to) are on page of a list of n items with
  * these labels, given the header text; *more when a page follows. */
 void menu_page_bounds(const char *header, const struct menu_item *items, int n, int page,

@@ -14,11 +14,34 @@
 #define MORE "\n9.Tiep"
 
 static bool
-unit_is_weight(const char *unit)
+opt_fits(const struct menu_opt *o, const struct menu_vals *v)
 {
-	int u = menu_unit_find(unit);
+	return o->unit < 0 || (menu_units[o->unit].kind & v->kinds) != 0;
+}
 
-	return unit[0] == '\0' || (u >= 0 && menu_units[u].grams > 0);
+const char *
+menu_opt_key(const struct menu_screen *sc, const struct menu_vals *v, int i, char buf[4])
+{
+	int fitting = 0, hidden = 0, before = 0;
+
+	if (v->kinds == 0)
+		return sc->opt[i].key;
+	for (int j = 0; j < sc->nopt; j++) {
+		bool fits = opt_fits(&sc->opt[j], v);
+
+		if (sc->opt[j].unit >= 0)
+			fitting += fits;
+		hidden += !fits;
+		before += j < i && fits;
+	}
+	/* nothing hidden, or no unit fits at all (then offer them all) */
+	if (hidden == 0 || fitting == 0)
+		return sc->opt[i].key;
+	if (!opt_fits(&sc->opt[i], v))
+		return NULL;
+	buf[0] = (char)('1' + before);		/* before < MENU_OPTS_MAX */
+	buf[1] = '\0';
+	return buf;
 }
 
 /* vnd writes 1500000 as "1.500.000" (the way prices are written in VN). */
@@ -38,13 +61,28 @@ vnd(long long v, char *out, size_t outlen)
 	snprintf(out, outlen, "%s", buf);
 }
 
+/* total: what qty of unit costs at price (per kg for weights, per piece
+ * for counts); 0 when negotiable or too large to be told. */
+static long long
+total(const struct menu_vals *v)
+{
+	int u = menu_unit_find(v->unit[0] ? v->unit : "kg");
+	long long kg = u >= 0 && menu_units[u].grams > 0 ? menu_units[u].grams / 1000 : 1;
+	long long t;
+
+	if (v->price <= 0 || v->qty <= 0 || kg <= 0 ||
+	    __builtin_mul_overflow(v->qty, kg, &t) || __builtin_mul_overflow(t, v->price, &t))
+		return 0;
+	return t;
+}
+
 /* value_of: the text of one {placeholder}, "" for an unknown one (load.c
  * does not check placeholders, so a typo shows as nothing, never garbage). */
 static void
 value_of(const struct menu_vals *v, const char *name, size_t nlen, char *out, size_t outlen)
 {
 	const char *unit = v->unit[0] ? v->unit : "kg";
-	const char *per = unit_is_weight(v->unit) ? "kg" : unit;
+	const char *per = menu_unit_is_weight(v->unit) ? "kg" : unit;
 	char money[48];
 
 #define IS(s) (nlen == sizeof(s) - 1 && memcmp(name, s, nlen) == 0)
@@ -59,7 +97,21 @@ value_of(const struct menu_vals *v, const char *name, size_t nlen, char *out, si
 		snprintf(out, outlen, "%lld %s", v->qty, unit);
 	else if (IS("price")) {
 		vnd(v->price, money, sizeof money);
-		snprintf(out, outlen, "%sd/%s", money, per);
+		if (v->price > 0)
+			snprintf(out, outlen, "%sd/%s", money, per);
+		else
+			snprintf(out, outlen, "thoa thuan");
+	} else if (IS("total")) {
+		long long t = total(v);
+
+		if (t > 0) {
+			vnd(t, money, sizeof money);
+			snprintf(out, outlen, ", tong %sd", money);
+		}
+	} else if (IS("warn")) {
+		if (v->price_check != 0)	/* as the SMS reply warns */
+			snprintf(out, outlen, "\nLuu y: gia %s bat thuong.",
+			    v->price_check > 0 ? "cao" : "thap");
 	} else if (IS("listing"))
 		snprintf(out, outlen, "#%lld", v->listing);
 	else if (IS("order"))
@@ -233,9 +285,11 @@ render_show(const struct menu_sess *s, const struct menu_io *io, struct menu_out
 	return 0;
 }
 
-int
-menu_render_screen(const struct menu_def *d, const struct menu_sess *s,
-    const struct menu_io *io, const char *hint, struct menu_out *out)
+/* render draws the screen; a list's header is replaced by lead when it is
+ * not NULL (a refusal's reason). */
+static int
+render(const struct menu_def *d, const struct menu_sess *s, const struct menu_io *io,
+    const char *hint, const char *lead, struct menu_out *out)
 {
 	const struct menu_screen *sc = &d->scr[s->screen];
 	char header[MENU_SCREEN_MAX + 1];
@@ -254,13 +308,27 @@ menu_render_screen(const struct menu_def *d, const struct menu_sess *s,
 	if (sc->kind == MK_SHOW)
 		return render_show(s, io, out, &len);
 	menu_subst(&s->v, sc->text, header, sizeof header);
-	put(out, &len, header);
+	if (lead != NULL && sc->kind == MK_LIST) {
+		/* the page's choices were counted with the header and the hint
+		 * room: the reason gets as much, so they still fit */
+		char why[MENU_SCREEN_MAX + 1];
+
+		str_copy(why, strlen(header) + MENU_HINT_ROOM < sizeof why ?
+		    strlen(header) + MENU_HINT_ROOM : sizeof why, lead);
+		put(out, &len, why);
+	} else
+		put(out, &len, header);
 	if (sc->kind == MK_END)
 		return 0;
 	if (sc->kind == MK_MENU)
 		for (int i = 0; i < sc->nopt; i++) {
+			char buf[4];
+			const char *key = menu_opt_key(sc, &s->v, i, buf);
+
+			if (key == NULL)
+				continue;
 			put(out, &len, "\n");
-			put(out, &len, sc->opt[i].key);
+			put(out, &len, key);
 			put(out, &len, ".");
 			put(out, &len, sc->opt[i].label);
 		}
@@ -276,4 +344,23 @@ menu_render_screen(const struct menu_def *d, const struct menu_sess *s,
 		out->cut = true;
 	}
 	return 0;
+}
+
+int
+menu_render_screen(const struct menu_def *d, const struct menu_sess *s,
+    const struct menu_io *io, const char *hint, struct menu_out *out)
+{
+	return render(d, s, io, hint, NULL, out);
+}
+
+int
+menu_render_refusal(const struct menu_def *d, const struct menu_sess *s,
+    const struct menu_io *io, const char *why, struct menu_out *out)
+{
+	char hint[MENU_WHY_MAX + 2];
+
+	if (d->scr[s->screen].kind == MK_LIST)
+		return render(d, s, io, NULL, why, out);
+	snprintf(hint, sizeof hint, "%s ", why);
+	return render(d, s, io, hint, NULL, out);
 }

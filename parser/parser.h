@@ -127,6 +127,26 @@ size_t parser_fold(const char *utf8, size_t len, char *out, size_t outlen);
 const char *parser_product_display(const struct parser *p, const char *key);
 
 /*
+ * parser_price_check judges a price given explicitly per kg (per_kg) or per
+ * piece against the lexicon's plausible range for product (and variety, ""
+ * for none), as an SMS listing's "check":"price" is set: 1 above the range,
+ * -1 below it, 0 inside or when no range is known.
+ */
+int parser_price_check(const struct parser *p, const char *product, const char *variety,
+    long long vnd, bool per_kg);
+
+/*
+ * parser_product_sold_by: how product key is sold, from its lexicon ranges
+ * (its varieties' too): PARSER_BY_WEIGHT with a kg range, PARSER_BY_PIECE
+ * with a piece range, PARSER_BY_HEAD too for livestock (by_piece). 0 for an
+ * unknown key.
+ */
+#define PARSER_BY_WEIGHT 1u
+#define PARSER_BY_PIECE 2u
+#define PARSER_BY_HEAD 4u
+unsigned parser_product_sold_by(const struct parser *p, const char *key);
+
+/*
  * parser_product_count and parser_product_at walk the lexicon's products in
  * file order (for USSD menus): at returns 0 and points *key ("na") and
  * *display ("Na", with diacritics) into the lexicon, or -1 when i is out of

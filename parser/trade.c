@@ -786,6 +786,23 @@ plausible(const struct msg *m, const struct item *it, struct command *c)
 		str_copy(c->check, sizeof c->check, "price");
 }
 
+/* parser_price_check: the range test plausible() applies, for a price
+ * given explicitly per kg or per piece (a USSD menu asks it so). */
+int
+parser_price_check(const struct parser *p, const char *product, const char *variety,
+    long long vnd, bool per_kg)
+{
+	const struct lex_product *pr = p != NULL ? lex_find(&p->lx, product) : NULL;
+	const struct lex_range *r;
+
+	if (pr == NULL || vnd <= 0)
+		return 0;
+	r = range_of(pr, variety != NULL ? variety : "", per_kg);
+	if (r == NULL || in_range(r, vnd))
+		return 0;
+	return vnd > r->hi ? 1 : -1;
+}
+
 /* ---- readers ---- */
 
 int

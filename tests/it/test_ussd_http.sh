@@ -42,10 +42,10 @@ u "buyer dials" b1 "$BUYER" "" "CON Lang So*"
 u "3: search and buy" b1 "$BUYER" "3" "CON Tim va mua${nl}1.Tim theo mat hang*"
 u "3*1: which product" b1 "$BUYER" "3*1" "CON Tim mua mat hang nao?*"
 u "3*1*1: the open listings of na" b1 "$BUYER" "3*1*1" "CON Na dang ban:${nl}1.#1 50kg 30k Lang Don*"
-u "3*1*1*1: how much (in kg, the listing's unit)" b1 "$BUYER" "3*1*1*1" "CON Mua bao nhieu (tin #1)?*"
+u "3*1*1*1: how much (in kg, the listing's unit)" b1 "$BUYER" "3*1*1*1" "CON Mua bao nhieu kg (tin #1)?*"
 u "00 goes home, history kept by the aggregator" b1 "$BUYER" "3*1*1*1*00" "CON Lang So*"
 # the aggregator's history is authoritative: a new sessionId with a whole history is replayed
-u "a history without stored state is replayed" b2 "$BUYER" "3*1*1*1*20" "CON Dat mua 20 kg tu tin #1?*"
+u "a history without stored state is replayed" b2 "$BUYER" "3*1*1*1*20" "CON Dat mua 20 kg Na tu tin #1, gia 30.000d/kg, tong 600.000d?*"
 u "confirm: END, order sent to the seller" b2 "$BUYER" "3*1*1*1*20*1" "END Da gui don #1 toi nguoi ban: 20kg Na (tin #1)*"
 check_eq "order #1 pending for 20 kg" "$(q "select listing_id||' '||qty||' '||status from orders where id = 1")" "1 20000 pending"
 check_eq "an outbox row tells the seller" "$(q "select count(*) from outbox where phone = '$SELLER' and text like 'Don #1:%'")" 1

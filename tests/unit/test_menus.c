@@ -64,6 +64,11 @@ fake_fetch(void *arg, enum menu_src src, const struct menu_vals *v, struct menu_
 		if (src == MENU_SRC_PRODUCTS) {
 			snprintf(it->key, sizeof it->key, "%s", products[i][0]);
 			snprintf(it->label, sizeof it->label, "%s", products[i][1]);
+			/* as the lexicon says: na by weight, ga by weight or head */
+			if (strcmp(it->key, "na") == 0)
+				it->kinds = MENU_KIND_WEIGHT;
+			else if (strcmp(it->key, "ga") == 0)
+				it->kinds = MENU_KIND_WEIGHT | MENU_KIND_HEAD;
 		} else if (src == MENU_SRC_BROADCASTS) {
 			snprintf(it->label, sizeof it->label, "#%lld Hop thon sang mai 7h tai nha van", it->id);
 			memset(it->text, 'x', MENU_SCREEN_MAX);
@@ -73,9 +78,55 @@ fake_fetch(void *arg, enum menu_src src, const struct menu_vals *v, struct menu_
 			snprintf(it->label, sizeof it->label, "#%lld %.14s 1000kg 45k", it->id,
 			    v->product_label[0] ? v->product_label : "Hong khong hat");
 			snprintf(it->unit, sizeof it->unit, "%s", i % 2 ? "kg" : "buong");
+			it->price = i % 2 ? 1000000000 : 0;
+			it->left = 500000;
 		}
 	}
 	*n = count < max ? count : max;
+	return 0;
+}
+
+/* fake_check: an empty world has no registered household; number
+ * 999999999 names nothing; stock is 500 of anything. The reasons are the
+ * longest actions/ussd.c gives, so the walk draws refusals at their widest. */
+static int
+fake_check(void *arg, enum menu_check what, struct menu_vals *v, char *why, size_t n)
+{
+	struct fake *f = arg;
+
+	switch (what) {
+	case MENU_CHECK_REGISTERED:
+		return f->empty ? 1 : 0;
+	case MENU_CHECK_LISTING:
+		if (v->listing == 999999999 || v->listing == 100003) {
+			snprintf(why, n, "Khong co tin #%lld.", v->listing);
+			return 1;
+		}
+		snprintf(v->unit, sizeof v->unit, "%s", v->listing % 2 ? "kg" : "buong");
+		v->price = v->listing % 2 ? 1000000000 : 0;	/* the widest, or negotiable */
+		v->left = 500000;
+		if (v->product[0] == '\0') {
+			snprintf(v->product, sizeof v->product, "hong khong hat");
+			snprintf(v->product_label, sizeof v->product_label, "Hong khong hat");
+		}
+		return 0;
+	case MENU_CHECK_STOCK:
+		if (v->qty <= 500)
+			return 0;
+		snprintf(why, n, "Tin #%lld chi con 1000000 buong.", v->listing);
+		return 1;
+	case MENU_CHECK_MY_LISTING:
+	case MENU_CHECK_MY_ORDER:
+		if (v->listing != 999999999 && v->order != 999999999)
+			return 0;
+		snprintf(why, n, "Don #%lld khong phai don cho tin cua ban.", 999999999LL);
+		return 1;
+	case MENU_CHECK_PRICE:
+		v->price_check = v->price > 100000 ? 1 : v->price < 2000 ? -1 : 0;
+		return 0;
+	case MENU_CHECK__COUNT:
+		break;
+	}
 	return 0;
 }
 
@@ -154,7 +205,7 @@ static void
 walk_all(const struct menu_def *d, bool empty, struct walk *w)
 {
 	struct fake f = {.empty = empty};
-	struct menu_io io = {fake_fetch, NULL, &f};
+	struct menu_io io = {fake_fetch, NULL, &f, fake_check};
 	struct menu_sess s;
 	struct menu_out o;
 
@@ -232,6 +283,18 @@ struct transcript {
 static const struct transcript cases[] = {
 	{"sell na 50 kg at 30k", false, {"1", "1", "1", "50", "30", NULL},
 	 "Dang tin ban Na 50 kg, gia 30.000d/kg?\n1.Dong y\n2.Lam lai\n0.Lui 00.Dau", MENU_CONTINUE, NULL},
+	{"an implausible price is warned of", false, {"1", "1", "1", "50", "300000", NULL},
+	 "Dang tin ban Na 50 kg, gia 300.000d/kg?\nLuu y: gia cao bat thuong.\n1.Dong y",
+	 MENU_CONTINUE, NULL},
+	{"a price made plausible again drops the warning", false,
+	 {"1", "1", "1", "50", "300000", "0", "30", NULL},
+	 "Dang tin ban Na 50 kg, gia 30.000d/kg?\n1.Dong y", MENU_CONTINUE, NULL},
+	{"na is offered weights only", false, {"1", "1", NULL},
+	 "Na: ban theo don vi nao?\n1.kg\n2.yen (10kg)\n3.ta (100kg)\n0.Lui 00.Dau", MENU_CONTINUE, NULL},
+	{"a hidden unit cannot be chosen", false, {"1", "1", "4", NULL}, "Chon lai. Na: ban",
+	 MENU_CONTINUE, NULL},
+	{"a product of unknown kind is offered every unit", false, {"1", "2", NULL}, "\n6.bo\n",
+	 MENU_CONTINUE, NULL},
 	{"sell na confirmed", false, {"1", "1", "1", "50", "30000", "1", NULL}, "", MENU_COMMAND,
 	 "LIST na 50000g 30000/kg"},
 	{"sell ga by the piece", false, {"1", "9", "5", "4", "20", "120000", "1", NULL}, "",
@@ -246,7 +309,10 @@ static const struct transcript cases[] = {
 	{"order by listing number", false, {"3", "2", "123", "20", "1", NULL}, "", MENU_COMMAND,
 	 "ORDER #123 20000g"},
 	{"order confirm screen", false, {"3", "2", "123", "20", NULL},
-	 "Dat mua 20 kg tu tin #123?", MENU_CONTINUE, NULL},
+	 "Dat mua 20 kg Hong khong hat tu tin #123, gia 1.000.000.000d/kg, tong 20.000.000.000d?",
+	 MENU_CONTINUE, NULL},
+	{"order confirm of a negotiable listing", false, {"3", "2", "124", "20", NULL},
+	 "Dat mua 20 buong Hong khong hat tu tin #124, gia thoa thuan?", MENU_CONTINUE, NULL},
 	{"my listing sold out", false, {"4", "3", "1", NULL}, "", MENU_COMMAND, "SOLD_OUT #100002"},
 	{"my listing typed when none listed", true, {"4", "77", "1", NULL}, "", MENU_COMMAND,
 	 "SOLD_OUT #77"},
@@ -280,6 +346,21 @@ static const struct transcript cases[] = {
 	 "Ban bao nhieu yen Na?", MENU_CONTINUE, NULL},
 	{"input after the end", false, {"8", "1", "1", NULL}, "Phien da ket thuc", MENU_END, NULL},
 	{"trailing # and spaces are ignored", false, {" 2# ", "1", NULL}, "", MENU_COMMAND, "PRICE na"},
+	/* issue 9: told at the step where it is known, not at the end */
+	{"unregistered seller told at once", true, {"1", NULL},
+	 "So nay chua dang ky ho nen chua dang tin ban duoc.", MENU_CONTINUE, NULL},
+	{"unregistered seller can register at once", true, {"1", "1", NULL}, "Nhap ma thon",
+	 MENU_CONTINUE, NULL},
+	{"unknown listing number told at once", false, {"3", "2", "999999999", NULL},
+	 "Khong co tin #999999999. Nhap so tin muon mua", MENU_CONTINUE, NULL},
+	{"a refused list choice shows the list again", false, {"3", "1", "1", "4", NULL},
+	 "Khong co tin #100003.\n1.#100000", MENU_CONTINUE, NULL},
+	{"over the stock told at the quantity step", false, {"3", "2", "123", "501", NULL},
+	 "Tin #123 chi con 1000000 buong. Mua bao nhieu", MENU_CONTINUE, NULL},
+	{"a typed listing orders in its own unit", false, {"3", "2", "124", "20", "1", NULL}, "",
+	 MENU_COMMAND, "ORDER #124 20buong"},
+	{"a foreign order number told at once", true, {"5", "999999999", NULL},
+	 "Don #999999999 khong phai don cho tin cua ban. Nhap so don mua", MENU_CONTINUE, NULL},
 };
 
 /* summary: the command's main fields in one line, to compare */
@@ -316,7 +397,7 @@ test_transcripts(void)
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		const struct transcript *t = &cases[i];
 		struct fake f = {.empty = t->empty};
-		struct menu_io io = {fake_fetch, NULL, &f};
+		struct menu_io io = {fake_fetch, NULL, &f, fake_check};
 		struct menu_sess s;
 		struct menu_out o;
 		char got[512];
@@ -343,7 +424,7 @@ test_resume_offer(void)
 {
 	struct menu_def *d = load();
 	struct fake f = {0};
-	struct menu_io io = {fake_fetch, NULL, &f};
+	struct menu_io io = {fake_fetch, NULL, &f, fake_check};
 	struct menu_sess s, again;
 	struct menu_out o;
 	char enc[MENU_STATE_MAX];
@@ -377,7 +458,7 @@ test_encode_round_trip(void)
 {
 	struct menu_def *d = load();
 	struct fake f = {0};
-	struct menu_io io = {fake_fetch, NULL, &f};
+	struct menu_io io = {fake_fetch, NULL, &f, fake_check};
 	struct menu_sess s, back;
 	struct menu_out o;
 	char enc[MENU_STATE_MAX], enc2[MENU_STATE_MAX];
@@ -408,7 +489,7 @@ test_fetch_error_leaves_state(void)
 	struct menu_def *d = load();
 	struct menu_sess s, before;
 	struct menu_out o;
-	struct menu_io io = {NULL, NULL, NULL};
+	struct menu_io io = {NULL, NULL, NULL, NULL};
 
 	menu_start(d, &s, &io, &o);
 	before = s;
@@ -449,7 +530,7 @@ test_transitions_are_traced(void)
 {
 	struct menu_def *d = load();
 	struct trace_log t = {0};
-	struct menu_io io = {trace_fetch, trace, &t};
+	struct menu_io io = {trace_fetch, trace, &t, NULL};
 	struct menu_sess s;
 	struct menu_out o;
 
