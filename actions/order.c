@@ -182,7 +182,7 @@ act_order(struct actions *a, const struct mo *m, const struct command *c, struct
 	struct order *o = xcalloc(1, sizeof *o);
 	long long id = 0, qty = 0, now = act_now(a);
 	int hours = a->conf.expire_hours > 0 ? a->conf.expire_hours : 48;
-	int rc = pick_listing(a, m, c, &id, r);
+	int rc = mk_limit_reply(c, r) ? 1 : pick_listing(a, m, c, &id, r);
 
 	if (rc == 0) {
 		rc = store_listing_get(a->s, id, &o->l);
@@ -262,6 +262,8 @@ accept_qty(const struct command *c, const struct order *o, long long *qty, struc
 	*qty = o->qty;
 	if (!c->has_qty)
 		return 0;
+	if (mk_limit_reply(c, r))
+		return 1;
 	if (order_qty(&o->l, &c->qty, qty) < 0 || *qty > o->qty) {
 		reply_set(r, "Đơn #%lld đặt %s; nhắn OK %lld để bán đủ, hoặc OK %lld <số lượng nhỏ hơn>.",
 		    o->id, mk_qty(o->qty, o->l.unit, ordered, sizeof ordered), o->id, o->id);

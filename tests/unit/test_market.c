@@ -161,6 +161,42 @@ list_needs_a_registered_household(void)
 	(void)n;
 }
 
+/* issue 9, item "integer overflow from one SMS": the quantity and price of
+ * a message are bounded in the parser (parser.h); past them the reply names
+ * the bound and nothing is stored; at the bounds every total is exact. */
+static void
+overflow_from_one_sms(void)
+{
+	const char *r;
+
+	setup();
+	r = fx_sms(SELLER, "BAN QUAXYZ 1000000 TAN 4000000 TRIEU");
+	T_STREQ(r, "So luong qua lon: moi tin toi da 100.000kg (100 tan) hoac 100.000 con/qua. "
+	    "Vi du: BAN NA 50KG 30000");
+	r = fx_sms(SELLER, "BAN QUAXYZ 50KG 4000000 TRIEU");
+	T_STREQ(r, "Gia qua lon: toi da 10.000.000.000d (10 ty dong). Vi du: BAN NA 50KG 30000");
+	r = fx_sms(SELLER, "BAN GA 200000 CON 100K");
+	T_ASSERTF(starts(r, "So luong qua lon"), "%s", r);
+	T_ASSERT(fx_query_int(S, "SELECT count(*) FROM listings") == 0);
+	/* the largest allowed lot: 100 t at 10 tỷ a kg, total exact */
+	r = fx_sms(SELLER, "BAN QUAXYZ 100 TAN 10000TR");
+	T_ASSERTF(starts(r, "Da dang tin #1: Quaxyz 100.000kg, 10.000.000.000d/kg "
+	    "(tong 1.000.000.000.000.000d)."), "%s", r);
+	r = fx_sms(BUYER, "MUA 1 100 TAN");
+	T_ASSERTF(has(r, "tam tinh 1.000.000.000.000.000d"), "%s", r);
+	r = fx_sms(SELLER, "OK 1");
+	T_ASSERTF(has(r, "1.000.000.000.000.000d"), "%s", r);
+	/* orders and acceptances are bounded too */
+	fx_sms(SELLER, "BAN NA 50KG 30000");
+	r = fx_sms(BUYER, "MUA 2 5000 TAN");
+	T_ASSERTF(starts(r, "So luong qua lon"), "%s", r);
+	r = fx_sms(BUYER, "MUA 2 10KG GIA 99999TR");
+	T_ASSERTF(starts(r, "Gia qua lon"), "%s", r);
+	r = fx_sms(SELLER, "OK 1 500 TAN");
+	T_ASSERTF(starts(r, "So luong qua lon"), "%s", r);
+	T_ASSERT(fx_query_int(S, "SELECT count(*) FROM orders") == 1);
+}
+
 /* ---- GIA ---- */
 
 static void
@@ -674,6 +710,7 @@ main(int argc, char **argv)
 		{"list_echoes_and_says_how_to_undo", list_echoes_and_says_how_to_undo},
 		{"list_warns_on_implausible_price", list_warns_on_implausible_price},
 		{"list_needs_a_registered_household", list_needs_a_registered_household},
+		{"overflow_from_one_sms", overflow_from_one_sms},
 		{"price_stats_and_board", price_stats_and_board},
 		{"price_counts_accepted_orders", price_counts_accepted_orders},
 		{"search_nearest_first_masked_and_paged", search_nearest_first_masked_and_paged},
