@@ -121,6 +121,9 @@ long long mk_add(long long a, long long b);
 bool mk_limit_reply(const struct command *c, struct act_reply *r);
 /* mk_fits: text, as act_reply_finish will send it, fits max_segments */
 bool mk_fits(const struct actions *a, const char *text);
+/* mk_fits_n: the same in at most segments SMS (never more than max_segments):
+ * the common replies (BAN, MUA, OK, KO) aim at one */
+bool mk_fits_n(const struct actions *a, const char *text, int segments);
 /* mk_budget: characters in max_segments of the coding replies use */
 size_t mk_budget(const struct actions *a);
 /* mk_day: the local day number (days since 1970-01-01 local) of t */

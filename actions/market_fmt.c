@@ -197,6 +197,12 @@ mk_keyword(const char *key, char *out, size_t len)
 bool
 mk_fits(const struct actions *a, const char *text)
 {
+	return mk_fits_n(a, text, a->conf.max_segments);
+}
+
+bool
+mk_fits_n(const struct actions *a, const char *text, int segments)
+{
 	char plain[ACT_REPLY_MAX];
 	const char *t = text;
 	enum sms_coding coding;
@@ -206,7 +212,9 @@ mk_fits(const struct actions *a, const char *text)
 	if (!a->conf.reply_diacritics && text_strip_diacritics(text, plain, sizeof plain) == 0)
 		t = plain;
 	coding = sms_coding_of(t);
-	return sms_length(t, coding) <= sms_max_length(a->conf.max_segments, coding);
+	if (segments > a->conf.max_segments)
+		segments = a->conf.max_segments;
+	return sms_length(t, coding) <= sms_max_length(segments, coding);
 }
 
 size_t

@@ -401,13 +401,13 @@ race_for_the_last_20kg(void)
 	T_ASSERTF(has(r, "Da nhan don #2"), "%s", r);
 	T_ASSERTF(has(r, "Tin #1 da het hang."), "%s", r);
 	claim();
-	/* the winner gets the seller's number; the other buyer is told at once */
+	/* the winner gets the seller's number; the other order stays pending
+	 * for the seller to answer (issue 9: accepting closes no other order) */
 	T_ASSERTF(has(to(BUYER2), "0912000001"), "%s", to(BUYER2));
-	T_ASSERTF(has(to(BUYER), "Don #1 (20kg Na (tin #1)) khong thuc hien duoc: tin da het hang"),
-	    "%s", to(BUYER));
-	T_ASSERT(!has(to(BUYER), "0912000001"));
+	T_ASSERT(to(BUYER) == NULL);
 	r = fx_sms(SELLER, "OK 1");
-	T_ASSERTF(has(r, "Don #1 (20kg Na (tin #1)) da bi tu choi"), "%s", r);
+	T_ASSERTF(starts(r, "Tin #1 da het hang, khong nhan them duoc don #1. Nhan KO 1 de bao khach."),
+	    "%s", r);
 	/* a later buyer is refused for lack of quantity */
 	r = fx_sms(STRANGER, "MUA 1 5KG");
 	T_ASSERTF(has(r, "Tin #1 da het hang"), "%s", r);
@@ -430,10 +430,44 @@ partial_accept_and_too_much(void)
 	T_ASSERTF(has(r, "Da nhan don #1: 30kg Na"), "%s", r);
 	T_ASSERTF(has(r, "Tin #1 con 20kg."), "%s", r);
 	claim();
-	T_ASSERTF(has(to(BUYER2), "khong thuc hien duoc: tin chi con 20kg. Dat lai: MUA 1 20kg"),
-	    "%s", to(BUYER2));
-	r = fx_sms(BUYER, "MUA 1");	/* all that is left */
+	T_ASSERT(to(BUYER2) == NULL);		/* still pending */
+	r = fx_sms(STRANGER, "MUA 1");	/* all that is left */
 	T_ASSERTF(has(r, "20kg Na (tin #1)"), "%s", r);
+}
+
+/* issue 9, item "OK on one order silently refuses the others": accepting
+ * closes no other order; the seller is told what is left and how to answer
+ * each one still pending, and may accept in part (OK 2 20KG); a buyer
+ * accepted in part is told how much and at what total. */
+static void
+ok_keeps_other_orders_pending(void)
+{
+	const char *r;
+
+	setup();
+	fx_sms(SELLER, "BAN NA 50KG 30000");
+	fx_sms(BUYER, "MUA 1 40KG");	/* #1 */
+	fx_sms(BUYER2, "MUA 1 30KG");	/* #2 */
+	fx_sms(STRANGER, "MUA 1 10KG");	/* #3 */
+	claim();
+	r = fx_sms(SELLER, "OK 1 30KG");
+	T_STREQ(r, "Da nhan don #1: 30kg Na (tin #1), 900.000d. Goi khach 0987000001 de hen giao hang. "
+	    "Tin #1 con 20kg. Don cho: #2 30kg (OK 2 20kg/KO 2), #3 10kg (OK 3/KO 3).");
+	claim();
+	T_ASSERTF(starts(to(BUYER), "Nguoi ban da nhan don #1: 30kg Na (tin #1) (ban dat 40kg), "
+	    "tong 900.000d."), "%s", to(BUYER));
+	T_ASSERT(to(BUYER2) == NULL && to(STRANGER) == NULL);
+	T_ASSERT(fx_query_int(S, "SELECT count(*) FROM orders WHERE status = 'pending'") == 2);
+	r = fx_sms(SELLER, "OK 2 20KG");
+	T_ASSERTF(starts(r, "Da nhan don #2: 20kg Na (tin #1), 600.000d."), "%s", r);
+	T_ASSERTF(has(r, "Tin #1 da het hang. Don cho: #3 10kg (KO 3)."), "%s", r);
+	claim();
+	T_ASSERTF(has(to(BUYER2), "(ban dat 30kg), tong 600.000d."), "%s", to(BUYER2));
+	T_ASSERT(to(STRANGER) == NULL);
+	r = fx_sms(SELLER, "KO 3");
+	T_ASSERTF(starts(r, "Da tu choi don #3"), "%s", r);
+	claim();
+	T_ASSERTF(has(to(STRANGER), "Nguoi ban da tu choi don #3"), "%s", to(STRANGER));
 }
 
 static void
@@ -775,6 +809,7 @@ main(int argc, char **argv)
 		{"order_accept_reveals_numbers", order_accept_reveals_numbers},
 		{"race_for_the_last_20kg", race_for_the_last_20kg},
 		{"partial_accept_and_too_much", partial_accept_and_too_much},
+		{"ok_keeps_other_orders_pending", ok_keeps_other_orders_pending},
 		{"strangers_are_refused", strangers_are_refused},
 		{"decline_and_cancel", decline_and_cancel},
 		{"order_by_quantity_uses_last_shown", order_by_quantity_uses_last_shown},
