@@ -106,10 +106,24 @@ char *mk_price(const struct listing *l, char *out, size_t len);	/* "30.000đ/kg"
 char *mk_product(const struct actions *a, const struct listing *l, char *out, size_t len);
 char *mk_product_key(const struct actions *a, const char *key, char *out, size_t len);
 char *mk_keyword(const char *key, char *out, size_t len);	/* "na" -> "NA" */
-/* mk_total: what qty of l costs at its price, 0 when it cannot be told */
+/* mk_total: what qty of l costs at its price, 0 when it cannot be told
+ * (negotiable, pieces at a price per kg, or too large to compute) */
 long long mk_total(const struct listing *l, long long qty);
+/* mk_mul: a × b for a, b >= 0, or -1 when it overflows; mk_add: a + b,
+ * saturated at LLONG_MAX/LLONG_MIN. Every sum or product of money goes
+ * through them. */
+long long mk_mul(long long a, long long b);
+long long mk_add(long long a, long long b);
+/* mk_limit_reply answers qty_too_large / price_too_large, or a command
+ * without error whose quantity, price or offer is past parser.h's bounds
+ * (one built by a USSD menu), with the bound and an example; false when
+ * none of these. */
+bool mk_limit_reply(const struct command *c, struct act_reply *r);
 /* mk_fits: text, as act_reply_finish will send it, fits max_segments */
 bool mk_fits(const struct actions *a, const char *text);
+/* mk_fits_n: the same in at most segments SMS (never more than max_segments):
+ * the common replies (BAN, MUA, OK, KO) aim at one */
+bool mk_fits_n(const struct actions *a, const char *text, int segments);
 /* mk_budget: characters in max_segments of the coding replies use */
 size_t mk_budget(const struct actions *a);
 /* mk_day: the local day number (days since 1970-01-01 local) of t */

@@ -94,6 +94,8 @@ act_syntax_reply(const struct command *c, struct act_reply *r)
 
 	if (h == NULL)
 		h = row_of(CMD_HELP);
+	if (mk_limit_reply(c, r))	/* qty_too_large, price_too_large (market_fmt.c) */
+		return;
 	if (strcmp(c->error, "multiple_items") == 0)
 		reply_set(r, "Mỗi tin nhắn một mặt hàng. Gửi từng tin, ví dụ: %s", h->example);
 	else if (strcmp(c->error, "price_range") == 0)

@@ -24,8 +24,9 @@ unit_price(const struct command *c)
 		return 0;
 	if (strcmp(c->price.per, "lot") != 0 || amount <= 0)
 		return c->price.vnd;
+	/* the parser bounds vnd (parser.h), so × 1000 cannot overflow */
 	if (strcmp(c->qty.unit, "g") == 0)
-		return (c->price.vnd * 1000 + amount / 2) / amount;
+		return (mk_mul(c->price.vnd, 1000) + amount / 2) / amount;
 	return (c->price.vnd + amount / 2) / amount;
 }
 
@@ -141,6 +142,8 @@ act_list(struct actions *a, const struct mo *m, const struct command *c, struct 
 		act_syntax_reply(c, r);
 		return 0;
 	}
+	if (mk_limit_reply(c, r))
+		return 0;
 	l = xmalloc(sizeof *l);
 	fill_listing(a, &w, c, l);
 	rc = store_listing_add(a->s, l, mk_day(l->created_at)) == STORE_OK ? 0 : -1;

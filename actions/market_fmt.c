@@ -9,6 +9,7 @@
 #include "common/common.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -89,15 +90,68 @@ mk_price(const struct listing *l, char *out, size_t len)
 }
 
 long long
+mk_mul(long long a, long long b)
+{
+	long long r;
+
+	return __builtin_mul_overflow(a, b, &r) ? -1 : r;
+}
+
+long long
+mk_add(long long a, long long b)
+{
+	long long r;
+
+	if (!__builtin_add_overflow(a, b, &r))
+		return r;
+	return a > 0 ? LLONG_MAX : LLONG_MIN;
+}
+
+long long
 mk_total(const struct listing *l, long long qty)
 {
-	if (l->unit_price <= 0)
+	long long t;
+
+	if (l->unit_price <= 0 || qty <= 0)
 		return 0;
-	if (strcmp(l->unit, "g") == 0)
-		return (l->unit_price * qty + 500) / 1000;
-	if (strcmp(l->price_per, "kg") == 0)
+	if (strcmp(l->unit, "g") != 0 && strcmp(l->price_per, "kg") == 0)
 		return 0;	/* pieces at a price per kg: weighed on delivery */
-	return l->unit_price * qty;
+	/* parser.h's bounds keep this far from overflowing; a row that got
+	 * past them some other way gets no total rather than a wrapped one */
+	if ((t = mk_mul(l->unit_price, qty)) < 0)
+		return 0;
+	return strcmp(l->unit, "g") == 0 ? t / 1000 + (t % 1000 >= 500) : t;
+}
+
+bool
+mk_limit_reply(const struct command *c, struct act_reply *r)
+{
+	static const struct { enum cmd_action action; const char *example; } ex[] = {
+		{CMD_LIST, "BAN NA 50KG 30000"}, {CMD_SEARCH, "TIM NA 100KG"},
+		{CMD_ORDER, "MUA 123 20KG"}, {CMD_ACCEPT, "OK 45 20KG"},
+	};
+	const char *example = "BAN NA 50KG 30000";
+	char a[48], b[48];
+
+	bool qty_big = c->has_qty && c->qty.amount > (strcmp(c->qty.unit, "g") == 0 ?
+	    CMD_QTY_MAX_G : CMD_PIECES_MAX);
+	bool price_big = (c->has_price && c->price.vnd > CMD_VND_MAX) ||
+	    (c->has_offer && c->offer.vnd > CMD_VND_MAX);
+
+	for (size_t i = 0; i < sizeof ex / sizeof ex[0]; i++)
+		if (ex[i].action == c->action)
+			example = ex[i].example;
+	/* a command built elsewhere (a USSD menu) meets the same bounds */
+	if (strcmp(c->error, "qty_too_large") == 0 || (c->error[0] == '\0' && qty_big))
+		reply_set(r, "Số lượng quá lớn: mỗi tin tối đa %s (%lld tấn) hoặc %s/quả. Ví dụ: %s",
+		    mk_qty(CMD_QTY_MAX_G, "g", a, sizeof a), CMD_QTY_MAX_G / 1000000,
+		    mk_qty(CMD_PIECES_MAX, "con", b, sizeof b), example);
+	else if (strcmp(c->error, "price_too_large") == 0 || (c->error[0] == '\0' && price_big))
+		reply_set(r, "Giá quá lớn: tối đa %s (10 tỷ đồng). Ví dụ: %s",
+		    mk_money(CMD_VND_MAX, a, sizeof a), example);
+	else
+		return false;
+	return true;
 }
 
 char *
@@ -143,6 +197,12 @@ mk_keyword(const char *key, char *out, size_t len)
 bool
 mk_fits(const struct actions *a, const char *text)
 {
+	return mk_fits_n(a, text, a->conf.max_segments);
+}
+
+bool
+mk_fits_n(const struct actions *a, const char *text, int segments)
+{
 	char plain[ACT_REPLY_MAX];
 	const char *t = text;
 	enum sms_coding coding;
@@ -152,7 +212,9 @@ mk_fits(const struct actions *a, const char *text)
 	if (!a->conf.reply_diacritics && text_strip_diacritics(text, plain, sizeof plain) == 0)
 		t = plain;
 	coding = sms_coding_of(t);
-	return sms_length(t, coding) <= sms_max_length(a->conf.max_segments, coding);
+	if (segments > a->conf.max_segments)
+		segments = a->conf.max_segments;
+	return sms_length(t, coding) <= sms_max_length(segments, coding);
 }
 
 size_t

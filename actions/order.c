@@ -182,7 +182,7 @@ act_order(struct actions *a, const struct mo *m, const struct command *c, struct
 	struct order *o = xcalloc(1, sizeof *o);
 	long long id = 0, qty = 0, now = act_now(a);
 	int hours = a->conf.expire_hours > 0 ? a->conf.expire_hours : 48;
-	int rc = pick_listing(a, m, c, &id, r);
+	int rc = mk_limit_reply(c, r) ? 1 : pick_listing(a, m, c, &id, r);
 
 	if (rc == 0) {
 		rc = store_listing_get(a->s, id, &o->l);
@@ -262,6 +262,8 @@ accept_qty(const struct command *c, const struct order *o, long long *qty, struc
 	*qty = o->qty;
 	if (!c->has_qty)
 		return 0;
+	if (mk_limit_reply(c, r))
+		return 1;
 	if (order_qty(&o->l, &c->qty, qty) < 0 || *qty > o->qty) {
 		reply_set(r, "Đơn #%lld đặt %s; nhắn OK %lld để bán đủ, hoặc OK %lld <số lượng nhỏ hơn>.",
 		    o->id, mk_qty(o->qty, o->l.unit, ordered, sizeof ordered), o->id, o->id);
@@ -270,10 +272,58 @@ accept_qty(const struct command *c, const struct order *o, long long *qty, struc
 	return 0;
 }
 
+/* pending_hint writes what the seller may still answer after an OK: the
+ * orders of listing l still pending (none is closed by accepting another,
+ * issue 9) with the answer that fits what is left; " Nhắn TT" when they do
+ * not all fit in budget characters after base. */
 static int
-accepted_messages(struct actions *a, const struct order *o, long long left, struct act_reply *r)
+pending_hint(struct actions *a, const struct listing *l, long long left, const char *base,
+    char *out, size_t len)
+{
+	struct order *o = xmalloc(sizeof *o);
+	long long ids[CLOSE_BATCH];
+	char item[160], q[48], lq[48], try[ACT_REPLY_MAX];
+	int n = 0, shown = 0, rc = 0;
+
+	out[0] = '\0';
+	if (store_order_pending_ids(a->s, l->id, -1, CLOSE_BATCH, ids, &n) != STORE_OK)
+		rc = -1;
+	mk_qty(left, l->unit, lq, sizeof lq);
+	for (int i = 0; rc == 0 && i < n; i++) {
+		if (store_order_get(a->s, ids[i], o) != STORE_OK) {
+			rc = -1;
+			break;
+		}
+		mk_qty(o->qty, l->unit, q, sizeof q);
+		if (left <= 0)
+			snprintf(item, sizeof item, "%s #%lld %s (KO %lld)", shown ? "," : " Đơn chờ:",
+			    o->id, q, o->id);
+		else if (o->qty > left)
+			snprintf(item, sizeof item, "%s #%lld %s (OK %lld %s/KO %lld)",
+			    shown ? "," : " Đơn chờ:", o->id, q, o->id, lq, o->id);
+		else
+			snprintf(item, sizeof item, "%s #%lld %s (OK %lld/KO %lld)",
+			    shown ? "," : " Đơn chờ:", o->id, q, o->id, o->id);
+		if (snprintf(try, sizeof try, "%s%s%s.", base, out, item) >= (int)sizeof try ||
+		    !mk_fits_n(a, try, 1))
+			break;
+		str_copy(out + strlen(out), len - strlen(out), item);
+		shown++;
+	}
+	if (rc == 0 && shown > 0)
+		str_copy(out + strlen(out), len - strlen(out), shown < n ? ", xem thêm: TT." : ".");
+	else if (rc == 0 && n > 0)
+		snprintf(out, len, " Còn %d đơn chờ: nhắn TT để xem.", n);
+	free(o);
+	return rc;
+}
+
+static int
+accepted_messages(struct actions *a, const struct order *o, long long ordered, long long left,
+    struct act_reply *r)
 {
 	char text[ACT_REPLY_MAX], w[400], money[48], seller[24], buyer[24], alt[48] = "", rest[96];
+	char base[ACT_REPLY_MAX], hint[ACT_REPLY_MAX], q[48], part[96] = "";
 
 	what(a, o, w, sizeof w);
 	mk_money(o->value, money, sizeof money);
@@ -285,20 +335,23 @@ accepted_messages(struct actions *a, const struct order *o, long long left, stru
 		phone_national(o->l.contact, c2, sizeof c2);
 		snprintf(alt, sizeof alt, " hoặc %s", c2);
 	}
-	snprintf(text, sizeof text, "Người bán đã nhận đơn #%lld: %s%s%s. Gọi người bán %s %s%s "
-	    "(thôn %s, xã %s) để hẹn giao hàng.", o->id, w, o->value ? ", " : "",
+	/* accepted in part: the buyer is told how much of what he asked */
+	if (o->qty < ordered)
+		snprintf(part, sizeof part, " (bạn đặt %s)", mk_qty(ordered, o->l.unit, q, sizeof q));
+	snprintf(text, sizeof text, "Người bán đã nhận đơn #%lld: %s%s%s%s. Gọi người bán %s %s%s "
+	    "(thôn %s, xã %s) để hẹn giao hàng.", o->id, w, part, o->value ? ", tổng " : "",
 	    o->value ? money : "", o->l.seller_name, seller, alt, o->l.village, o->l.commune);
 	if (notify(a, r, o->buyer_phone, text) < 0)
 		return -1;
-	if (left > 0) {
-		char q[48];
-
+	if (left > 0)
 		snprintf(rest, sizeof rest, " Tin #%lld còn %s.", o->l.id, mk_qty(left, o->l.unit, q, sizeof q));
-	} else {
+	else
 		snprintf(rest, sizeof rest, " Tin #%lld đã hết hàng.", o->l.id);
-	}
-	reply_set(r, "Đã nhận đơn #%lld: %s%s%s. Gọi khách %s để hẹn giao hàng.%s", o->id, w,
-	    o->value ? ", " : "", o->value ? money : "", buyer, rest);
+	snprintf(base, sizeof base, "Đã nhận đơn #%lld: %s%s%s. Gọi khách %s để hẹn giao hàng.%s",
+	    o->id, w, o->value ? ", " : "", o->value ? money : "", buyer, rest);
+	if (pending_hint(a, &o->l, left, base, hint, sizeof hint) < 0)
+		return -1;
+	reply_set(r, "%s%s", base, hint);
 	return 0;
 }
 
@@ -306,9 +359,9 @@ int
 act_accept(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r)
 {
 	struct order *o = xmalloc(sizeof *o);
-	long long qty = 0, left = 0, now = act_now(a);
+	long long qty = 0, left = 0, ordered = 0, now = act_now(a);
 	char have[48];
-	int rc = seller_order(a, m, c, o, r), n = 0;
+	int rc = seller_order(a, m, c, o, r);
 
 	if (rc == 0)
 		rc = accept_qty(c, o, &qty, r);
@@ -316,27 +369,31 @@ act_accept(struct actions *a, const struct mo *m, const struct command *c, struc
 		/* the reservation and the acceptance are one transaction: of two
 		 * orders for the last 20 kg, the second finds too little here */
 		rc = store_listing_reserve(a->s, o->l.id, qty, now, &left);
-		if (rc == STORE_NONE) {
-			reply_set(r, "Không đủ hàng cho đơn #%lld: tin #%lld chỉ còn %s. Nhắn OK %lld "
-			    "<số lượng> để bán ít hơn, hoặc KO %lld.", o->id, o->l.id,
-			    mk_qty(o->l.qty_left, o->l.unit, have, sizeof have), o->id, o->id);
+		if (rc == STORE_NONE && (o->l.qty_left <= 0 || strcmp(o->l.status, "open") != 0)) {
+			reply_set(r, "Tin #%lld đã hết hàng, không nhận thêm được đơn #%lld. Nhắn KO %lld "
+			    "để báo khách.", o->l.id, o->id, o->id);
+			rc = 1;
+		} else if (rc == STORE_NONE) {
+			mk_qty(o->l.qty_left, o->l.unit, have, sizeof have);
+			reply_set(r, "Không đủ hàng cho đơn #%lld: tin #%lld chỉ còn %s. Nhắn OK %lld %s "
+			    "để bán phần còn lại, hoặc KO %lld.", o->id, o->l.id, have, o->id, have, o->id);
 			rc = 1;
 		} else if (rc == STORE_ERR)
 			rc = -1;
 	}
 	if (rc == 0) {
+		ordered = o->qty;
 		o->qty = qty;
 		o->value = mk_total(&o->l, qty);
 		rc = store_order_decide(a->s, o->id, "accepted", qty, o->value, now) == STORE_OK &&
 		    store_order_count_price(a->s, &o->l, mk_day(now)) == STORE_OK ? 0 : -1;
 	}
+	/* the other pending orders stay pending: the seller decides each one
+	 * (OK n <what is left>, or KO n), and is told how below */
 	if (rc == 0) {
 		o->l.qty_left = left;
-		/* the orders the rest can no longer fill are closed now, and told */
-		rc = mk_close_orders(a, r, &o->l, left, "declined", &n);
+		rc = accepted_messages(a, o, ordered, left, r);
 	}
-	if (rc == 0)
-		rc = accepted_messages(a, o, left, r);
 	free(o);
 	return rc < 0 ? -1 : 0;
 }

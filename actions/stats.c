@@ -8,6 +8,7 @@
 #include "storage/store.h"
 
 #include <jansson.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -23,6 +24,15 @@ struct stats_ctx {
 	struct sums commune_sum, all;
 };
 
+/* sum_value: the province's value saturates rather than wraps (issue 9) */
+static long long
+sum_value(long long a, long long b)
+{
+	long long r;
+
+	return __builtin_add_overflow(a, b, &r) ? LLONG_MAX : r;
+}
+
 static void
 add(struct sums *t, const struct market_village_stats *v)
 {
@@ -31,7 +41,7 @@ add(struct sums *t, const struct market_village_stats *v)
 	t->listings += v->listings;
 	t->orders += v->orders;
 	t->accepted += v->accepted;
-	t->value += v->value;
+	t->value = sum_value(t->value, v->value);
 }
 
 /* set_sums puts the six figures into a JSON object. */

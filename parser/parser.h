@@ -44,6 +44,27 @@ enum cmd_action {
 #define CMD_TEXT_MAX 2048
 #define CMD_WORD_MAX 128
 
+/*
+ * Bounds on what one message may carry (issue 9). A quantity or price past
+ * them is never an item: LIST, SEARCH, ORDER and ACCEPT then carry only
+ * "error":"qty_too_large" or "price_too_large" (and contact), and the reply
+ * names the bound. Why these numbers (docs: vietnamese.md §2.4, §6.4):
+ * - 100 tấn: a household's lot is tens to hundreds of kg, a truck carries
+ *   up to ~30 t, a cooperative's lot of dried anise a few tens of tonnes
+ *   (the whole province makes 7,500-16,000 t a year); more is a typo.
+ * - 100.000 pieces (con, quả, bó...): a large poultry farm's flock; also
+ *   the count of pieces in "2.000 BAO 25KG".
+ * - 10 tỷ đ for any price, per kg, per piece or for the lot: the dearest
+ *   produce is ~500.000đ/kg (honey, export anise), so a lot of 10 tỷ is
+ *   20 t of it. A price per kg above 10 tỷ cannot be a typo of a real one.
+ * With these, every total langso computes (price × quantity, sums of a
+ * few million such) stays far below 2^63 ≈ 9,2 × 10^18: 10^10 đ × 10^8 g
+ * / 1000 = 10^15 đ; the actions still check every product and sum.
+ */
+#define CMD_QTY_MAX_G 100000000LL	/* 100 tấn, in grams */
+#define CMD_PIECES_MAX 100000LL
+#define CMD_VND_MAX 10000000000LL	/* 10 tỷ đồng */
+
 struct cmd_amount {
 	long long amount;		/* grams when unit is "g", else pieces */
 	char unit[16];			/* "g" or a folded lower-case count unit: "con", "qua" */

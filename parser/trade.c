@@ -255,6 +255,16 @@ grade_at(struct trade *t, int i)
 
 /* ---- numbers ---- */
 
+/* mul_sat: a × b, or LLONG_MAX when it overflows (both are >= 0): an
+ * amount that large fails the bounds of parser.h, so it is never used. */
+static long long
+mul_sat(long long a, long long b)
+{
+	long long r;
+
+	return __builtin_mul_overflow(a, b, &r) ? LLONG_MAX : r;
+}
+
 /* scale: value × factor / 1000 without overflow, or -1. */
 static long long
 scale(long long milli, long long factor)
@@ -512,14 +522,14 @@ set_qty(struct item *it, const struct atom *a)
 	if (it->has_qty) {
 		/* 2 BAO ... 25KG/BAO, either order */
 		if (a->each_g > 0 && strcmp(it->unit, "g") != 0 && it->pieces == 0) {
-			it->pieces = (int)it->qty;
-			it->qty = it->qty * a->each_g;
+			it->pieces = it->qty > CMD_PIECES_MAX ? INT_MAX : (int)it->qty;
+			it->qty = mul_sat(it->qty, a->each_g);
 			it->unit = "g";
 			return;
 		}
 		if (it->each_g > 0 && strcmp(a->unit, "g") != 0 && a->pieces == 0) {
-			it->pieces = (int)a->amount;
-			it->qty = a->amount * it->each_g;
+			it->pieces = a->amount > CMD_PIECES_MAX ? INT_MAX : (int)a->amount;
+			it->qty = mul_sat(a->amount, it->each_g);
 			it->each_g = 0;
 			return;
 		}
@@ -549,7 +559,7 @@ set_price(struct item *it, long long vnd, const struct atom *a)
 		it->price_explicit = true;
 		if (a->per->kind == UK_WEIGHT) {
 			it->per = "kg";
-			it->vnd = vnd * 1000 / a->per->factor;
+			it->vnd = mul_sat(vnd, 1000) / a->per->factor;
 		} else {
 			it->per = "unit";
 		}
@@ -728,6 +738,26 @@ item_errors(const struct trade *t, const struct item *it, struct command *c)
 	return true;
 }
 
+/*
+ * too_large: a quantity or price past parser.h's bounds is an error that
+ * keeps only action, error and contact, like multiple_items: no listing,
+ * order or search is ever made of it (issue 9).
+ */
+static bool
+too_large(const struct item *it, bool price, struct command *c)
+{
+	long long max = it->has_qty && strcmp(it->unit, "g") != 0 ? CMD_PIECES_MAX : CMD_QTY_MAX_G;
+
+	if (it->has_qty && (it->qty > max || it->pieces > CMD_PIECES_MAX))
+		cmd_set_error(c, "qty_too_large");
+	else if (price && it->has_price && it->vnd > CMD_VND_MAX)
+		cmd_set_error(c, "price_too_large");
+	else
+		return false;
+	cmd_clear_error_fields(c);
+	return true;
+}
+
 /* ---- plausibility (§3 Products) ---- */
 
 static bool
@@ -824,7 +854,7 @@ read_list(struct msg *m, struct command *c)
 	}
 	assign(&t, &it, false);
 	product_of(m, &it, c);
-	if (item_errors(&t, &it, c))
+	if (item_errors(&t, &it, c) || too_large(&it, !t.negotiable, c))
 		return 0;
 	c->grade = it.grade;
 	put_qty(&it, c);
@@ -853,7 +883,7 @@ read_searchlike(struct msg *m, struct command *c, unsigned ctx, bool want_qty, b
 	atomize(&t, m->arg);
 	assign(&t, &it, false);
 	product_of(m, &it, c);
-	if (item_errors(&t, &it, c))
+	if (item_errors(&t, &it, c) || (want_qty && too_large(&it, true, c)))
 		return 0;
 	c->grade = it.grade;
 	if (want_qty) {
@@ -919,7 +949,7 @@ read_order(struct msg *m, struct command *c)
 		return read_searchlike(m, c, 0, true, true);
 	}
 	assign(&t, &it, true);
-	if (item_errors(&t, &it, c))
+	if (item_errors(&t, &it, c) || too_large(&it, true, c))
 		return 0;
 	c->listing = it.listing;
 	put_qty(&it, c);
@@ -945,6 +975,12 @@ qty_at(struct msg *m, int i, struct command *c)
 	if (i >= m->nw || (used = number_at(&t, i)) == 0)
 		return 0;
 	a = &t.a[0];
+	if ((a->kind == A_QTY && a->amount > (strcmp(a->unit, "g") == 0 ? CMD_QTY_MAX_G :
+	    CMD_PIECES_MAX)) || (a->kind == A_NUM && !a->ref && a->milli > CMD_QTY_MAX_G)) {
+		cmd_set_error(c, "qty_too_large");	/* OK 45 500 TAN */
+		cmd_clear_error_fields(c);
+		return m->nw - i;			/* and no note after it */
+	}
 	if (a->kind == A_QTY) {
 		c->has_qty = true;
 		c->qty.amount = a->amount;

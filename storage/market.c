@@ -9,6 +9,7 @@
 
 #include "common/common.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -300,7 +301,10 @@ static const char *const sql[MK__COUNT] = {
 	    " WHERE day >= ?1 GROUP BY product, basis, unit_price HAVING sum(listings + deals) > 0",
 	[MK_W_FILL_C] =
 	    "INSERT INTO commune_window(product, basis, commune_id, n, total)"
-	    " SELECT product, basis, commune_id, sum(n), sum(total) FROM price_commune"
+	    /* total(), not sum(): sum() raises "integer overflow" and would fail
+	     * every GIA until the bad day left the window; CAST saturates */
+	    " SELECT product, basis, commune_id, sum(n), CAST(total(total) AS INTEGER)"
+	    " FROM price_commune"
 	    " WHERE day >= ?1 GROUP BY product, basis, commune_id HAVING sum(n) > 0",
 	[MK_ANCHOR] = "SELECT id, commune_id FROM villages WHERE code = ?1",
 	[MK_STATS] =
@@ -313,7 +317,8 @@ static const char *const sql[MK__COUNT] = {
 	    "   WHERE l.village_id = v.id),"
 	    " (SELECT count(*) FROM listings l JOIN orders o ON o.listing_id = l.id"
 	    "   WHERE l.village_id = v.id AND o.status = 'accepted'),"
-	    " (SELECT coalesce(sum(o.value), 0) FROM listings l JOIN orders o"
+	    /* total(): exact to 2^53 đ, saturated past 2^63, never an error */
+	    " (SELECT CAST(total(o.value) AS INTEGER) FROM listings l JOIN orders o"
 	    "   ON o.listing_id = l.id WHERE l.village_id = v.id AND o.status = 'accepted')"
 	    " FROM villages v JOIN communes c ON c.id = v.commune_id ORDER BY c.name, v.code",
 };
@@ -889,6 +894,18 @@ store_shown_get(struct store *s, const char *phone, long long *listing_id, long 
 #define HIST_MAX 4096
 #define BASES_MAX 8
 
+/* add_sat: a + b saturated, for sums read back from the aggregates (a
+ * REAL left by an overflowing upsert reads as LLONG_MAX). */
+static long long
+add_sat(long long a, long long b)
+{
+	long long r;
+
+	if (!__builtin_add_overflow(a, b, &r))
+		return r;
+	return a > 0 ? LLONG_MAX : LLONG_MIN;
+}
+
 struct point {
 	int b;				/* index of the basis */
 	long long price, count;
@@ -940,9 +957,9 @@ hist_read(struct store *s, const char *product, long long since, struct hist *h)
 		if (count <= 0 || h->n == HIST_MAX ||
 		    (b = basis_index(h, (const char *)sqlite3_column_text(st, 0))) < 0)
 			continue;
-		h->b[b].offers += sqlite3_column_int64(st, 3);
-		h->b[b].deals += sqlite3_column_int64(st, 4);
-		h->total[b] += count;
+		h->b[b].offers = add_sat(h->b[b].offers, sqlite3_column_int64(st, 3));
+		h->b[b].deals = add_sat(h->b[b].deals, sqlite3_column_int64(st, 4));
+		h->total[b] = add_sat(h->total[b], count);
 		h->p[h->n].b = b;
 		h->p[h->n].price = sqlite3_column_int64(st, 1);
 		h->p[h->n++].count = count;
@@ -998,8 +1015,8 @@ cheapest_communes(struct store *s, const char *product, long long since, struct 
 			c[b][k].n = c[b][k].total = 0;
 			nc[b]++;
 		}
-		c[b][k].n += sqlite3_column_int64(st, 2);
-		c[b][k].total += sqlite3_column_int64(st, 3);
+		c[b][k].n = add_sat(c[b][k].n, sqlite3_column_int64(st, 2));
+		c[b][k].total = add_sat(c[b][k].total, sqlite3_column_int64(st, 3));
 	}
 	store_done(st);
 	if (rc != SQLITE_DONE)

@@ -71,7 +71,7 @@ mo "$SELLER" "OK 1"
 expect "OK 1: the seller gets the buyer's full number" "$SELLER" \
 	"Da nhan don #1: 30kg Na (tin #1), 900.000d. Goi khach 0912000301*Tin #1 con 20kg."
 expect "the buyer gets the seller's full number" "$BUYER" \
-	"Nguoi ban da nhan don #1: 30kg Na (tin #1), 900.000d. Goi nguoi ban Nong Thi Hoa 0983214567*"
+	"Nguoi ban da nhan don #1: 30kg Na (tin #1), tong 900.000d. Goi nguoi ban Nong Thi Hoa 0983214567*"
 check_eq "20 kg are left on the listing" "$(q "select qty_left from listings where id = 1")" "20000"
 
 mo "$BUYER2" "MUA 1 30KG"
