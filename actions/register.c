@@ -151,6 +151,44 @@ name_from_rest(struct words *w, char *name, size_t len)
 	str_copy(name, len, joined);	/* cut at a character boundary */
 }
 
+/* Roles (head, official, helper) and their villages are the operator's
+ * (commands.md §7): an SMS never gives, takes or moves them. */
+static bool
+is_operator_role(const char *role)
+{
+	return role[0] != '\0' && strcmp(role, "household") != 0;
+}
+
+static const char *
+role_name(const char *role)
+{
+	if (strcmp(role, "head") == 0)
+		return "trưởng thôn";
+	if (strcmp(role, "official") == 0)
+		return "cán bộ xã";
+	return "tổ công nghệ số";
+}
+
+/* refuse_role_move answers a head, official or helper whose DK names
+ * another village: moving them would move what their notices reach. */
+static int
+refuse_role_move(struct actions *a, const struct person *old, struct act_reply *r)
+{
+	struct village own;
+	int rc = old->village_code[0] ? store_village_by_code(a->s, old->village_code, &own) : STORE_NONE;
+
+	if (rc == STORE_ERR)
+		return -1;
+	if (rc == STORE_OK)
+		reply_set(r, "Số này là %s, thôn %s (%s) xã %s. Không đổi thôn bằng tin nhắn được: "
+		    "cần đổi, xin liên hệ cán bộ xã", role_name(old->role), own.name, own.code,
+		    own.commune);
+	else
+		reply_set(r, "Số này là %s. Không đổi thôn bằng tin nhắn được: cần đổi, xin liên hệ "
+		    "cán bộ xã", role_name(old->role));
+	return 0;
+}
+
 static int
 save_person(struct actions *a, const struct mo *m, const struct village *v,
     const char *name, struct act_reply *r)
@@ -161,6 +199,8 @@ save_person(struct actions *a, const struct mo *m, const struct village *v,
 
 	if (rc == STORE_ERR)
 		return -1;
+	if (rc == STORE_OK && is_operator_role(old.role) && strcmp(old.village_code, v->code) != 0)
+		return refuse_role_move(a, &old, r);
 	memset(&p, 0, sizeof p);
 	snprintf(p.phone, sizeof p.phone, "%s", m->phone);
 	str_copy(p.name, sizeof p.name, name);

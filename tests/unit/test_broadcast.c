@@ -229,6 +229,61 @@ report_counts_from_delivery_reports(void)
 	T_ASSERTF(strncmp(r, "Khong co TB #99", 15) == 0, "%s", r);
 }
 
+static struct person
+who(const char *phone)
+{
+	struct person p = {0};
+
+	T_ASSERTF(store_person_by_phone(S, phone, &p) == STORE_OK, "%s not registered", phone);
+	return p;
+}
+
+/* issue 9 "Roles follow DK": a head who re-registers elsewhere by SMS must
+ * not then reach that village with TB */
+static void
+roles_follow_dk_head_cannot_move_to_another_village(void)
+{
+	struct outbox_msg out[32];
+	const char *r;
+	int n;
+
+	setup();
+	r = fx_sms("+84911000001", "DK QT01 Nguoi 001");
+	T_ASSERTF(strstr(r, "lien he can bo xa") != NULL, "%s", r);
+	r = fx_sms("+84911000001", "DK Nguoi 001 thon Quan Thanh xa Chi Lang");	/* by name */
+	T_ASSERTF(strstr(r, "lien he can bo xa") != NULL, "%s", r);
+	T_STREQ(who("+84911000001").village_code, "LD02");
+	T_STREQ(who("+84911000001").role, "head");
+	r = fx_sms("+84911000001", "TB Mai hop thon");
+	T_ASSERTF(strncmp(r, "Da gui TB #1 toi 5 ho thon Lang Don", 35) == 0, "%s", r);
+	claim_all(out, 32, &n);
+	T_ASSERT(n == 5);
+	T_ASSERT(!has_phone(out, n, "+84913000001") && !has_phone(out, n, "+84913000002"));
+}
+
+/* ... and an official who re-registers in another commune must not reach
+ * that commune's villages */
+static void
+roles_follow_dk_official_cannot_move_to_another_commune(void)
+{
+	struct outbox_msg out[32];
+	const char *r;
+	int n;
+
+	setup();
+	r = fx_sms("+84911000009", "DK BL01 Nguoi 009");
+	T_ASSERTF(strstr(r, "lien he can bo xa") != NULL, "%s", r);
+	T_STREQ(who("+84911000009").village_code, "LD02");
+	T_STREQ(who("+84911000009").role, "official");
+	r = fx_sms("+84911000009", "TB BL01 Hop xa");
+	T_ASSERTF(strstr(r, "thuoc xa Cao Loc, khong thuoc xa Chi Lang") != NULL, "%s", r);
+	r = fx_sms("+84911000009", "TB Hop xa");
+	T_ASSERTF(strncmp(r, "Da gui TB #1 toi 8 ho xa Chi Lang", 33) == 0, "%s", r);
+	claim_all(out, 32, &n);
+	T_ASSERT(n == 8);
+	T_ASSERT(!has_phone(out, n, "+84915000001") && !has_phone(out, n, "+84915000002"));
+}
+
 static unsigned long calls, fail_at;
 static int
 fail_nth(unsigned long n)
@@ -279,6 +334,10 @@ main(int argc, char **argv)
 		{"diacritics_kept_when_configured", diacritics_kept_when_configured},
 		{"report_counts_from_delivery_reports", report_counts_from_delivery_reports},
 		{"crash_mid_fanout_leaves_nothing", crash_mid_fanout_leaves_nothing},
+		{"roles_follow_dk_head_cannot_move_to_another_village",
+		    roles_follow_dk_head_cannot_move_to_another_village},
+		{"roles_follow_dk_official_cannot_move_to_another_commune",
+		    roles_follow_dk_official_cannot_move_to_another_commune},
 		{NULL, NULL},
 	};
 	return t_main(argc, argv, cases);
