@@ -290,7 +290,74 @@ act_stop(struct actions *a, const struct mo *m, const struct command *c, struct 
 	(void)c;
 	if (store_person_set_opted_out(a->s, m->phone, true) != STORE_OK)
 		return -1;
-	reply_set(r, "Đã ngừng gửi thông báo và tin rao tới số này. Nhắn TIEP để nhận lại");
+	reply_set(r, "Đã ngừng gửi thông báo và tin rao tới số này. Thông báo khẩn (TB KHAN) của thôn, "
+	    "xã vẫn đến. Nhắn TIEP để nhận lại");
+	return 0;
+}
+
+/* close_all_listings cancels every open listing of seller_id, and the
+ * orders waiting on them (their buyers are told); *n counts the listings. */
+static int
+close_all_listings(struct actions *a, struct act_reply *r, long long seller_id, int *n)
+{
+	enum { BATCH = 16 };
+	struct listing *l = xmalloc(BATCH * sizeof *l);
+	int got = 0, rc = 0;
+
+	*n = 0;
+	/* each pass closes what it found, so the next finds the rest */
+	do {
+		if (store_listing_mine(a->s, seller_id, BATCH, l, &got) != STORE_OK) {
+			rc = -1;
+			break;
+		}
+		for (int i = 0; i < got && rc == 0; i++) {
+			int orders = 0;
+
+			if (store_listing_close(a->s, l[i].id, "cancelled", act_now(a)) == STORE_ERR ||
+			    mk_close_orders(a, r, &l[i], -1, "cancelled", &orders) < 0)
+				rc = -1;
+			else
+				(*n)++;
+		}
+	} while (rc == 0 && got == BATCH);
+	free(l);
+	return rc;
+}
+
+int
+act_unregister(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r)
+{
+	struct person p;
+	struct village v;
+	int rc = store_person_by_phone(a->s, m->phone, &p), closed = 0;
+
+	(void)c;
+	if (rc == STORE_ERR)
+		return -1;
+	if (rc == STORE_OK && is_operator_role(p.role)) {
+		reply_set(r, "Số này là %s: vai trò do cán bộ xã đặt, không hủy bằng tin nhắn được. "
+		    "Cần hủy, xin liên hệ cán bộ xã. Ngừng nhận tin: NGUNG", role_name(p.role));
+		return 0;
+	}
+	if (rc == STORE_NONE || p.village_code[0] == '\0') {
+		reply_set(r, "Số này chưa đăng ký thôn nào. Đăng ký: DK <mã thôn> <họ tên>, ví dụ "
+		    "DK LD02 Hoàng Văn Châu");
+		return 0;
+	}
+	if ((rc = store_village_by_code(a->s, p.village_code, &v)) == STORE_ERR)
+		return -1;
+	if (rc == STORE_NONE)
+		str_copy(v.name, sizeof v.name, p.village_code);
+	if (close_all_listings(a, r, p.id, &closed) < 0 ||
+	    store_person_unregister(a->s, m->phone, act_now(a)) == STORE_ERR)
+		return -1;
+	if (closed > 0)
+		reply_set(r, "Đã hủy đăng ký: số này không còn thuộc thôn %s, %d tin bán đã đóng, "
+		    "không nhận tin gì nữa. Đăng ký lại: DK <mã thôn> <họ tên>", v.name, closed);
+	else
+		reply_set(r, "Đã hủy đăng ký: số này không còn thuộc thôn %s, không nhận tin gì nữa. "
+		    "Đăng ký lại: DK <mã thôn> <họ tên>", v.name);
 	return 0;
 }
 

@@ -32,6 +32,7 @@ enum cmd_action {
 	CMD_RESUME,
 	CMD_STATUS,
 	CMD_HELP,
+	CMD_UNREGISTER,			/* HUY DK (commands.md §7) */
 	CMD__COUNT
 };
 

@@ -44,18 +44,20 @@ static const char *const sql[BC__COUNT] = {
 	    "INSERT INTO broadcasts(sender_id, village_id, commune_id, text, urgent, send_at, created_at)"
 	    " SELECT ?1, CASE WHEN ?2 IS NULL THEN NULL ELSE v.id END, v.commune_id, ?4, ?5, ?6, ?7"
 	    " FROM villages v WHERE v.code = coalesce(?2, ?3)",
-	/* one row per household; priority 10 keeps replies and order news first */
+	/* one row per household of the village (an unregistered phone has
+	 * none); NGUNG holds back all but urgent notices (commands.md §7);
+	 * priority 10 keeps replies and order news first */
 	[BC_FANOUT_VILLAGE] =
 	    "INSERT INTO outbox(phone, text, coding, priority, status, next_at, created_at, broadcast_id)"
 	    " SELECT p.phone, ?2, ?3, 10, 'queued', ?4, ?5, ?1 FROM people p"
 	    " JOIN villages v ON v.id = p.village_id"
-	    " WHERE v.code = ?6 AND p.opted_out = 0 AND p.id <> ?7",
+	    " WHERE v.code = ?6 AND (p.opted_out = 0 OR ?8) AND p.id <> ?7",
 	[BC_FANOUT_COMMUNE] =
 	    "INSERT INTO outbox(phone, text, coding, priority, status, next_at, created_at, broadcast_id)"
 	    " SELECT p.phone, ?2, ?3, 10, 'queued', ?4, ?5, ?1 FROM people p"
 	    " JOIN villages v ON v.id = p.village_id"
 	    " WHERE v.commune_id = (SELECT commune_id FROM villages WHERE code = ?6)"
-	    " AND p.opted_out = 0 AND p.id <> ?7",
+	    " AND (p.opted_out = 0 OR ?8) AND p.id <> ?7",
 	[BC_SET_COUNT] = "UPDATE broadcasts SET recipients = ?2 WHERE id = ?1",
 	[BC_DELETE] = "DELETE FROM broadcasts WHERE id = ?1",
 	[BC_REPORT] =
@@ -109,6 +111,7 @@ store_broadcast_create(struct store *s, const struct broadcast_new *b, long long
 		sqlite3_bind_int64(st, 5, now);
 		store_bind_text(st, 6, b->village_code[0] ? b->village_code : b->commune_of);
 		sqlite3_bind_int64(st, 7, b->sender_id);
+		sqlite3_bind_int(st, 8, b->urgent);
 		rc = store_run(s, st);
 		n = sqlite3_changes(s->db);
 	}

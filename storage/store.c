@@ -62,6 +62,11 @@ static const char *const sql_text[ST__COUNT] = {
 	    " updated_at = excluded.updated_at"
 	    " WHERE opted_out <> excluded.opted_out",
 	[ST_PERSON_COUNT] = "SELECT count(*) FROM people",
+	/* HUY DK: out of its village (so no notice reaches it), role kept as
+	 * the operator set it (actions refuse HUY DK from other roles) */
+	[ST_PERSON_UNREGISTER] =
+	    "UPDATE people SET village_id = NULL, updated_at = ?2 WHERE phone = ?1",
+	[ST_PERSON_UNFOLLOW] = "DELETE FROM follows WHERE phone = ?1",
 	[ST_INBOX_REPLY] =
 	    "SELECT coalesce(reply, ''), coalesce(reply_coding, 0), ussd_end FROM inbox"
 	    " WHERE kannel_id = ?1",
@@ -703,6 +708,28 @@ store_person_set_opted_out(struct store *s, const char *phone, bool opted_out)
 	sqlite3_bind_int(st, 2, opted_out ? 1 : 0);
 	sqlite3_bind_int64(st, 3, (long long)time(NULL));
 	return store_run(s, st);
+}
+
+int
+store_person_unregister(struct store *s, const char *phone, long long now)
+{
+	sqlite3_stmt *st = s->st[ST_PERSON_UNREGISTER];
+	bool own;
+	int rc;
+
+	if (store_op_begin(s, &own) != STORE_OK)
+		return STORE_ERR;
+	store_bind_text(st, 1, phone);
+	sqlite3_bind_int64(st, 2, now);
+	rc = store_run(s, st);
+	if (rc == STORE_OK && sqlite3_changes(s->db) == 0)
+		rc = STORE_NONE;
+	if (rc == STORE_OK) {
+		st = s->st[ST_PERSON_UNFOLLOW];
+		store_bind_text(st, 1, phone);
+		rc = store_run(s, st);
+	}
+	return store_op_end(s, own, rc);
 }
 
 int

@@ -83,6 +83,12 @@ int store_person_by_phone(struct store *s, const char *phone, struct person *out
  * NGUNG is kept too). */
 int store_person_set_opted_out(struct store *s, const char *phone, bool opted_out);
 int store_person_count(struct store *s, long long *n);
+/* store_person_unregister is HUY DK (commands.md §7): the phone leaves its
+ * village and its follows are dropped, so no notice and no alert reaches it
+ * any more. The row stays: its listings and orders keep their seller.
+ * Closing its open listings is the caller's. STORE_NONE for an unknown
+ * phone. In the caller's transaction or its own. */
+int store_person_unregister(struct store *s, const char *phone, long long now);
 
 /* ---- inbox: every MO, once per Kannel id ---- */
 struct inbox_msg {

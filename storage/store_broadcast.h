@@ -17,8 +17,8 @@ struct broadcast_new {
 
 /*
  * store_broadcast_create records the broadcast and puts one outbox row per
- * recipient (every person of the target villages with opted_out = 0, the
- * sender excluded), all in one transaction (the caller's, if open), so a
+ * recipient (every person of the target villages, the sender excluded;
+ * phones that sent NGUNG only when the notice is urgent), all in one transaction (the caller's, if open), so a
  * crash never leaves it half-enqueued. *id is the broadcast number,
  * *recipients how many rows were queued (0: nothing was recorded).
  */

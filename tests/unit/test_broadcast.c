@@ -163,9 +163,10 @@ quiet_hours_hold_unless_urgent(void)
 	r = fx_sms("+84911000001", "BC 1");
 	T_ASSERTF(strstr(r, "chua toi gio gui, se gui luc 07:00") != NULL, "%s", r);
 	r = fx_sms("+84911000001", "TB KHAN Nuoc lu len, di doi gia suc len cao");
-	T_ASSERTF(strncmp(r, "Da gui TB #2 toi 5 ho", 21) == 0, "%s", r);
+	/* urgent: the household that sent NGUNG too (commands.md §7) */
+	T_ASSERTF(strncmp(r, "Da gui TB #2 toi 6 ho", 21) == 0, "%s", r);
 	T_ASSERT(store_outbox_claim(S, FX.now, 16, out, &n) == STORE_OK);
-	T_ASSERT(n == 5);
+	T_ASSERT(n == 6);
 	T_ASSERT(store_outbox_claim(S, local_time(7, 0) + 86400, 16, out, &n) == STORE_OK);
 	T_ASSERT(n == 5);				/* the held one, next morning */
 }
@@ -284,6 +285,35 @@ roles_follow_dk_official_cannot_move_to_another_commune(void)
 	T_ASSERT(!has_phone(out, n, "+84915000001") && !has_phone(out, n, "+84915000002"));
 }
 
+/* issue 9 "NGUNG and HUY DK": NGUNG stops ordinary notices, an urgent one
+ * still reaches every registered household; an unregistered phone never */
+static void
+ngung_urgent_notice_still_reaches_opted_out(void)
+{
+	struct outbox_msg out[32];
+	const char *r;
+	int n;
+
+	setup();
+	fx_sms("+84912000003", "HUY DK");
+	T_STREQ(who("+84912000003").village_code, "");
+	r = fx_sms("+84911000001", "TB Mai hop thon");
+	T_ASSERTF(strncmp(r, "Da gui TB #1 toi 4 ho", 21) == 0, "%s", r);
+	claim_all(out, 32, &n);
+	T_ASSERT(n == 4 && !has_phone(out, n, "+84912000004") && !has_phone(out, n, "+84912000003"));
+	r = fx_sms("+84911000001", "TB KHAN Nuoc lu len");
+	T_ASSERTF(strncmp(r, "Da gui TB #2 toi 5 ho", 21) == 0, "%s", r);
+	claim_all(out, 32, &n);
+	T_ASSERT(n == 5);
+	T_ASSERT(has_phone(out, n, "+84912000004"));	/* NGUNG: urgent still arrives */
+	T_ASSERT(!has_phone(out, n, "+84912000003"));	/* HUY DK: nothing */
+	/* the official's urgent notice to the commune too */
+	r = fx_sms("+84911000009", "TB KHAN Bao lon");
+	T_ASSERTF(strncmp(r, "Da gui TB #3 toi 8 ho xa Chi Lang", 33) == 0, "%s", r);
+	claim_all(out, 32, &n);
+	T_ASSERT(n == 8 && has_phone(out, n, "+84912000004") && !has_phone(out, n, "+84912000003"));
+}
+
 static unsigned long calls, fail_at;
 static int
 fail_nth(unsigned long n)
@@ -334,6 +364,7 @@ main(int argc, char **argv)
 		{"diacritics_kept_when_configured", diacritics_kept_when_configured},
 		{"report_counts_from_delivery_reports", report_counts_from_delivery_reports},
 		{"crash_mid_fanout_leaves_nothing", crash_mid_fanout_leaves_nothing},
+		{"ngung_urgent_notice_still_reaches_opted_out", ngung_urgent_notice_still_reaches_opted_out},
 		{"roles_follow_dk_head_cannot_move_to_another_village",
 		    roles_follow_dk_head_cannot_move_to_another_village},
 		{"roles_follow_dk_official_cannot_move_to_another_commune",
