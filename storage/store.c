@@ -67,6 +67,19 @@ static const char *const sql_text[ST__COUNT] = {
 	[ST_PERSON_UNREGISTER] =
 	    "UPDATE people SET village_id = NULL, updated_at = ?2 WHERE phone = ?1",
 	[ST_PERSON_UNFOLLOW] = "DELETE FROM follows WHERE phone = ?1",
+	[ST_PENDING_SET] =
+	    "INSERT INTO pending_registrations(person_id, village_id, name, created_at)"
+	    " SELECT p.id, v.id, ?3, ?4 FROM people p, villages v"
+	    " WHERE p.phone = ?1 AND v.code = upper(?2)"
+	    " ON CONFLICT(person_id) DO UPDATE SET village_id = excluded.village_id,"
+	    " name = excluded.name, created_at = excluded.created_at",
+	[ST_PENDING_GET] =
+	    "SELECT v.code, r.name, r.created_at FROM pending_registrations r"
+	    " JOIN people p ON p.id = r.person_id JOIN villages v ON v.id = r.village_id"
+	    " WHERE p.phone = ?1",
+	[ST_PENDING_DEL] =
+	    "DELETE FROM pending_registrations"
+	    " WHERE person_id = (SELECT id FROM people WHERE phone = ?1)",
 	[ST_INBOX_REPLY] =
 	    "SELECT coalesce(reply, ''), coalesce(reply_coding, 0), ussd_end FROM inbox"
 	    " WHERE kannel_id = ?1",
@@ -729,7 +742,50 @@ store_person_unregister(struct store *s, const char *phone, long long now)
 		store_bind_text(st, 1, phone);
 		rc = store_run(s, st);
 	}
+	if (rc == STORE_OK)
+		rc = store_pending_reg_delete(s, phone);
 	return store_op_end(s, own, rc);
+}
+
+int
+store_pending_reg_set(struct store *s, const char *phone, const struct pending_reg *r)
+{
+	sqlite3_stmt *st = s->st[ST_PENDING_SET];
+	int rc;
+
+	store_bind_text(st, 1, phone);
+	store_bind_text(st, 2, r->village_code);
+	store_bind_text(st, 3, r->name);
+	sqlite3_bind_int64(st, 4, r->created_at);
+	rc = store_run(s, st);
+	if (rc == STORE_OK && sqlite3_changes(s->db) == 0)
+		return store_fail(s, "pending registration: no such phone or village");
+	return rc;
+}
+
+int
+store_pending_reg_get(struct store *s, const char *phone, struct pending_reg *out)
+{
+	sqlite3_stmt *st = s->st[ST_PENDING_GET];
+	int rc;
+
+	store_bind_text(st, 1, phone);
+	if ((rc = store_get_one(s, st)) != STORE_OK)
+		return rc;
+	store_col_copy(st, 0, out->village_code, sizeof out->village_code);
+	store_col_copy(st, 1, out->name, sizeof out->name);
+	out->created_at = sqlite3_column_int64(st, 2);
+	store_done(st);
+	return STORE_OK;
+}
+
+int
+store_pending_reg_delete(struct store *s, const char *phone)
+{
+	sqlite3_stmt *st = s->st[ST_PENDING_DEL];
+
+	store_bind_text(st, 1, phone);
+	return store_run(s, st);
 }
 
 int

@@ -25,7 +25,7 @@ struct store *store_open(const char *path, char *err, size_t errlen);
 void store_close(struct store *s);
 const char *store_errmsg(const struct store *s);
 int store_schema_version(struct store *s);	/* PRAGMA user_version */
-#define STORE_SCHEMA_LATEST 4
+#define STORE_SCHEMA_LATEST 5
 
 /* Transactions: store_begin is BEGIN IMMEDIATE (the writer lock is taken at
  * once, so a transaction never fails half-way on a lock). */
@@ -89,6 +89,19 @@ int store_person_count(struct store *s, long long *n);
  * Closing its open listings is the caller's. STORE_NONE for an unknown
  * phone. In the caller's transaction or its own. */
 int store_person_unregister(struct store *s, const char *phone, long long now);
+
+/* A registration change waiting for its DK OK (commands.md §7): one per
+ * registered phone; a newer DK replaces it, HUY DK drops it. */
+struct pending_reg {
+	char village_code[8];
+	char name[128];
+	long long created_at;		/* unix seconds: when the DK asked */
+};
+/* set: STORE_ERR also when the phone is not in people or the village is
+ * unknown (the caller checked both). get: STORE_NONE when none waits. */
+int store_pending_reg_set(struct store *s, const char *phone, const struct pending_reg *r);
+int store_pending_reg_get(struct store *s, const char *phone, struct pending_reg *out);
+int store_pending_reg_delete(struct store *s, const char *phone);
 
 /* ---- inbox: every MO, once per Kannel id ---- */
 struct inbox_msg {

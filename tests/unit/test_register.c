@@ -59,9 +59,67 @@ register_by_code(void)
 	T_STREQ(p.name, "Hoàng Văn Châu");
 	T_STREQ(p.village_code, "LD02");
 	T_STREQ(p.role, "household");
-	/* lower case code, registering again moves the household */
-	T_ASSERT(strncmp(sms("+84912000001", "dk cl01 Hoàng Văn Châu"), "Da dang ky Hoang Van Chau, thon Quan Thanh", 42) == 0);
-	T_STREQ(who("+84912000001").village_code, "CL01");
+	/* the same registration again is answered as done */
+	T_STREQ(sms("+84912000001", "dk ld02 Hoàng Văn Châu"),
+	    "Da dang ky Hoang Van Chau, thon Lang Don, xa Chi Lang. Nhan HD de xem huong dan");
+	T_STREQ(who("+84912000001").village_code, "LD02");
+}
+
+/* issue 9 "DK from a registered phone silently renames or moves the
+ * household": a change is only asked, and made by DK OK */
+static void
+dk_change_waits_for_dk_ok(void)
+{
+	const char *r;
+
+	setup();
+	sms("+84912000030", "DK LD02 Hoàng Văn Châu");
+	r = sms("+84912000030", "dk cl01 Hoàng Văn Châu");
+	T_STREQ(r, "So nay dang dang ky: Hoang Van Chau, thon Lang Don. Doi thanh Hoang Van Chau, "
+	    "thon Quan Thanh? Nhan DK OK trong 24 gio de xac nhan, khong thi giu nhu cu");
+	T_STREQ(who("+84912000030").village_code, "LD02");
+	/* another name, by the village's name: the newer DK is what waits */
+	r = sms("+84912000030", "DK Hoàng Văn Chầu thôn Lăng Đồn");
+	T_ASSERTF(strstr(r, "Doi thanh Hoang Van Chau, thon Lang Don? Nhan DK OK") != NULL, "%s", r);
+	T_STREQ(who("+84912000030").name, "Hoàng Văn Châu");
+	r = sms("+84912000030", "DK OK");
+	T_STREQ(r, "Da doi dang ky: Hoang Van Chau, thon Lang Don, xa Chi Lang. Nhan HD de xem huong dan");
+	T_STREQ(who("+84912000030").name, "Hoàng Văn Chầu");
+	T_STREQ(who("+84912000030").village_code, "LD02");
+	/* nothing waits any more */
+	r = sms("+84912000030", "DK OK");
+	T_ASSERTF(strncmp(r, "Khong co thay doi dang ky nao cho xac nhan", 42) == 0, "%s", r);
+	T_STREQ(who("+84912000030").name, "Hoàng Văn Chầu");
+	/* a phone that never registered has nothing to confirm either */
+	r = sms("+84912000031", "DK OK");
+	T_ASSERTF(strncmp(r, "Khong co thay doi dang ky nao cho xac nhan", 42) == 0, "%s", r);
+	/* moving, confirmed */
+	sms("+84912000030", "DK CL01 Hoàng Văn Chầu");
+	sms("+84912000030", "dang ky ok");
+	T_STREQ(who("+84912000030").village_code, "CL01");
+}
+
+/* ... and a DK OK after 24 hours changes nothing */
+static void
+dk_ok_after_24_hours_changes_nothing(void)
+{
+	const char *r;
+
+	setup();
+	sms("+84912000032", "DK LD02 Be Van Lam");
+	sms("+84912000032", "DK CL01 Be Van Lam");
+	FX.now += 24 * 3600 + 1;
+	r = sms("+84912000032", "DK OK");
+	T_ASSERTF(strncmp(r, "Yeu cau doi dang ky da qua 24 gio", 33) == 0, "%s", r);
+	T_STREQ(who("+84912000032").village_code, "LD02");
+	r = sms("+84912000032", "DK OK");
+	T_ASSERTF(strncmp(r, "Khong co thay doi dang ky nao", 29) == 0, "%s", r);
+	T_STREQ(who("+84912000032").village_code, "LD02");
+	/* within 24 hours it goes through */
+	sms("+84912000032", "DK CL01 Be Van Lam");
+	FX.now += 24 * 3600 - 60;
+	sms("+84912000032", "DK OK");
+	T_STREQ(who("+84912000032").village_code, "CL01");
 }
 
 static void
@@ -256,6 +314,8 @@ main(int argc, char **argv)
 		{"help_and_unknown", help_and_unknown},
 		{"replies_with_diacritics_when_configured", replies_with_diacritics_when_configured},
 		{"long_name_is_cut_to_the_reply_limit", long_name_is_cut_to_the_reply_limit},
+		{"dk_change_waits_for_dk_ok", dk_change_waits_for_dk_ok},
+		{"dk_ok_after_24_hours_changes_nothing", dk_ok_after_24_hours_changes_nothing},
 		{"huy_dk_unregisters_and_closes_listings", huy_dk_unregisters_and_closes_listings},
 		{"huy_dk_refused_for_a_head", huy_dk_refused_for_a_head},
 		{"ngung_reply_says_urgent_notices_still_arrive", ngung_reply_says_urgent_notices_still_arrive},
