@@ -13,15 +13,16 @@
 #include <string.h>
 #include <time.h>
 
-/* A notice's whole text: the prefix plus what the sender typed, which is at
- * most one concatenated SMS (see CMD_TEXT_MAX). */
-#define NOTICE_MAX (CMD_TEXT_MAX + 256)
+/* A notice's whole text: the prefix (under 320 bytes: "[KHAN][TB xã <commune>
+ * > <village>] ", names under 128 bytes) plus what the sender typed, which is
+ * at most one concatenated SMS (see CMD_TEXT_MAX): nothing is ever cut. */
+#define NOTICE_MAX (CMD_TEXT_MAX + 512)
 
 struct target {
 	char village_code[8];		/* one village, or */
 	char commune_of[8];		/* every village of this one's commune */
 	char label[200];		/* "thôn Lăng Đồn" / "xã Chi Lăng" */
-	char prefix_name[160];		/* what goes in [TB ...] */
+	char prefix_name[300];		/* what goes in [TB ...]: two names of < 128 bytes */
 };
 
 /* choose_target applies the roles: returns 1 with *t filled, 0 when the
@@ -65,19 +66,26 @@ choose_target(struct actions *a, const struct person *p, const struct command *c
 	}
 	snprintf(t->village_code, sizeof t->village_code, "%s", tv.code);
 	snprintf(t->label, sizeof t->label, "thôn %s", tv.name);
-	snprintf(t->prefix_name, sizeof t->prefix_name, "%s", tv.name);
+	/* an official's notice to one village says it comes from the commune,
+	 * not from the village's own head */
+	if (strcmp(p->role, "head") == 0)
+		snprintf(t->prefix_name, sizeof t->prefix_name, "%s", tv.name);
+	else
+		snprintf(t->prefix_name, sizeof t->prefix_name, "xã %s > %s", own.commune, tv.name);
 	return 1;
 }
 
-/* compose writes "[TB <name>] <text>" as the phones will get it. Returns the
- * prefix's length in units of the final coding through *prefix_units. */
+/* compose writes "[TB <name>] <text>" as the phones will get it, with
+ * "[KHAN]" in front of an urgent notice (it may wake people at night: they
+ * must see at once why). Returns the prefix's length in units of the final
+ * coding through *prefix_units. */
 static void
-compose(const struct actions *a, const struct target *t, const char *text, char *out,
-    size_t outlen, size_t *prefix_units)
+compose(const struct actions *a, const struct target *t, bool urgent, const char *text,
+    char *out, size_t outlen, size_t *prefix_units)
 {
-	char prefix[200];
+	char prefix[sizeof t->prefix_name + 16];
 
-	snprintf(prefix, sizeof prefix, "[TB %s] ", t->prefix_name);
+	snprintf(prefix, sizeof prefix, "%s[TB %s] ", urgent ? "[KHAN]" : "", t->prefix_name);
 	snprintf(out, outlen, "%s%s", prefix, text);
 	if (!a->conf.reply_diacritics) {
 		/* like replies: plain letters keep a notice in GSM-7, 160 a part */
@@ -124,7 +132,7 @@ act_broadcast(struct actions *a, const struct mo *m, const struct command *c, st
 	if ((rc = choose_target(a, &p, c, &t, r)) <= 0)
 		return rc;
 	notice = xmalloc(NOTICE_MAX);
-	compose(a, &t, c->text, notice, NOTICE_MAX, &prefix_units);
+	compose(a, &t, c->urgent, c->text, notice, NOTICE_MAX, &prefix_units);
 	coding = sms_coding_of(notice);
 	len = sms_length(notice, coding);
 	max = sms_max_length(a->conf.max_segments, coding);

@@ -314,6 +314,54 @@ ngung_urgent_notice_still_reaches_opted_out(void)
 	T_ASSERT(n == 8 && has_phone(out, n, "+84912000004") && !has_phone(out, n, "+84912000003"));
 }
 
+/* issue 9 "Urgent notices look like any other": they carry [KHAN] */
+static void
+urgent_notice_is_marked_khan(void)
+{
+	struct outbox_msg out[32];
+	char text[700];
+	const char *r;
+	int n;
+
+	setup();
+	fx_sms("+84911000001", "TB KHAN Nuoc lu len, di doi gia suc len cao");
+	claim_all(out, 32, &n);
+	T_ASSERT(n == 6);
+	for (int i = 0; i < n; i++)
+		T_STREQ(out[i].text, "[KHAN][TB Lang Don] Nuoc lu len, di doi gia suc len cao");
+	fx_sms("+84911000009", "TB KHAN QT01 Sat lo dat");
+	claim_all(out, 32, &n);
+	T_ASSERT(n == 2);
+	T_STREQ(out[0].text, "[KHAN][TB xa Chi Lang > Quan Thanh] Sat lo dat");
+	/* the mark counts against the length the sender may type */
+	strcpy(text, "TB KHAN ");
+	for (int i = 0; i < 60; i++)
+		strcat(text, "hop thon ");
+	r = fx_sms("+84911000001", text);
+	/* 443 less the 8 septets of "[KHAN]" ([ and ] take two each) */
+	T_ASSERTF(strstr(r, "toi da 435 ky tu") != NULL, "%s", r);
+}
+
+/* ... and an official's notice to one village says it is the commune's */
+static void
+official_notice_to_one_village_names_the_commune(void)
+{
+	struct outbox_msg out[32];
+	int n;
+
+	setup();
+	fx_sms("+84911000009", "TB QT01 Sua duong lien thon");
+	claim_all(out, 32, &n);
+	T_ASSERT(n == 2);
+	T_STREQ(out[0].text, "[TB xa Chi Lang > Quan Thanh] Sua duong lien thon");
+	T_STREQ(out[1].text, "[TB xa Chi Lang > Quan Thanh] Sua duong lien thon");
+	/* a head's own notice keeps the village alone */
+	fx_sms("+84911000001", "TB Mai hop thon");
+	claim_all(out, 32, &n);
+	T_ASSERT(n == 5);
+	T_STREQ(out[0].text, "[TB Lang Don] Mai hop thon");
+}
+
 static unsigned long calls, fail_at;
 static int
 fail_nth(unsigned long n)
@@ -364,6 +412,9 @@ main(int argc, char **argv)
 		{"diacritics_kept_when_configured", diacritics_kept_when_configured},
 		{"report_counts_from_delivery_reports", report_counts_from_delivery_reports},
 		{"crash_mid_fanout_leaves_nothing", crash_mid_fanout_leaves_nothing},
+		{"urgent_notice_is_marked_khan", urgent_notice_is_marked_khan},
+		{"official_notice_to_one_village_names_the_commune",
+		    official_notice_to_one_village_names_the_commune},
 		{"ngung_urgent_notice_still_reaches_opted_out", ngung_urgent_notice_still_reaches_opted_out},
 		{"roles_follow_dk_head_cannot_move_to_another_village",
 		    roles_follow_dk_head_cannot_move_to_another_village},
