@@ -338,6 +338,8 @@ read_numbered(struct msg *m, struct command *c)
 
 	while (i < m->nw && (n = ref_at(m, i, &v)) == 0)
 		i++;
+	if (n == 0 && c->action == CMD_REPORT)
+		return 0;		/* BC alone: the sender's last notice */
 	if (n == 0) {
 		cmd_set_error(c, "missing_number");
 		return 0;

@@ -36,6 +36,9 @@ enum {
 	BC_DELETE,
 	BC_REPORT,
 	BC_RECENT,
+	BC_LAST,
+	BC_UNREACHED,
+	BC_OPTED_OUT,
 	BC__COUNT
 };
 
@@ -73,6 +76,19 @@ static const char *const sql[BC__COUNT] = {
 	    " WHERE v.code = ?1 AND (b.village_id = v.id"
 	    "   OR (b.village_id IS NULL AND b.commune_id = v.commune_id))"
 	    " ORDER BY b.id DESC LIMIT ?2",
+	[BC_LAST] = "SELECT max(id) FROM broadcasts WHERE sender_id = ?1",
+	/* through outbox_broadcast; a name is the recipient's as it is now */
+	[BC_UNREACHED] =
+	    "SELECT o.phone, coalesce(p.name, '') FROM outbox o"
+	    " LEFT JOIN people p ON p.phone = o.phone"
+	    " WHERE o.broadcast_id = ?1 AND coalesce(o.dlr_type, 0) <> 1"
+	    " ORDER BY o.id LIMIT ?2",
+	/* who a notice to the village ?1, or to the commune of village ?2,
+	 * leaves out because of NGUNG */
+	[BC_OPTED_OUT] =
+	    "SELECT count(*) FROM people p JOIN villages v ON v.id = p.village_id"
+	    " WHERE p.opted_out AND p.id <> ?3 AND (v.code = ?1"
+	    "   OR (?1 IS NULL AND v.commune_id = (SELECT commune_id FROM villages WHERE code = ?2)))",
 };
 
 const struct store_domain_sql broadcast_sql = {sql, BC__COUNT};
@@ -172,5 +188,58 @@ store_broadcast_recent(struct store *s, const char *village_code, int max,
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
 		return STORE_ERR;
 	*n = got;
+	return STORE_OK;
+}
+
+int
+store_broadcast_last(struct store *s, long long sender_id, long long *id)
+{
+	sqlite3_stmt *st = ST(BC_LAST);
+	int rc;
+
+	sqlite3_bind_int64(st, 1, sender_id);
+	if ((rc = store_get_one(s, st)) != STORE_OK)
+		return rc;
+	rc = sqlite3_column_type(st, 0) == SQLITE_NULL ? STORE_NONE : STORE_OK;
+	if (rc == STORE_OK)
+		*id = sqlite3_column_int64(st, 0);
+	store_done(st);
+	return rc;
+}
+
+int
+store_broadcast_unreached(struct store *s, long long id, int max, struct broadcast_recipient *out,
+    int *n)
+{
+	sqlite3_stmt *st = ST(BC_UNREACHED);
+	int rc, got = 0;
+
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int(st, 2, max);
+	while ((rc = store_step(s, st)) == SQLITE_ROW && got < max) {
+		store_col_copy(st, 0, out[got].phone, sizeof out[got].phone);
+		store_col_copy(st, 1, out[got].name, sizeof out[got].name);
+		got++;
+	}
+	store_done(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return STORE_ERR;
+	*n = got;
+	return STORE_OK;
+}
+
+int
+store_broadcast_opted_out(struct store *s, const struct broadcast_new *b, long long *n)
+{
+	sqlite3_stmt *st = ST(BC_OPTED_OUT);
+	int rc;
+
+	store_bind_opt(st, 1, b->village_code);
+	store_bind_opt(st, 2, b->commune_of);
+	sqlite3_bind_int64(st, 3, b->sender_id);
+	if ((rc = store_get_one(s, st)) != STORE_OK)
+		return rc == STORE_NONE ? store_fail(s, "count returned no row") : rc;
+	*n = sqlite3_column_int64(st, 0);
+	store_done(st);
 	return STORE_OK;
 }

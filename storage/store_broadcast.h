@@ -46,4 +46,23 @@ int store_broadcast_report(struct store *s, long long id, struct broadcast_repor
 int store_broadcast_recent(struct store *s, const char *village_code, int max,
     struct broadcast_report *out, int *n);
 
+/* store_broadcast_last: the newest broadcast sender_id made, or STORE_NONE. */
+int store_broadcast_last(struct store *s, long long sender_id, long long *id);
+
+/* A recipient a broadcast has not reached yet (no delivery report saying
+ * delivered): queued, being sent, sent without a report, or failed. */
+struct broadcast_recipient {
+	char phone[20];
+	char name[128];			/* "" when the person has none */
+};
+
+/* store_broadcast_unreached copies up to max of them, in the order they
+ * were queued, into out; *n is how many. */
+int store_broadcast_unreached(struct store *s, long long id, int max,
+    struct broadcast_recipient *out, int *n);
+
+/* store_broadcast_opted_out counts the people of b's target (sender
+ * excluded) who sent NGUNG: those an ordinary notice leaves out. */
+int store_broadcast_opted_out(struct store *s, const struct broadcast_new *b, long long *n);
+
 #endif
