@@ -20,6 +20,7 @@ static const struct {
 	{CMD_REGISTER, act_register},
 	{CMD_HELP, act_help},
 	{CMD_STOP, act_stop},
+	{CMD_UNREGISTER, act_unregister},
 	{CMD_RESUME, act_resume},
 	{CMD_UNKNOWN, act_unknown},
 	{CMD_BROADCAST, act_broadcast},

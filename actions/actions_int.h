@@ -50,6 +50,8 @@ int act_register(struct actions *a, const struct mo *m, const struct command *c,
 int act_help(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r);
 int act_unknown(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r);
 int act_stop(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r);
+/* HUY DK: the household leaves its village, its open listings close */
+int act_unregister(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r);
 int act_resume(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r);
 /* act_ussd answers one USSD step (m->channel is not MO_SMS): sets r->text
  * to the screen and r->ussd_end (actions/ussd.c). */

@@ -13,15 +13,16 @@
 #include <string.h>
 #include <time.h>
 
-/* A notice's whole text: the prefix plus what the sender typed, which is at
- * most one concatenated SMS (see CMD_TEXT_MAX). */
-#define NOTICE_MAX (CMD_TEXT_MAX + 256)
+/* A notice's whole text: the prefix (under 320 bytes: "[KHAN][TB xã <commune>
+ * > <village>] ", names under 128 bytes) plus what the sender typed, which is
+ * at most one concatenated SMS (see CMD_TEXT_MAX): nothing is ever cut. */
+#define NOTICE_MAX (CMD_TEXT_MAX + 512)
 
 struct target {
 	char village_code[8];		/* one village, or */
 	char commune_of[8];		/* every village of this one's commune */
 	char label[200];		/* "thôn Lăng Đồn" / "xã Chi Lăng" */
-	char prefix_name[160];		/* what goes in [TB ...] */
+	char prefix_name[300];		/* what goes in [TB ...]: two names of < 128 bytes */
 };
 
 /* choose_target applies the roles: returns 1 with *t filled, 0 when the
@@ -65,19 +66,26 @@ choose_target(struct actions *a, const struct person *p, const struct command *c
 	}
 	snprintf(t->village_code, sizeof t->village_code, "%s", tv.code);
 	snprintf(t->label, sizeof t->label, "thôn %s", tv.name);
-	snprintf(t->prefix_name, sizeof t->prefix_name, "%s", tv.name);
+	/* an official's notice to one village says it comes from the commune,
+	 * not from the village's own head */
+	if (strcmp(p->role, "head") == 0)
+		snprintf(t->prefix_name, sizeof t->prefix_name, "%s", tv.name);
+	else
+		snprintf(t->prefix_name, sizeof t->prefix_name, "xã %s > %s", own.commune, tv.name);
 	return 1;
 }
 
-/* compose writes "[TB <name>] <text>" as the phones will get it. Returns the
- * prefix's length in units of the final coding through *prefix_units. */
+/* compose writes "[TB <name>] <text>" as the phones will get it, with
+ * "[KHAN]" in front of an urgent notice (it may wake people at night: they
+ * must see at once why). Returns the prefix's length in units of the final
+ * coding through *prefix_units. */
 static void
-compose(const struct actions *a, const struct target *t, const char *text, char *out,
-    size_t outlen, size_t *prefix_units)
+compose(const struct actions *a, const struct target *t, bool urgent, const char *text,
+    char *out, size_t outlen, size_t *prefix_units)
 {
-	char prefix[200];
+	char prefix[sizeof t->prefix_name + 16];
 
-	snprintf(prefix, sizeof prefix, "[TB %s] ", t->prefix_name);
+	snprintf(prefix, sizeof prefix, "%s[TB %s] ", urgent ? "[KHAN]" : "", t->prefix_name);
 	snprintf(out, outlen, "%s%s", prefix, text);
 	if (!a->conf.reply_diacritics) {
 		/* like replies: plain letters keep a notice in GSM-7, 160 a part */
@@ -110,9 +118,10 @@ act_broadcast(struct actions *a, const struct mo *m, const struct command *c, st
 	struct broadcast_new b;
 	char *notice;
 	size_t prefix_units, len, max;
-	long long id = 0, n = 0, now = act_now(a);
+	long long id = 0, n = 0, opted_out = 0, now = act_now(a);
 	int rc = store_person_by_phone(a->s, m->phone, &p);
 	enum sms_coding coding;
+	char out_note[48] = "";
 
 	if (rc == STORE_ERR)
 		return -1;
@@ -124,7 +133,7 @@ act_broadcast(struct actions *a, const struct mo *m, const struct command *c, st
 	if ((rc = choose_target(a, &p, c, &t, r)) <= 0)
 		return rc;
 	notice = xmalloc(NOTICE_MAX);
-	compose(a, &t, c->text, notice, NOTICE_MAX, &prefix_units);
+	compose(a, &t, c->urgent, c->text, notice, NOTICE_MAX, &prefix_units);
 	coding = sms_coding_of(notice);
 	len = sms_length(notice, coding);
 	max = sms_max_length(a->conf.max_segments, coding);
@@ -145,11 +154,20 @@ act_broadcast(struct actions *a, const struct mo *m, const struct command *c, st
 	    a->conf.broadcast_end_min);
 	rc = store_broadcast_create(a->s, &b, &id, &n);
 	free(notice);
+	/* an urgent notice leaves nobody out; an ordinary one, NGUNG phones */
+	if (rc == STORE_OK && !b.urgent)
+		rc = store_broadcast_opted_out(a->s, &b, &opted_out);
 	if (rc != STORE_OK)
 		return -1;
+	if (opted_out > 0)
+		snprintf(out_note, sizeof out_note, " (%lld hộ đã NGUNG)", opted_out);
 	if (n == 0) {
-		reply_set(r, "Chưa có hộ nào của %s nhận được tin (chưa đăng ký hoặc đã ngừng). Chưa gửi",
-		    t.label);
+		if (opted_out > 0)
+			reply_set(r, "Chưa có hộ nào của %s nhận được tin: %lld hộ đã NGUNG, không còn hộ "
+			    "nào khác đăng ký. Chưa gửi", t.label, opted_out);
+		else
+			reply_set(r, "Chưa có hộ nào của %s nhận được tin (chưa hộ nào đăng ký). Chưa gửi",
+			    t.label);
 		return 0;
 	}
 	r->queued += (int)n;
@@ -157,12 +175,71 @@ act_broadcast(struct actions *a, const struct mo *m, const struct command *c, st
 		char at[8];
 
 		hhmm(b.send_at, at, sizeof at);
-		reply_set(r, "TB #%lld tới %lld hộ %s sẽ gửi lúc %s (giờ yên tĩnh). Gửi ngay: TB KHAN "
-		    "<nội dung>", id, n, t.label, at);
+		reply_set(r, "TB #%lld tới %lld hộ %s%s sẽ gửi lúc %s (giờ yên tĩnh). Gửi ngay: TB KHAN "
+		    "<nội dung>", id, n, t.label, out_note, at);
 	} else {
-		reply_set(r, "Đã gửi TB #%lld tới %lld hộ %s. Xem kết quả: BC %lld", id, n, t.label, id);
+		reply_set(r, "Đã gửi TB #%lld tới %lld hộ %s%s. Xem kết quả: BC %lld", id, n, t.label,
+		    out_note, id);
 	}
 	return 0;
+}
+
+/* How many not-yet-reached recipients BC looks up to name: more than any
+ * reply of max_segments (at most 10 parts) can list at ~12 characters each
+ * would be wasted; the rest is counted. */
+#define UNREACHED_MAX 128
+
+/* name_unreached appends to r " Chưa nhận: A, B và N hộ khác" with as many
+ * names as fit in the reply (names, else masked numbers). */
+static int
+name_unreached(struct actions *a, const struct broadcast_report *b, struct act_reply *r)
+{
+	struct broadcast_recipient *who;
+	long long left = b->recipients - b->delivered;
+	char *text;
+	size_t base = strlen(r->text), len;
+	int n = 0, named = 0, rc = 0;
+
+	if (left <= 0)
+		return 0;
+	who = xmalloc(UNREACHED_MAX * sizeof *who);
+	text = xmalloc(ACT_REPLY_MAX);
+	if (store_broadcast_unreached(a->s, b->id, UNREACHED_MAX, who, &n) != STORE_OK) {
+		rc = -1;
+		goto out;
+	}
+	memcpy(text, r->text, base + 1);
+	len = base;
+	for (int i = 0; i < n; i++) {
+		char masked[24], try[ACT_REPLY_MAX];
+		const char *name = who[i].name;
+		long long rest = left - i - 1;
+		int w;
+
+		if (name[0] == '\0') {
+			phone_mask(who[i].phone, masked, sizeof masked);
+			name = masked;
+		}
+		/* what the reply would be with this name and the count of the rest */
+		w = rest > 0 ? snprintf(try, sizeof try, "%s%s%s và %lld hộ khác", text,
+		    i ? ", " : ". Chưa nhận: ", name, rest) : snprintf(try, sizeof try, "%s%s%s", text,
+		    i ? ", " : ". Chưa nhận: ", name);
+		if (w < 0 || (size_t)w >= sizeof try || !mk_fits(a, try))
+			break;
+		len += (size_t)snprintf(text + len, ACT_REPLY_MAX - len, "%s%s", i ? ", " : ". Chưa nhận: ",
+		    name);
+		named++;
+	}
+	if (named == 0)
+		snprintf(text + len, ACT_REPLY_MAX - len, ". Chưa nhận: %lld hộ", left);
+	else if (left > named)
+		snprintf(text + len, ACT_REPLY_MAX - len, " và %lld hộ khác", left - named);
+	/* every step above was checked to fit, so nothing is cut here */
+	str_copy(r->text, sizeof r->text, text);
+out:
+	free(text);
+	free(who);
+	return rc;
 }
 
 int
@@ -170,12 +247,24 @@ act_report(struct actions *a, const struct mo *m, const struct command *c, struc
 {
 	struct broadcast_report *b;
 	struct person p;
+	long long id = c->broadcast;
 	int rc = store_person_by_phone(a->s, m->phone, &p);
 
 	if (rc == STORE_ERR)
 		return -1;
+	if (rc == STORE_NONE)
+		p.id = 0;
+	if (id == 0) {			/* BC alone: the sender's last notice */
+		rc = p.id ? store_broadcast_last(a->s, p.id, &id) : STORE_NONE;
+		if (rc == STORE_ERR)
+			return -1;
+		if (rc == STORE_NONE) {
+			reply_set(r, "Số này chưa gửi thông báo nào. Gửi: TB <nội dung>");
+			return 0;
+		}
+	}
 	b = xmalloc(sizeof *b);
-	rc = store_broadcast_report(a->s, c->broadcast, b);
+	rc = store_broadcast_report(a->s, id, b);
 	if (rc == STORE_ERR) {
 		free(b);
 		return -1;
@@ -184,7 +273,7 @@ act_report(struct actions *a, const struct mo *m, const struct command *c, struc
 		/* the same answer whether it exists or not: numbers are short and
 		 * guessable, and a notice's figures are its sender's */
 		reply_set(r, "Không có TB #%lld do số này gửi. Nhắn BC <số TB> với số trong tin xác nhận",
-		    c->broadcast);
+		    id);
 	} else if (b->send_at > act_now(a)) {
 		char at[8];
 
@@ -193,7 +282,8 @@ act_report(struct actions *a, const struct mo *m, const struct command *c, struc
 	} else {
 		reply_set(r, "TB #%lld (%lld hộ): đã gửi %lld, đã nhận %lld, đang chờ %lld, lỗi %lld",
 		    b->id, b->recipients, b->sent, b->delivered, b->waiting, b->failed);
+		rc = name_unreached(a, b, r);
 	}
 	free(b);
-	return 0;
+	return rc < 0 ? -1 : 0;
 }

@@ -27,6 +27,7 @@ static const struct help_row {
 	{CMD_FOLLOW, "THEO", "nhận tin hàng mới", "THEO <sản phẩm>", "THEO NA"},
 	{CMD_UNFOLLOW, "BO THEO", "thôi nhận tin hàng", "BO THEO <sản phẩm>", "BO THEO NA"},
 	{CMD_STOP, "NGUNG", "ngừng nhận tin", "NGUNG", "NGUNG"},
+	{CMD_UNREGISTER, "HUY DK", "hủy đăng ký", "HUY DK", "HUY DK"},
 	{CMD_RESUME, "TIEP", "nhận tin trở lại", "TIEP", "TIEP"},
 	{CMD_STATUS, "TT", "xem tin và đơn của mình", "TT", "TT"},
 	{CMD_HELP, "HD", "hướng dẫn", "HD [lệnh]", "HD BAN"},

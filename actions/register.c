@@ -1,8 +1,10 @@
 /*
  * register.c - who a phone is: DK (register a household in a village, by
- * code or by the village's name among those the operator imported), NGUNG
- * and TIEP (opt out of and back into broadcasts and alerts). Villages and
- * roles come from the operator's import, never from an SMS.
+ * code or by the village's name among those the operator imported; a
+ * registered household's change waits for DK OK), HUY DK (leave the
+ * village), NGUNG and TIEP (opt out of and back into ordinary notices and
+ * alerts). Villages and roles come from the operator's import, never from
+ * an SMS (commands.md §7).
  */
 #include "actions/actions_int.h"
 #include "storage/store.h"
@@ -151,27 +153,152 @@ name_from_rest(struct words *w, char *name, size_t len)
 	str_copy(name, len, joined);	/* cut at a character boundary */
 }
 
-static int
-save_person(struct actions *a, const struct mo *m, const struct village *v,
-    const char *name, struct act_reply *r)
+/* Roles (head, official, helper) and their villages are the operator's
+ * (commands.md §7): an SMS never gives, takes or moves them. */
+static bool
+is_operator_role(const char *role)
 {
-	struct person p, old;
-	bool changed;
-	int rc = store_person_by_phone(a->s, m->phone, &old);
+	return role[0] != '\0' && strcmp(role, "household") != 0;
+}
+
+static const char *
+role_name(const char *role)
+{
+	if (strcmp(role, "head") == 0)
+		return "trưởng thôn";
+	if (strcmp(role, "official") == 0)
+		return "cán bộ xã";
+	return "tổ công nghệ số";
+}
+
+/* refuse_role_move answers a head, official or helper whose DK names
+ * another village: moving them would move what their notices reach. */
+static int
+refuse_role_move(struct actions *a, const struct person *old, struct act_reply *r)
+{
+	struct village own;
+	int rc = old->village_code[0] ? store_village_by_code(a->s, old->village_code, &own) : STORE_NONE;
 
 	if (rc == STORE_ERR)
 		return -1;
+	if (rc == STORE_OK)
+		reply_set(r, "Số này là %s, thôn %s (%s) xã %s. Không đổi thôn bằng tin nhắn được: "
+		    "cần đổi, xin liên hệ cán bộ xã", role_name(old->role), own.name, own.code,
+		    own.commune);
+	else
+		reply_set(r, "Số này là %s. Không đổi thôn bằng tin nhắn được: cần đổi, xin liên hệ "
+		    "cán bộ xã", role_name(old->role));
+	return 0;
+}
+
+/* A DK OK must come within this long of the DK that asked (commands.md §7). */
+#define DK_CONFIRM_SECONDS (24 * 60 * 60)
+
+/* write_person stores the registration; the role stays what the operator
+ * gave (DK never changes one). */
+static int
+write_person(struct actions *a, const struct mo *m, const struct village *v, const char *name,
+    const char *role, bool change, struct act_reply *r)
+{
+	struct person p;
+	bool changed;
+
 	memset(&p, 0, sizeof p);
 	snprintf(p.phone, sizeof p.phone, "%s", m->phone);
 	str_copy(p.name, sizeof p.name, name);
 	snprintf(p.village_code, sizeof p.village_code, "%s", v->code);
-	/* a head or official re-registering keeps the role the operator gave */
-	snprintf(p.role, sizeof p.role, "%s", rc == STORE_OK && old.role[0] ? old.role : "household");
+	snprintf(p.role, sizeof p.role, "%s", role[0] ? role : "household");
 	if (store_person_upsert(a->s, &p, &changed) != STORE_OK)
 		return -1;
-	reply_set(r, "Đã đăng ký %s, thôn %s, xã %s. Nhắn HD để xem hướng dẫn", p.name, v->name,
-	    v->commune);
+	reply_set(r, "%s %s, thôn %s, xã %s. Nhắn HD để xem hướng dẫn",
+	    change ? "Đã đổi đăng ký:" : "Đã đăng ký", p.name, v->name, v->commune);
 	return 0;
+}
+
+/* ask_confirm keeps the change a registered household asked for and tells
+ * it what is registered now: a DK typed for a neighbour, or a wrong code,
+ * must not silently move or rename a household. */
+static int
+ask_confirm(struct actions *a, const struct mo *m, const struct person *old,
+    const struct village *v, const char *name, struct act_reply *r)
+{
+	struct pending_reg pr;
+	struct village cur;
+	int rc = store_village_by_code(a->s, old->village_code, &cur);
+
+	if (rc == STORE_ERR)
+		return -1;
+	memset(&pr, 0, sizeof pr);
+	snprintf(pr.village_code, sizeof pr.village_code, "%s", v->code);
+	str_copy(pr.name, sizeof pr.name, name);
+	pr.created_at = act_now(a);
+	if (store_pending_reg_set(a->s, m->phone, &pr) != STORE_OK)
+		return -1;
+	reply_set(r, "Số này đang đăng ký: %s, thôn %s. Đổi thành %s, thôn %s? Nhắn DK OK trong 24 "
+	    "giờ để xác nhận, không thì giữ như cũ", old->name, rc == STORE_OK ? cur.name :
+	    old->village_code, pr.name, v->name);
+	return 0;
+}
+
+static int
+save_person(struct actions *a, const struct mo *m, const struct village *v,
+    const char *name, struct act_reply *r)
+{
+	struct person old;
+	char cut[sizeof old.name];
+	int rc = store_person_by_phone(a->s, m->phone, &old);
+
+	if (rc == STORE_ERR)
+		return -1;
+	if (rc == STORE_NONE)
+		return write_person(a, m, v, name, "", false, r);
+	if (is_operator_role(old.role) && strcmp(old.village_code, v->code) != 0)
+		return refuse_role_move(a, &old, r);
+	str_copy(cut, sizeof cut, name);	/* as it would be stored */
+	if (old.village_code[0] != '\0' &&
+	    (strcmp(old.village_code, v->code) != 0 || strcmp(old.name, cut) != 0))
+		return ask_confirm(a, m, &old, v, cut, r);
+	/* a new registration, or the same one again: nothing waits any more */
+	if (store_pending_reg_delete(a->s, m->phone) != STORE_OK)
+		return -1;
+	return write_person(a, m, v, cut, old.role, false, r);
+}
+
+/* confirm_change is DK OK: applies the change waiting for this phone. */
+static int
+confirm_change(struct actions *a, const struct mo *m, struct act_reply *r)
+{
+	struct pending_reg pr;
+	struct person old;
+	struct village v;
+	int rc = store_pending_reg_get(a->s, m->phone, &pr);
+
+	if (rc == STORE_ERR)
+		return -1;
+	if (rc == STORE_OK && act_now(a) - pr.created_at > DK_CONFIRM_SECONDS) {
+		if (store_pending_reg_delete(a->s, m->phone) != STORE_OK)
+			return -1;
+		reply_set(r, "Yêu cầu đổi đăng ký đã quá 24 giờ nên đăng ký giữ như cũ. Muốn đổi, nhắn "
+		    "lại DK <mã thôn> <họ tên>");
+		return 0;
+	}
+	if (rc == STORE_OK)
+		rc = store_village_by_code(a->s, pr.village_code, &v);
+	if (rc == STORE_OK)
+		rc = store_person_by_phone(a->s, m->phone, &old);
+	if (rc == STORE_ERR)
+		return -1;
+	if (rc == STORE_NONE) {
+		reply_set(r, "Không có thay đổi đăng ký nào chờ xác nhận. Đăng ký: DK <mã thôn> <họ tên>, "
+		    "ví dụ DK LD02 Hoàng Văn Châu");
+		return 0;
+	}
+	if (store_pending_reg_delete(a->s, m->phone) != STORE_OK)
+		return -1;
+	/* the operator may have given a role since the DK asked */
+	if (is_operator_role(old.role) && strcmp(old.village_code, v.code) != 0)
+		return refuse_role_move(a, &old, r);
+	return write_person(a, m, &v, pr.name, old.role, true, r);
 }
 
 static int
@@ -231,6 +358,8 @@ act_register(struct actions *a, const struct mo *m, const struct command *c, str
 	struct village v;
 	int rc;
 
+	if (c->confirm)
+		return confirm_change(a, m, r);
 	if (c->village[0] == '\0')
 		return register_by_name(a, m, c->text, r);
 	rc = store_village_by_code(a->s, c->village, &v);
@@ -250,7 +379,74 @@ act_stop(struct actions *a, const struct mo *m, const struct command *c, struct 
 	(void)c;
 	if (store_person_set_opted_out(a->s, m->phone, true) != STORE_OK)
 		return -1;
-	reply_set(r, "Đã ngừng gửi thông báo và tin rao tới số này. Nhắn TIEP để nhận lại");
+	reply_set(r, "Đã ngừng gửi thông báo và tin rao tới số này. Thông báo khẩn (TB KHAN) của thôn, "
+	    "xã vẫn đến. Nhắn TIEP để nhận lại");
+	return 0;
+}
+
+/* close_all_listings cancels every open listing of seller_id, and the
+ * orders waiting on them (their buyers are told); *n counts the listings. */
+static int
+close_all_listings(struct actions *a, struct act_reply *r, long long seller_id, int *n)
+{
+	enum { BATCH = 16 };
+	struct listing *l = xmalloc(BATCH * sizeof *l);
+	int got = 0, rc = 0;
+
+	*n = 0;
+	/* each pass closes what it found, so the next finds the rest */
+	do {
+		if (store_listing_mine(a->s, seller_id, BATCH, l, &got) != STORE_OK) {
+			rc = -1;
+			break;
+		}
+		for (int i = 0; i < got && rc == 0; i++) {
+			int orders = 0;
+
+			if (store_listing_close(a->s, l[i].id, "cancelled", act_now(a)) == STORE_ERR ||
+			    mk_close_orders(a, r, &l[i], -1, "cancelled", &orders) < 0)
+				rc = -1;
+			else
+				(*n)++;
+		}
+	} while (rc == 0 && got == BATCH);
+	free(l);
+	return rc;
+}
+
+int
+act_unregister(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r)
+{
+	struct person p;
+	struct village v;
+	int rc = store_person_by_phone(a->s, m->phone, &p), closed = 0;
+
+	(void)c;
+	if (rc == STORE_ERR)
+		return -1;
+	if (rc == STORE_OK && is_operator_role(p.role)) {
+		reply_set(r, "Số này là %s: vai trò do cán bộ xã đặt, không hủy bằng tin nhắn được. "
+		    "Cần hủy, xin liên hệ cán bộ xã. Ngừng nhận tin: NGUNG", role_name(p.role));
+		return 0;
+	}
+	if (rc == STORE_NONE || p.village_code[0] == '\0') {
+		reply_set(r, "Số này chưa đăng ký thôn nào. Đăng ký: DK <mã thôn> <họ tên>, ví dụ "
+		    "DK LD02 Hoàng Văn Châu");
+		return 0;
+	}
+	if ((rc = store_village_by_code(a->s, p.village_code, &v)) == STORE_ERR)
+		return -1;
+	if (rc == STORE_NONE)
+		str_copy(v.name, sizeof v.name, p.village_code);
+	if (close_all_listings(a, r, p.id, &closed) < 0 ||
+	    store_person_unregister(a->s, m->phone, act_now(a)) == STORE_ERR)
+		return -1;
+	if (closed > 0)
+		reply_set(r, "Đã hủy đăng ký: số này không còn thuộc thôn %s, %d tin bán đã đóng, "
+		    "không nhận tin gì nữa. Đăng ký lại: DK <mã thôn> <họ tên>", v.name, closed);
+	else
+		reply_set(r, "Đã hủy đăng ký: số này không còn thuộc thôn %s, không nhận tin gì nữa. "
+		    "Đăng ký lại: DK <mã thôn> <họ tên>", v.name);
 	return 0;
 }
 

@@ -61,10 +61,11 @@ const struct kw_row kw_rows[] = {
 	{"NGUNG", CMD_STOP, "NGUNG", read_plain, KW_MAIN},
 	{"STOP", CMD_STOP, "NGUNG", read_plain, 0},
 	{"TC", CMD_STOP, "NGUNG", read_plain, 0},
-	{"HUY DK", CMD_STOP, "NGUNG", read_plain, 0},
-	{"HUY DANG KY", CMD_STOP, "NGUNG", read_plain, 0},
-	{"HUY DANG KI", CMD_STOP, "NGUNG", read_plain, 0},
-	{"HUY DKY", CMD_STOP, "NGUNG", read_plain, 0},
+	/* §7: HUY + any DK alias unregisters; it is no longer NGUNG */
+	{"HUY DK", CMD_UNREGISTER, "HUY DK", read_plain, KW_MAIN},
+	{"HUY DANG KY", CMD_UNREGISTER, "HUY DK", read_plain, 0},
+	{"HUY DANG KI", CMD_UNREGISTER, "HUY DK", read_plain, 0},
+	{"HUY DKY", CMD_UNREGISTER, "HUY DK", read_plain, 0},
 	{"TIEP", CMD_RESUME, "TIEP", read_plain, KW_MAIN},
 	{"START", CMD_RESUME, "TIEP", read_plain, 0},
 	{"TT", CMD_STATUS, "TT", read_plain, KW_MAIN},
@@ -180,7 +181,7 @@ cmd_reset(struct command *c)
 	c->name[0] = c->text[0] = c->note[0] = c->place[0] = c->contact[0] = '\0';
 	c->topic[0] = c->suggest[0] = c->check[0] = '\0';
 	c->grade = c->pieces = 0;
-	c->has_qty = c->has_price = c->has_offer = c->urgent = false;
+	c->has_qty = c->has_price = c->has_offer = c->urgent = c->confirm = false;
 	c->qty.amount = 0;
 	c->qty.unit[0] = '\0';
 	c->price.vnd = c->offer.vnd = 0;
@@ -234,24 +235,34 @@ village_copy(const struct msg *m, int i, struct command *c)
 	c->village[w_len(m, i)] = '\0';
 }
 
+/* only_fillers: words from i on are all "được rồi" fillers (or none). */
+static bool
+only_fillers(const struct msg *m, int i)
+{
+	static const char *const fillers[] = {"ROI", "NHE", "NHA", "A"};
+	bool only = true;
+
+	for (; i < m->nw && only; i++) {
+		only = false;
+		for (size_t k = 0; k < sizeof fillers / sizeof fillers[0]; k++)
+			only = only || w_is(m, i, fillers[k]);
+	}
+	return only;
+}
+
 static int
 read_register(struct msg *m, struct command *c)
 {
-	static const char *const dk_only[] = {"ROI", "NHE", "NHA", "A"};
-	int i, k;
-	bool only = true;
-
 	if (m->arg >= m->nw) {
 		cmd_set_error(c, "missing_village");
 		return 0;
 	}
-	for (i = m->arg; i < m->nw && only; i++) {	/* "dk roi nhe": được rồi */
-		only = false;
-		for (k = 0; k < 4; k++)
-			only = only || w_is(m, i, dk_only[k]);
-	}
-	if (only)
+	if (only_fillers(m, m->arg))		/* "dk roi nhe": được rồi */
 		return to_unknown(c);
+	if (w_is(m, m->arg, "OK") && only_fillers(m, m->arg + 1)) {
+		c->confirm = true;		/* DK OK: confirms a change (§7) */
+		return 0;
+	}
 	if (village_is(m, m->arg)) {
 		village_copy(m, m->arg, c);
 		if (m->arg + 1 >= m->nw)
@@ -327,6 +338,8 @@ read_numbered(struct msg *m, struct command *c)
 
 	while (i < m->nw && (n = ref_at(m, i, &v)) == 0)
 		i++;
+	if (n == 0 && c->action == CMD_REPORT)
+		return 0;		/* BC alone: the sender's last notice */
 	if (n == 0) {
 		cmd_set_error(c, "missing_number");
 		return 0;

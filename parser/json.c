@@ -49,6 +49,8 @@ command_to_json(const struct command *c, char *buf, size_t buflen)
 	set_num(o, "broadcast", c->broadcast);
 	if (c->urgent)
 		json_object_set_new(o, "urgent", json_true());
+	if (c->confirm)
+		json_object_set_new(o, "confirm", json_true());
 	set_str(o, "village", c->village);
 	set_str(o, "name", c->name);
 	set_str(o, "product", c->product);

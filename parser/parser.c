@@ -188,6 +188,7 @@ cmd_action_name(enum cmd_action a)
 		"UNKNOWN", "REGISTER", "LIST", "PRICE", "SEARCH", "ORDER", "ACCEPT",
 		"DECLINE", "CANCEL_LISTING", "CANCEL_ORDER", "SOLD_OUT", "BROADCAST",
 		"REPORT", "FOLLOW", "UNFOLLOW", "STOP", "RESUME", "STATUS", "HELP",
+		"UNREGISTER",
 	};
 
 	if ((int)a < 0 || a >= CMD__COUNT)

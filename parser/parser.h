@@ -32,6 +32,7 @@ enum cmd_action {
 	CMD_RESUME,
 	CMD_STATUS,
 	CMD_HELP,
+	CMD_UNREGISTER,			/* HUY DK (commands.md §7) */
 	CMD__COUNT
 };
 
@@ -92,6 +93,7 @@ struct command {
 	long long order;
 	long long broadcast;
 	bool urgent;
+	bool confirm;			/* REGISTER: DK OK confirms a pending change */
 	char village[8];		/* "LD02": 1-4 letters + 1-3 digits, upper case */
 	char name[CMD_TEXT_MAX];	/* original characters */
 	char text[CMD_TEXT_MAX];	/* original characters */
@@ -123,7 +125,7 @@ int parser_parse(const struct parser *p, const char *utf8, size_t len,
  * command_to_json writes the one-line JSON of commands.md §4 (keys in the
  * order of that document, absent keys left out) into buf. Returns 0, or -1
  * if buf is too small. The fixed key order, which extends the examples:
- *   action, error, listing, order, broadcast, urgent, village, name,
+ *   action, error, listing, order, broadcast, urgent, confirm, village, name,
  *   product, variety, grade, qty, pieces, price, offer, check, place, text,
  *   topic, note, contact, suggest
  * Numbers that are 0 and strings that are "" are absent; qty is

@@ -36,6 +36,9 @@ enum {
 	BC_DELETE,
 	BC_REPORT,
 	BC_RECENT,
+	BC_LAST,
+	BC_UNREACHED,
+	BC_OPTED_OUT,
 	BC__COUNT
 };
 
@@ -44,18 +47,20 @@ static const char *const sql[BC__COUNT] = {
 	    "INSERT INTO broadcasts(sender_id, village_id, commune_id, text, urgent, send_at, created_at)"
 	    " SELECT ?1, CASE WHEN ?2 IS NULL THEN NULL ELSE v.id END, v.commune_id, ?4, ?5, ?6, ?7"
 	    " FROM villages v WHERE v.code = coalesce(?2, ?3)",
-	/* one row per household; priority 10 keeps replies and order news first */
+	/* one row per household of the village (an unregistered phone has
+	 * none); NGUNG holds back all but urgent notices (commands.md §7);
+	 * priority 10 keeps replies and order news first */
 	[BC_FANOUT_VILLAGE] =
 	    "INSERT INTO outbox(phone, text, coding, priority, status, next_at, created_at, broadcast_id)"
 	    " SELECT p.phone, ?2, ?3, 10, 'queued', ?4, ?5, ?1 FROM people p"
 	    " JOIN villages v ON v.id = p.village_id"
-	    " WHERE v.code = ?6 AND p.opted_out = 0 AND p.id <> ?7",
+	    " WHERE v.code = ?6 AND (p.opted_out = 0 OR ?8) AND p.id <> ?7",
 	[BC_FANOUT_COMMUNE] =
 	    "INSERT INTO outbox(phone, text, coding, priority, status, next_at, created_at, broadcast_id)"
 	    " SELECT p.phone, ?2, ?3, 10, 'queued', ?4, ?5, ?1 FROM people p"
 	    " JOIN villages v ON v.id = p.village_id"
 	    " WHERE v.commune_id = (SELECT commune_id FROM villages WHERE code = ?6)"
-	    " AND p.opted_out = 0 AND p.id <> ?7",
+	    " AND (p.opted_out = 0 OR ?8) AND p.id <> ?7",
 	[BC_SET_COUNT] = "UPDATE broadcasts SET recipients = ?2 WHERE id = ?1",
 	[BC_DELETE] = "DELETE FROM broadcasts WHERE id = ?1",
 	[BC_REPORT] =
@@ -71,6 +76,19 @@ static const char *const sql[BC__COUNT] = {
 	    " WHERE v.code = ?1 AND (b.village_id = v.id"
 	    "   OR (b.village_id IS NULL AND b.commune_id = v.commune_id))"
 	    " ORDER BY b.id DESC LIMIT ?2",
+	[BC_LAST] = "SELECT max(id) FROM broadcasts WHERE sender_id = ?1",
+	/* through outbox_broadcast; a name is the recipient's as it is now */
+	[BC_UNREACHED] =
+	    "SELECT o.phone, coalesce(p.name, '') FROM outbox o"
+	    " LEFT JOIN people p ON p.phone = o.phone"
+	    " WHERE o.broadcast_id = ?1 AND coalesce(o.dlr_type, 0) <> 1"
+	    " ORDER BY o.id LIMIT ?2",
+	/* who a notice to the village ?1, or to the commune of village ?2,
+	 * leaves out because of NGUNG */
+	[BC_OPTED_OUT] =
+	    "SELECT count(*) FROM people p JOIN villages v ON v.id = p.village_id"
+	    " WHERE p.opted_out AND p.id <> ?3 AND (v.code = ?1"
+	    "   OR (?1 IS NULL AND v.commune_id = (SELECT commune_id FROM villages WHERE code = ?2)))",
 };
 
 const struct store_domain_sql broadcast_sql = {sql, BC__COUNT};
@@ -109,6 +127,7 @@ store_broadcast_create(struct store *s, const struct broadcast_new *b, long long
 		sqlite3_bind_int64(st, 5, now);
 		store_bind_text(st, 6, b->village_code[0] ? b->village_code : b->commune_of);
 		sqlite3_bind_int64(st, 7, b->sender_id);
+		sqlite3_bind_int(st, 8, b->urgent);
 		rc = store_run(s, st);
 		n = sqlite3_changes(s->db);
 	}
@@ -169,5 +188,58 @@ store_broadcast_recent(struct store *s, const char *village_code, int max,
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
 		return STORE_ERR;
 	*n = got;
+	return STORE_OK;
+}
+
+int
+store_broadcast_last(struct store *s, long long sender_id, long long *id)
+{
+	sqlite3_stmt *st = ST(BC_LAST);
+	int rc;
+
+	sqlite3_bind_int64(st, 1, sender_id);
+	if ((rc = store_get_one(s, st)) != STORE_OK)
+		return rc;
+	rc = sqlite3_column_type(st, 0) == SQLITE_NULL ? STORE_NONE : STORE_OK;
+	if (rc == STORE_OK)
+		*id = sqlite3_column_int64(st, 0);
+	store_done(st);
+	return rc;
+}
+
+int
+store_broadcast_unreached(struct store *s, long long id, int max, struct broadcast_recipient *out,
+    int *n)
+{
+	sqlite3_stmt *st = ST(BC_UNREACHED);
+	int rc, got = 0;
+
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int(st, 2, max);
+	while ((rc = store_step(s, st)) == SQLITE_ROW && got < max) {
+		store_col_copy(st, 0, out[got].phone, sizeof out[got].phone);
+		store_col_copy(st, 1, out[got].name, sizeof out[got].name);
+		got++;
+	}
+	store_done(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return STORE_ERR;
+	*n = got;
+	return STORE_OK;
+}
+
+int
+store_broadcast_opted_out(struct store *s, const struct broadcast_new *b, long long *n)
+{
+	sqlite3_stmt *st = ST(BC_OPTED_OUT);
+	int rc;
+
+	store_bind_opt(st, 1, b->village_code);
+	store_bind_opt(st, 2, b->commune_of);
+	sqlite3_bind_int64(st, 3, b->sender_id);
+	if ((rc = store_get_one(s, st)) != STORE_OK)
+		return rc == STORE_NONE ? store_fail(s, "count returned no row") : rc;
+	*n = sqlite3_column_int64(st, 0);
+	store_done(st);
 	return STORE_OK;
 }

@@ -122,6 +122,20 @@ migrate_v1(struct store *s)
 	    "  WHERE broadcast_id IS NOT NULL;");
 }
 
+/* Version 5: a registered household's DK that names another village or
+ * another name waits here for its DK OK (commands.md §7), one per person;
+ * created_at is when it was asked (it lapses after 24 hours). */
+static int
+migrate_v5(struct store *s)
+{
+	return schema_run_script(s,
+	    "CREATE TABLE pending_registrations ("
+	    "  person_id INTEGER PRIMARY KEY REFERENCES people(id),"
+	    "  village_id INTEGER NOT NULL REFERENCES villages(id),"
+	    "  name TEXT NOT NULL,"
+	    "  created_at INTEGER NOT NULL);");
+}
+
 /* PRAGMA takes no bound parameters, so each row carries its own constant
  * statement to record the version, rather than formatting one. */
 static const struct migration {
@@ -133,6 +147,7 @@ static const struct migration {
 	{2, migrate_v2_market, "PRAGMA user_version = 2"},
 	{3, migrate_v3_broadcast, "PRAGMA user_version = 3"},
 	{4, migrate_v4_ussd, "PRAGMA user_version = 4"},
+	{5, migrate_v5, "PRAGMA user_version = 5"},
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_LATEST,

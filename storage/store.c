@@ -62,6 +62,24 @@ static const char *const sql_text[ST__COUNT] = {
 	    " updated_at = excluded.updated_at"
 	    " WHERE opted_out <> excluded.opted_out",
 	[ST_PERSON_COUNT] = "SELECT count(*) FROM people",
+	/* HUY DK: out of its village (so no notice reaches it), role kept as
+	 * the operator set it (actions refuse HUY DK from other roles) */
+	[ST_PERSON_UNREGISTER] =
+	    "UPDATE people SET village_id = NULL, updated_at = ?2 WHERE phone = ?1",
+	[ST_PERSON_UNFOLLOW] = "DELETE FROM follows WHERE phone = ?1",
+	[ST_PENDING_SET] =
+	    "INSERT INTO pending_registrations(person_id, village_id, name, created_at)"
+	    " SELECT p.id, v.id, ?3, ?4 FROM people p, villages v"
+	    " WHERE p.phone = ?1 AND v.code = upper(?2)"
+	    " ON CONFLICT(person_id) DO UPDATE SET village_id = excluded.village_id,"
+	    " name = excluded.name, created_at = excluded.created_at",
+	[ST_PENDING_GET] =
+	    "SELECT v.code, r.name, r.created_at FROM pending_registrations r"
+	    " JOIN people p ON p.id = r.person_id JOIN villages v ON v.id = r.village_id"
+	    " WHERE p.phone = ?1",
+	[ST_PENDING_DEL] =
+	    "DELETE FROM pending_registrations"
+	    " WHERE person_id = (SELECT id FROM people WHERE phone = ?1)",
 	[ST_INBOX_REPLY] =
 	    "SELECT coalesce(reply, ''), coalesce(reply_coding, 0), ussd_end FROM inbox"
 	    " WHERE kannel_id = ?1 AND phone = ?2",
@@ -741,6 +759,71 @@ store_person_set_opted_out(struct store *s, const char *phone, bool opted_out)
 	store_bind_text(st, 1, phone);
 	sqlite3_bind_int(st, 2, opted_out ? 1 : 0);
 	sqlite3_bind_int64(st, 3, (long long)time(NULL));
+	return store_run(s, st);
+}
+
+int
+store_person_unregister(struct store *s, const char *phone, long long now)
+{
+	sqlite3_stmt *st = s->st[ST_PERSON_UNREGISTER];
+	bool own;
+	int rc;
+
+	if (store_op_begin(s, &own) != STORE_OK)
+		return STORE_ERR;
+	store_bind_text(st, 1, phone);
+	sqlite3_bind_int64(st, 2, now);
+	rc = store_run(s, st);
+	if (rc == STORE_OK && sqlite3_changes(s->db) == 0)
+		rc = STORE_NONE;
+	if (rc == STORE_OK) {
+		st = s->st[ST_PERSON_UNFOLLOW];
+		store_bind_text(st, 1, phone);
+		rc = store_run(s, st);
+	}
+	if (rc == STORE_OK)
+		rc = store_pending_reg_delete(s, phone);
+	return store_op_end(s, own, rc);
+}
+
+int
+store_pending_reg_set(struct store *s, const char *phone, const struct pending_reg *r)
+{
+	sqlite3_stmt *st = s->st[ST_PENDING_SET];
+	int rc;
+
+	store_bind_text(st, 1, phone);
+	store_bind_text(st, 2, r->village_code);
+	store_bind_text(st, 3, r->name);
+	sqlite3_bind_int64(st, 4, r->created_at);
+	rc = store_run(s, st);
+	if (rc == STORE_OK && sqlite3_changes(s->db) == 0)
+		return store_fail(s, "pending registration: no such phone or village");
+	return rc;
+}
+
+int
+store_pending_reg_get(struct store *s, const char *phone, struct pending_reg *out)
+{
+	sqlite3_stmt *st = s->st[ST_PENDING_GET];
+	int rc;
+
+	store_bind_text(st, 1, phone);
+	if ((rc = store_get_one(s, st)) != STORE_OK)
+		return rc;
+	store_col_copy(st, 0, out->village_code, sizeof out->village_code);
+	store_col_copy(st, 1, out->name, sizeof out->name);
+	out->created_at = sqlite3_column_int64(st, 2);
+	store_done(st);
+	return STORE_OK;
+}
+
+int
+store_pending_reg_delete(struct store *s, const char *phone)
+{
+	sqlite3_stmt *st = s->st[ST_PENDING_DEL];
+
+	store_bind_text(st, 1, phone);
 	return store_run(s, st);
 }
 

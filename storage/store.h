@@ -32,7 +32,7 @@ int store_set_synchronous(struct store *s, enum store_sync sync);
 /* store_synchronous reads the connection's setting back from SQLite. */
 int store_synchronous(struct store *s, enum store_sync *out);
 int store_schema_version(struct store *s);	/* PRAGMA user_version */
-#define STORE_SCHEMA_LATEST 4
+#define STORE_SCHEMA_LATEST 5
 
 /* Transactions: store_begin is BEGIN IMMEDIATE (the writer lock is taken at
  * once, so a transaction never fails half-way on a lock). */
@@ -90,6 +90,25 @@ int store_person_by_phone(struct store *s, const char *phone, struct person *out
  * NGUNG is kept too). */
 int store_person_set_opted_out(struct store *s, const char *phone, bool opted_out);
 int store_person_count(struct store *s, long long *n);
+/* store_person_unregister is HUY DK (commands.md §7): the phone leaves its
+ * village and its follows are dropped, so no notice and no alert reaches it
+ * any more. The row stays: its listings and orders keep their seller.
+ * Closing its open listings is the caller's. STORE_NONE for an unknown
+ * phone. In the caller's transaction or its own. */
+int store_person_unregister(struct store *s, const char *phone, long long now);
+
+/* A registration change waiting for its DK OK (commands.md §7): one per
+ * registered phone; a newer DK replaces it, HUY DK drops it. */
+struct pending_reg {
+	char village_code[8];
+	char name[128];
+	long long created_at;		/* unix seconds: when the DK asked */
+};
+/* set: STORE_ERR also when the phone is not in people or the village is
+ * unknown (the caller checked both). get: STORE_NONE when none waits. */
+int store_pending_reg_set(struct store *s, const char *phone, const struct pending_reg *r);
+int store_pending_reg_get(struct store *s, const char *phone, struct pending_reg *out);
+int store_pending_reg_delete(struct store *s, const char *phone);
 
 /* ---- inbox: every MO, once per Kannel id ---- */
 struct inbox_msg {

@@ -17,8 +17,8 @@ struct broadcast_new {
 
 /*
  * store_broadcast_create records the broadcast and puts one outbox row per
- * recipient (every person of the target villages with opted_out = 0, the
- * sender excluded), all in one transaction (the caller's, if open), so a
+ * recipient (every person of the target villages, the sender excluded;
+ * phones that sent NGUNG only when the notice is urgent), all in one transaction (the caller's, if open), so a
  * crash never leaves it half-enqueued. *id is the broadcast number,
  * *recipients how many rows were queued (0: nothing was recorded).
  */
@@ -45,5 +45,24 @@ int store_broadcast_report(struct store *s, long long id, struct broadcast_repor
  * (text and id set; counts not filled); *n is how many. */
 int store_broadcast_recent(struct store *s, const char *village_code, int max,
     struct broadcast_report *out, int *n);
+
+/* store_broadcast_last: the newest broadcast sender_id made, or STORE_NONE. */
+int store_broadcast_last(struct store *s, long long sender_id, long long *id);
+
+/* A recipient a broadcast has not reached yet (no delivery report saying
+ * delivered): queued, being sent, sent without a report, or failed. */
+struct broadcast_recipient {
+	char phone[20];
+	char name[128];			/* "" when the person has none */
+};
+
+/* store_broadcast_unreached copies up to max of them, in the order they
+ * were queued, into out; *n is how many. */
+int store_broadcast_unreached(struct store *s, long long id, int max,
+    struct broadcast_recipient *out, int *n);
+
+/* store_broadcast_opted_out counts the people of b's target (sender
+ * excluded) who sent NGUNG: those an ordinary notice leaves out. */
+int store_broadcast_opted_out(struct store *s, const struct broadcast_new *b, long long *n);
 
 #endif

@@ -44,6 +44,10 @@ check_eq "DK XX99 from a new phone: nobody registered" "$(q "select count(*) fro
 mo "$P" "NGUNG"
 reply "$P" 5 >/dev/null || fail "NGUNG: a reply comes back"
 check_eq "NGUNG: person opted out" "$(person "$P")" "Nguyen Van An|LD02|1"
+check_match "NGUNG: the reply says urgent notices still arrive" "$(reply "$P" 5)" "*TB KHAN*van den*"
+mo "$P" "HUY DK"
+check_match "HUY DK: the reply says the phone left Lang Don" "$(reply "$P" 6)" "Da huy dang ky*Lang Don*"
+check_eq "HUY DK: person in no village any more" "$(person "$P")" "Nguyen Van An||1"
 
 # ucs2_register PHONE LABEL: the farmer types Vietnamese, the phone sends UCS-2
 ucs2_register() {

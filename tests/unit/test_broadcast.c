@@ -4,6 +4,7 @@
  */
 #include "tests/t.h"
 #include "tests/fixture.h"
+#include "common/common.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -163,9 +164,10 @@ quiet_hours_hold_unless_urgent(void)
 	r = fx_sms("+84911000001", "BC 1");
 	T_ASSERTF(strstr(r, "chua toi gio gui, se gui luc 07:00") != NULL, "%s", r);
 	r = fx_sms("+84911000001", "TB KHAN Nuoc lu len, di doi gia suc len cao");
-	T_ASSERTF(strncmp(r, "Da gui TB #2 toi 5 ho", 21) == 0, "%s", r);
+	/* urgent: the household that sent NGUNG too (commands.md §7) */
+	T_ASSERTF(strncmp(r, "Da gui TB #2 toi 6 ho", 21) == 0, "%s", r);
 	T_ASSERT(store_outbox_claim(S, FX.now, 16, out, &n) == STORE_OK);
-	T_ASSERT(n == 5);
+	T_ASSERT(n == 6);
 	T_ASSERT(store_outbox_claim(S, local_time(7, 0) + 86400, 16, out, &n) == STORE_OK);
 	T_ASSERT(n == 5);				/* the held one, next morning */
 }
@@ -222,11 +224,240 @@ report_counts_from_delivery_reports(void)
 	T_ASSERT(store_outbox_dlr(S, out[0].id, 8, "ACK/", "") == STORE_OK);
 	T_ASSERT(store_outbox_dlr(S, out[0].id, 1, "", "") == STORE_OK);
 	r = fx_sms("+84911000001", "BC 1");
-	T_STREQ(r, "TB #1 (5 ho): da gui 2, da nhan 1, dang cho 2, loi 1");
+	T_ASSERTF(strncmp(r, "TB #1 (5 ho): da gui 2, da nhan 1, dang cho 2, loi 1. Chua nhan: ", 65) == 0,
+	    "%s", r);
 	r = fx_sms("+84912000001", "BC 1");		/* not the sender */
 	T_ASSERTF(strncmp(r, "Khong co TB #1 do so nay gui", 28) == 0, "%s", r);
 	r = fx_sms("+84911000001", "BC 99");
 	T_ASSERTF(strncmp(r, "Khong co TB #99", 15) == 0, "%s", r);
+}
+
+static struct person
+who(const char *phone)
+{
+	struct person p = {0};
+
+	T_ASSERTF(store_person_by_phone(S, phone, &p) == STORE_OK, "%s not registered", phone);
+	return p;
+}
+
+/* issue 9 "Roles follow DK": a head who re-registers elsewhere by SMS must
+ * not then reach that village with TB */
+static void
+roles_follow_dk_head_cannot_move_to_another_village(void)
+{
+	struct outbox_msg out[32];
+	const char *r;
+	int n;
+
+	setup();
+	r = fx_sms("+84911000001", "DK QT01 Nguoi 001");
+	T_ASSERTF(strstr(r, "lien he can bo xa") != NULL, "%s", r);
+	r = fx_sms("+84911000001", "DK Nguoi 001 thon Quan Thanh xa Chi Lang");	/* by name */
+	T_ASSERTF(strstr(r, "lien he can bo xa") != NULL, "%s", r);
+	T_STREQ(who("+84911000001").village_code, "LD02");
+	T_STREQ(who("+84911000001").role, "head");
+	r = fx_sms("+84911000001", "TB Mai hop thon");
+	T_ASSERTF(strncmp(r, "Da gui TB #1 toi 5 ho thon Lang Don", 35) == 0, "%s", r);
+	claim_all(out, 32, &n);
+	T_ASSERT(n == 5);
+	T_ASSERT(!has_phone(out, n, "+84913000001") && !has_phone(out, n, "+84913000002"));
+}
+
+/* ... and an official who re-registers in another commune must not reach
+ * that commune's villages */
+static void
+roles_follow_dk_official_cannot_move_to_another_commune(void)
+{
+	struct outbox_msg out[32];
+	const char *r;
+	int n;
+
+	setup();
+	r = fx_sms("+84911000009", "DK BL01 Nguoi 009");
+	T_ASSERTF(strstr(r, "lien he can bo xa") != NULL, "%s", r);
+	T_STREQ(who("+84911000009").village_code, "LD02");
+	T_STREQ(who("+84911000009").role, "official");
+	r = fx_sms("+84911000009", "TB BL01 Hop xa");
+	T_ASSERTF(strstr(r, "thuoc xa Cao Loc, khong thuoc xa Chi Lang") != NULL, "%s", r);
+	r = fx_sms("+84911000009", "TB Hop xa");
+	T_ASSERTF(strncmp(r, "Da gui TB #1 toi 8 ho xa Chi Lang", 33) == 0, "%s", r);
+	claim_all(out, 32, &n);
+	T_ASSERT(n == 8);
+	T_ASSERT(!has_phone(out, n, "+84915000001") && !has_phone(out, n, "+84915000002"));
+}
+
+/* issue 9 "NGUNG and HUY DK": NGUNG stops ordinary notices, an urgent one
+ * still reaches every registered household; an unregistered phone never */
+static void
+ngung_urgent_notice_still_reaches_opted_out(void)
+{
+	struct outbox_msg out[32];
+	const char *r;
+	int n;
+
+	setup();
+	fx_sms("+84912000003", "HUY DK");
+	T_STREQ(who("+84912000003").village_code, "");
+	r = fx_sms("+84911000001", "TB Mai hop thon");
+	T_ASSERTF(strncmp(r, "Da gui TB #1 toi 4 ho", 21) == 0, "%s", r);
+	claim_all(out, 32, &n);
+	T_ASSERT(n == 4 && !has_phone(out, n, "+84912000004") && !has_phone(out, n, "+84912000003"));
+	r = fx_sms("+84911000001", "TB KHAN Nuoc lu len");
+	T_ASSERTF(strncmp(r, "Da gui TB #2 toi 5 ho", 21) == 0, "%s", r);
+	claim_all(out, 32, &n);
+	T_ASSERT(n == 5);
+	T_ASSERT(has_phone(out, n, "+84912000004"));	/* NGUNG: urgent still arrives */
+	T_ASSERT(!has_phone(out, n, "+84912000003"));	/* HUY DK: nothing */
+	/* the official's urgent notice to the commune too */
+	r = fx_sms("+84911000009", "TB KHAN Bao lon");
+	T_ASSERTF(strncmp(r, "Da gui TB #3 toi 8 ho xa Chi Lang", 33) == 0, "%s", r);
+	claim_all(out, 32, &n);
+	T_ASSERT(n == 8 && has_phone(out, n, "+84912000004") && !has_phone(out, n, "+84912000003"));
+}
+
+/* issue 9 "Urgent notices look like any other": they carry [KHAN] */
+static void
+urgent_notice_is_marked_khan(void)
+{
+	struct outbox_msg out[32];
+	char text[700];
+	const char *r;
+	int n;
+
+	setup();
+	fx_sms("+84911000001", "TB KHAN Nuoc lu len, di doi gia suc len cao");
+	claim_all(out, 32, &n);
+	T_ASSERT(n == 6);
+	for (int i = 0; i < n; i++)
+		T_STREQ(out[i].text, "[KHAN][TB Lang Don] Nuoc lu len, di doi gia suc len cao");
+	fx_sms("+84911000009", "TB KHAN QT01 Sat lo dat");
+	claim_all(out, 32, &n);
+	T_ASSERT(n == 2);
+	T_STREQ(out[0].text, "[KHAN][TB xa Chi Lang > Quan Thanh] Sat lo dat");
+	/* the mark counts against the length the sender may type */
+	strcpy(text, "TB KHAN ");
+	for (int i = 0; i < 60; i++)
+		strcat(text, "hop thon ");
+	r = fx_sms("+84911000001", text);
+	/* 443 less the 8 septets of "[KHAN]" ([ and ] take two each) */
+	T_ASSERTF(strstr(r, "toi da 435 ky tu") != NULL, "%s", r);
+}
+
+/* ... and an official's notice to one village says it is the commune's */
+static void
+official_notice_to_one_village_names_the_commune(void)
+{
+	struct outbox_msg out[32];
+	int n;
+
+	setup();
+	fx_sms("+84911000009", "TB QT01 Sua duong lien thon");
+	claim_all(out, 32, &n);
+	T_ASSERT(n == 2);
+	T_STREQ(out[0].text, "[TB xa Chi Lang > Quan Thanh] Sua duong lien thon");
+	T_STREQ(out[1].text, "[TB xa Chi Lang > Quan Thanh] Sua duong lien thon");
+	/* a head's own notice keeps the village alone */
+	fx_sms("+84911000001", "TB Mai hop thon");
+	claim_all(out, 32, &n);
+	T_ASSERT(n == 5);
+	T_STREQ(out[0].text, "[TB Lang Don] Mai hop thon");
+}
+
+/* issue 9 "BC alone answers for the sender's last notice" */
+static void
+bc_alone_reports_the_senders_last_notice(void)
+{
+	const char *r;
+
+	setup();
+	fx_sms("+84911000001", "TB Mot");
+	fx_sms("+84911000009", "TB Hai");
+	fx_sms("+84911000001", "TB KHAN Ba");
+	r = fx_sms("+84911000001", "BC");
+	T_ASSERTF(strncmp(r, "TB #3 (6 ho): da gui 0, da nhan 0, dang cho 6, loi 0", 52) == 0, "%s", r);
+	r = fx_sms("+84911000009", "bao cao");
+	T_ASSERTF(strncmp(r, "TB #2 (8 ho):", 13) == 0, "%s", r);
+	r = fx_sms("+84912000001", "BC");		/* sent none */
+	T_STREQ(r, "So nay chua gui thong bao nao. Gui: TB <noi dung>");
+	r = fx_sms("+84999999999", "BC");		/* a stranger */
+	T_STREQ(r, "So nay chua gui thong bao nao. Gui: TB <noi dung>");
+}
+
+/* ... BC n names the households not reached yet */
+static void
+bc_names_households_not_reached_yet(void)
+{
+	struct outbox_msg out[8];
+	const char *r;
+	int n;
+
+	setup();
+	fx_sms("+84911000001", "TB Mai hop thon");
+	claim_all(out, 8, &n);
+	T_ASSERT(n == 5);
+	for (int i = 0; i < n; i++)
+		T_ASSERT(store_outbox_accepted(S, out[i].id, "202 0: Accepted") == STORE_OK);
+	for (int i = 0; i < n; i++)	/* all but +84912000002 and the official */
+		if (strcmp(out[i].phone, "+84912000002") != 0 && strcmp(out[i].phone, "+84911000009") != 0)
+			T_ASSERT(store_outbox_dlr(S, out[i].id, 1, "", "") == STORE_OK);
+	r = fx_sms("+84911000001", "BC 1");
+	T_ASSERTF(strncmp(r, "TB #1 (5 ho): da gui 5, da nhan 3, dang cho 0, loi 0. Chua nhan: ", 65) == 0, "%s", r);
+	T_ASSERTF(strstr(r, "Nguoi 0002") != NULL && strstr(r, "Nguoi 0009") != NULL, "%s", r);
+	T_ASSERTF(strstr(r, "Nguoi 0001") == NULL && strstr(r, "khac") == NULL, "%s", r);
+}
+
+/* ... up to what fits in the reply, counting the rest */
+static void
+bc_names_as_many_as_fit_and_counts_the_rest(void)
+{
+	const char *r, *list;
+	int named = 1, rest = -1;
+
+	setup();
+	for (int i = 0; i < 80; i++) {
+		char phone[32], name[32];
+
+		snprintf(phone, sizeof phone, "+849160000%02d", i);
+		snprintf(name, sizeof name, "Hoàng Văn Hộ %d", i);
+		fx_person(phone, name, "QT01", "household");
+	}
+	r = fx_sms("+84911000009", "TB QT01 Sua duong");
+	T_ASSERTF(strncmp(r, "Da gui TB #1 toi 82 ho", 22) == 0, "%s", r);
+	r = fx_sms("+84911000009", "BC 1");
+	T_ASSERTF(sms_segments(r) <= 3, "%d parts: %s", sms_segments(r), r);
+	T_ASSERTF(strstr(r, "...") == NULL, "cut: %s", r);
+	list = strstr(r, "Chua nhan: ");
+	T_ASSERTF(list != NULL && strstr(list, "Nguoi 0001, Nguoi 0002, Hoang Van Ho 0") != NULL, "%s", r);
+	for (const char *p = list; (p = strstr(p, ", ")) != NULL; p += 2)
+		named++;
+	T_ASSERTF(sscanf(strstr(list, " va ") + 4, "%d ho khac", &rest) == 1, "%s", r);
+	T_ASSERTF(named + rest == 82 && named > 20, "%d named + %d: %s", named, rest, r);
+}
+
+/* ... and the TB reply says how many households are left out by NGUNG */
+static void
+tb_reply_counts_households_opted_out(void)
+{
+	const char *r;
+
+	setup();
+	r = fx_sms("+84911000001", "TB Mai hop thon");
+	T_STREQ(r, "Da gui TB #1 toi 5 ho thon Lang Don (1 ho da NGUNG). Xem ket qua: BC 1");
+	r = fx_sms("+84911000009", "TB Lich tiem phong");
+	T_STREQ(r, "Da gui TB #2 toi 8 ho xa Chi Lang (1 ho da NGUNG). Xem ket qua: BC 2");
+	r = fx_sms("+84911000001", "TB KHAN Lu quet");	/* urgent: nobody is left out */
+	T_STREQ(r, "Da gui TB #3 toi 6 ho thon Lang Don. Xem ket qua: BC 3");
+	FX.now = local_time(22, 0);
+	r = fx_sms("+84911000001", "TB Mai hop thon");
+	T_ASSERTF(strncmp(r, "TB #4 toi 5 ho thon Lang Don (1 ho da NGUNG) se gui luc 07:00", 61) == 0, "%s", r);
+	/* a village whose every household sent NGUNG */
+	T_ASSERT(store_person_set_opted_out(S, "+84914000001", true) == STORE_OK);
+	r = fx_sms("+84911000009", "TB KHAN LC01 Sat lo");
+	T_ASSERTF(strncmp(r, "Da gui TB #5 toi 1 ho", 21) == 0, "%s", r);
+	r = fx_sms("+84911000009", "TB LC01 Hop");
+	T_STREQ(r, "Chua co ho nao cua thon Lung Cut nhan duoc tin: 1 ho da NGUNG, khong con ho nao "
+	    "khac dang ky. Chua gui");
 }
 
 static unsigned long calls, fail_at;
@@ -279,6 +510,18 @@ main(int argc, char **argv)
 		{"diacritics_kept_when_configured", diacritics_kept_when_configured},
 		{"report_counts_from_delivery_reports", report_counts_from_delivery_reports},
 		{"crash_mid_fanout_leaves_nothing", crash_mid_fanout_leaves_nothing},
+		{"urgent_notice_is_marked_khan", urgent_notice_is_marked_khan},
+		{"official_notice_to_one_village_names_the_commune",
+		    official_notice_to_one_village_names_the_commune},
+		{"bc_alone_reports_the_senders_last_notice", bc_alone_reports_the_senders_last_notice},
+		{"bc_names_households_not_reached_yet", bc_names_households_not_reached_yet},
+		{"bc_names_as_many_as_fit_and_counts_the_rest", bc_names_as_many_as_fit_and_counts_the_rest},
+		{"tb_reply_counts_households_opted_out", tb_reply_counts_households_opted_out},
+		{"ngung_urgent_notice_still_reaches_opted_out", ngung_urgent_notice_still_reaches_opted_out},
+		{"roles_follow_dk_head_cannot_move_to_another_village",
+		    roles_follow_dk_head_cannot_move_to_another_village},
+		{"roles_follow_dk_official_cannot_move_to_another_commune",
+		    roles_follow_dk_official_cannot_move_to_another_commune},
 		{NULL, NULL},
 	};
 	return t_main(argc, argv, cases);

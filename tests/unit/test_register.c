@@ -59,9 +59,67 @@ register_by_code(void)
 	T_STREQ(p.name, "Hoàng Văn Châu");
 	T_STREQ(p.village_code, "LD02");
 	T_STREQ(p.role, "household");
-	/* lower case code, registering again moves the household */
-	T_ASSERT(strncmp(sms("+84912000001", "dk cl01 Hoàng Văn Châu"), "Da dang ky Hoang Van Chau, thon Quan Thanh", 42) == 0);
-	T_STREQ(who("+84912000001").village_code, "CL01");
+	/* the same registration again is answered as done */
+	T_STREQ(sms("+84912000001", "dk ld02 Hoàng Văn Châu"),
+	    "Da dang ky Hoang Van Chau, thon Lang Don, xa Chi Lang. Nhan HD de xem huong dan");
+	T_STREQ(who("+84912000001").village_code, "LD02");
+}
+
+/* issue 9 "DK from a registered phone silently renames or moves the
+ * household": a change is only asked, and made by DK OK */
+static void
+dk_change_waits_for_dk_ok(void)
+{
+	const char *r;
+
+	setup();
+	sms("+84912000030", "DK LD02 Hoàng Văn Châu");
+	r = sms("+84912000030", "dk cl01 Hoàng Văn Châu");
+	T_STREQ(r, "So nay dang dang ky: Hoang Van Chau, thon Lang Don. Doi thanh Hoang Van Chau, "
+	    "thon Quan Thanh? Nhan DK OK trong 24 gio de xac nhan, khong thi giu nhu cu");
+	T_STREQ(who("+84912000030").village_code, "LD02");
+	/* another name, by the village's name: the newer DK is what waits */
+	r = sms("+84912000030", "DK Hoàng Văn Chầu thôn Lăng Đồn");
+	T_ASSERTF(strstr(r, "Doi thanh Hoang Van Chau, thon Lang Don? Nhan DK OK") != NULL, "%s", r);
+	T_STREQ(who("+84912000030").name, "Hoàng Văn Châu");
+	r = sms("+84912000030", "DK OK");
+	T_STREQ(r, "Da doi dang ky: Hoang Van Chau, thon Lang Don, xa Chi Lang. Nhan HD de xem huong dan");
+	T_STREQ(who("+84912000030").name, "Hoàng Văn Chầu");
+	T_STREQ(who("+84912000030").village_code, "LD02");
+	/* nothing waits any more */
+	r = sms("+84912000030", "DK OK");
+	T_ASSERTF(strncmp(r, "Khong co thay doi dang ky nao cho xac nhan", 42) == 0, "%s", r);
+	T_STREQ(who("+84912000030").name, "Hoàng Văn Chầu");
+	/* a phone that never registered has nothing to confirm either */
+	r = sms("+84912000031", "DK OK");
+	T_ASSERTF(strncmp(r, "Khong co thay doi dang ky nao cho xac nhan", 42) == 0, "%s", r);
+	/* moving, confirmed */
+	sms("+84912000030", "DK CL01 Hoàng Văn Chầu");
+	sms("+84912000030", "dang ky ok");
+	T_STREQ(who("+84912000030").village_code, "CL01");
+}
+
+/* ... and a DK OK after 24 hours changes nothing */
+static void
+dk_ok_after_24_hours_changes_nothing(void)
+{
+	const char *r;
+
+	setup();
+	sms("+84912000032", "DK LD02 Be Van Lam");
+	sms("+84912000032", "DK CL01 Be Van Lam");
+	FX.now += 24 * 3600 + 1;
+	r = sms("+84912000032", "DK OK");
+	T_ASSERTF(strncmp(r, "Yeu cau doi dang ky da qua 24 gio", 33) == 0, "%s", r);
+	T_STREQ(who("+84912000032").village_code, "LD02");
+	r = sms("+84912000032", "DK OK");
+	T_ASSERTF(strncmp(r, "Khong co thay doi dang ky nao", 29) == 0, "%s", r);
+	T_STREQ(who("+84912000032").village_code, "LD02");
+	/* within 24 hours it goes through */
+	sms("+84912000032", "DK CL01 Be Van Lam");
+	FX.now += 24 * 3600 - 60;
+	sms("+84912000032", "DK OK");
+	T_STREQ(who("+84912000032").village_code, "CL01");
 }
 
 static void
@@ -179,6 +237,70 @@ long_name_is_cut_to_the_reply_limit(void)
 	T_ASSERT(strncmp(r, "Da dang ky Nguyen Nguyen", 24) == 0);
 }
 
+/* issue 9 "NGUNG and HUY DK as §7 says": HUY DK takes the household out of
+ * its village and closes its listings; it then receives nothing */
+static void
+huy_dk_unregisters_and_closes_listings(void)
+{
+	const char *r;
+
+	setup();
+	fx_person("+84911000001", "Truong Thon", "LD02", "head");
+	sms("+84912000020", "DK LD02 Nong Van Ba");
+	sms("+84912000021", "DK LD02 Be Thi Tu");
+	sms("+84912000020", "BAN NA 50KG 30000");
+	sms("+84912000020", "THEO HONG");
+	sms("+84913000099", "MUA 1 20KG");		/* a buyer's order waits on it */
+	r = sms("+84912000020", "HUY DK");
+	T_ASSERTF(strncmp(r, "Da huy dang ky: so nay khong con thuoc thon Lang Don, 1 tin ban da dong", 71) == 0,
+	    "%s", r);
+	T_STREQ(who("+84912000020").village_code, "");
+	T_ASSERT(fx_query_int(S, "SELECT count(*) FROM listings WHERE status = 'open'") == 0);
+	T_ASSERT(fx_query_int(S, "SELECT count(*) FROM orders WHERE status = 'pending'") == 0);
+	T_ASSERT(fx_query_int(S, "SELECT count(*) FROM outbox WHERE phone = '+84913000099'") >= 1);
+	T_ASSERT(fx_query_int(S, "SELECT count(*) FROM follows WHERE phone = '+84912000020'") == 0);
+	/* not even an urgent notice reaches it now; the other household is reached */
+	r = sms("+84911000001", "TB KHAN Lu quet");
+	T_ASSERTF(strncmp(r, "Da gui TB #1 toi 1 ho", 21) == 0, "%s", r);
+	T_ASSERT(fx_query_int(S, "SELECT count(*) FROM outbox WHERE phone = '+84912000020'"
+	    " AND broadcast_id IS NOT NULL") == 0);
+	/* HUY DANG KY, glued or not, is the same; a second one says it is not registered */
+	r = sms("+84912000020", "huydangky");
+	T_ASSERTF(strncmp(r, "So nay chua dang ky thon nao", 28) == 0, "%s", r);
+	/* it may register again */
+	r = sms("+84912000020", "DK LD02 Nong Van Ba");
+	T_ASSERTF(strncmp(r, "Da dang ky Nong Van Ba", 22) == 0, "%s", r);
+}
+
+/* a head's role and village are the operator's: HUY DK cannot drop them */
+static void
+huy_dk_refused_for_a_head(void)
+{
+	const char *r;
+
+	setup();
+	fx_person("+84911000001", "Truong Thon", "LD02", "head");
+	r = sms("+84911000001", "HUY DK");
+	T_ASSERTF(strstr(r, "lien he can bo xa") != NULL, "%s", r);
+	T_STREQ(who("+84911000001").village_code, "LD02");
+	T_STREQ(who("+84911000001").role, "head");
+}
+
+/* NGUNG's reply tells what still arrives: urgent notices */
+static void
+ngung_reply_says_urgent_notices_still_arrive(void)
+{
+	const char *r;
+
+	setup();
+	sms("+84912000022", "DK LD02 Nong Van Ba");
+	r = sms("+84912000022", "NGUNG");
+	T_ASSERTF(strstr(r, "Thong bao khan (TB KHAN)") != NULL && strstr(r, "van den") != NULL, "%s", r);
+	T_ASSERT(who("+84912000022").opted_out);
+	T_STREQ(who("+84912000022").village_code, "LD02");	/* still registered */
+	T_ASSERTF(strlen(r) <= 160, "%zu: %s", strlen(r), r);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -192,6 +314,11 @@ main(int argc, char **argv)
 		{"help_and_unknown", help_and_unknown},
 		{"replies_with_diacritics_when_configured", replies_with_diacritics_when_configured},
 		{"long_name_is_cut_to_the_reply_limit", long_name_is_cut_to_the_reply_limit},
+		{"dk_change_waits_for_dk_ok", dk_change_waits_for_dk_ok},
+		{"dk_ok_after_24_hours_changes_nothing", dk_ok_after_24_hours_changes_nothing},
+		{"huy_dk_unregisters_and_closes_listings", huy_dk_unregisters_and_closes_listings},
+		{"huy_dk_refused_for_a_head", huy_dk_refused_for_a_head},
+		{"ngung_reply_says_urgent_notices_still_arrive", ngung_reply_says_urgent_notices_still_arrive},
 		{NULL, NULL},
 	};
 	return t_main(argc, argv, cases);
