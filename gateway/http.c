@@ -41,7 +41,6 @@ struct tracked {
 struct http {
 	struct MHD_Daemon *d;
 	struct committer *committer;	/* runs every MO and DLR (committer.h) */
-	struct store *probe;		/* the MHD thread's own: /healthz, /metrics */
 	const struct conf *conf;
 	struct metrics *metrics;
 	/* requests handed to the committer and not yet completed: http_stop
@@ -612,10 +611,12 @@ handle_dlr(struct http *h, struct MHD_Connection *c, struct req *r, const struct
 	return enqueue(h, c, r, j);
 }
 
+/* handle_metrics and handle_healthz answer from figures (metrics.h) the
+ * committer and the outbox thread keep: the HTTP thread runs no SQL, so a
+ * flood of them cannot slow the MOs down. */
 static enum MHD_Result
 handle_metrics(struct http *h, struct MHD_Connection *c)
 {
-	struct outbox_counts oc;
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
@@ -624,19 +625,27 @@ handle_metrics(struct http *h, struct MHD_Connection *c)
 	if (f == NULL)
 		return respond(c, h, "metrics", 500, "out of memory\n", NULL, NULL);
 	metrics_write(h->metrics, f);
-	if (store_outbox_counts(h->probe, &oc) == STORE_OK) {
-		fprintf(f, "# TYPE langso_outbox_messages gauge\n");
-		fprintf(f, "langso_outbox_messages{status=\"queued\"} %lld\n", oc.queued);
-		fprintf(f, "langso_outbox_messages{status=\"sending\"} %lld\n", oc.sending);
-		fprintf(f, "langso_outbox_messages{status=\"accepted\"} %lld\n", oc.accepted);
-		fprintf(f, "langso_outbox_messages{status=\"failed\"} %lld\n", oc.failed);
-		fprintf(f, "langso_outbox_messages{status=\"delivered\"} %lld\n", oc.delivered);
-		fprintf(f, "langso_outbox_messages{status=\"undelivered\"} %lld\n", oc.undelivered);
-	}
 	fclose(f);
 	ret = respond(c, h, "metrics", 200, buf, NULL, NULL);
 	free(buf);
 	return ret;
+}
+
+/* A figure older than this means neither the committer nor the outbox
+ * thread (which probes every second) has touched the database lately. */
+#define HEALTH_MAX_AGE 30.0
+
+static enum MHD_Result
+handle_healthz(struct http *h, struct MHD_Connection *c)
+{
+	switch (metrics_db(h->metrics, HEALTH_MAX_AGE)) {
+	case 1:
+		return respond(c, h, "healthz", 200, "ok\n", NULL, NULL);
+	case 0:
+		return respond(c, h, "healthz", 503, "database not writable\n", NULL, NULL);
+	default:
+		return respond(c, h, "healthz", 503, "no database write for 30 s\n", NULL, NULL);
+	}
 }
 
 static enum MHD_Result
@@ -649,13 +658,14 @@ route(struct http *h, struct MHD_Connection *c, struct req *r, const char *url, 
 
 	if (q)
 		n = kv_parse(q + 1, kvs, KV_MAX);
-	if (strcmp(url, "/healthz") == 0) {
-		if (store_check_writable(h->probe) == STORE_OK)
-			return respond(c, h, "healthz", 200, "ok\n", NULL, NULL);
-		return respond(c, h, "healthz", 503, "database not writable\n", NULL, NULL);
+	/* every client is in allow or metrics_allow (on_accept); only those
+	 * in allow reach the Kannel endpoints and /ussd */
+	if (strcmp(url, "/healthz") == 0 || strcmp(url, "/metrics") == 0) {
+		if (!client_allowed(c, h->conf, true))
+			return respond(c, h, url[1] == 'h' ? "healthz" : "metrics", 403, "forbidden\n",
+			    NULL, NULL);
+		return url[1] == 'h' ? handle_healthz(h, c) : handle_metrics(h, c);
 	}
-	if (strcmp(url, "/metrics") == 0)
-		return handle_metrics(h, c);
 	if (strcmp(url, "/ussd") == 0) {
 		if (!client_allowed(c, h->conf, false) || !token_ok(h->conf, kvs, n))
 			return respond(c, h, "ussd", 403, "END forbidden\n", NULL, NULL);
@@ -814,6 +824,7 @@ http_start(const struct conf *conf, struct actions *act, struct store *store,
     struct metrics *metrics, int wake_fd, char *err, size_t errlen)
 {
 	struct http *h = xcalloc(1, sizeof *h);
+	struct outbox_counts oc;
 	struct sockaddr_in sa;
 	const char *delay = getenv("LANGSO_TEST_MO_DELAY_MS");
 
@@ -824,35 +835,33 @@ http_start(const struct conf *conf, struct actions *act, struct store *store,
 		return NULL;
 	}
 	h->conf = conf;
-	/* the committer owns store; the MHD thread needs its own connection */
-	if ((h->probe = store_open(conf->db_path, err, errlen)) == NULL) {
-		free(h);
-		return NULL;
-	}
 	h->metrics = metrics;
 	memset(&sa, 0, sizeof sa);
 	sa.sin_family = AF_INET;
 	sa.sin_port = htons((uint16_t)conf->listen_port);
 	if (inet_pton(AF_INET, conf->listen_host, &sa.sin_addr) != 1) {
 		snprintf(err, errlen, "bad listen address %s", conf->listen_host);
-		store_close(h->probe);
 		free(h);
 		return NULL;
 	}
+	/* the figures /healthz and /metrics answer from exist before the
+	 * first request (store is still this thread's: the committer is not
+	 * running yet) */
+	metrics_set_db(metrics, store_check_writable(store) == STORE_OK);
+	if (store_outbox_counts(store, &oc) == STORE_OK)
+		metrics_set_outbox(metrics, &oc);
 	/* everything a handler uses exists before the first connection is
 	 * accepted: smsbox resends its retries the moment the port opens */
-	h->committer = committer_start(act, store, wake_fd, delay ? atoi(delay) : 0,
+	h->committer = committer_start(act, store, metrics, wake_fd, delay ? atoi(delay) : 0,
 	    suspend_conn, resume_conn);
 	if (h->committer == NULL) {
 		snprintf(err, errlen, "cannot start the committer thread");
-		store_close(h->probe);
 		free(h);
 		return NULL;
 	}
 	if (watchdog_start(h) < 0) {
 		snprintf(err, errlen, "cannot start the connection watchdog thread");
 		committer_stop(h->committer);
-		store_close(h->probe);
 		free(h);
 		return NULL;
 	}
@@ -881,7 +890,6 @@ http_start(const struct conf *conf, struct actions *act, struct store *store,
 		    conf->listen_host, conf->listen_port);
 		watchdog_stop(h);
 		committer_stop(h->committer);
-		store_close(h->probe);
 		free(h);
 		return NULL;
 	}
@@ -922,6 +930,5 @@ http_stop(struct http *h)
 	MHD_stop_daemon(h->d);
 	watchdog_stop(h);
 	committer_stop(h->committer);
-	store_close(h->probe);
 	free(h);
 }
