@@ -62,8 +62,17 @@ struct req {
 	size_t body_len, body_cap;
 	int started;
 	int too_big;
+	bool uri_too_long;
 	struct timespec t0;
 };
+
+/* Request limits. MHD answers on its own (with an HTML page) only what
+ * does not fit its per-connection pool (CONN_MEMORY); below that langso
+ * answers 414/431 itself with one line of text. smsbox's longest GET (10
+ * UCS-2 parts, every byte %XX-escaped, meta-data) is under 5 KiB. */
+#define CONN_MEMORY (32 * 1024)
+#define URI_MAX (16 * 1024)
+#define HEADERS_MAX (8 * 1024)
 
 static double
 elapsed(const struct timespec *t0)
@@ -692,6 +701,17 @@ route(struct http *h, struct MHD_Connection *c, struct req *r, const char *url, 
 	return respond(c, h, "other", 404, "not found\n", NULL, NULL);
 }
 
+/* add_header_size sums the size of the request's headers. */
+static enum MHD_Result
+add_header_size(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	size_t *total = cls;
+
+	(void)kind;	/* unused: MHD callback signature */
+	*total += strlen(key) + (value ? strlen(value) : 0) + 4;
+	return MHD_YES;
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
     const char *version, const char *upload, size_t *upload_size, void **req_cls)
@@ -703,7 +723,17 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 	if (r == NULL)
 		return MHD_NO;
 	if (!r->started) {
+		size_t headers = 0;
+
 		r->started = 1;
+		/* the headers are in: a request too large is answered at once,
+		 * before any body is read */
+		if (r->uri_too_long)
+			return respond(c, h, "other", 414, "URI too long (at most 16384 bytes)\n", NULL, NULL);
+		MHD_get_connection_values(c, MHD_HEADER_KIND, add_header_size, &headers);
+		if (headers > HEADERS_MAX)
+			return respond(c, h, "other", 431, "request headers too large (at most 8192 bytes)\n",
+			    NULL, NULL);
 		return MHD_YES;
 	}
 	if (r->job != NULL)
@@ -733,14 +763,25 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 	return route(h, c, r, url, method);
 }
 
+/* on_uri keeps the raw request target: langso reads the query string
+ * itself (kv_parse), because MHD's parser cuts UTF-16BE text at %00. It
+ * then empties the query string MHD is about to parse: MHD 0.9.75 stores
+ * every argument in the connection's pool, and when a few hundred short
+ * ones ("a&a&a...") exhaust it, it neither answers nor closes the
+ * connection. uri points into MHD's own (writable) read buffer; nothing
+ * but its argument parser reads past the '?'. */
 static void *
 on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 {
 	struct req *r = xcalloc(1, sizeof *r);
+	char *q;
 
 	(void)cls;
 	(void)c;	/* unused: MHD callback signature */
 	r->uri = xstrdup(uri);
+	r->uri_too_long = strlen(uri) > URI_MAX;
+	if ((q = strchr(uri, '?')) != NULL)
+		q[1] = '\0';
 	clock_gettime(CLOCK_MONOTONIC, &r->t0);
 	return r;
 }
@@ -878,9 +919,9 @@ http_start(const struct conf *conf, struct actions *act, struct store *store,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)conf->max_connections_per_client,
 	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, h,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
-	    /* per-connection pool, reset (and cleared) for every request: a GET
-	     * with 10 UCS-2 parts of %XX-escaped text is under 5 KiB */
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)16384,
+	    /* per-connection pool, reset (and cleared) for every request: it
+	     * holds a request of URI_MAX and HEADERS_MAX (see above) */
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY,
 	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, h,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
 	    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, h,
