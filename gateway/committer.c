@@ -5,6 +5,7 @@
  */
 #include "gateway/committer.h"
 #include "gateway/log.h"
+#include "gateway/metrics.h"
 #include "storage/store.h"
 #include "common/common.h"
 
@@ -27,6 +28,7 @@ struct committer {
 	bool joined;
 	struct actions *act;
 	struct store *store;
+	struct metrics *metrics;	/* told whether each batch could be written */
 	int wake_fd;
 	int delay_ms;
 	void (*suspend)(void *conn);
@@ -140,6 +142,7 @@ commit_batch(struct committer *c, struct job **jobs, int n)
 {
 	struct job *mos[BATCH_MAX], *dlrs[BATCH_MAX];
 	int nmo = 0, ndlr = 0;
+	bool wrote = false;
 
 	for (int i = 0; i < n; i++) {
 		if (jobs[i]->kind == JOB_DLR)
@@ -155,6 +158,11 @@ commit_batch(struct committer *c, struct job **jobs, int n)
 		if (write(c->wake_fd, &one, sizeof one) < 0)
 			log_debug("committer: wake outbox: write failed");
 	}
+	/* /healthz answers from this (and the outbox thread's probe): the
+	 * database took a write if any message of the batch was committed */
+	for (int i = 0; i < n && !wrote; i++)
+		wrote = jobs[i]->kind == JOB_DLR ? jobs[i]->rc != STORE_ERR : jobs[i]->rc == 0;
+	metrics_set_db(c->metrics, wrote);
 	for (int i = 0; i < n; i++)
 		c->resume(jobs[i]->conn);
 }
@@ -187,13 +195,14 @@ run(void *arg)
 }
 
 struct committer *
-committer_start(struct actions *act, struct store *store, int wake_fd, int delay_ms,
-    void (*suspend)(void *conn), void (*resume)(void *conn))
+committer_start(struct actions *act, struct store *store, struct metrics *m, int wake_fd,
+    int delay_ms, void (*suspend)(void *conn), void (*resume)(void *conn))
 {
 	struct committer *c = xcalloc(1, sizeof *c);
 
 	c->act = act;
 	c->store = store;
+	c->metrics = m;
 	c->wake_fd = wake_fd;
 	c->delay_ms = delay_ms;
 	c->suspend = suspend;

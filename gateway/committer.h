@@ -35,10 +35,12 @@ void job_free(struct job *j);
 struct committer;
 
 /* committer_start: act and store are the committer thread's (owned by the
- * caller); suspend and resume act on a job's conn. delay_ms > 0 holds the
- * answers to newly stored MOs that long (a test seam). NULL on failure. */
-struct committer *committer_start(struct actions *act, struct store *store, int wake_fd,
-    int delay_ms, void (*suspend)(void *conn), void (*resume)(void *conn));
+ * caller); m hears whether each batch could be written (metrics_set_db);
+ * suspend and resume act on a job's conn. delay_ms > 0 holds the answers
+ * to newly stored MOs that long (a test seam). NULL on failure. */
+struct metrics;
+struct committer *committer_start(struct actions *act, struct store *store, struct metrics *m,
+    int wake_fd, int delay_ms, void (*suspend)(void *conn), void (*resume)(void *conn));
 
 /* committer_submit suspends j->conn and queues j: its conn is resumed once
  * j->rc and j->reply are set. -1 when stopping (j is not taken). */

@@ -41,7 +41,6 @@ struct tracked {
 struct http {
 	struct MHD_Daemon *d;
 	struct committer *committer;	/* runs every MO and DLR (committer.h) */
-	struct store *probe;		/* the MHD thread's own: /healthz, /metrics */
 	const struct conf *conf;
 	struct metrics *metrics;
 	/* requests handed to the committer and not yet completed: http_stop
@@ -63,8 +62,17 @@ struct req {
 	size_t body_len, body_cap;
 	int started;
 	int too_big;
+	bool uri_too_long;
 	struct timespec t0;
 };
+
+/* Request limits. MHD answers on its own (with an HTML page) only what
+ * does not fit its per-connection pool (CONN_MEMORY); below that langso
+ * answers 414/431 itself with one line of text. smsbox's longest GET (10
+ * UCS-2 parts, every byte %XX-escaped, meta-data) is under 5 KiB. */
+#define CONN_MEMORY (32 * 1024)
+#define URI_MAX (16 * 1024)
+#define HEADERS_MAX (8 * 1024)
 
 static double
 elapsed(const struct timespec *t0)
@@ -612,10 +620,12 @@ handle_dlr(struct http *h, struct MHD_Connection *c, struct req *r, const struct
 	return enqueue(h, c, r, j);
 }
 
+/* handle_metrics and handle_healthz answer from figures (metrics.h) the
+ * committer and the outbox thread keep: the HTTP thread runs no SQL, so a
+ * flood of them cannot slow the MOs down. */
 static enum MHD_Result
 handle_metrics(struct http *h, struct MHD_Connection *c)
 {
-	struct outbox_counts oc;
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
@@ -624,19 +634,27 @@ handle_metrics(struct http *h, struct MHD_Connection *c)
 	if (f == NULL)
 		return respond(c, h, "metrics", 500, "out of memory\n", NULL, NULL);
 	metrics_write(h->metrics, f);
-	if (store_outbox_counts(h->probe, &oc) == STORE_OK) {
-		fprintf(f, "# TYPE langso_outbox_messages gauge\n");
-		fprintf(f, "langso_outbox_messages{status=\"queued\"} %lld\n", oc.queued);
-		fprintf(f, "langso_outbox_messages{status=\"sending\"} %lld\n", oc.sending);
-		fprintf(f, "langso_outbox_messages{status=\"accepted\"} %lld\n", oc.accepted);
-		fprintf(f, "langso_outbox_messages{status=\"failed\"} %lld\n", oc.failed);
-		fprintf(f, "langso_outbox_messages{status=\"delivered\"} %lld\n", oc.delivered);
-		fprintf(f, "langso_outbox_messages{status=\"undelivered\"} %lld\n", oc.undelivered);
-	}
 	fclose(f);
 	ret = respond(c, h, "metrics", 200, buf, NULL, NULL);
 	free(buf);
 	return ret;
+}
+
+/* A figure older than this means neither the committer nor the outbox
+ * thread (which probes every second) has touched the database lately. */
+#define HEALTH_MAX_AGE 30.0
+
+static enum MHD_Result
+handle_healthz(struct http *h, struct MHD_Connection *c)
+{
+	switch (metrics_db(h->metrics, HEALTH_MAX_AGE)) {
+	case 1:
+		return respond(c, h, "healthz", 200, "ok\n", NULL, NULL);
+	case 0:
+		return respond(c, h, "healthz", 503, "database not writable\n", NULL, NULL);
+	default:
+		return respond(c, h, "healthz", 503, "no database write for 30 s\n", NULL, NULL);
+	}
 }
 
 static enum MHD_Result
@@ -649,13 +667,14 @@ route(struct http *h, struct MHD_Connection *c, struct req *r, const char *url, 
 
 	if (q)
 		n = kv_parse(q + 1, kvs, KV_MAX);
-	if (strcmp(url, "/healthz") == 0) {
-		if (store_check_writable(h->probe) == STORE_OK)
-			return respond(c, h, "healthz", 200, "ok\n", NULL, NULL);
-		return respond(c, h, "healthz", 503, "database not writable\n", NULL, NULL);
+	/* every client is in allow or metrics_allow (on_accept); only those
+	 * in allow reach the Kannel endpoints and /ussd */
+	if (strcmp(url, "/healthz") == 0 || strcmp(url, "/metrics") == 0) {
+		if (!client_allowed(c, h->conf, true))
+			return respond(c, h, url[1] == 'h' ? "healthz" : "metrics", 403, "forbidden\n",
+			    NULL, NULL);
+		return url[1] == 'h' ? handle_healthz(h, c) : handle_metrics(h, c);
 	}
-	if (strcmp(url, "/metrics") == 0)
-		return handle_metrics(h, c);
 	if (strcmp(url, "/ussd") == 0) {
 		if (!client_allowed(c, h->conf, false) || !token_ok(h->conf, kvs, n))
 			return respond(c, h, "ussd", 403, "END forbidden\n", NULL, NULL);
@@ -682,6 +701,17 @@ route(struct http *h, struct MHD_Connection *c, struct req *r, const char *url, 
 	return respond(c, h, "other", 404, "not found\n", NULL, NULL);
 }
 
+/* add_header_size sums the size of the request's headers. */
+static enum MHD_Result
+add_header_size(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	size_t *total = cls;
+
+	(void)kind;	/* unused: MHD callback signature */
+	*total += strlen(key) + (value ? strlen(value) : 0) + 4;
+	return MHD_YES;
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
     const char *version, const char *upload, size_t *upload_size, void **req_cls)
@@ -693,7 +723,17 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 	if (r == NULL)
 		return MHD_NO;
 	if (!r->started) {
+		size_t headers = 0;
+
 		r->started = 1;
+		/* the headers are in: a request too large is answered at once,
+		 * before any body is read */
+		if (r->uri_too_long)
+			return respond(c, h, "other", 414, "URI too long (at most 16384 bytes)\n", NULL, NULL);
+		MHD_get_connection_values(c, MHD_HEADER_KIND, add_header_size, &headers);
+		if (headers > HEADERS_MAX)
+			return respond(c, h, "other", 431, "request headers too large (at most 8192 bytes)\n",
+			    NULL, NULL);
 		return MHD_YES;
 	}
 	if (r->job != NULL)
@@ -723,14 +763,25 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 	return route(h, c, r, url, method);
 }
 
+/* on_uri keeps the raw request target: langso reads the query string
+ * itself (kv_parse), because MHD's parser cuts UTF-16BE text at %00. It
+ * then empties the query string MHD is about to parse: MHD 0.9.75 stores
+ * every argument in the connection's pool, and when a few hundred short
+ * ones ("a&a&a...") exhaust it, it neither answers nor closes the
+ * connection. uri points into MHD's own (writable) read buffer; nothing
+ * but its argument parser reads past the '?'. */
 static void *
 on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 {
 	struct req *r = xcalloc(1, sizeof *r);
+	char *q;
 
 	(void)cls;
 	(void)c;	/* unused: MHD callback signature */
 	r->uri = xstrdup(uri);
+	r->uri_too_long = strlen(uri) > URI_MAX;
+	if ((q = strchr(uri, '?')) != NULL)
+		q[1] = '\0';
 	clock_gettime(CLOCK_MONOTONIC, &r->t0);
 	return r;
 }
@@ -814,6 +865,7 @@ http_start(const struct conf *conf, struct actions *act, struct store *store,
     struct metrics *metrics, int wake_fd, char *err, size_t errlen)
 {
 	struct http *h = xcalloc(1, sizeof *h);
+	struct outbox_counts oc;
 	struct sockaddr_in sa;
 	const char *delay = getenv("LANGSO_TEST_MO_DELAY_MS");
 
@@ -824,35 +876,33 @@ http_start(const struct conf *conf, struct actions *act, struct store *store,
 		return NULL;
 	}
 	h->conf = conf;
-	/* the committer owns store; the MHD thread needs its own connection */
-	if ((h->probe = store_open(conf->db_path, err, errlen)) == NULL) {
-		free(h);
-		return NULL;
-	}
 	h->metrics = metrics;
 	memset(&sa, 0, sizeof sa);
 	sa.sin_family = AF_INET;
 	sa.sin_port = htons((uint16_t)conf->listen_port);
 	if (inet_pton(AF_INET, conf->listen_host, &sa.sin_addr) != 1) {
 		snprintf(err, errlen, "bad listen address %s", conf->listen_host);
-		store_close(h->probe);
 		free(h);
 		return NULL;
 	}
+	/* the figures /healthz and /metrics answer from exist before the
+	 * first request (store is still this thread's: the committer is not
+	 * running yet) */
+	metrics_set_db(metrics, store_check_writable(store) == STORE_OK);
+	if (store_outbox_counts(store, &oc) == STORE_OK)
+		metrics_set_outbox(metrics, &oc);
 	/* everything a handler uses exists before the first connection is
 	 * accepted: smsbox resends its retries the moment the port opens */
-	h->committer = committer_start(act, store, wake_fd, delay ? atoi(delay) : 0,
+	h->committer = committer_start(act, store, metrics, wake_fd, delay ? atoi(delay) : 0,
 	    suspend_conn, resume_conn);
 	if (h->committer == NULL) {
 		snprintf(err, errlen, "cannot start the committer thread");
-		store_close(h->probe);
 		free(h);
 		return NULL;
 	}
 	if (watchdog_start(h) < 0) {
 		snprintf(err, errlen, "cannot start the connection watchdog thread");
 		committer_stop(h->committer);
-		store_close(h->probe);
 		free(h);
 		return NULL;
 	}
@@ -869,9 +919,9 @@ http_start(const struct conf *conf, struct actions *act, struct store *store,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)conf->max_connections_per_client,
 	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, h,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
-	    /* per-connection pool, reset (and cleared) for every request: a GET
-	     * with 10 UCS-2 parts of %XX-escaped text is under 5 KiB */
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)16384,
+	    /* per-connection pool, reset (and cleared) for every request: it
+	     * holds a request of URI_MAX and HEADERS_MAX (see above) */
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY,
 	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, h,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
 	    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, h,
@@ -881,7 +931,6 @@ http_start(const struct conf *conf, struct actions *act, struct store *store,
 		    conf->listen_host, conf->listen_port);
 		watchdog_stop(h);
 		committer_stop(h->committer);
-		store_close(h->probe);
 		free(h);
 		return NULL;
 	}
@@ -922,6 +971,5 @@ http_stop(struct http *h)
 	MHD_stop_daemon(h->d);
 	watchdog_stop(h);
 	committer_stop(h->committer);
-	store_close(h->probe);
 	free(h);
 }

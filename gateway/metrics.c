@@ -4,9 +4,11 @@
  * table with linear search is enough and never allocates after start.
  */
 #include "gateway/metrics.h"
+#include "storage/store.h"
 #include "common/common.h"
 
 #include <pthread.h>
+#include <time.h>
 #include <stdlib.h>
 #include <stdbool.h>
 #include <string.h>
@@ -31,6 +33,11 @@ struct metrics {
 	unsigned long long hist[NBUCKETS + 1];
 	double sum;
 	unsigned long long count;
+	/* figures (metrics_set_db, metrics_set_outbox) */
+	bool db_known, db_writable;
+	struct timespec db_at;
+	bool outbox_known;
+	struct outbox_counts outbox;
 };
 
 struct metrics *
@@ -119,6 +126,42 @@ metrics_dlr(struct metrics *m, int type)
 }
 
 void
+metrics_set_db(struct metrics *m, bool writable)
+{
+	pthread_mutex_lock(&m->mu);
+	m->db_known = true;
+	m->db_writable = writable;
+	clock_gettime(CLOCK_MONOTONIC, &m->db_at);
+	pthread_mutex_unlock(&m->mu);
+}
+
+void
+metrics_set_outbox(struct metrics *m, const struct outbox_counts *c)
+{
+	pthread_mutex_lock(&m->mu);
+	m->outbox_known = true;
+	m->outbox = *c;
+	pthread_mutex_unlock(&m->mu);
+}
+
+int
+metrics_db(struct metrics *m, double max_age)
+{
+	struct timespec now;
+	int rc;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	pthread_mutex_lock(&m->mu);
+	if (!m->db_known || (double)(now.tv_sec - m->db_at.tv_sec) +
+	    (double)(now.tv_nsec - m->db_at.tv_nsec) / 1e9 > max_age)
+		rc = -1;
+	else
+		rc = m->db_writable;
+	pthread_mutex_unlock(&m->mu);
+	return rc;
+}
+
+void
 metrics_write(struct metrics *m, FILE *out)
 {
 	unsigned long long cum = 0;
@@ -145,5 +188,20 @@ metrics_write(struct metrics *m, FILE *out)
 	cum += m->hist[NBUCKETS];
 	fprintf(out, "langso_mo_seconds_bucket{le=\"+Inf\"} %llu\n", cum);
 	fprintf(out, "langso_mo_seconds_sum %.6f\nlangso_mo_seconds_count %llu\n", m->sum, m->count);
+	if (m->db_known) {
+		fprintf(out, "# TYPE langso_db_writable gauge\n");
+		fprintf(out, "langso_db_writable %d\n", m->db_writable ? 1 : 0);
+	}
+	if (m->outbox_known) {
+		const struct outbox_counts *oc = &m->outbox;
+
+		fprintf(out, "# TYPE langso_outbox_messages gauge\n");
+		fprintf(out, "langso_outbox_messages{status=\"queued\"} %lld\n", oc->queued);
+		fprintf(out, "langso_outbox_messages{status=\"sending\"} %lld\n", oc->sending);
+		fprintf(out, "langso_outbox_messages{status=\"accepted\"} %lld\n", oc->accepted);
+		fprintf(out, "langso_outbox_messages{status=\"failed\"} %lld\n", oc->failed);
+		fprintf(out, "langso_outbox_messages{status=\"delivered\"} %lld\n", oc->delivered);
+		fprintf(out, "langso_outbox_messages{status=\"undelivered\"} %lld\n", oc->undelivered);
+	}
 	pthread_mutex_unlock(&m->mu);
 }

@@ -5,6 +5,7 @@
 #ifndef LANGSO_METRICS_H
 #define LANGSO_METRICS_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 struct metrics;
@@ -20,6 +21,16 @@ void metrics_http(struct metrics *m, const char *endpoint, int status);
 /* metrics_out counts a sendsms outcome ("accepted", "failed", "retry"). */
 void metrics_out(struct metrics *m, const char *outcome);
 void metrics_dlr(struct metrics *m, int type);
+
+/* Figures /healthz and /metrics answer from, so the HTTP thread never runs
+ * SQL: the committer reports every commit, the outbox thread probes the
+ * database and counts the outbox every second or so. */
+struct outbox_counts;
+void metrics_set_db(struct metrics *m, bool writable);
+void metrics_set_outbox(struct metrics *m, const struct outbox_counts *c);
+/* metrics_db: 1 when the last database write (commit or probe) succeeded,
+ * 0 when it failed, -1 when there was none for max_age seconds. */
+int metrics_db(struct metrics *m, double max_age);
 
 /* metrics_write appends everything counted so far to out (a memstream). */
 void metrics_write(struct metrics *m, FILE *out);

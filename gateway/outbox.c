@@ -47,11 +47,15 @@ struct outbox {
 	struct outbox_msg *claimed;	/* scratch for store_outbox_claim */
 	struct actions *ticker;		/* periodic duties, or NULL */
 	double next_tick;
+	double next_count;		/* next outbox count for /metrics */
 };
 
 /* Order expiry and other time-driven duties need no finer clock. */
 #define TICK_SECONDS 1
 #define STALE_SENDING_S 120
+/* The outbox depth /metrics shows is counted this often (a scan of the
+ * table: cheap, but not for every tick). */
+#define COUNT_SECONDS 2
 
 static double
 mono_now(void)
@@ -130,6 +134,18 @@ tick(struct outbox *o)
 		log_warnx("outbox: %d message(s) stuck in sending for %ds: queued again", n, STALE_SENDING_S);
 	if (o->ticker != NULL && actions_tick(o->ticker) < 0)
 		log_warnx("outbox: periodic duties failed: %s", store_errmsg(o->s));
+	/* the figures /healthz and /metrics answer from (the HTTP thread runs
+	 * no SQL): is the database writable, and the outbox by status */
+	metrics_set_db(o->m, store_check_writable(o->s) == STORE_OK);
+	if (now >= o->next_count) {
+		struct outbox_counts oc;
+
+		o->next_count = now + COUNT_SECONDS;
+		if (store_outbox_counts(o->s, &oc) == STORE_OK)
+			metrics_set_outbox(o->m, &oc);
+		else
+			log_warnx("outbox: cannot count the outbox: %s", store_errmsg(o->s));
+	}
 }
 
 int

@@ -66,12 +66,13 @@ check_eq "tables intact: villages same, 2 more people, 2 more inbox rows" "$(row
 check_eq "integrity_check" "$(q 'PRAGMA integrity_check')" ok
 base=$(row_counts)
 
-# allow = 127.0.0.2: a request from 127.0.0.1 is refused, one from 127.0.0.2 is served
+# allow = 127.0.0.2: a request from 127.0.0.1 (in metrics_allow only, so /healthz still
+# answers it) is refused, one from 127.0.0.2 is served
 kl_stop langso
-sed -i 's/^allow = .*/allow = 127.0.0.2/' "$CONF"
+sed -i 's/^allow = .*/allow = 127.0.0.2\nmetrics_allow = 127.0.0.1/' "$CONF"
 it_start_langso
 c=$(mo_get "from=%2B84912000521&text=HD&id=allow-1&$OKQ")
-check_eq "client 127.0.0.1 not in allow = 127.0.0.2 -> 403" "$c" 403
+check_eq "client 127.0.0.1 in metrics_allow only, not in allow = 127.0.0.2 -> 403" "$c" 403
 check_eq "403 (allow): row counts unchanged" "$(row_counts)" "$base"
 c=$(mo_get "from=%2B84912000521&text=HD&id=allow-2&$OKQ" --interface 127.0.0.2)
 check_eq "client 127.0.0.2 in allow -> 200" "$c" 200

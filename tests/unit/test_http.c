@@ -28,6 +28,7 @@ struct env {
 	struct menu_def *menus;
 	struct http *h;
 	int port;
+	const char *src;		/* client source address; NULL: 127.0.0.1 */
 };
 
 static struct env E;
@@ -83,6 +84,12 @@ request(const char *raw, size_t len, char *resp, size_t resplen, char **body)
 
 	inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	if (E.src != NULL) {
+		struct sockaddr_in me = {.sin_family = AF_INET};
+
+		inet_pton(AF_INET, E.src, &me.sin_addr);
+		T_ASSERT(bind(fd, (struct sockaddr *)&me, sizeof me) == 0);
+	}
 	T_ASSERT(connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0);
 	while (len > 0) {
 		n = send(fd, raw, len, MSG_NOSIGNAL);
@@ -460,7 +467,7 @@ one_bad_mo_does_not_fail_its_batch(void)
 	fds[innocent] = send_only("/kannel/mo?from=0912000340&text=DK+LD02+Ma+Van+E&id=taken");
 	T_ASSERT(read_answer(first, resp, sizeof resp, &body) == 200);
 	for (int i = 0; i < innocent; i++) {
-		char phone[20];
+		char phone[32];
 
 		T_ASSERTF(read_answer(fds[i], resp, sizeof resp, &body) == 200, "innocent %d: %s", i, resp);
 		T_ASSERTF(strstr(body, "Da dang ky Be Van") != NULL, "%s", body);
@@ -470,6 +477,132 @@ one_bad_mo_does_not_fail_its_batch(void)
 	T_ASSERT(read_answer(fds[innocent], resp, sizeof resp, &body) == 503);
 	T_ASSERT(store_person_by_phone(E.s, "+84912000340", &p) == STORE_NONE);
 	T_ASSERT(count(store_inbox_count) == 1 + innocent);
+}
+
+static int
+fail_all(unsigned long n)
+{
+	(void)n;
+	return 13;	/* SQLITE_FULL */
+}
+
+/* restart stops the server and starts it again on the same database (its
+ * figures are taken at start). */
+static void
+restart(void)
+{
+	char err[256];
+
+	http_stop(E.h);
+	E.h = http_start(&E.conf, E.a, E.s, E.m, -1, err, sizeof err);
+	T_ASSERTF(E.h != NULL, "%s", err);
+	E.port = http_port(E.h);
+}
+
+/* issue 9: /healthz and /metrics ran SQLite on the HTTP thread (a flood of
+ * them slowed every MO) and were open to any client. They answer from the
+ * figures the committer and the outbox thread keep, and only to allow and
+ * metrics_allow. */
+static void
+health_and_metrics_answer_from_figures(void)
+{
+	char resp[8192], *body;
+	struct outbox_new m = {.phone = "+84912345678", .text = "Gia na 30.000d"};
+	long long id;
+
+	setup();
+	T_ASSERT(store_outbox_add(E.s, &m, &id) == STORE_OK);
+	T_ASSERT(store_outbox_add(E.s, &m, &id) == STORE_OK);
+	restart();
+	/* every SQL statement fails from now on: the HTTP thread must not
+	 * need one */
+	store_step_hook = fail_all;
+	T_ASSERT(get("/healthz", resp, sizeof resp, &body) == 200);
+	T_STREQ(body, "ok\n");
+	T_ASSERT(get("/metrics", resp, sizeof resp, &body) == 200);
+	T_ASSERTF(strstr(body, "langso_outbox_messages{status=\"queued\"} 2\n") != NULL, "%s", body);
+	T_ASSERTF(strstr(body, "langso_db_writable 1\n") != NULL, "%s", body);
+	/* the committer's failed commit is the next figure */
+	T_ASSERT(get("/kannel/mo?from=0912345678&text=HD&id=h1", resp, sizeof resp, &body) == 503);
+	T_ASSERT(get("/healthz", resp, sizeof resp, &body) == 503);
+	T_STREQ(body, "database not writable\n");
+	T_ASSERT(get("/metrics", resp, sizeof resp, &body) == 200);
+	T_ASSERTF(strstr(body, "langso_db_writable 0\n") != NULL, "%s", body);
+	store_step_hook = NULL;
+	T_ASSERT(get("/kannel/mo?from=0912345678&text=HD&id=h1", resp, sizeof resp, &body) == 200);
+	T_ASSERT(get("/healthz", resp, sizeof resp, &body) == 200);
+
+	/* a monitoring host in metrics_allow only: /healthz and /metrics,
+	 * nothing else; any other address is refused when it connects */
+	snprintf(E.conf.metrics_allow_list[0], sizeof E.conf.metrics_allow_list[0], "127.0.0.2");
+	E.conf.metrics_allow_n = 1;
+	restart();
+	E.src = "127.0.0.2";
+	T_ASSERT(get("/healthz", resp, sizeof resp, &body) == 200);
+	T_ASSERT(get("/metrics", resp, sizeof resp, &body) == 200);
+	T_ASSERT(get("/kannel/mo?from=0912345678&text=HD&id=h2", resp, sizeof resp, &body) == 403);
+	T_ASSERT(ussd("S9", "0912345678", "", resp, sizeof resp, &body) == 403);
+	E.src = "127.0.0.3";
+	T_ASSERT(get("/healthz", resp, sizeof resp, &body) == -1);
+	T_ASSERT(get("/metrics", resp, sizeof resp, &body) == -1);
+	E.src = NULL;
+	T_ASSERT(count(store_inbox_count) == 1);
+}
+
+/* big_request sends a GET of path (with the query q, repeated to qlen
+ * bytes) and one header line of hlen bytes (none when 0); the status. */
+static int
+big_request(const char *path, const char *q, size_t qlen, size_t hlen, char *resp, size_t resplen,
+    char **body)
+{
+	size_t cap = strlen(path) + qlen + hlen + 256, n = 0, ql = strlen(q);
+	char *raw = malloc(cap);
+	int st;
+
+	T_ASSERT(raw != NULL);
+	n += (size_t)sprintf(raw, "GET %s", path);
+	for (size_t i = 0; i < qlen; i++)
+		raw[n++] = q[i % ql];
+	n += (size_t)sprintf(raw + n, " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n");
+	if (hlen > 0) {
+		n += (size_t)sprintf(raw + n, "X-Big: ");
+		memset(raw + n, 'b', hlen);
+		n += hlen;
+		n += (size_t)sprintf(raw + n, "\r\n");
+	}
+	n += (size_t)sprintf(raw + n, "\r\n");
+	st = request(raw, n, resp, resplen, body);
+	free(raw);
+	return st;
+}
+
+/* issue 9: "URLs over ~9 KB get the connection closed without an answer".
+ * Every oversize request gets a status line through a real socket: 414
+ * for the URI, 431 for the headers, with one line of text below MHD's pool
+ * limit; and a URL of many short arguments, which exhausted MHD's pool and
+ * left the connection unanswered, is served. */
+static void
+long_url_and_huge_headers_are_answered(void)
+{
+	char resp[8192], *body;
+
+	setup();
+	T_ASSERT(big_request("/kannel/mo?from=0912345678&text=HD&id=u1&x=", "a", 20000, 0,
+	    resp, sizeof resp, &body) == 414);
+	T_STREQ(body, "URI too long (at most 16384 bytes)\n");
+	T_ASSERT(big_request("/kannel/mo?from=0912345678&text=HD&id=u2&x=", "a", 100000, 0,
+	    resp, sizeof resp, &body) == 414);
+	T_ASSERT(big_request("/kannel/mo?from=0912345678&text=HD&id=u3", "", 0, 12000,
+	    resp, sizeof resp, &body) == 431);
+	T_STREQ(body, "request headers too large (at most 8192 bytes)\n");
+	T_ASSERT(big_request("/kannel/mo?from=0912345678&text=HD&id=u4", "", 0, 100000,
+	    resp, sizeof resp, &body) == 431);
+	/* 2,000 arguments in 8 KB: served, the first ones read */
+	T_ASSERT(big_request("/kannel/mo?from=0912345678&text=HD&id=u5", "&a=", 8000, 0,
+	    resp, sizeof resp, &body) == 200);
+	T_ASSERTF(strstr(body, "DK") != NULL, "help expected: %s", body);
+	T_ASSERT(count(store_inbox_count) == 1);
+	T_ASSERT(get("/healthz", resp, sizeof resp, &body) == 200);
 }
 
 int
@@ -490,6 +623,8 @@ main(int argc, char **argv)
 		{"ussd_step_ids_are_per_phone", ussd_step_ids_are_per_phone},
 		{"kannel_id_dedup_is_per_phone", kannel_id_dedup_is_per_phone},
 		{"one_bad_mo_does_not_fail_its_batch", one_bad_mo_does_not_fail_its_batch},
+		{"health_and_metrics_answer_from_figures", health_and_metrics_answer_from_figures},
+		{"long_url_and_huge_headers_are_answered", long_url_and_huge_headers_are_answered},
 		{NULL, NULL},
 	};
 	return t_main(argc, argv, cases);

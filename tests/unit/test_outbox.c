@@ -254,6 +254,57 @@ notifications_before_broadcasts(void)
 	MHD_stop_daemon(d);
 }
 
+/* metrics_text: what /metrics would show now (the worker's figures). */
+static char *
+metrics_text(struct metrics *m)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	T_ASSERT(f != NULL);
+	metrics_write(m, f);
+	fclose(f);
+	return buf;
+}
+
+/* issue 9: /healthz and /metrics answer from figures the outbox thread
+ * keeps (the HTTP thread runs no SQL); they follow what was sent. */
+static void
+outbox_keeps_the_figures(void)
+{
+	static const char *want[] = {
+		"langso_outbox_messages{status=\"queued\"} 0\n",
+		"langso_outbox_messages{status=\"accepted\"} 2\n",
+		"langso_outbox_messages{status=\"failed\"} 1\n",
+		"langso_db_writable 1\n",
+	};
+	struct worker w;
+	int port, found = 0;
+	struct MHD_Daemon *d = start_stub(&port);
+	char *text = NULL;
+
+	start_worker(&w, port);
+	add(w.s, "+84912345678", "mot", 0, OUTBOX_PRIO_NOTIFY);
+	add(w.s, "+84912345679", "hai", 0, OUTBOX_PRIO_NOTIFY);
+	add(w.s, "+84900000403", "ba", 0, OUTBOX_PRIO_NOTIFY);	/* refused for good */
+	go(&w);
+	wait_counts(w.s, 2, 1);
+	/* counted every 2 s: within 4 s the figures show it */
+	for (int i = 0; i < 80 && found < 4; i++) {
+		free(text);
+		text = metrics_text(w.m);
+		found = 0;
+		for (size_t k = 0; k < sizeof want / sizeof want[0]; k++)
+			found += strstr(text, want[k]) != NULL;
+		usleep(50000);
+	}
+	T_ASSERTF(found == 4, "%s", text);
+	free(text);
+	halt(&w);
+	MHD_stop_daemon(d);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -263,6 +314,7 @@ main(int argc, char **argv)
 		{"outage_is_ridden_over", outage_is_ridden_over},
 		{"kannel_down_then_up", kannel_down_then_up},
 		{"notifications_before_broadcasts", notifications_before_broadcasts},
+		{"outbox_keeps_the_figures", outbox_keeps_the_figures},
 		{NULL, NULL},
 	};
 	return t_main(argc, argv, cases);
