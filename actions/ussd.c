@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define DEFAULT_TIMEOUT 120	/* [ussd] session_timeout default, seconds */
 
@@ -119,7 +120,11 @@ fetch_products(const struct parser *p, struct menu_item *out, int max, int *n)
 	return 0;
 }
 
-/* fetch_broadcasts: the last three notices of the phone's village. */
+/* fetch_broadcasts: the last three notices of the phone's village, each
+ * with the day it was sent. Their whole text stays in notices[] for the
+ * step (menu_item.text points there). */
+static _Thread_local char notices[3][OUTBOX_TEXT_MAX];
+
 static int
 fetch_broadcasts(struct actions *a, const char *phone, struct menu_item *out, int max, int *n)
 {
@@ -135,12 +140,16 @@ fetch_broadcasts(struct actions *a, const char *phone, struct menu_item *out, in
 		return -1;
 	for (int i = 0; i < got; i++) {
 		struct menu_item *it = &out[(*n)++];
-		char text[MENU_SCREEN_MAX * 2], start[31];
+		char *text = notices[i], start[25], line[64];
 		const char *label;
+		time_t at = (time_t)b[i].send_at;
+		struct tm tm;
 
 		memset(it, 0, sizeof *it);
 		it->id = b[i].id;
-		gsm_clean(b[i].text, text, sizeof text);
+		if (at > 0 && localtime_r(&at, &tm) != NULL)
+			strftime(it->when, sizeof it->when, "%d/%m", &tm);
+		gsm_clean(b[i].text, text, sizeof notices[i]);
 		/* a notice may be a whole SMS: the list shows its start, without
 		 * the "[TB village]" prefix every notice of the village has */
 		label = text;
@@ -148,11 +157,15 @@ fetch_broadcasts(struct actions *a, const char *phone, struct menu_item *out, in
 			label = strchr(label, ']') + 1;
 		while (*label == ' ')
 			label++;
-		/* its first 30 bytes, cut on a character boundary (GSM-7 has
-		 * a few two-byte characters: £, ¥, è, ...) */
+		/* the day and the first 24 bytes (three notices fit a page),
+		 * cut on a character boundary (GSM-7 has a few two-byte
+		 * characters: £, ¥, è, ...) */
 		str_copy(start, sizeof start, label);
-		str_copy(it->label, sizeof it->label, start);
-		str_copy(it->text, sizeof it->text, text);	/* render.c fits it */
+		for (size_t k = strlen(start); k > 0 && start[k - 1] == ' '; k--)
+			start[k - 1] = '\0';
+		snprintf(line, sizeof line, "%s%s%s", it->when, it->when[0] ? " " : "", start);
+		str_copy(it->label, sizeof it->label, line);
+		it->text = text;	/* render.c pages through it */
 	}
 	return 0;
 }

@@ -179,9 +179,13 @@ go(const struct menu_def *d, struct menu_sess *s, const struct menu_io *io,
 			}
 		}
 		menu_enter_state(d, s, io, t->screen, true);
-		if (sc->kind == MK_SHOW || sc->kind == MK_END)
+		if (menu_render_screen(d, s, io, NULL, out) < 0)
+			return -1;
+		/* an END screen, or a notice that fits one screen, closes the
+		 * session; a longer notice goes on for its pages */
+		if (out->result == MENU_END)
 			s->ended = true;
-		return menu_render_screen(d, s, io, NULL, out);
+		return 0;
 	}
 	end_screen(s, out, "Loi menu. Xin quay so lai.");
 	return 0;
@@ -425,6 +429,22 @@ step_resume(const struct menu_def *d, struct menu_sess *s, const char *in,
 	return menu_render_screen(d, s, io, CHOICE_HINT, out);
 }
 
+/* step_show: 9 turns a long notice's page (0 and 00 are handled before). */
+static int
+step_show(const struct menu_def *d, struct menu_sess *s, const char *in,
+    const struct menu_io *io, struct menu_out *out)
+{
+	int pages;
+
+	if (menu_show_pages(s, io, &pages) < 0)
+		return -1;
+	if (strcmp(in, "9") == 0 && s->page + 1 < pages) {
+		s->page++;
+		return menu_render_screen(d, s, io, NULL, out);
+	}
+	return menu_render_screen(d, s, io, CHOICE_HINT, out);
+}
+
 /* step_input takes a typed value, checked by the caller when the screen
  * says so (a listing that exists, a quantity in stock). */
 static int
@@ -474,6 +494,7 @@ step_in(const struct menu_def *d, struct menu_sess *s, const char *in,
 	case MK_INPUT:
 		return step_input(d, s, in, io, out);
 	case MK_SHOW:
+		return step_show(d, s, in, io, out);
 	case MK_END:
 		break;
 	}

@@ -50,7 +50,10 @@ struct menu_item {
 	unsigned kinds;			/* products: MENU_KIND_*; 0 unknown (all) */
 	long long price;		/* listings: đ per kg or per piece; 0 negotiable */
 	long long left;			/* listings: what is left, grams or pieces */
-	char text[MENU_SCREEN_MAX + 1];	/* broadcasts: the notice shown */
+	char when[12];			/* broadcasts: the day sent, "12/03" */
+	const char *text;		/* broadcasts: the whole notice, GSM-7; the
+					 * caller's, valid until the step returns
+					 * (the show screen pages through it) */
 };
 
 /* What the user has chosen or typed so far in this session. */

@@ -25,6 +25,30 @@ static const char *const products[][2] = {
 };
 #define NPRODUCTS ((int)(sizeof products / sizeof products[0]))
 
+/* notice_texts: a long notice of words, a short one, and one word longer
+ * than a screen (cut anyway, never inside a character: '£' is two bytes) */
+static const char *const *
+notice_texts(void)
+{
+	static char t[3][1200];
+
+	if (t[0][0] == '\0') {
+		snprintf(t[0], sizeof t[0], "[TB Lang Don]");
+		while (strlen(t[0]) < 900)
+			strcat(t[0], " Hop thon sang mai 7h tai nha van hoa");
+		snprintf(t[1], sizeof t[1], "[TB Lang Don] Hop thon sang mai 7h.");
+		snprintf(t[2], sizeof t[2], "[TB Lang Don]");
+		for (int i = 0; i < 120; i++)
+			strcat(t[2], i % 3 ? "x" : "\xc2\xa3");
+	}
+	{
+		static const char *p[3];
+
+		p[0] = t[0], p[1] = t[1], p[2] = t[2];
+		return p;
+	}
+}
+
 struct fake {
 	bool empty;			/* every data list empty */
 	int fetches;
@@ -71,9 +95,8 @@ fake_fetch(void *arg, enum menu_src src, const struct menu_vals *v, struct menu_
 				it->kinds = MENU_KIND_WEIGHT | MENU_KIND_HEAD;
 		} else if (src == MENU_SRC_BROADCASTS) {
 			snprintf(it->label, sizeof it->label, "#%lld Hop thon sang mai 7h tai nha van", it->id);
-			memset(it->text, 'x', MENU_SCREEN_MAX);
-			it->text[MENU_SCREEN_MAX] = '\0';
-			memcpy(it->text, "[TB Lang Don]", 13);
+			snprintf(it->when, sizeof it->when, "12/03");
+			it->text = notice_texts()[i];
 		} else {
 			snprintf(it->label, sizeof it->label, "#%lld %.14s 1000kg 45k", it->id,
 			    v->product_label[0] ? v->product_label : "Hong khong hat");
@@ -148,6 +171,7 @@ check_screen(const struct menu_out *o, const char *where)
 	if (o->result == MENU_COMMAND)
 		return;
 	T_ASSERTF(len > 0, "%s: empty screen", where);
+	T_ASSERTF(utf8_is_valid(o->screen, len), "%s: invalid UTF-8:\n%s", where, o->screen);
 	T_ASSERTF(len <= MENU_SCREEN_MAX, "%s: %zu characters:\n%s", where, len, o->screen);
 	T_ASSERTF(sms_coding_of(o->screen) == SMS_GSM7, "%s: not GSM-7:\n%s", where, o->screen);
 	T_ASSERTF(sms_length(o->screen, SMS_GSM7) <= MENU_SCREEN_MAX, "%s: %zu septets", where,
@@ -318,7 +342,14 @@ static const struct transcript cases[] = {
 	 "SOLD_OUT #77"},
 	{"accept an order", false, {"5", "1", "1", NULL}, "", MENU_COMMAND, "ACCEPT #100000"},
 	{"decline an order", false, {"5", "2", "2", NULL}, "", MENU_COMMAND, "DECLINE #100001"},
-	{"notices: show one", false, {"6", "2", NULL}, "[TB Lang Don]", MENU_END, NULL},
+	{"notices: a short one shows its day and ends", false, {"6", "2", NULL},
+	 "12/03: [TB Lang Don] Hop thon sang mai 7h.", MENU_END, NULL},
+	{"notices: a long one shows its first page", false, {"6", "1", NULL},
+	 "12/03 (1/", MENU_CONTINUE, NULL},
+	{"notices: 9 turns the page", false, {"6", "1", "9", NULL}, "12/03 (2/", MENU_CONTINUE, NULL},
+	{"notices: 0 turns back", false, {"6", "1", "9", "0", NULL}, "12/03 (1/", MENU_CONTINUE, NULL},
+	{"notices: a word longer than a screen is cut", false, {"6", "9", "1", "9", NULL}, "12/03 (2/2): ",
+	 MENU_CONTINUE, NULL},
 	{"notices: none", true, {"6", NULL}, "Thon cua ban chua co thong bao nao.", MENU_END, NULL},
 	{"register", false, {"7", "ld02", "Nguyen Van An", "1", NULL}, "", MENU_COMMAND,
 	 "REGISTER LD02 Nguyen Van An"},
