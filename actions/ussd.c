@@ -25,33 +25,6 @@ struct step_ctx {
 	const struct mo *m;
 };
 
-/* gsm_clean writes text without diacritics and with any other character
- * GSM-7 lacks as '?', cut to outlen-1 bytes (all output is ASCII-ish). */
-static void
-gsm_clean(const char *text, char *out, size_t outlen)
-{
-	char plain[ACT_REPLY_MAX];
-	size_t j = 0;
-
-	if (text_strip_diacritics(text, plain, sizeof plain) < 0)
-		plain[0] = '\0';
-	for (const char *p = plain; *p != '\0' && j + 1 < outlen;) {
-		char one[8] = "";
-		size_t n = 1;
-
-		while (n < 4 && ((unsigned char)p[n] & 0xC0) == 0x80)
-			n++;
-		memcpy(one, p, n);
-		if (sms_coding_of(one) == SMS_GSM7 && j + n < outlen) {
-			memcpy(out + j, one, n);
-			j += n;
-		} else
-			out[j++] = '?';
-		p += n;
-	}
-	out[j] = '\0';
-}
-
 /* fit_screen cuts a reply to one USSD screen (MENU_SCREEN_MAX septets), at
  * a word boundary, with "..." to show it was cut. */
 static void
@@ -109,7 +82,7 @@ fetch_products(const struct parser *p, struct menu_item *out, int max, int *n)
 				break;
 			memset(it, 0, sizeof *it);
 			snprintf(it->key, sizeof it->key, "%s", key);
-			gsm_clean(display, it->label, sizeof it->label);
+			menu_gsm_clean(display, it->label, sizeof it->label);
 			it->kinds = kinds_of(parser_product_sold_by(p, key));
 			nproducts++;
 		}
@@ -149,7 +122,7 @@ fetch_broadcasts(struct actions *a, const char *phone, struct menu_item *out, in
 		it->id = b[i].id;
 		if (at > 0 && localtime_r(&at, &tm) != NULL)
 			strftime(it->when, sizeof it->when, "%d/%m", &tm);
-		gsm_clean(b[i].text, text, sizeof notices[i]);
+		menu_gsm_clean(b[i].text, text, sizeof notices[i]);
 		/* a notice may be a whole SMS: the list shows its start, without
 		 * the "[TB village]" prefix every notice of the village has */
 		label = text;
@@ -210,7 +183,7 @@ listing_item(const struct parser *p, const struct listing *l, bool with_product,
 	it->left = l->qty_left;
 	amount(l->qty_left, l->unit, qty, sizeof qty);
 	price_short(l->unit_price, price, sizeof price);
-	gsm_clean(with_product ? (disp ? disp : l->product) : l->village, what, sizeof what);
+	menu_gsm_clean(with_product ? (disp ? disp : l->product) : l->village, what, sizeof what);
 	snprintf(label, sizeof label, "#%lld %s %s %.16s", l->id, qty, price, what);
 	str_copy(it->label, sizeof it->label, label);
 }
@@ -279,7 +252,7 @@ fetch_orders(struct actions *a, const char *phone, struct menu_item *out, int ma
 		memset(it, 0, sizeof *it);
 		it->id = o->id;
 		amount(o->qty, o->l.unit, qty, sizeof qty);
-		gsm_clean(disp ? disp : o->l.product, what, sizeof what);
+		menu_gsm_clean(disp ? disp : o->l.product, what, sizeof what);
 		phone_mask(o->buyer_phone, buyer, sizeof buyer);
 		snprintf(label, sizeof label, "#%lld %.14s %s %s", o->id, what, qty, buyer);
 		str_copy(it->label, sizeof it->label, label);
@@ -380,7 +353,7 @@ check_listing(struct actions *a, const char *phone, struct menu_vals *v, char *w
 		v->left = l->qty_left;
 		str_copy(v->product, sizeof v->product, l->product);
 		disp = parser_product_display(a->p, l->product);
-		gsm_clean(disp ? disp : l->product, v->product_label, sizeof v->product_label);
+		menu_gsm_clean(disp ? disp : l->product, v->product_label, sizeof v->product_label);
 		return 0;
 	}
 	return 1;
@@ -632,7 +605,7 @@ finish(struct actions *a, const struct mo *m, struct step *st, struct act_reply 
 		snprintf(r->action, sizeof r->action, "USSD_%s", cmd_action_name(st->out.cmd.action));
 		if (act_run_command(a, m, &st->out.cmd, r) < 0)
 			return -1;
-		gsm_clean(r->text, clean, sizeof clean);
+		menu_gsm_clean(r->text, clean, sizeof clean);
 		fit_screen(clean);
 		snprintf(r->text, sizeof r->text, "%s", clean);
 	} else

@@ -6,6 +6,7 @@
  * menu_io.fetch, nothing is stored or sent here.
  */
 #include "menus/menu_int.h"
+#include "common/common.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -227,15 +228,15 @@ village_code(const char *in, char *out, size_t outlen)
 	return true;
 }
 
-/* a name: 2..60 bytes, no control characters, at least one letter (a row
- * of digits is a mistyped menu choice, not a name). */
+/* a name: 2..60 bytes of UTF-8, no control characters, at least one
+ * letter (a row of digits is a mistyped menu choice, not a name). */
 static bool
 person_name(const char *in, char *out, size_t outlen)
 {
 	size_t n = strlen(in);
 	bool letter = false;
 
-	if (n < 2 || n > 60 || n >= outlen)
+	if (n < 2 || n > 60 || n >= outlen || !utf8_is_valid(in, n))
 		return false;
 	for (const char *p = in; *p != '\0'; p++) {
 		unsigned char c = (unsigned char)*p;
@@ -284,7 +285,8 @@ choose(enum menu_slot slot, const struct menu_item *it, struct menu_vals *v)
 	switch (slot) {
 	case SLOT_PRODUCT:
 		snprintf(v->product, sizeof v->product, "%s", it->key);
-		snprintf(v->product_label, sizeof v->product_label, "%s", it->label);
+		/* a label may be longer than the value kept: whole characters */
+		str_copy(v->product_label, sizeof v->product_label, it->label);
 		v->kinds = it->kinds;
 		break;
 	case SLOT_LISTING:

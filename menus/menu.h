@@ -173,6 +173,12 @@ int menu_sess_encode(const struct menu_def *d, const struct menu_sess *s, char *
     size_t buflen);
 int menu_sess_decode(const struct menu_def *d, const char *text, struct menu_sess *s);
 
+/* menu_gsm_clean writes text as a screen can show it: without diacritics,
+ * any other character GSM-7 lacks as '?' (invalid UTF-8 gives ""), cut on
+ * a character boundary to outlen-1 bytes. Callers clean the data they
+ * hand over with it; the engine cleans what the user typed. */
+void menu_gsm_clean(const char *text, char *out, size_t outlen);
+
 /* menu_unit_is_weight: unit (as in menu_vals.unit) is kg, yen, ta or tan,
  * so a price is per kg; "" counts as kg. Else it is a count unit. */
 bool menu_unit_is_weight(const char *unit);

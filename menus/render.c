@@ -44,6 +44,33 @@ menu_opt_key(const struct menu_screen *sc, const struct menu_vals *v, int i, cha
 	return buf;
 }
 
+/* menu_gsm_clean: menu.h. Texts are at most an SMS of 10 parts (2048
+ * bytes); a longer one is cut first. */
+void
+menu_gsm_clean(const char *text, char *out, size_t outlen)
+{
+	char plain[2048];
+	size_t j = 0;
+
+	if (text_strip_diacritics(text, plain, sizeof plain) < 0)
+		plain[0] = '\0';
+	for (const char *p = plain; *p != '\0' && j + 1 < outlen;) {
+		char one[8] = "";
+		size_t n = 1;
+
+		while (n < 4 && ((unsigned char)p[n] & 0xC0) == 0x80)
+			n++;
+		memcpy(one, p, n);
+		if (sms_coding_of(one) == SMS_GSM7 && j + n < outlen) {
+			memcpy(out + j, one, n);
+			j += n;
+		} else
+			out[j++] = '?';
+		p += n;
+	}
+	out[j] = '\0';
+}
+
 /* vnd writes 1500000 as "1.500.000" (the way prices are written in VN). */
 static void
 vnd(long long v, char *out, size_t outlen)
@@ -118,8 +145,8 @@ value_of(const struct menu_vals *v, const char *name, size_t nlen, char *out, si
 		snprintf(out, outlen, "#%lld", v->order);
 	else if (IS("village"))
 		snprintf(out, outlen, "%s", v->village);
-	else if (IS("name"))
-		snprintf(out, outlen, "%s", v->name);
+	else if (IS("name"))	/* as typed: maybe with diacritics */
+		menu_gsm_clean(v->name, out, outlen);
 #undef IS
 }
 
@@ -138,10 +165,8 @@ menu_subst(const struct menu_vals *v, const char *tpl, char *out, size_t outlen)
 			continue;
 		}
 		value_of(v, p + 1, (size_t)(end - p - 1), val, sizeof val);
-		n = strlen(val);
-		if (n > outlen - 1 - j)
-			n = outlen - 1 - j;
-		memcpy(out + j, val, n);
+		str_copy(out + j, outlen - j, val);	/* whole characters only */
+		n = strlen(out + j);
 		j += n;
 		p = end;
 	}
@@ -205,19 +230,14 @@ menu_page_bounds(const char *header, const struct menu_item *items, int n, int p
 	*more = end < n;
 }
 
-/* put appends s to out (cut at outlen-1, noting the cut). */
+/* put appends s to out (cut at MENU_SCREEN_MAX bytes on a character
+ * boundary, noting the cut). */
 static void
 put(struct menu_out *out, size_t *len, const char *s)
 {
-	size_t n = strlen(s);
-
-	if (*len + n > MENU_SCREEN_MAX) {
-		n = MENU_SCREEN_MAX - *len;
+	if (str_copy(out->screen + *len, MENU_SCREEN_MAX + 1 - *len, s) < 0)
 		out->cut = true;
-	}
-	memcpy(out->screen + *len, s, n);
-	*len += n;
-	out->screen[*len] = '\0';
+	*len += strlen(out->screen + *len);
 }
 
 static int
@@ -239,9 +259,13 @@ render_list(const struct menu_screen *sc, const struct menu_sess *s, const struc
 		    strlen(FOOTER);
 
 		snprintf(line, sizeof line, "\n%d.%s", i - from + 1, items[i].label);
-		if (strlen(line) > room)
-			line[room] = '\0';	/* one label longer than a page: cut it */
-		put(out, len, line);
+		if (strlen(line) > room) {	/* one label longer than a page: cut it */
+			char cut[sizeof line];
+
+			str_copy(cut, room + 1, line);
+			put(out, len, cut);
+		} else
+			put(out, len, line);
 	}
 	if (more)
 		put(out, len, MORE);
@@ -446,7 +470,10 @@ render(const struct menu_def *d, const struct menu_sess *s, const struct menu_io
 	 * each: the byte count above can then be short of the septet count
 	 * (never by more than double, so short screens need no count) */
 	while (len > MENU_SCREEN_MAX / 2 && sms_length(out->screen, SMS_GSM7) > MENU_SCREEN_MAX) {
-		out->screen[--len] = '\0';
+		do	/* a whole character at a time */
+			len--;
+		while (len > 0 && ((unsigned char)out->screen[len] & 0xC0) == 0x80);
+		out->screen[len] = '\0';
 		out->cut = true;
 	}
 	return 0;

@@ -361,6 +361,16 @@ static const struct transcript cases[] = {
 	 "So luong chua dung. Ban bao nhieu kg Na? Nhap so, vd 50\n0.Lui 00.Dau", MENU_CONTINUE, NULL},
 	{"wrong village", false, {"7", "123", NULL}, "Ma thon chua dung. Nhap ma thon", MENU_CONTINUE,
 	 NULL},
+	/* found by the fuzzer (tests/fuzz/corpus_menu/crash-name-invalid-utf8):
+	 * a typed name was taken as bytes, and shown and registered as
+	 * invalid UTF-8 */
+	{"a name of invalid UTF-8 is refused", false, {"7", "LD02", "1\xe0\x93\x82" "9%V", NULL},
+	 "Ten chua dung. Nhap ho ten", MENU_CONTINUE, NULL},
+	{"a name with diacritics is shown without", false, {"7", "LD02", "Nguy\xe1\xbb\x85n V\xc4\x83n An", NULL},
+	 "Dang ky Nguyen Van An, thon LD02?", MENU_CONTINUE, NULL},
+	{"a name with diacritics is registered as typed", false,
+	 {"7", "LD02", "Nguy\xe1\xbb\x85n V\xc4\x83n An", "1", NULL}, "", MENU_COMMAND,
+	 "REGISTER LD02 Nguy\xe1\xbb\x85n V\xc4\x83n An"},
 	{"a name of digits is refused", false, {"7", "LD02", "12", NULL}, "Ten chua dung. ",
 	 MENU_CONTINUE, NULL},
 	{"0 at home closes", false, {"0", NULL}, "Tam biet.", MENU_END, NULL},
@@ -638,6 +648,46 @@ test_long_text_refused(void)
 	T_ASSERTF(strstr(err, "long.conf:3: screen home: text longer than 160") != NULL, "%s", err);
 }
 
+/* found by the fuzzer (tests/fuzz/corpus_menu/crash-label-cut-utf8): a
+ * product label longer than the value kept was cut inside a two-byte
+ * character, and every later screen showing {product} was invalid UTF-8 */
+static int
+pound_fetch(void *arg, enum menu_src src, const struct menu_vals *v, struct menu_item *out,
+    int max, int *n)
+{
+	(void)arg;
+	(void)v;
+	*n = 0;
+	if (src != MENU_SRC_PRODUCTS || max < 1)
+		return 0;
+	memset(out, 0, sizeof *out);
+	snprintf(out->key, sizeof out->key, "na");
+	snprintf(out->label, sizeof out->label, "xy");
+	for (int i = 0; i < 30; i++)	/* 62 bytes: "xy" and 30 times '£' */
+		strcat(out->label, "\xc2\xa3");
+	*n = 1;
+	return 0;
+}
+
+static void
+test_long_label_cut_on_characters(void)
+{
+	struct menu_def *d = load();
+	struct menu_io io = {pound_fetch, NULL, NULL, NULL};
+	struct menu_sess s;
+	struct menu_out o;
+	static const char *const in[] = {"1", "1", "1", "50", "30"};
+
+	menu_start(d, &s, &io, &o);
+	for (size_t i = 0; i < sizeof in / sizeof in[0]; i++) {
+		T_ASSERT(menu_step(d, &s, in[i], &io, &o) == 0);
+		T_ASSERTF(utf8_is_valid(o.screen, strlen(o.screen)), "after %s:\n%s", in[i], o.screen);
+	}
+	T_ASSERT(strncmp(o.screen, "Dang tin ban xy\xc2\xa3", 17) == 0);
+	T_ASSERT(utf8_is_valid(s.v.product_label, strlen(s.v.product_label)));
+	menu_free(d);
+}
+
 static const struct t_case cases_[] = {
 	{"walk_every_state", test_walk_every_state},
 	{"transcripts", test_transcripts},
@@ -647,6 +697,7 @@ static const struct t_case cases_[] = {
 	{"transitions_traced", test_transitions_are_traced},
 	{"bad_files", test_bad_files},
 	{"long_text_refused", test_long_text_refused},
+	{"long_label_cut_on_characters", test_long_label_cut_on_characters},
 	{NULL, NULL},
 };
 
