@@ -560,7 +560,9 @@ esc(char *buf, size_t buflen, size_t *len, const char *key, const char *v)
 	return 0;
 }
 
-static void
+/* unesc reads an escaped value back; -1 when it is not text (a state we
+ * did not write: its values are shown on screens). */
+static int
 unesc(const char *v, size_t n, char *out, size_t outlen)
 {
 	size_t j = 0;
@@ -575,6 +577,7 @@ unesc(const char *v, size_t n, char *out, size_t outlen)
 			out[j++] = v[i];
 	}
 	out[j] = '\0';
+	return utf8_is_valid(out, j) ? 0 : -1;
 }
 
 int
@@ -651,7 +654,8 @@ decode_field(const struct menu_def *d, const char *k, size_t kl, const char *v, 
 
 #define K(x) (kl == sizeof(x) - 1 && memcmp(k, x, kl) == 0)
 	if (K("s")) {
-		unesc(v, vl, name, sizeof name);
+		if (unesc(v, vl, name, sizeof name) < 0)
+			return -1;
 		return (s->screen = menu_screen_by_name(d, name)) < 0 ? -1 : 0;
 	}
 	if (K("n")) {
@@ -668,15 +672,15 @@ decode_field(const struct menu_def *d, const char *k, size_t kl, const char *v, 
 		return sscanf(v, "%lld:%d:%u", &s->v.left, &s->v.price_check, &s->v.kinds) == 3 ?
 		    0 : -1;
 	if (K("p"))
-		unesc(v, vl, s->v.product, sizeof s->v.product);
-	else if (K("pl"))
-		unesc(v, vl, s->v.product_label, sizeof s->v.product_label);
-	else if (K("u"))
-		unesc(v, vl, s->v.unit, sizeof s->v.unit);
-	else if (K("vc"))
-		unesc(v, vl, s->v.village, sizeof s->v.village);
-	else if (K("nm"))
-		unesc(v, vl, s->v.name, sizeof s->v.name);
+		return unesc(v, vl, s->v.product, sizeof s->v.product);
+	if (K("pl"))
+		return unesc(v, vl, s->v.product_label, sizeof s->v.product_label);
+	if (K("u"))
+		return unesc(v, vl, s->v.unit, sizeof s->v.unit);
+	if (K("vc"))
+		return unesc(v, vl, s->v.village, sizeof s->v.village);
+	if (K("nm"))
+		return unesc(v, vl, s->v.name, sizeof s->v.name);
 #undef K
 	return 0;
 }

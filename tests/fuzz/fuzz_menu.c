@@ -14,6 +14,7 @@
  * encodes again to the same text. tests/unit/test_fuzz_menu.c includes
  * this file to replay tests/fuzz/corpus_menu/ in the normal build.
  */
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,6 +86,16 @@ static const char *const alphabet[] = {
 	"[", "]", "~", "\xe2\x82\xac", "^", "{", "|", "\n", "9", "0", "\xc2\xa5", "\xc3\xa9",
 };
 
+/* amount: a price or stock from a byte, the edges included */
+static long long
+amount(uint8_t b)
+{
+	static const long long v[] = {0, 1, 2, 999, 1000, 45000, 500000, 1000000000LL,
+		1000000000000LL, 4000000000000000000LL, LLONG_MAX / 1000, LLONG_MAX};
+
+	return b < 12 ? v[b] : (long long)b * (b % 7 == 0 ? 1000000007LL : 1000LL);
+}
+
 static uint8_t
 seed_at(const struct world *w, size_t i)
 {
@@ -131,8 +142,8 @@ fake_fetch(void *arg, enum menu_src src, const struct menu_vals *v, struct menu_
 		snprintf(it->key, sizeof it->key, "p%d", i);
 		snprintf(it->unit, sizeof it->unit, "%s", seed_at(w, k + 2) % 2 ? "kg" : "con");
 		it->kinds = seed_at(w, k + 3) % 8;
-		it->price = (long long)seed_at(w, k + 4) << (seed_at(w, k + 5) % 56);
-		it->left = (long long)seed_at(w, k + 6) << (seed_at(w, k + 4) % 50);
+		it->price = amount(seed_at(w, k + 4) % 40);
+		it->left = amount(seed_at(w, k + 6) % 40);
 		if (src == MENU_SRC_BROADCASTS) {
 			snprintf(it->when, sizeof it->when, "%02u/%02u", (unsigned)(i % 28 + 1),
 			    (unsigned)(seed_at(w, k) % 12 + 1));
@@ -157,8 +168,8 @@ fake_check(void *arg, enum menu_check what, struct menu_vals *v, char *why, size
 	}
 	if (what == MENU_CHECK_LISTING) {
 		snprintf(v->unit, sizeof v->unit, "%s", b % 2 ? "kg" : "buong");
-		v->price = (long long)b << (b % 60);
-		v->left = (long long)b << (b % 40);
+		v->price = amount(b % 40);
+		v->left = amount((uint8_t)(b / 3) % 40);
 		gsm_text(w, b, b % 50, v->product_label, sizeof v->product_label);
 	}
 	if (b % 3 == 0) {

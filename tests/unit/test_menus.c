@@ -500,7 +500,7 @@ test_encode_round_trip(void)
 	struct menu_def *d = load();
 	struct fake f = {0};
 	struct menu_io io = {fake_fetch, NULL, &f, fake_check};
-	struct menu_sess s, back;
+	struct menu_sess s, back, again;
 	struct menu_out o;
 	char enc[MENU_STATE_MAX], enc2[MENU_STATE_MAX];
 
@@ -519,6 +519,12 @@ test_encode_round_trip(void)
 	T_ASSERT(menu_sess_decode(d, "v1;s=nosuch;", &back) == -1);
 	T_ASSERT(menu_sess_decode(d, "junk", &back) == -1);
 	T_ASSERT(menu_sess_decode(d, "v1;s=home;n=1:2;", &back) == -1);
+	/* found by the fuzzer (corpus_menu/crash-state-invalid-utf8): a state
+	 * whose values are not text was decoded and shown on a screen */
+	T_ASSERT(menu_sess_decode(d, "v1;s=reg_confirm;n=0:0:0:0:0:0:0:0;k=;vc=LD%D02;nm=Ab;",
+	    &back) == -1);
+	T_ASSERT(menu_sess_decode(d, "v1;s=reg_confirm;n=0:0:0:0:0:0:0:0;k=;vc=LD02;nm=Ab;",
+	    &again) == 0 && strcmp(again.v.village, "LD02") == 0);
 	T_STREQ(back.v.name, "Ma;Van=Let%,:x");
 	T_ASSERT(menu_sess_encode(d, &s, enc, 20) == -1);
 	menu_free(d);
