@@ -5,6 +5,7 @@
 #   make check-asan    only the sanitized run
 #   make fuzz          libFuzzer target on the parser (clang), FUZZ_SECONDS=600
 #   make fuzz-box      libFuzzer target on the box protocol decoder
+#   make fuzz-menu     libFuzzer target on the USSD menu engine, FUZZ_SECONDS=600
 #   make bench         every benchmark under bench/
 #   make demo          start Kannel + langso with demo villages (scripts/demo)
 #   make deps          install the Debian packages (no-op when present)
@@ -45,7 +46,7 @@ else
   LANGSO := $(B)/langso
 endif
 
-.PHONY: all deps check check-unit check-it check-asan fuzz fuzz-box bench demo clean check-layers
+.PHONY: all deps check check-unit check-it check-asan fuzz fuzz-box fuzz-menu bench demo clean check-layers
 all: deps $(LANGSO)
 
 deps:
@@ -132,6 +133,18 @@ fuzz-box: deps
 	build/fuzz/fuzz_box -max_total_time=$${FUZZ_SECONDS:-600} -max_len=70000 -timeout=5 \
 	    -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=build/fuzz/ \
 	    build/fuzz/corpus_box tests/fuzz/corpus_box
+# The menu engine's libFuzzer target: menus/ and common/ (the engine and
+# what it calls), the same sanitizers. New inputs go to
+# build/fuzz/corpus_menu, crashers to build/fuzz/menu-.
+fuzz-menu: deps
+	@mkdir -p build/fuzz/corpus_menu
+	clang $(CFLAGS_BASE) -O1 -fno-omit-frame-pointer \
+	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	    -o build/fuzz/fuzz_menu tests/fuzz/fuzz_menu.c \
+	    $(wildcard menus/*.c common/*.c) $(LIBS)
+	build/fuzz/fuzz_menu -max_total_time=$${FUZZ_SECONDS:-600} -max_len=4000 -timeout=5 \
+	    -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=build/fuzz/menu- \
+	    build/fuzz/corpus_menu tests/fuzz/corpus_menu
 
 bench: all $(BENCH_BIN)
 	bash bench/run.sh

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define DEFAULT_TIMEOUT 120	/* [ussd] session_timeout default, seconds */
 
@@ -23,33 +24,6 @@ struct step_ctx {
 	struct actions *a;
 	const struct mo *m;
 };
-
-/* gsm_clean writes text without diacritics and with any other character
- * GSM-7 lacks as '?', cut to outlen-1 bytes (all output is ASCII-ish). */
-static void
-gsm_clean(const char *text, char *out, size_t outlen)
-{
-	char plain[ACT_REPLY_MAX];
-	size_t j = 0;
-
-	if (text_strip_diacritics(text, plain, sizeof plain) < 0)
-		plain[0] = '\0';
-	for (const char *p = plain; *p != '\0' && j + 1 < outlen;) {
-		char one[8] = "";
-		size_t n = 1;
-
-		while (n < 4 && ((unsigned char)p[n] & 0xC0) == 0x80)
-			n++;
-		memcpy(one, p, n);
-		if (sms_coding_of(one) == SMS_GSM7 && j + n < outlen) {
-			memcpy(out + j, one, n);
-			j += n;
-		} else
-			out[j++] = '?';
-		p += n;
-	}
-	out[j] = '\0';
-}
 
 /* fit_screen cuts a reply to one USSD screen (MENU_SCREEN_MAX septets), at
  * a word boundary, with "..." to show it was cut. */
@@ -108,7 +82,7 @@ fetch_products(const struct parser *p, struct menu_item *out, int max, int *n)
 				break;
 			memset(it, 0, sizeof *it);
 			snprintf(it->key, sizeof it->key, "%s", key);
-			gsm_clean(display, it->label, sizeof it->label);
+			menu_gsm_clean(display, it->label, sizeof it->label);
 			it->kinds = kinds_of(parser_product_sold_by(p, key));
 			nproducts++;
 		}
@@ -119,7 +93,11 @@ fetch_products(const struct parser *p, struct menu_item *out, int max, int *n)
 	return 0;
 }
 
-/* fetch_broadcasts: the last three notices of the phone's village. */
+/* fetch_broadcasts: the last three notices of the phone's village, each
+ * with the day it was sent. Their whole text stays in notices[] for the
+ * step (menu_item.text points there). */
+static _Thread_local char notices[3][OUTBOX_TEXT_MAX];
+
 static int
 fetch_broadcasts(struct actions *a, const char *phone, struct menu_item *out, int max, int *n)
 {
@@ -135,12 +113,16 @@ fetch_broadcasts(struct actions *a, const char *phone, struct menu_item *out, in
 		return -1;
 	for (int i = 0; i < got; i++) {
 		struct menu_item *it = &out[(*n)++];
-		char text[MENU_SCREEN_MAX * 2], start[31];
+		char *text = notices[i], start[25], line[64];
 		const char *label;
+		time_t at = (time_t)b[i].send_at;
+		struct tm tm;
 
 		memset(it, 0, sizeof *it);
 		it->id = b[i].id;
-		gsm_clean(b[i].text, text, sizeof text);
+		if (at > 0 && localtime_r(&at, &tm) != NULL)
+			strftime(it->when, sizeof it->when, "%d/%m", &tm);
+		menu_gsm_clean(b[i].text, text, sizeof notices[i]);
 		/* a notice may be a whole SMS: the list shows its start, without
 		 * the "[TB village]" prefix every notice of the village has */
 		label = text;
@@ -148,11 +130,15 @@ fetch_broadcasts(struct actions *a, const char *phone, struct menu_item *out, in
 			label = strchr(label, ']') + 1;
 		while (*label == ' ')
 			label++;
-		/* its first 30 bytes, cut on a character boundary (GSM-7 has
-		 * a few two-byte characters: £, ¥, è, ...) */
+		/* the day and the first 24 bytes (three notices fit a page),
+		 * cut on a character boundary (GSM-7 has a few two-byte
+		 * characters: £, ¥, è, ...) */
 		str_copy(start, sizeof start, label);
-		str_copy(it->label, sizeof it->label, start);
-		str_copy(it->text, sizeof it->text, text);	/* render.c fits it */
+		for (size_t k = strlen(start); k > 0 && start[k - 1] == ' '; k--)
+			start[k - 1] = '\0';
+		snprintf(line, sizeof line, "%s%s%s", it->when, it->when[0] ? " " : "", start);
+		str_copy(it->label, sizeof it->label, line);
+		it->text = text;	/* render.c pages through it */
 	}
 	return 0;
 }
@@ -197,7 +183,7 @@ listing_item(const struct parser *p, const struct listing *l, bool with_product,
 	it->left = l->qty_left;
 	amount(l->qty_left, l->unit, qty, sizeof qty);
 	price_short(l->unit_price, price, sizeof price);
-	gsm_clean(with_product ? (disp ? disp : l->product) : l->village, what, sizeof what);
+	menu_gsm_clean(with_product ? (disp ? disp : l->product) : l->village, what, sizeof what);
 	snprintf(label, sizeof label, "#%lld %s %s %.16s", l->id, qty, price, what);
 	str_copy(it->label, sizeof it->label, label);
 }
@@ -266,7 +252,7 @@ fetch_orders(struct actions *a, const char *phone, struct menu_item *out, int ma
 		memset(it, 0, sizeof *it);
 		it->id = o->id;
 		amount(o->qty, o->l.unit, qty, sizeof qty);
-		gsm_clean(disp ? disp : o->l.product, what, sizeof what);
+		menu_gsm_clean(disp ? disp : o->l.product, what, sizeof what);
 		phone_mask(o->buyer_phone, buyer, sizeof buyer);
 		snprintf(label, sizeof label, "#%lld %.14s %s %s", o->id, what, qty, buyer);
 		str_copy(it->label, sizeof it->label, label);
@@ -367,7 +353,7 @@ check_listing(struct actions *a, const char *phone, struct menu_vals *v, char *w
 		v->left = l->qty_left;
 		str_copy(v->product, sizeof v->product, l->product);
 		disp = parser_product_display(a->p, l->product);
-		gsm_clean(disp ? disp : l->product, v->product_label, sizeof v->product_label);
+		menu_gsm_clean(disp ? disp : l->product, v->product_label, sizeof v->product_label);
 		return 0;
 	}
 	return 1;
@@ -619,7 +605,7 @@ finish(struct actions *a, const struct mo *m, struct step *st, struct act_reply 
 		snprintf(r->action, sizeof r->action, "USSD_%s", cmd_action_name(st->out.cmd.action));
 		if (act_run_command(a, m, &st->out.cmd, r) < 0)
 			return -1;
-		gsm_clean(r->text, clean, sizeof clean);
+		menu_gsm_clean(r->text, clean, sizeof clean);
 		fit_screen(clean);
 		snprintf(r->text, sizeof r->text, "%s", clean);
 	} else

@@ -6,6 +6,7 @@
  * menu_io.fetch, nothing is stored or sent here.
  */
 #include "menus/menu_int.h"
+#include "common/common.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -179,9 +180,13 @@ go(const struct menu_def *d, struct menu_sess *s, const struct menu_io *io,
 			}
 		}
 		menu_enter_state(d, s, io, t->screen, true);
-		if (sc->kind == MK_SHOW || sc->kind == MK_END)
+		if (menu_render_screen(d, s, io, NULL, out) < 0)
+			return -1;
+		/* an END screen, or a notice that fits one screen, closes the
+		 * session; a longer notice goes on for its pages */
+		if (out->result == MENU_END)
 			s->ended = true;
-		return menu_render_screen(d, s, io, NULL, out);
+		return 0;
 	}
 	end_screen(s, out, "Loi menu. Xin quay so lai.");
 	return 0;
@@ -223,15 +228,15 @@ village_code(const char *in, char *out, size_t outlen)
 	return true;
 }
 
-/* a name: 2..60 bytes, no control characters, at least one letter (a row
- * of digits is a mistyped menu choice, not a name). */
+/* a name: 2..60 bytes of UTF-8, no control characters, at least one
+ * letter (a row of digits is a mistyped menu choice, not a name). */
 static bool
 person_name(const char *in, char *out, size_t outlen)
 {
 	size_t n = strlen(in);
 	bool letter = false;
 
-	if (n < 2 || n > 60 || n >= outlen)
+	if (n < 2 || n > 60 || n >= outlen || !utf8_is_valid(in, n))
 		return false;
 	for (const char *p = in; *p != '\0'; p++) {
 		unsigned char c = (unsigned char)*p;
@@ -280,7 +285,8 @@ choose(enum menu_slot slot, const struct menu_item *it, struct menu_vals *v)
 	switch (slot) {
 	case SLOT_PRODUCT:
 		snprintf(v->product, sizeof v->product, "%s", it->key);
-		snprintf(v->product_label, sizeof v->product_label, "%s", it->label);
+		/* a label may be longer than the value kept: whole characters */
+		str_copy(v->product_label, sizeof v->product_label, it->label);
 		v->kinds = it->kinds;
 		break;
 	case SLOT_LISTING:
@@ -425,6 +431,22 @@ step_resume(const struct menu_def *d, struct menu_sess *s, const char *in,
 	return menu_render_screen(d, s, io, CHOICE_HINT, out);
 }
 
+/* step_show: 9 turns a long notice's page (0 and 00 are handled before). */
+static int
+step_show(const struct menu_def *d, struct menu_sess *s, const char *in,
+    const struct menu_io *io, struct menu_out *out)
+{
+	int pages;
+
+	if (menu_show_pages(s, io, &pages) < 0)
+		return -1;
+	if (strcmp(in, "9") == 0 && s->page + 1 < pages) {
+		s->page++;
+		return menu_render_screen(d, s, io, NULL, out);
+	}
+	return menu_render_screen(d, s, io, CHOICE_HINT, out);
+}
+
 /* step_input takes a typed value, checked by the caller when the screen
  * says so (a listing that exists, a quantity in stock). */
 static int
@@ -474,6 +496,7 @@ step_in(const struct menu_def *d, struct menu_sess *s, const char *in,
 	case MK_INPUT:
 		return step_input(d, s, in, io, out);
 	case MK_SHOW:
+		return step_show(d, s, in, io, out);
 	case MK_END:
 		break;
 	}
@@ -537,7 +560,9 @@ esc(char *buf, size_t buflen, size_t *len, const char *key, const char *v)
 	return 0;
 }
 
-static void
+/* unesc reads an escaped value back; -1 when it is not text (a state we
+ * did not write: its values are shown on screens). */
+static int
 unesc(const char *v, size_t n, char *out, size_t outlen)
 {
 	size_t j = 0;
@@ -552,6 +577,7 @@ unesc(const char *v, size_t n, char *out, size_t outlen)
 			out[j++] = v[i];
 	}
 	out[j] = '\0';
+	return utf8_is_valid(out, j) ? 0 : -1;
 }
 
 int
@@ -628,7 +654,8 @@ decode_field(const struct menu_def *d, const char *k, size_t kl, const char *v, 
 
 #define K(x) (kl == sizeof(x) - 1 && memcmp(k, x, kl) == 0)
 	if (K("s")) {
-		unesc(v, vl, name, sizeof name);
+		if (unesc(v, vl, name, sizeof name) < 0)
+			return -1;
 		return (s->screen = menu_screen_by_name(d, name)) < 0 ? -1 : 0;
 	}
 	if (K("n")) {
@@ -645,15 +672,15 @@ decode_field(const struct menu_def *d, const char *k, size_t kl, const char *v, 
 		return sscanf(v, "%lld:%d:%u", &s->v.left, &s->v.price_check, &s->v.kinds) == 3 ?
 		    0 : -1;
 	if (K("p"))
-		unesc(v, vl, s->v.product, sizeof s->v.product);
-	else if (K("pl"))
-		unesc(v, vl, s->v.product_label, sizeof s->v.product_label);
-	else if (K("u"))
-		unesc(v, vl, s->v.unit, sizeof s->v.unit);
-	else if (K("vc"))
-		unesc(v, vl, s->v.village, sizeof s->v.village);
-	else if (K("nm"))
-		unesc(v, vl, s->v.name, sizeof s->v.name);
+		return unesc(v, vl, s->v.product, sizeof s->v.product);
+	if (K("pl"))
+		return unesc(v, vl, s->v.product_label, sizeof s->v.product_label);
+	if (K("u"))
+		return unesc(v, vl, s->v.unit, sizeof s->v.unit);
+	if (K("vc"))
+		return unesc(v, vl, s->v.village, sizeof s->v.village);
+	if (K("nm"))
+		return unesc(v, vl, s->v.name, sizeof s->v.name);
 #undef K
 	return 0;
 }

@@ -50,7 +50,10 @@ struct menu_item {
 	unsigned kinds;			/* products: MENU_KIND_*; 0 unknown (all) */
 	long long price;		/* listings: đ per kg or per piece; 0 negotiable */
 	long long left;			/* listings: what is left, grams or pieces */
-	char text[MENU_SCREEN_MAX + 1];	/* broadcasts: the notice shown */
+	char when[12];			/* broadcasts: the day sent, "12/03" */
+	const char *text;		/* broadcasts: the whole notice, GSM-7; the
+					 * caller's, valid until the step returns
+					 * (the show screen pages through it) */
 };
 
 /* What the user has chosen or typed so far in this session. */
@@ -169,6 +172,12 @@ int menu_render(const struct menu_def *d, const struct menu_sess *s,
 int menu_sess_encode(const struct menu_def *d, const struct menu_sess *s, char *buf,
     size_t buflen);
 int menu_sess_decode(const struct menu_def *d, const char *text, struct menu_sess *s);
+
+/* menu_gsm_clean writes text as a screen can show it: without diacritics,
+ * any other character GSM-7 lacks as '?' (invalid UTF-8 gives ""), cut on
+ * a character boundary to outlen-1 bytes. Callers clean the data they
+ * hand over with it; the engine cleans what the user typed. */
+void menu_gsm_clean(const char *text, char *out, size_t outlen);
 
 /* menu_unit_is_weight: unit (as in menu_vals.unit) is kg, yen, ta or tan,
  * so a price is per kg; "" counts as kg. Else it is a count unit. */

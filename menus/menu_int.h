@@ -93,6 +93,9 @@ int menu_render_refusal(const struct menu_def *d, const struct menu_sess *s,
 void menu_page_bounds(const char *header, const struct menu_item *items, int n, int page,
     int *from, int *to, bool *more);
 void menu_subst(const struct menu_vals *v, const char *tpl, char *out, size_t outlen);
+/* menu_show_pages: how many pages the show screen's notice takes (1 when
+ * it fits one screen or is gone). 0, or -1 when io.fetch failed. */
+int menu_show_pages(const struct menu_sess *s, const struct menu_io *io, int *pages);
 int menu_fetch(const struct menu_io *io, enum menu_src src, const struct menu_vals *v,
     struct menu_item *items, int *n);
 

@@ -44,6 +44,33 @@ menu_opt_key(const struct menu_screen *sc, const struct menu_vals *v, int i, cha
 	return buf;
 }
 
+/* menu_gsm_clean: menu.h. Texts are at most an SMS of 10 parts (2048
+ * bytes); a longer one is cut first. */
+void
+menu_gsm_clean(const char *text, char *out, size_t outlen)
+{
+	char plain[2048];
+	size_t j = 0;
+
+	if (text_strip_diacritics(text, plain, sizeof plain) < 0)
+		plain[0] = '\0';
+	for (const char *p = plain; *p != '\0' && j + 1 < outlen;) {
+		char one[8] = "";
+		size_t n = 1;
+
+		while (n < 4 && ((unsigned char)p[n] & 0xC0) == 0x80)
+			n++;
+		memcpy(one, p, n);
+		if (sms_coding_of(one) == SMS_GSM7 && j + n < outlen) {
+			memcpy(out + j, one, n);
+			j += n;
+		} else
+			out[j++] = '?';
+		p += n;
+	}
+	out[j] = '\0';
+}
+
 /* vnd writes 1500000 as "1.500.000" (the way prices are written in VN). */
 static void
 vnd(long long v, char *out, size_t outlen)
@@ -118,8 +145,8 @@ value_of(const struct menu_vals *v, const char *name, size_t nlen, char *out, si
 		snprintf(out, outlen, "#%lld", v->order);
 	else if (IS("village"))
 		snprintf(out, outlen, "%s", v->village);
-	else if (IS("name"))
-		snprintf(out, outlen, "%s", v->name);
+	else if (IS("name"))	/* as typed: maybe with diacritics */
+		menu_gsm_clean(v->name, out, outlen);
 #undef IS
 }
 
@@ -138,10 +165,8 @@ menu_subst(const struct menu_vals *v, const char *tpl, char *out, size_t outlen)
 			continue;
 		}
 		value_of(v, p + 1, (size_t)(end - p - 1), val, sizeof val);
-		n = strlen(val);
-		if (n > outlen - 1 - j)
-			n = outlen - 1 - j;
-		memcpy(out + j, val, n);
+		str_copy(out + j, outlen - j, val);	/* whole characters only */
+		n = strlen(out + j);
 		j += n;
 		p = end;
 	}
@@ -205,19 +230,14 @@ menu_page_bounds(const char *header, const struct menu_item *items, int n, int p
 	*more = end < n;
 }
 
-/* put appends s to out (cut at outlen-1, noting the cut). */
+/* put appends s to out (cut at MENU_SCREEN_MAX bytes on a character
+ * boundary, noting the cut). */
 static void
 put(struct menu_out *out, size_t *len, const char *s)
 {
-	size_t n = strlen(s);
-
-	if (*len + n > MENU_SCREEN_MAX) {
-		n = MENU_SCREEN_MAX - *len;
+	if (str_copy(out->screen + *len, MENU_SCREEN_MAX + 1 - *len, s) < 0)
 		out->cut = true;
-	}
-	memcpy(out->screen + *len, s, n);
-	*len += n;
-	out->screen[*len] = '\0';
+	*len += strlen(out->screen + *len);
 }
 
 static int
@@ -239,31 +259,125 @@ render_list(const struct menu_screen *sc, const struct menu_sess *s, const struc
 		    strlen(FOOTER);
 
 		snprintf(line, sizeof line, "\n%d.%s", i - from + 1, items[i].label);
-		if (strlen(line) > room)
-			line[room] = '\0';	/* one label longer than a page: cut it */
-		put(out, len, line);
+		if (strlen(line) > room) {	/* one label longer than a page: cut it */
+			char cut[sizeof line];
+
+			str_copy(cut, room + 1, line);
+			put(out, len, cut);
+		} else
+			put(out, len, line);
 	}
 	if (more)
 		put(out, len, MORE);
 	return 0;
 }
 
-/* fit_septets cuts text (a broadcast may be a whole SMS long) to what is
- * left of the screen in GSM-7 septets, ending with "..." when cut. */
-static void
-fit_septets(char *text, size_t room)
-{
-	size_t n = strlen(text);
+/* ---- the show screen: one notice, with its date, a page at a time ---- */
 
-	if (sms_length(text, SMS_GSM7) <= room)
-		return;
-	while (n > 0 && sms_length(text, SMS_GSM7) + 3 > room) {
-		do
-			n--;
-		while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80);
-		text[n] = '\0';
+#define SHOW_PAGES_MAX 40
+#define SHOW_TAIL "\n9.Tiep 0.Lui 00.Dau"	/* the longest line under a page */
+
+/* char_cost: the length of the character at p, and the room it takes on a
+ * screen: its GSM-7 septets, or its bytes when more (the screen buffer
+ * holds MENU_SCREEN_MAX bytes; '£' is one septet in two bytes). */
+static size_t
+char_cost(const char *p, size_t *len)
+{
+	char one[8];
+	size_t n = 1, sep;
+
+	while (n < 4 && ((unsigned char)p[n] & 0xC0) == 0x80)
+		n++;
+	memcpy(one, p, n);
+	one[n] = '\0';
+	*len = n;
+	sep = sms_length(one, SMS_GSM7);
+	return sep > n ? sep : n;
+}
+
+/* split_pages cuts text into pages of at most room septets, after a space
+ * where one is near, never inside a character: page i is text[at[i],
+ * at[i] + len[i]). Returns how many (at most max; the rest is dropped). */
+static int
+split_pages(const char *text, size_t room, size_t *at, size_t *len, int max)
+{
+	size_t pos = 0, n = strlen(text);
+	int np = 0;
+
+	while (pos < n && np < max) {
+		size_t end = pos, used = 0, space = 0, cl;
+
+		while (end < n) {
+			size_t sep = char_cost(text + end, &cl);
+
+			if (used + sep > room && end > pos)
+				break;
+			used += sep;
+			end += cl;
+			if (text[end - 1] == ' ')
+				space = end;
+		}
+		if (end < n && space > pos + room / 2)	/* a word is not cut in two */
+			end = space;
+		at[np] = pos;
+		len[np] = end - pos;
+		while (len[np] > 0 && text[pos + len[np] - 1] == ' ')
+			len[np]--;
+		np++;
+		for (pos = end; pos < n && text[pos] == ' '; pos++)
+			;
 	}
-	strcat(text, "...");
+	return np;
+}
+
+/* show_item: the notice chosen (vals.item) among the fetched ones, or NULL */
+static const struct menu_item *
+show_item(const struct menu_sess *s, const struct menu_item *items, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (items[i].id == s->v.item)
+			return &items[i];
+	return NULL;
+}
+
+/* show_layout: the head "12/03: " of a notice that fits one screen (room
+ * left after the hint room), or the pages when it does not. */
+static int
+show_layout(const struct menu_item *it, size_t *at, size_t *len)
+{
+	size_t head = strlen(it->when) + 2;
+	const char *text = it->text != NULL ? it->text : "";
+	size_t cost = sms_length(text, SMS_GSM7);
+
+	if (strlen(text) > cost)
+		cost = strlen(text);
+	if (cost + head + MENU_HINT_ROOM <= MENU_SCREEN_MAX) {
+		at[0] = 0;
+		len[0] = strlen(text);
+		return 1;
+	}
+	/* "12/03 (10/12): " at its widest */
+	head = strlen(it->when) + strlen(" (99/99): ");
+	return split_pages(text, MENU_SCREEN_MAX - MENU_HINT_ROOM - head - strlen(SHOW_TAIL),
+	    at, len, SHOW_PAGES_MAX);
+}
+
+int
+menu_show_pages(const struct menu_sess *s, const struct menu_io *io, int *pages)
+{
+	struct menu_item items[MENU_ITEMS_MAX];
+	size_t at[SHOW_PAGES_MAX], len[SHOW_PAGES_MAX];
+	const struct menu_item *it;
+	int n;
+
+	*pages = 1;
+	if (menu_fetch(io, MENU_SRC_BROADCASTS, &s->v, items, &n) < 0)
+		return -1;
+	if ((it = show_item(s, items, n)) != NULL)
+		*pages = show_layout(it, at, len);
+	if (*pages < 1)
+		*pages = 1;
+	return 0;
 }
 
 static int
@@ -271,17 +385,33 @@ render_show(const struct menu_sess *s, const struct menu_io *io, struct menu_out
     size_t *len)
 {
 	struct menu_item items[MENU_ITEMS_MAX];
-	int n;
+	size_t at[SHOW_PAGES_MAX], plen[SHOW_PAGES_MAX];
+	char page[MENU_SCREEN_MAX * 4 + 1], head[48];
+	const struct menu_item *it;
+	int n, np, p;
 
 	if (menu_fetch(io, MENU_SRC_BROADCASTS, &s->v, items, &n) < 0)
 		return -1;
-	for (int i = 0; i < n; i++)
-		if (items[i].id == s->v.item) {
-			fit_septets(items[i].text, MENU_SCREEN_MAX - *len);
-			put(out, len, items[i].text);
-			return 0;
-		}
-	put(out, len, "Thong bao nay khong con.");
+	if ((it = show_item(s, items, n)) == NULL) {
+		put(out, len, "Thong bao nay khong con.");
+		return 0;
+	}
+	np = show_layout(it, at, plen);
+	p = s->page < np ? s->page : np - 1;
+	if (np <= 1)
+		snprintf(head, sizeof head, "%s%s", it->when, it->when[0] ? ": " : "");
+	else
+		snprintf(head, sizeof head, "%s%s(%d/%d): ", it->when, it->when[0] ? " " : "",
+		    p + 1, np);
+	put(out, len, head);
+	if (np >= 1) {
+		snprintf(page, sizeof page, "%.*s", (int)plen[p], it->text + at[p]);
+		put(out, len, page);
+	}
+	if (np > 1) {		/* a long notice: the session goes on for its pages */
+		out->result = MENU_CONTINUE;
+		put(out, len, p + 1 < np ? SHOW_TAIL : FOOTER);
+	}
 	return 0;
 }
 
@@ -340,7 +470,10 @@ render(const struct menu_def *d, const struct menu_sess *s, const struct menu_io
 	 * each: the byte count above can then be short of the septet count
 	 * (never by more than double, so short screens need no count) */
 	while (len > MENU_SCREEN_MAX / 2 && sms_length(out->screen, SMS_GSM7) > MENU_SCREEN_MAX) {
-		out->screen[--len] = '\0';
+		do	/* a whole character at a time */
+			len--;
+		while (len > 0 && ((unsigned char)out->screen[len] & 0xC0) == 0x80);
+		out->screen[len] = '\0';
 		out->cut = true;
 	}
 	return 0;

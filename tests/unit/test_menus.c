@@ -25,6 +25,30 @@ static const char *const products[][2] = {
 };
 #define NPRODUCTS ((int)(sizeof products / sizeof products[0]))
 
+/* notice_texts: a long notice of words, a short one, and one word longer
+ * than a screen (cut anyway, never inside a character: '£' is two bytes) */
+static const char *const *
+notice_texts(void)
+{
+	static char t[3][1200];
+
+	if (t[0][0] == '\0') {
+		snprintf(t[0], sizeof t[0], "[TB Lang Don]");
+		while (strlen(t[0]) < 900)
+			strcat(t[0], " Hop thon sang mai 7h tai nha van hoa");
+		snprintf(t[1], sizeof t[1], "[TB Lang Don] Hop thon sang mai 7h.");
+		snprintf(t[2], sizeof t[2], "[TB Lang Don]");
+		for (int i = 0; i < 120; i++)
+			strcat(t[2], i % 3 ? "x" : "\xc2\xa3");
+	}
+	{
+		static const char *p[3];
+
+		p[0] = t[0], p[1] = t[1], p[2] = t[2];
+		return p;
+	}
+}
+
 struct fake {
 	bool empty;			/* every data list empty */
 	int fetches;
@@ -71,9 +95,8 @@ fake_fetch(void *arg, enum menu_src src, const struct menu_vals *v, struct menu_
 				it->kinds = MENU_KIND_WEIGHT | MENU_KIND_HEAD;
 		} else if (src == MENU_SRC_BROADCASTS) {
 			snprintf(it->label, sizeof it->label, "#%lld Hop thon sang mai 7h tai nha van", it->id);
-			memset(it->text, 'x', MENU_SCREEN_MAX);
-			it->text[MENU_SCREEN_MAX] = '\0';
-			memcpy(it->text, "[TB Lang Don]", 13);
+			snprintf(it->when, sizeof it->when, "12/03");
+			it->text = notice_texts()[i];
 		} else {
 			snprintf(it->label, sizeof it->label, "#%lld %.14s 1000kg 45k", it->id,
 			    v->product_label[0] ? v->product_label : "Hong khong hat");
@@ -148,6 +171,7 @@ check_screen(const struct menu_out *o, const char *where)
 	if (o->result == MENU_COMMAND)
 		return;
 	T_ASSERTF(len > 0, "%s: empty screen", where);
+	T_ASSERTF(utf8_is_valid(o->screen, len), "%s: invalid UTF-8:\n%s", where, o->screen);
 	T_ASSERTF(len <= MENU_SCREEN_MAX, "%s: %zu characters:\n%s", where, len, o->screen);
 	T_ASSERTF(sms_coding_of(o->screen) == SMS_GSM7, "%s: not GSM-7:\n%s", where, o->screen);
 	T_ASSERTF(sms_length(o->screen, SMS_GSM7) <= MENU_SCREEN_MAX, "%s: %zu septets", where,
@@ -318,7 +342,14 @@ static const struct transcript cases[] = {
 	 "SOLD_OUT #77"},
 	{"accept an order", false, {"5", "1", "1", NULL}, "", MENU_COMMAND, "ACCEPT #100000"},
 	{"decline an order", false, {"5", "2", "2", NULL}, "", MENU_COMMAND, "DECLINE #100001"},
-	{"notices: show one", false, {"6", "2", NULL}, "[TB Lang Don]", MENU_END, NULL},
+	{"notices: a short one shows its day and ends", false, {"6", "2", NULL},
+	 "12/03: [TB Lang Don] Hop thon sang mai 7h.", MENU_END, NULL},
+	{"notices: a long one shows its first page", false, {"6", "1", NULL},
+	 "12/03 (1/", MENU_CONTINUE, NULL},
+	{"notices: 9 turns the page", false, {"6", "1", "9", NULL}, "12/03 (2/", MENU_CONTINUE, NULL},
+	{"notices: 0 turns back", false, {"6", "1", "9", "0", NULL}, "12/03 (1/", MENU_CONTINUE, NULL},
+	{"notices: a word longer than a screen is cut", false, {"6", "9", "1", "9", NULL}, "12/03 (2/2): ",
+	 MENU_CONTINUE, NULL},
 	{"notices: none", true, {"6", NULL}, "Thon cua ban chua co thong bao nao.", MENU_END, NULL},
 	{"register", false, {"7", "ld02", "Nguyen Van An", "1", NULL}, "", MENU_COMMAND,
 	 "REGISTER LD02 Nguyen Van An"},
@@ -330,6 +361,16 @@ static const struct transcript cases[] = {
 	 "So luong chua dung. Ban bao nhieu kg Na? Nhap so, vd 50\n0.Lui 00.Dau", MENU_CONTINUE, NULL},
 	{"wrong village", false, {"7", "123", NULL}, "Ma thon chua dung. Nhap ma thon", MENU_CONTINUE,
 	 NULL},
+	/* found by the fuzzer (tests/fuzz/corpus_menu/crash-name-invalid-utf8):
+	 * a typed name was taken as bytes, and shown and registered as
+	 * invalid UTF-8 */
+	{"a name of invalid UTF-8 is refused", false, {"7", "LD02", "1\xe0\x93\x82" "9%V", NULL},
+	 "Ten chua dung. Nhap ho ten", MENU_CONTINUE, NULL},
+	{"a name with diacritics is shown without", false, {"7", "LD02", "Nguy\xe1\xbb\x85n V\xc4\x83n An", NULL},
+	 "Dang ky Nguyen Van An, thon LD02?", MENU_CONTINUE, NULL},
+	{"a name with diacritics is registered as typed", false,
+	 {"7", "LD02", "Nguy\xe1\xbb\x85n V\xc4\x83n An", "1", NULL}, "", MENU_COMMAND,
+	 "REGISTER LD02 Nguy\xe1\xbb\x85n V\xc4\x83n An"},
 	{"a name of digits is refused", false, {"7", "LD02", "12", NULL}, "Ten chua dung. ",
 	 MENU_CONTINUE, NULL},
 	{"0 at home closes", false, {"0", NULL}, "Tam biet.", MENU_END, NULL},
@@ -459,7 +500,7 @@ test_encode_round_trip(void)
 	struct menu_def *d = load();
 	struct fake f = {0};
 	struct menu_io io = {fake_fetch, NULL, &f, fake_check};
-	struct menu_sess s, back;
+	struct menu_sess s, back, again;
 	struct menu_out o;
 	char enc[MENU_STATE_MAX], enc2[MENU_STATE_MAX];
 
@@ -478,6 +519,12 @@ test_encode_round_trip(void)
 	T_ASSERT(menu_sess_decode(d, "v1;s=nosuch;", &back) == -1);
 	T_ASSERT(menu_sess_decode(d, "junk", &back) == -1);
 	T_ASSERT(menu_sess_decode(d, "v1;s=home;n=1:2;", &back) == -1);
+	/* found by the fuzzer (corpus_menu/crash-state-invalid-utf8): a state
+	 * whose values are not text was decoded and shown on a screen */
+	T_ASSERT(menu_sess_decode(d, "v1;s=reg_confirm;n=0:0:0:0:0:0:0:0;k=;vc=LD%D02;nm=Ab;",
+	    &back) == -1);
+	T_ASSERT(menu_sess_decode(d, "v1;s=reg_confirm;n=0:0:0:0:0:0:0:0;k=;vc=LD02;nm=Ab;",
+	    &again) == 0 && strcmp(again.v.village, "LD02") == 0);
 	T_STREQ(back.v.name, "Ma;Van=Let%,:x");
 	T_ASSERT(menu_sess_encode(d, &s, enc, 20) == -1);
 	menu_free(d);
@@ -607,6 +654,46 @@ test_long_text_refused(void)
 	T_ASSERTF(strstr(err, "long.conf:3: screen home: text longer than 160") != NULL, "%s", err);
 }
 
+/* found by the fuzzer (tests/fuzz/corpus_menu/crash-label-cut-utf8): a
+ * product label longer than the value kept was cut inside a two-byte
+ * character, and every later screen showing {product} was invalid UTF-8 */
+static int
+pound_fetch(void *arg, enum menu_src src, const struct menu_vals *v, struct menu_item *out,
+    int max, int *n)
+{
+	(void)arg;
+	(void)v;
+	*n = 0;
+	if (src != MENU_SRC_PRODUCTS || max < 1)
+		return 0;
+	memset(out, 0, sizeof *out);
+	snprintf(out->key, sizeof out->key, "na");
+	snprintf(out->label, sizeof out->label, "xy");
+	for (int i = 0; i < 30; i++)	/* 62 bytes: "xy" and 30 times '£' */
+		strcat(out->label, "\xc2\xa3");
+	*n = 1;
+	return 0;
+}
+
+static void
+test_long_label_cut_on_characters(void)
+{
+	struct menu_def *d = load();
+	struct menu_io io = {pound_fetch, NULL, NULL, NULL};
+	struct menu_sess s;
+	struct menu_out o;
+	static const char *const in[] = {"1", "1", "1", "50", "30"};
+
+	menu_start(d, &s, &io, &o);
+	for (size_t i = 0; i < sizeof in / sizeof in[0]; i++) {
+		T_ASSERT(menu_step(d, &s, in[i], &io, &o) == 0);
+		T_ASSERTF(utf8_is_valid(o.screen, strlen(o.screen)), "after %s:\n%s", in[i], o.screen);
+	}
+	T_ASSERT(strncmp(o.screen, "Dang tin ban xy\xc2\xa3", 17) == 0);
+	T_ASSERT(utf8_is_valid(s.v.product_label, strlen(s.v.product_label)));
+	menu_free(d);
+}
+
 static const struct t_case cases_[] = {
 	{"walk_every_state", test_walk_every_state},
 	{"transcripts", test_transcripts},
@@ -616,6 +703,7 @@ static const struct t_case cases_[] = {
 	{"transitions_traced", test_transitions_are_traced},
 	{"bad_files", test_bad_files},
 	{"long_text_refused", test_long_text_refused},
+	{"long_label_cut_on_characters", test_long_label_cut_on_characters},
 	{NULL, NULL},
 };
 

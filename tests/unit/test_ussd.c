@@ -256,12 +256,12 @@ test_notices(void)
 		T_ASSERT(store_broadcast_create(S, &b, &id, &n) == STORE_OK);
 	}
 	http(ph, "N2", "6");
-	STARTS(R.text, "Thong bao moi cua thon:\n1.Hop thon so 4 luc 7h sang mai");
-	HAS(R.text, "\n3.Hop thon so 2");
+	STARTS(R.text, "Thong bao moi cua thon:\n1.15/01 Hop thon so 4 luc 7h");
+	HAS(R.text, "\n3.15/01 Hop thon so 2");
 	T_ASSERT(strstr(R.text, "so 1") == NULL);
 	http(ph, "N2", "6*2");
 	T_ASSERT(R.ussd_end);
-	STARTS(R.text, "[TB Lang Don] Hop thon so 3 luc 7h sang mai");
+	STARTS(R.text, "15/01: [TB Lang Don] Hop thon so 3 luc 7h sang mai");
 	T_ASSERT(strlen(R.text) <= 160);
 }
 
@@ -539,6 +539,65 @@ test_units_follow_the_product(void)
 	    "unit = 'qua' and qty = 30 and unit_price = 3000") == 1);
 }
 
+/* issue 9: a notice showed without its date, and one longer than a screen
+ * was cut with "..." and its end never shown */
+static void
+test_notices_show_date_and_page(void)
+{
+	const char *ph = "+84912000222";
+	char whole[2048] = "", *p;
+	long long head;
+	int pages = 0;
+
+	setup();
+	head = a_head(ph);
+	FX.now = fx_local(2027, 3, 12, 9, 0);
+	notice(head, "[TB Lăng Đồn] Họp thôn sáng mai 7h.");
+	FX.now = fx_local(2027, 3, 14, 20, 30);
+	notice(head, "[TB Lăng Đồn] Thông báo tiêm phòng cúm gia cầm: từ thứ Hai 16/3 đến hết "
+	    "thứ Sáu 20/3, cán bộ thú y xã đến từng hộ tiêm cho gà, vịt. Các hộ nhốt gia cầm "
+	    "buổi sáng, chuẩn bị sổ theo dõi. Hộ nào vắng nhà báo trưởng thôn để hẹn ngày khác. "
+	    "Đàn trên 200 con đăng ký trước tại nhà văn hóa thôn. Phí tiêm do xã chi trả, hộ "
+	    "không phải nộp tiền. Cuối đợt trưởng thôn tổng hợp danh sách gửi xã.");
+	FX.now = fx_local(2027, 3, 15, 8, 0);
+	STARTS(http(ph, "D1", "6"), "Thong bao moi cua thon:\n1.14/03 Thong bao tiem phong cum\n"
+	    "2.12/03 Hop thon sang mai 7h.\n0.Lui");
+	/* a short one: its day, then it ends */
+	STARTS(http(ph, "D1", "6*2"), "12/03: [TB Lang Don] Hop thon sang mai 7h.");
+	T_ASSERT(R.ussd_end);
+	/* a long one: page by page with 9, every page says which */
+	http(ph, "D2", "6*1");
+	T_ASSERT(!R.ussd_end);
+	STARTS(R.text, "14/03 (1/");
+	HAS(R.text, "\n9.Tiep 0.Lui 00.Dau");
+	for (char hist[64] = "6*1"; pages < 8; pages++) {
+		char want[16];
+		const char *text = strstr(R.text, "): ");
+
+		snprintf(want, sizeof want, "14/03 (%d/", pages + 1);
+		STARTS(R.text, want);
+		T_ASSERT(text != NULL && !R.ussd_end);
+		snprintf(whole + strlen(whole), sizeof whole - strlen(whole), "%s%.*s",
+		    whole[0] ? " " : "", (int)strcspn(text + 3, "\n"), text + 3);
+		if (strstr(R.text, "9.Tiep") == NULL) {
+			HAS(R.text, "\n0.Lui 00.Dau");
+			break;
+		}
+		snprintf(hist + strlen(hist), sizeof hist - strlen(hist), "*9");
+		http(ph, "D2", hist);
+	}
+	T_ASSERTF(pages >= 2 && pages < 8, "%d pages", pages + 1);
+	/* nothing of the notice is lost, nothing is cut inside a word */
+	p = strstr(whole, "Cuoi dot truong thon tong hop danh sach gui xa.");
+	T_ASSERTF(strncmp(whole, "[TB Lang Don] Thong bao tiem phong cum gia cam: tu thu Hai", 58) == 0 &&
+	    p != NULL && p[strlen("Cuoi dot truong thon tong hop danh sach gui xa.")] == '\0',
+	    "pages joined:\n%s", whole);
+	T_ASSERT(strstr(whole, "Phi tiem do xa chi tra, ho khong phai nop tien.") != NULL);
+	/* 0 turns back a page */
+	http(ph, "D3", "6*1*9*0");
+	STARTS(R.text, "14/03 (1/");
+}
+
 static const struct t_case cases[] = {
 	{"market_lists", test_market_lists},
 	{"kannel_register", test_kannel_register},
@@ -556,6 +615,7 @@ static const struct t_case cases[] = {
 	{"order_confirm_shows_price_and_total", test_order_confirm_shows_price_and_total},
 	{"sell_price_checked_as_sms", test_sell_price_checked_as_sms},
 	{"units_follow_the_product", test_units_follow_the_product},
+	{"notices_show_date_and_page", test_notices_show_date_and_page},
 	{NULL, NULL},
 };
 
