@@ -104,21 +104,39 @@ high_or_low(struct actions *a, const struct listing *l)
 
 #define LIST_LEVELS 4
 
+/* lot_question: "ban ga 5 con 1tr" may mean 1 triệu for the five: ask,
+ * with the command that would say so (the parser's "check":"lot"). */
 static void
-list_reply(struct actions *a, const struct listing *l, struct act_reply *r)
+lot_question(const struct listing *l, char *out, size_t len)
+{
+	char money[48], qty[48], up[48], key[128], var[128];
+
+	mk_money(l->price_vnd, money, sizeof money);
+	mk_qty(l->qty, l->unit, qty, sizeof qty);
+	mk_keyword(l->product, key, sizeof key);
+	mk_keyword(l->variety, var, sizeof var);
+	snprintf(out, len, " Nếu %s là giá cả %s: nhắn HUY %lld rồi gửi BAN %s%s%s %s TONG %lld.",
+	    money, qty, l->id, key, var[0] ? " " : "", var, mk_keyword(qty, up, sizeof up),
+	    l->price_vnd);
+}
+
+static void
+list_reply(struct actions *a, const struct listing *l, bool lot_doubt, struct act_reply *r)
 {
 	char (*cand)[ACT_REPLY_MAX] = xmalloc(LIST_LEVELS * sizeof *cand);
-	/* desc: a product, a note and a few numbers, well under 1536 bytes */
-	char desc[1536], price[64], warn[256] = "";
+	/* desc: a product, a note and a few numbers, well under 1280 bytes */
+	char desc[1280], price[64], warn[512] = "";
 
 	if (l->price_check)
 		snprintf(warn, sizeof warn, " Lưu ý: giá %s %sbất thường. Sai? Nhắn HUY %lld rồi gửi lại.",
 		    mk_price(l, price, sizeof price), high_or_low(a, l), l->id);
+	else if (lot_doubt)
+		lot_question(l, warn, sizeof warn);
 	/* drop the note, the contact, then the total rather than cut the undo
 	 * hint: one SMS when it can be */
 	for (int level = 0; level < LIST_LEVELS; level++) {
 		describe(a, l, level, desc, sizeof desc);
-		if (l->price_check)
+		if (warn[0])
 			snprintf(cand[level], sizeof cand[level], "Đã đăng tin #%lld: %s.%s", l->id, desc,
 			    warn);
 		else
@@ -161,7 +179,7 @@ act_list(struct actions *a, const struct mo *m, const struct command *c, struct 
 		rc = mk_alert_followers(a, r, l);
 	}
 	if (rc == 0)
-		list_reply(a, l, r);
+		list_reply(a, l, strcmp(c->check, "lot") == 0, r);
 	free(l);
 	return rc;
 }

@@ -143,6 +143,27 @@ list_warns_on_implausible_price(void)
 	T_ASSERTF(has(r, "cao 30.000d"), "%s", r);
 }
 
+/* issue 9, item "a per-piece price that makes an absurd lot": listed as
+ * typed, and the reply asks whether the price was the lot's, with the
+ * command that says so; that command then lists the lot. */
+static void
+per_piece_price_of_absurd_lot_asks(void)
+{
+	const char *r;
+
+	setup();
+	r = fx_sms(SELLER, "ban ga 5 con 1tr");
+	T_STREQ(r, "Da dang tin #1: Ga 5 con, 1.000.000d/con (tong 5.000.000d). Neu 1.000.000d la "
+	    "gia ca 5 con: nhan HUY 1 roi gui BAN GA 5 CON TONG 1000000.");
+	T_ASSERT(fits(r, 1));
+	fx_sms(SELLER, "HUY 1");
+	r = fx_sms(SELLER, "BAN GA 5 CON TONG 1000000");
+	T_STREQ(r, "Da dang tin #2: Ga 5 con, 200.000d/con (tong 1.000.000d). Sai? Nhan HUY 2.");
+	/* a usual price per piece asks nothing */
+	r = fx_sms(SELLER, "ban ga 2 con 300k");
+	T_STREQ(r, "Da dang tin #3: Ga 2 con, 300.000d/con (tong 600.000d). Sai? Nhan HUY 3.");
+}
+
 static void
 list_needs_a_registered_household(void)
 {
@@ -941,6 +962,7 @@ main(int argc, char **argv)
 		{"list_warns_on_implausible_price", list_warns_on_implausible_price},
 		{"list_needs_a_registered_household", list_needs_a_registered_household},
 		{"overflow_from_one_sms", overflow_from_one_sms},
+		{"per_piece_price_of_absurd_lot_asks", per_piece_price_of_absurd_lot_asks},
 		{"price_stats_and_board", price_stats_and_board},
 		{"price_counts_accepted_orders", price_counts_accepted_orders},
 		{"gia_survives_extreme_listings", gia_survives_extreme_listings},
