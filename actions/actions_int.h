@@ -105,6 +105,13 @@ char *mk_money(long long vnd, char *out, size_t len);		/* "1.500.000đ" */
 char *mk_qty(long long amount, const char *unit, char *out, size_t len);	/* "2,5kg", "20 con" */
 const char *mk_per(const struct listing *l);			/* "kg" or "con" */
 char *mk_price(const struct listing *l, char *out, size_t len);	/* "30.000đ/kg" or "giá thỏa thuận" */
+char *mk_price_words(const struct listing *l, char *out, size_t len);	/* "giá 30.000đ/kg", "giá thỏa thuận" */
+/* mk_note: the listing's note without the words that announced the phone
+ * the parser cut out of it ("na to lh" -> "na to"), and trailing commas */
+char *mk_note(const struct listing *l, char *out, size_t len);
+/* mk_pick: the first of n candidate texts (best first) that fits one SMS,
+ * else the first that fits max_segments, else the last */
+int mk_pick(const struct actions *a, char (*cand)[ACT_REPLY_MAX], int n);
 char *mk_product(const struct actions *a, const struct listing *l, char *out, size_t len);
 char *mk_product_key(const struct actions *a, const char *key, char *out, size_t len);
 char *mk_keyword(const char *key, char *out, size_t len);	/* "na" -> "NA" */
@@ -123,9 +130,9 @@ long long mk_add(long long a, long long b);
 bool mk_limit_reply(const struct command *c, struct act_reply *r);
 /* mk_fits: text, as act_reply_finish will send it, fits max_segments */
 bool mk_fits(const struct actions *a, const char *text);
-/* mk_fits_n: the same in at most segments SMS (never more than max_segments):
- * the common replies (BAN, MUA, OK, KO) aim at one */
-bool mk_fits_n(const struct actions *a, const char *text, int segments);
+/* mk_fits_one: text fits max_segments and, without diacritics, one GSM-7
+ * SMS of 160 characters: what the common replies (BAN, MUA, OK, KO) aim at */
+bool mk_fits_one(const struct actions *a, const char *text);
 /* mk_budget: characters in max_segments of the coding replies use */
 size_t mk_budget(const struct actions *a);
 /* mk_day: the local day number (days since 1970-01-01 local) of t */

@@ -60,6 +60,7 @@ static void
 alert_text(const struct actions *a, const struct listing *l, char *out, size_t len)
 {
 	char prod[300], qty[48], price[64], phone[24], key[128], where[300] = "", note[400] = "";
+	char clean[MARKET_NOTE_MAX];
 
 	mk_product(a, l, prod, sizeof prod);
 	mk_qty(l->qty_left, l->unit, qty, sizeof qty);
@@ -70,8 +71,8 @@ alert_text(const struct actions *a, const struct listing *l, char *out, size_t l
 		where[0] = note[0] = '\0';
 		if (level < 2)
 			snprintf(where, sizeof where, ", thôn %s, xã %s", l->village, l->commune);
-		if (level < 1 && l->note[0])
-			snprintf(note, sizeof note, " %s.", l->note);
+		if (level < 1 && mk_note(l, clean, sizeof clean)[0])
+			snprintf(note, sizeof note, " %s.", clean);
 		snprintf(out, len, "Tin mới #%lld: %s %s, %s%s, %s.%s Nhắn MUA %lld <số %s> để mua. "
 		    "Dừng: BO THEO %s", l->id, prod, qty, price, where, phone, note, l->id, mk_per(l), key);
 		if (mk_fits(a, out))

@@ -56,14 +56,13 @@ fill_listing(struct actions *a, const struct market_who *w, const struct command
 }
 
 /* describe writes "Na dai loại 1 50kg (2 x 25kg), 30.000đ/kg (tổng
- * 1.500.000đ)[, ghi chú: ...][, LH 0912345678]"; with_note/with_contact
- * let the caller drop those to fit. */
+ * 1.500.000đ)[, ghi chú: ...][, LH 0912345678]"; level 0 is all of it,
+ * then the note, the contact and the total go, so a reply fits one SMS. */
 static void
-describe(const struct actions *a, const struct listing *l, bool with_note, bool with_contact,
-    char *out, size_t len)
+describe(const struct actions *a, const struct listing *l, int level, char *out, size_t len)
 {
 	char prod[300], qty[48], each[48] = "", price[64], money[48], total[80] = "";
-	char extra[MARKET_NOTE_MAX + 64] = "", phone[24];
+	char extra[MARKET_NOTE_MAX + 64] = "", phone[24], note[MARKET_NOTE_MAX];
 	long long t = mk_total(l, l->qty);
 
 	mk_product(a, l, prod, sizeof prod);
@@ -75,11 +74,11 @@ describe(const struct actions *a, const struct listing *l, bool with_note, bool 
 		    mk_qty(l->qty / l->pieces, "g", one, sizeof one));
 	}
 	mk_price(l, price, sizeof price);
-	if (t > 0 && t != l->unit_price)
+	if (level < 3 && t > 0 && t != l->unit_price)
 		snprintf(total, sizeof total, " (tổng %s)", mk_money(t, money, sizeof money));
-	if (with_note && l->note[0])
-		snprintf(extra, sizeof extra, ", ghi chú: %s", l->note);
-	if (with_contact && l->contact[0]) {
+	if (level < 1 && mk_note(l, note, sizeof note)[0])
+		snprintf(extra, sizeof extra, ", ghi chú: %s", note);
+	if (level < 2 && l->contact[0]) {
 		phone_national(l->contact, phone, sizeof phone);
 		snprintf(extra + strlen(extra), sizeof extra - strlen(extra), ", LH %s", phone);
 	}
@@ -103,24 +102,49 @@ high_or_low(struct actions *a, const struct listing *l)
 	return "";
 }
 
+#define LIST_LEVELS 4
+
+/* lot_question: "ban ga 5 con 1tr" may mean 1 triệu for the five: ask,
+ * with the command that would say so (the parser's "check":"lot"). */
 static void
-list_reply(struct actions *a, const struct listing *l, struct act_reply *r)
+lot_question(const struct listing *l, char *out, size_t len)
 {
-	char desc[ACT_REPLY_MAX], price[64], warn[256] = "";
+	char money[48], qty[48], up[48], key[128], var[128];
+
+	mk_money(l->price_vnd, money, sizeof money);
+	mk_qty(l->qty, l->unit, qty, sizeof qty);
+	mk_keyword(l->product, key, sizeof key);
+	mk_keyword(l->variety, var, sizeof var);
+	snprintf(out, len, " Nếu %s là giá cả %s: nhắn HUY %lld rồi gửi BAN %s%s%s %s TONG %lld.",
+	    money, qty, l->id, key, var[0] ? " " : "", var, mk_keyword(qty, up, sizeof up),
+	    l->price_vnd);
+}
+
+static void
+list_reply(struct actions *a, const struct listing *l, bool lot_doubt, struct act_reply *r)
+{
+	char (*cand)[ACT_REPLY_MAX] = xmalloc(LIST_LEVELS * sizeof *cand);
+	/* desc: a product, a note and a few numbers, well under 1280 bytes */
+	char desc[1280], price[64], warn[512] = "";
 
 	if (l->price_check)
 		snprintf(warn, sizeof warn, " Lưu ý: giá %s %sbất thường. Sai? Nhắn HUY %lld rồi gửi lại.",
 		    mk_price(l, price, sizeof price), high_or_low(a, l), l->id);
-	/* drop the note, then the contact, rather than cut the undo hint */
-	for (int step = 0; step < 3; step++) {
-		describe(a, l, step < 1, step < 2, desc, sizeof desc);
-		if (l->price_check)
-			reply_set(r, "Đã đăng tin #%lld: %s.%s", l->id, desc, warn);
+	else if (lot_doubt)
+		lot_question(l, warn, sizeof warn);
+	/* drop the note, the contact, then the total rather than cut the undo
+	 * hint: one SMS when it can be */
+	for (int level = 0; level < LIST_LEVELS; level++) {
+		describe(a, l, level, desc, sizeof desc);
+		if (warn[0])
+			snprintf(cand[level], sizeof cand[level], "Đã đăng tin #%lld: %s.%s", l->id, desc,
+			    warn);
 		else
-			reply_set(r, "Đã đăng tin #%lld: %s. Sai? Nhắn HUY %lld.", l->id, desc, l->id);
-		if (mk_fits(a, r->text))
-			break;
+			snprintf(cand[level], sizeof cand[level], "Đã đăng tin #%lld: %s. Sai? Nhắn HUY %lld.",
+			    l->id, desc, l->id);
 	}
+	reply_set(r, "%s", cand[mk_pick(a, cand, LIST_LEVELS)]);
+	free(cand);
 }
 
 int
@@ -155,7 +179,7 @@ act_list(struct actions *a, const struct mo *m, const struct command *c, struct 
 		rc = mk_alert_followers(a, r, l);
 	}
 	if (rc == 0)
-		list_reply(a, l, r);
+		list_reply(a, l, strcmp(c->check, "lot") == 0, r);
 	free(l);
 	return rc;
 }

@@ -89,6 +89,99 @@ mk_price(const struct listing *l, char *out, size_t len)
 	return out;
 }
 
+char *
+mk_price_words(const struct listing *l, char *out, size_t len)
+{
+	char price[64];
+
+	if (l->unit_price <= 0)
+		snprintf(out, len, "giá thỏa thuận");
+	else
+		snprintf(out, len, "giá %s", mk_price(l, price, sizeof price));
+	return out;
+}
+
+/* Words that announce a phone number: once the parser cut the number out
+ * of the note into the contact, they are left dangling at its end ("lh"). */
+static const char *const contact_words[] = {
+	"LH", "LIENHE", "SDT", "SODT", "DT", "DTHOAI", "DIENTHOAI", "GOI", "ALO", "ZALO", "CALL",
+	"SO", "NR",
+};
+
+/* is_contact_word: w (n bytes: one word, or two such as "liên hệ") folds
+ * to one of contact_words once its spaces are gone. */
+static bool
+is_contact_word(const char *w, size_t n)
+{
+	char f[64];
+	size_t o = 0;
+
+	if (n >= sizeof f)
+		return false;
+	parser_fold(w, n, f, sizeof f);
+	for (size_t i = 0; f[i] != '\0'; i++)	/* "LIEN HE" -> "LIENHE" */
+		if (f[i] != ' ')
+			f[o++] = f[i];
+	f[o] = '\0';
+	for (size_t i = 0; i < sizeof contact_words / sizeof contact_words[0]; i++)
+		if (strcmp(f, contact_words[i]) == 0)
+			return true;
+	return false;
+}
+
+static bool
+is_trail(char ch)
+{
+	return ch == ' ' || ch == ',' || ch == '.' || ch == ':' || ch == ';' || ch == '-' ||
+	    ch == '(' || ch == '/';
+}
+
+char *
+mk_note(const struct listing *l, char *out, size_t len)
+{
+	size_t n;
+
+	str_copy(out, len, l->note);
+	n = strlen(out);
+	/* only where a number was cut out: "na to lh" with contact 0912... */
+	while (l->contact[0] != '\0' && n > 0) {
+		size_t ws, prev;
+
+		while (n > 0 && is_trail(out[n - 1]))
+			n--;
+		ws = n;
+		while (ws > 0 && !is_trail(out[ws - 1]))
+			ws--;
+		prev = ws;			/* one word, or "lien he", "dien thoai" */
+		while (prev > 0 && out[prev - 1] == ' ')
+			prev--;
+		while (prev > 0 && !is_trail(out[prev - 1]))
+			prev--;
+		if (ws > 0 && prev < ws && is_contact_word(out + prev, n - prev))
+			n = prev;
+		else if (ws < n && is_contact_word(out + ws, n - ws))
+			n = ws;
+		else
+			break;
+	}
+	while (n > 0 && is_trail(out[n - 1]))
+		n--;
+	out[n] = '\0';
+	return out;
+}
+
+int
+mk_pick(const struct actions *a, char (*cand)[ACT_REPLY_MAX], int n)
+{
+	for (int i = 0; i < n; i++)
+		if (mk_fits_one(a, cand[i]))
+			return i;
+	for (int i = 0; i < n; i++)
+		if (mk_fits(a, cand[i]))
+			return i;
+	return n - 1;
+}
+
 long long
 mk_mul(long long a, long long b)
 {
@@ -197,12 +290,6 @@ mk_keyword(const char *key, char *out, size_t len)
 bool
 mk_fits(const struct actions *a, const char *text)
 {
-	return mk_fits_n(a, text, a->conf.max_segments);
-}
-
-bool
-mk_fits_n(const struct actions *a, const char *text, int segments)
-{
 	char plain[ACT_REPLY_MAX];
 	const char *t = text;
 	enum sms_coding coding;
@@ -212,9 +299,20 @@ mk_fits_n(const struct actions *a, const char *text, int segments)
 	if (!a->conf.reply_diacritics && text_strip_diacritics(text, plain, sizeof plain) == 0)
 		t = plain;
 	coding = sms_coding_of(t);
-	if (segments > a->conf.max_segments)
-		segments = a->conf.max_segments;
-	return sms_length(t, coding) <= sms_max_length(segments, coding);
+	return sms_length(t, coding) <= sms_max_length(a->conf.max_segments, coding);
+}
+
+bool
+mk_fits_one(const struct actions *a, const char *text)
+{
+	char plain[ACT_REPLY_MAX];
+
+	/* the measure is the default reply: one GSM-7 SMS without diacritics
+	 * (with diacritics on, the same words take 2-3 UCS-2 parts) */
+	if (!mk_fits(a, text) || text_strip_diacritics(text, plain, sizeof plain) != 0 ||
+	    sms_coding_of(plain) != SMS_GSM7)
+		return false;
+	return sms_length(plain, SMS_GSM7) <= sms_max_length(1, SMS_GSM7);
 }
 
 size_t

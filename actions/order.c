@@ -56,15 +56,29 @@ status_words(const char *status)
 	return status;
 }
 
-/* what writes "20kg Na (tin #123)". */
+/* what writes "20kg Na (tin #123)"; what_in "20kg Na, tin #123", for
+ * inside parentheses: "Đơn #45 (20kg Na, tin #123)". */
 static char *
-what(const struct actions *a, const struct order *o, char *out, size_t len)
+what_as(const struct actions *a, const struct order *o, bool nested, char *out, size_t len)
 {
 	char prod[300], qty[48];
 
-	snprintf(out, len, "%s %s (tin #%lld)", mk_qty(o->qty, o->l.unit, qty, sizeof qty),
-	    mk_product(a, &o->l, prod, sizeof prod), o->l.id);
+	snprintf(out, len, nested ? "%s %s, tin #%lld" : "%s %s (tin #%lld)",
+	    mk_qty(o->qty, o->l.unit, qty, sizeof qty), mk_product(a, &o->l, prod, sizeof prod),
+	    o->l.id);
 	return out;
+}
+
+static char *
+what(const struct actions *a, const struct order *o, char *out, size_t len)
+{
+	return what_as(a, o, false, out, len);
+}
+
+static char *
+what_in(const struct actions *a, const struct order *o, char *out, size_t len)
+{
+	return what_as(a, o, true, out, len);
 }
 
 /* notify: order news goes before alerts and broadcasts, at once. */
@@ -148,32 +162,50 @@ offer_text(const struct order *o, char *out, size_t len)
 		    strcmp(o->offer_per, "lot") == 0 ? "" : mk_per(&o->l));
 }
 
+#define ORDER_LEVELS 3
+
 static int
 order_messages(struct actions *a, const struct order *o, struct act_reply *r)
 {
-	char text[ACT_REPLY_MAX], w[400], price[64], money[48], total[80] = "", offer[96], buyer[24];
+	char (*cand)[ACT_REPLY_MAX] = xmalloc((ORDER_LEVELS + 1) * sizeof *cand);
+	char w[400], price[80], money[48], total[80] = "", offer[96], buyer[24];
 	long long t = mk_total(&o->l, o->qty);
-	int hours = a->conf.expire_hours > 0 ? a->conf.expire_hours : 48;
+	int hours = a->conf.expire_hours > 0 ? a->conf.expire_hours : 48, rc = 0;
 
 	what(a, o, w, sizeof w);
-	mk_price(&o->l, price, sizeof price);
+	mk_price_words(&o->l, price, sizeof price);	/* never "giá giá thỏa thuận" */
 	if (t > 0)
 		snprintf(total, sizeof total, ", tạm tính %s", mk_money(t, money, sizeof money));
 	offer_text(o, offer, sizeof offer);
 	phone_mask(o->buyer_phone, buyer, sizeof buyer);
-	snprintf(text, sizeof text, "Đơn #%lld: khách %s muốn mua %s, giá %s%s%s. Nhắn OK %lld để "
+	/* to the seller: the note, then the long answer, go before a 2nd SMS */
+	snprintf(cand[0], sizeof cand[0], "Đơn #%lld: khách %s muốn mua %s, %s%s%s. Nhắn OK %lld để "
 	    "nhận, KO %lld để từ chối. Tự hủy sau %d giờ.%s%s", o->id, buyer, w, price, total, offer,
 	    o->id, o->id, hours, o->note[0] ? " Ghi chú: " : "", o->note);
-	if (!mk_fits(a, text))	/* the note is the part that may go */
-		snprintf(text, sizeof text, "Đơn #%lld: khách %s muốn mua %s, giá %s%s%s. Nhắn OK %lld "
-		    "để nhận, KO %lld để từ chối. Tự hủy sau %d giờ.", o->id, buyer, w, price, total,
-		    offer, o->id, o->id, hours);
-	if (notify(a, r, o->l.seller_phone, text) < 0)
-		return -1;
-	reply_set(r, "Đã gửi đơn #%lld tới người bán: %s, giá %s%s%s. Số điện thoại hai bên sẽ "
-	    "được báo khi người bán nhận đơn. Hủy: HUY DON %lld.", o->id, w, price, total,
+	snprintf(cand[1], sizeof cand[1], "Đơn #%lld: khách %s muốn mua %s, %s%s%s. Nhắn OK %lld để "
+	    "nhận, KO %lld để từ chối. Tự hủy sau %d giờ.", o->id, buyer, w, price, total, offer,
+	    o->id, o->id, hours);
+	snprintf(cand[2], sizeof cand[2], "Đơn #%lld: khách %s mua %s, %s%s%s. Nhắn OK %lld hoặc "
+	    "KO %lld. Tự hủy sau %d giờ.", o->id, buyer, w, price, total, offer, o->id, o->id, hours);
+	/* the total without the price it came from */
+	snprintf(cand[3], sizeof cand[3], "Đơn #%lld: khách %s mua %s, %s%s. Nhắn OK %lld hoặc "
+	    "KO %lld. Tự hủy sau %d giờ.", o->id, buyer, w, t > 0 ? total + 2 : price, offer, o->id,
+	    o->id, hours);
+	if (notify(a, r, o->l.seller_phone, cand[mk_pick(a, cand, ORDER_LEVELS + 1)]) < 0)
+		rc = -1;
+	/* to the buyer, in one SMS: the phone sentence is the part to go */
+	snprintf(cand[0], sizeof cand[0], "Đã gửi đơn #%lld tới người bán: %s, %s%s%s. Số điện thoại "
+	    "hai bên sẽ được báo khi người bán nhận đơn. Hủy: HUY DON %lld.", o->id, w, price, total,
 	    o->offer_vnd > 0 ? " (giá người bán)" : "", o->id);
-	return 0;
+	snprintf(cand[1], sizeof cand[1], "Đã gửi đơn #%lld: %s, %s%s%s. Có số người bán khi họ "
+	    "nhận đơn. Hủy: HUY DON %lld.", o->id, w, price, total,
+	    o->offer_vnd > 0 ? " (giá người bán)" : "", o->id);
+	snprintf(cand[2], sizeof cand[2], "Đã gửi đơn #%lld: %s, %s%s%s. Hủy: HUY DON %lld.", o->id,
+	    w, price, total, o->offer_vnd > 0 ? " (giá người bán)" : "", o->id);
+	if (rc == 0)
+		reply_set(r, "%s", cand[mk_pick(a, cand, ORDER_LEVELS)]);
+	free(cand);
+	return rc;
 }
 
 int
@@ -247,7 +279,7 @@ seller_order(struct actions *a, const struct mo *m, const struct command *c, str
 		return 1;
 	}
 	if (strcmp(o->status, "pending") != 0) {
-		reply_set(r, "Đơn #%lld (%s) %s.", o->id, what(a, o, w, sizeof w), status_words(o->status));
+		reply_set(r, "Đơn #%lld (%s) %s.", o->id, what_in(a, o, w, sizeof w), status_words(o->status));
 		return 1;
 	}
 	return 0;
@@ -305,15 +337,19 @@ pending_hint(struct actions *a, const struct listing *l, long long left, const c
 			snprintf(item, sizeof item, "%s #%lld %s (OK %lld/KO %lld)",
 			    shown ? "," : " Đơn chờ:", o->id, q, o->id, o->id);
 		if (snprintf(try, sizeof try, "%s%s%s.", base, out, item) >= (int)sizeof try ||
-		    !mk_fits_n(a, try, 1))
+		    !mk_fits_one(a, try))
 			break;
 		str_copy(out + strlen(out), len - strlen(out), item);
 		shown++;
 	}
 	if (rc == 0 && shown > 0)
 		str_copy(out + strlen(out), len - strlen(out), shown < n ? ", xem thêm: TT." : ".");
-	else if (rc == 0 && n > 0)
+	else if (rc == 0 && n > 0) {
 		snprintf(out, len, " Còn %d đơn chờ: nhắn TT để xem.", n);
+		if (snprintf(try, sizeof try, "%s%s", base, out) >= (int)sizeof try ||
+		    !mk_fits_one(a, try))
+			snprintf(out, len, " Còn %d đơn chờ: TT.", n);
+	}
 	free(o);
 	return rc;
 }
@@ -323,7 +359,7 @@ accepted_messages(struct actions *a, const struct order *o, long long ordered, l
     struct act_reply *r)
 {
 	char text[ACT_REPLY_MAX], w[400], money[48], seller[24], buyer[24], alt[48] = "", rest[96];
-	char base[ACT_REPLY_MAX], hint[ACT_REPLY_MAX], q[48], part[96] = "";
+	char base[ACT_REPLY_MAX], hint[ACT_REPLY_MAX], q[48], part[96] = "", prod[300];
 
 	what(a, o, w, sizeof w);
 	mk_money(o->value, money, sizeof money);
@@ -347,8 +383,10 @@ accepted_messages(struct actions *a, const struct order *o, long long ordered, l
 		snprintf(rest, sizeof rest, " Tin #%lld còn %s.", o->l.id, mk_qty(left, o->l.unit, q, sizeof q));
 	else
 		snprintf(rest, sizeof rest, " Tin #%lld đã hết hàng.", o->l.id);
-	snprintf(base, sizeof base, "Đã nhận đơn #%lld: %s%s%s. Gọi khách %s để hẹn giao hàng.%s",
-	    o->id, w, o->value ? ", " : "", o->value ? money : "", buyer, rest);
+	/* the listing's number follows in rest: "20kg Na", not "(tin #1)" twice */
+	snprintf(base, sizeof base, "Đã nhận đơn #%lld: %s %s%s%s. Gọi khách %s để hẹn giao hàng.%s",
+	    o->id, mk_qty(o->qty, o->l.unit, q, sizeof q), mk_product(a, &o->l, prod, sizeof prod),
+	    o->value ? ", " : "", o->value ? money : "", buyer, rest);
 	if (pending_hint(a, &o->l, left, base, hint, sizeof hint) < 0)
 		return -1;
 	reply_set(r, "%s%s", base, hint);
@@ -406,10 +444,14 @@ act_decline(struct actions *a, const struct mo *m, const struct command *c, stru
 	int rc = seller_order(a, m, c, o, r);
 
 	str_copy(why, sizeof why, c->note);
+	/* the reason is the seller's words: end it as a sentence ("Lý do: vì
+	 * hết hàng. Tìm hàng khác...", not "vì hết hàng Tìm hàng khác") */
+	if (why[0] != '\0' && strchr(".!?", why[strlen(why) - 1]) == NULL)
+		str_copy(why + strlen(why), sizeof why - strlen(why), ".");
 	if (rc == 0)
 		rc = store_order_decide(a->s, o->id, "declined", 0, 0, act_now(a)) == STORE_OK ? 0 : -1;
 	if (rc == 0) {
-		what(a, o, w, sizeof w);
+		what_in(a, o, w, sizeof w);
 		snprintf(text, sizeof text, "Người bán đã từ chối đơn #%lld (%s).%s%s Tìm hàng khác: TIM %s.",
 		    o->id, w, why[0] ? " Lý do: " : "", why, mk_keyword(o->l.product, key, sizeof key));
 		if (!mk_fits(a, text))
@@ -447,7 +489,7 @@ act_cancel_order(struct actions *a, const struct mo *m, const struct command *c,
 	if (rc == 0)
 		rc = store_order_decide(a->s, o->id, "cancelled", 0, 0, act_now(a)) == STORE_OK ? 0 : -1;
 	if (rc == 0) {
-		what(a, o, w, sizeof w);
+		what_in(a, o, w, sizeof w);
 		snprintf(text, sizeof text, "Khách đã hủy đơn #%lld (%s).", o->id, w);
 		rc = notify(a, r, o->l.seller_phone, text);
 	}
@@ -480,7 +522,7 @@ mk_close_orders(struct actions *a, struct act_reply *r, const struct listing *l,
 				rc = -1;
 				break;
 			}
-			what(a, o, w, sizeof w);
+			what_in(a, o, w, sizeof w);
 			if (above >= 0 && l->qty_left > 0)
 				snprintf(text, sizeof text, "Đơn #%lld (%s) không thực hiện được: tin chỉ còn %s. "
 				    "Đặt lại: MUA %lld %s.", o->id, w, mk_qty(l->qty_left, l->unit, left,
@@ -511,7 +553,7 @@ mk_expire_orders(struct actions *a)
 		if (store_order_get(a->s, ids[i], o) != STORE_OK ||
 		    store_order_decide(a->s, ids[i], "expired", 0, 0, now) != STORE_OK)
 			goto fail;
-		what(a, o, w, sizeof w);
+		what_in(a, o, w, sizeof w);
 		snprintf(text, sizeof text, "Đơn #%lld (%s) đã hết hạn: người bán chưa trả lời sau %d giờ. "
 		    "Tìm hàng khác: TIM %s.", o->id, w, hours, mk_keyword(o->l.product, key, sizeof key));
 		if (notify(a, NULL, o->buyer_phone, text) < 0)
@@ -529,55 +571,71 @@ fail:
 
 #define MINE_MAX 10
 
-/* add appends item to the reply if it still fits with room for the tail. */
+/* TT is one reply of sentences: "Tin đang bán (còn lại): #1 Na 50kg,
+ * 30.000đ/kg; #3 Gà 5 con, 120.000đ/con. Đơn #4 chờ bạn: ..." and " ..."
+ * when the rest does not fit. */
+struct tt {
+	const struct actions *a;
+	struct act_reply *r;
+	bool cut;
+};
+
+/* tt_add appends sep and item if the reply still fits with room for the
+ * " ..." that would say something was left out; else marks the cut. */
 static bool
-add(const struct actions *a, struct act_reply *r, const char *item, const char *tail)
+tt_add(struct tt *t, const char *sep, const char *item)
 {
 	char try[ACT_REPLY_MAX];
 
-	snprintf(try, sizeof try, "%s%s%s", r->text, item, tail);
-	if (!mk_fits(a, try))
+	if (t->cut)
 		return false;
-	str_copy(r->text + strlen(r->text), sizeof r->text - strlen(r->text), item);
+	if (snprintf(try, sizeof try, "%s%s%s ...", t->r->text, sep, item) >= (int)sizeof try ||
+	    !mk_fits(t->a, try)) {
+		t->cut = true;
+		return false;
+	}
+	try[strlen(try) - strlen(" ...")] = '\0';
+	str_copy(t->r->text, sizeof t->r->text, try);
 	return true;
 }
 
 static void
-status_listings(const struct actions *a, const struct listing *l, int n, struct act_reply *r)
+status_listings(struct tt *t, const struct listing *l, int n)
 {
 	char item[600], prod[300], qty[48], price[64];
+	int shown = 0;
 
-	if (n == 0)
-		return;
-	add(a, r, "Tin đang bán:", "");
 	for (int i = 0; i < n; i++) {
-		snprintf(item, sizeof item, " #%lld %s còn %s, %s;", l[i].id,
-		    mk_product(a, &l[i], prod, sizeof prod), mk_qty(l[i].qty_left, l[i].unit, qty,
+		/* what is left, under a header that says so: never "Gà còn 5 con" */
+		snprintf(item, sizeof item, "#%lld %s %s, %s", l[i].id,
+		    mk_product(t->a, &l[i], prod, sizeof prod), mk_qty(l[i].qty_left, l[i].unit, qty,
 		    sizeof qty), mk_price(&l[i], price, sizeof price));
-		if (!add(a, r, item, " ..."))
+		if (!tt_add(t, shown ? "; " : "Tin đang bán (còn lại): ", item))
 			break;
+		shown++;
 	}
+	if (shown > 0 && !t->cut)
+		str_copy(t->r->text + strlen(t->r->text), sizeof t->r->text - strlen(t->r->text), ".");
 }
 
 static void
-status_orders(const struct actions *a, const char *phone, const struct order *o, int n,
-    struct act_reply *r)
+status_orders(struct tt *t, const char *phone, const struct order *o, int n)
 {
 	char item[600], w[400], ph[24];
 
 	for (int i = 0; i < n; i++) {
-		what(a, &o[i], w, sizeof w);
+		what(t->a, &o[i], w, sizeof w);
 		if (strcmp(o[i].buyer_phone, phone) != 0) {
 			phone_mask(o[i].buyer_phone, ph, sizeof ph);
-			snprintf(item, sizeof item, " Đơn #%lld chờ bạn: khách %s mua %s, nhắn OK %lld/KO %lld;",
+			snprintf(item, sizeof item, "Đơn #%lld chờ bạn: khách %s mua %s, nhắn OK %lld/KO %lld.",
 			    o[i].id, ph, w, o[i].id, o[i].id);
 		} else if (strcmp(o[i].status, "accepted") == 0) {
 			phone_national(o[i].l.seller_phone, ph, sizeof ph);
-			snprintf(item, sizeof item, " Đơn #%lld mua %s đã nhận, người bán %s;", o[i].id, w, ph);
+			snprintf(item, sizeof item, "Đơn #%lld mua %s đã nhận, người bán %s.", o[i].id, w, ph);
 		} else {
-			snprintf(item, sizeof item, " Đơn #%lld mua %s chờ người bán;", o[i].id, w);
+			snprintf(item, sizeof item, "Đơn #%lld mua %s chờ người bán.", o[i].id, w);
 		}
-		if (!add(a, r, item, " ..."))
+		if (!tt_add(t, t->r->text[0] ? " " : "", item))
 			break;
 	}
 }
@@ -602,8 +660,12 @@ act_status(struct actions *a, const struct mo *m, const struct command *c, struc
 		if (nl == 0 && no == 0)
 			reply_set(r, "Bạn chưa có tin bán hay đơn mua nào đang mở. Bán: BAN NA 50KG 30000. "
 			    "Tìm: TIM NA.");
-		status_listings(a, l, nl, r);
-		status_orders(a, m->phone, o, no, r);
+		struct tt t = {a, r, false};
+
+		status_listings(&t, l, nl);
+		status_orders(&t, m->phone, o, no);
+		if (t.cut)
+			str_copy(r->text + strlen(r->text), sizeof r->text - strlen(r->text), " ...");
 	}
 	free(l);
 	free(o);

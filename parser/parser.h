@@ -102,7 +102,9 @@ struct command {
 	char contact[20];		/* E.164 */
 	char topic[16];			/* HELP topic: a main keyword, e.g. "BAN" */
 	char suggest[CMD_TEXT_MAX];	/* UNKNOWN: folded upper-case suggestion */
-	char check[8];			/* "price" when outside the plausible range */
+	char check[8];			/* "price" when outside the plausible range;
+					 * "lot" when a price per piece may be the
+					 * lot's total (BAN GA 5 CON 1TR) */
 };
 
 /*

@@ -9,6 +9,7 @@
 #include "parser/parser_int.h"
 
 #include <limits.h>
+#include <math.h>
 #include <string.h>
 
 #include "common/common.h"
@@ -44,6 +45,7 @@ struct trade {
 	int na;
 	bool negotiable;		/* GIA THOA THUAN */
 	bool pend_price, pend_lot;	/* GIA/DG, TONG seen: for the next number */
+	const struct unit_def *pend_each;	/* MOI CON before a price: per piece */
 	bool range;			/* 30-35K */
 	int place0, place1;		/* O <words> */
 };
@@ -189,6 +191,7 @@ skip_filler(struct trade *t, int i)
 	    starts_digit(t->m, i + 2)) {
 		n = 2;
 		effect = F_DROP;
+		t->pend_each = unit_word(t->m, i + 1);	/* used only if a price follows */
 	}
 	if (n == 0)
 		return 0;
@@ -350,8 +353,11 @@ after_number(struct trade *t, struct atom *a, struct atom *prev)
 		a->priced = true;
 	if (t->pend_lot && (a->kind == A_NUM || a->kind == A_PRICE))
 		a->lot = true;
+	if (t->pend_each != NULL && a->kind == A_PRICE && a->per == NULL)
+		a->per = t->pend_each;		/* MOI CON 1TR: 1 triệu each */
 	t->pend_price = false;
 	t->pend_lot = false;
+	t->pend_each = NULL;
 }
 
 static int
@@ -399,6 +405,7 @@ number_at(struct trade *t, int i)
 		if (a->unit[0] == 'g' && a->unit[1] == '\0' && merge_pieces(t, a)) {
 			t->na--;		/* folded into the count before it */
 			t->pend_price = t->pend_lot = false;
+			t->pend_each = NULL;	/* MOI CON 2KG: it was the weight's */
 			return used;
 		}
 		after_number(t, a, prev);
@@ -511,6 +518,7 @@ trade_init(struct trade *t, struct msg *m, unsigned ctx)
 	t->ctx = ctx;
 	t->na = 0;
 	t->negotiable = t->pend_price = t->pend_lot = t->range = false;
+	t->pend_each = NULL;
 	t->place0 = t->place1 = 0;
 }
 
@@ -780,6 +788,35 @@ range_of(const struct lex_product *pr, const char *variety, bool kg)
 	return (kg ? pr->kg.hi : pr->piece.hi) > 0 ? (kg ? &pr->kg : &pr->piece) : NULL;
 }
 
+/* off_mid: how far v is from the middle of r, as a ratio >= 1 to the
+ * geometric mean of its ends (prices spread by ratios, not by đ). */
+static double
+off_mid(const struct lex_range *r, long long v)
+{
+	double mid = sqrt((double)r->lo * (double)r->hi);
+
+	return v > mid ? (double)v / mid : mid / (double)v;
+}
+
+/*
+ * lot_doubt: a price per piece inside the range whose reading as the lot's
+ * total is inside it too and nearer its middle (BAN GA 5 CON 1TR: 1 triệu
+ * a hen is the top of the range, 200.000đ is typical). §3's lot rule only
+ * converts a price above the range; here both readings are possible, so
+ * the listing is made as typed and the reply asks ("check":"lot").
+ */
+static bool
+lot_doubt(const struct lex_range *r, const struct item *it, const struct command *c)
+{
+	long long each;
+
+	if (it->price_explicit || strcmp(c->price.per, "unit") != 0 || c->qty.amount < 2 ||
+	    r->lo <= 0)
+		return false;
+	each = c->price.vnd / c->qty.amount;
+	return in_range(r, each) && off_mid(r, each) < off_mid(r, c->price.vnd);
+}
+
 static void
 plausible(const struct msg *m, const struct item *it, struct command *c)
 {
@@ -792,8 +829,11 @@ plausible(const struct msg *m, const struct item *it, struct command *c)
 	if (pr == NULL || strcmp(c->price.per, "lot") == 0)
 		return;
 	r = range_of(pr, c->variety, kg);
-	if (r != NULL && in_range(r, v))
+	if (r != NULL && in_range(r, v)) {
+		if (!weight && lot_doubt(r, it, c))
+			str_copy(c->check, sizeof c->check, "lot");
 		return;
+	}
 	/* above the range per unit, inside it as the lot's total: 50KG 1TR5 */
 	if (r != NULL && !it->price_explicit && v > r->hi) {
 		each = -1;

@@ -69,7 +69,7 @@ check_eq "the order is still pending" "$(q "select status from orders where id =
 
 mo "$SELLER" "OK 1"
 expect "OK 1: the seller gets the buyer's full number" "$SELLER" \
-	"Da nhan don #1: 30kg Na (tin #1), 900.000d. Goi khach 0912000301*Tin #1 con 20kg."
+	"Da nhan don #1: 30kg Na, 900.000d. Goi khach 0912000301*Tin #1 con 20kg."
 expect "the buyer gets the seller's full number" "$BUYER" \
 	"Nguoi ban da nhan don #1: 30kg Na (tin #1), tong 900.000d. Goi nguoi ban Nong Thi Hoa 0983214567*"
 check_eq "20 kg are left on the listing" "$(q "select qty_left from listings where id = 1")" "20000"
@@ -84,7 +84,7 @@ expect "the seller is told of order #2" "$SELLER" "Don #2: khach 0912***302*"
 kl_stop langso
 it_start_langso LANGSO_TEST_CLOCK_OFFSET=$((OFFSET + 7200))
 expect "the unanswered order expires and the buyer is told" "$BUYER2" \
-	"Don #2 (10kg Na (tin #1)) da het han: nguoi ban chua tra loi sau 1 gio*"
+	"Don #2 (10kg Na, tin #1) da het han: nguoi ban chua tra loi sau 1 gio*"
 check_eq "order #2 is expired" "$(q "select status from orders where id = 2")" "expired"
 
 mo "$SELLER" "HET 1"

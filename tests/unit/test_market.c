@@ -121,7 +121,7 @@ list_echoes_and_says_how_to_undo(void)
 	T_ASSERTF(starts(r, "Da dang tin #4: Gao 50kg (2 x 25kg), 18.000d/kg (tong 900.000d)."), "%s", r);
 	r = fx_sms(SELLER, "BAN NA LOAI 1 60KG 45K na dai qua to lh 0169 888 1234");
 	T_ASSERTF(has(r, "#5: Na loai 1 60kg, 45.000d/kg"), "%s", r);
-	T_ASSERTF(has(r, "ghi chu: na dai qua to lh"), "%s", r);
+	T_ASSERTF(has(r, "ghi chu: na dai qua to, LH 0398881234."), "%s", r);
 	T_ASSERTF(has(r, "LH 0398881234"), "%s", r);
 	T_ASSERTF(has(r, "Sai? Nhan HUY 5."), "%s", r);
 	r = fx_sms(SELLER, "BAN NA 50KG");
@@ -141,6 +141,27 @@ list_warns_on_implausible_price(void)
 	/* an implausible price stays out of the statistics */
 	r = fx_sms(BUYER, "GIA NA");
 	T_ASSERTF(has(r, "cao 30.000d"), "%s", r);
+}
+
+/* issue 9, item "a per-piece price that makes an absurd lot": listed as
+ * typed, and the reply asks whether the price was the lot's, with the
+ * command that says so; that command then lists the lot. */
+static void
+per_piece_price_of_absurd_lot_asks(void)
+{
+	const char *r;
+
+	setup();
+	r = fx_sms(SELLER, "ban ga 5 con 1tr");
+	T_STREQ(r, "Da dang tin #1: Ga 5 con, 1.000.000d/con (tong 5.000.000d). Neu 1.000.000d la "
+	    "gia ca 5 con: nhan HUY 1 roi gui BAN GA 5 CON TONG 1000000.");
+	T_ASSERT(fits(r, 1));
+	fx_sms(SELLER, "HUY 1");
+	r = fx_sms(SELLER, "BAN GA 5 CON TONG 1000000");
+	T_STREQ(r, "Da dang tin #2: Ga 5 con, 200.000d/con (tong 1.000.000d). Sai? Nhan HUY 2.");
+	/* a usual price per piece asks nothing */
+	r = fx_sms(SELLER, "ban ga 2 con 300k");
+	T_STREQ(r, "Da dang tin #3: Ga 2 con, 300.000d/con (tong 600.000d). Sai? Nhan HUY 3.");
 }
 
 static void
@@ -374,7 +395,7 @@ order_accept_reveals_numbers(void)
 	T_ASSERT(OUT[0].priority == OUTBOX_PRIO_NOTIFY);
 
 	r = fx_sms(SELLER, "OK 1");
-	T_ASSERTF(starts(r, "Da nhan don #1: 20kg Na (tin #1), 600.000d. Goi khach 0987000001"), "%s", r);
+	T_ASSERTF(starts(r, "Da nhan don #1: 20kg Na, 600.000d. Goi khach 0987000001"), "%s", r);
 	T_ASSERTF(has(r, "Tin #1 con 30kg."), "%s", r);
 	claim();
 	T_ASSERTF(has(to(BUYER), "Nguoi ban da nhan don #1"), "%s", to(BUYER));
@@ -451,7 +472,7 @@ ok_keeps_other_orders_pending(void)
 	fx_sms(STRANGER, "MUA 1 10KG");	/* #3 */
 	claim();
 	r = fx_sms(SELLER, "OK 1 30KG");
-	T_STREQ(r, "Da nhan don #1: 30kg Na (tin #1), 900.000d. Goi khach 0987000001 de hen giao hang. "
+	T_STREQ(r, "Da nhan don #1: 30kg Na, 900.000d. Goi khach 0987000001 de hen giao hang. "
 	    "Tin #1 con 20kg. Don cho: #2 30kg (OK 2 20kg/KO 2), #3 10kg (OK 3/KO 3).");
 	claim();
 	T_ASSERTF(starts(to(BUYER), "Nguoi ban da nhan don #1: 30kg Na (tin #1) (ban dat 40kg), "
@@ -459,7 +480,7 @@ ok_keeps_other_orders_pending(void)
 	T_ASSERT(to(BUYER2) == NULL && to(STRANGER) == NULL);
 	T_ASSERT(fx_query_int(S, "SELECT count(*) FROM orders WHERE status = 'pending'") == 2);
 	r = fx_sms(SELLER, "OK 2 20KG");
-	T_ASSERTF(starts(r, "Da nhan don #2: 20kg Na (tin #1), 600.000d."), "%s", r);
+	T_ASSERTF(starts(r, "Da nhan don #2: 20kg Na, 600.000d."), "%s", r);
 	T_ASSERTF(has(r, "Tin #1 da het hang. Don cho: #3 10kg (KO 3)."), "%s", r);
 	claim();
 	T_ASSERTF(has(to(BUYER2), "(ban dat 30kg), tong 600.000d."), "%s", to(BUYER2));
@@ -515,7 +536,7 @@ decline_and_cancel(void)
 	r = fx_sms(SELLER, "KO 1 het xe cho hang");
 	T_ASSERTF(has(r, "Da tu choi don #1"), "%s", r);
 	claim();
-	T_ASSERTF(has(to(BUYER), "Nguoi ban da tu choi don #1 (20kg Na (tin #1)). Ly do: het xe cho hang"),
+	T_ASSERTF(has(to(BUYER), "Nguoi ban da tu choi don #1 (20kg Na, tin #1). Ly do: het xe cho hang."),
 	    "%s", to(BUYER));
 	fx_sms(BUYER, "MUA 1 10KG");	/* #2 */
 	claim();
@@ -531,7 +552,7 @@ decline_and_cancel(void)
 	r = fx_sms(SELLER, "HUY 1");
 	T_ASSERTF(starts(r, "Da huy tin #1 (Na 50kg). Da bao nguoi dat"), "%s", r);
 	claim();
-	T_ASSERTF(has(to(BUYER2), "Don #3 (10kg Na (tin #1)) khong thuc hien duoc: tin da bi nguoi ban huy"),
+	T_ASSERTF(has(to(BUYER2), "Don #3 (10kg Na, tin #1) khong thuc hien duoc: tin da bi nguoi ban huy"),
 	    "%s", to(BUYER2));
 	r = fx_sms(SELLER, "HUY 1");
 	T_ASSERTF(has(r, "da bi huy tu truoc"), "%s", r);
@@ -595,7 +616,7 @@ orders_expire_and_buyer_is_told(void)
 	FX.now = expiry_clock_start() + 48 * 3600 + 1;
 	T_ASSERT(actions_tick(A) == 1);
 	claim();
-	T_ASSERTF(has(to(BUYER), "Don #1 (20kg Na (tin #1)) da het han: nguoi ban chua tra loi sau 48 gio"),
+	T_ASSERTF(has(to(BUYER), "Don #1 (20kg Na, tin #1) da het han: nguoi ban chua tra loi sau 48 gio"),
 	    "%s", to(BUYER));
 	T_ASSERT(actions_tick(A) == 0);
 	r = fx_sms(SELLER, "OK 1");
@@ -693,10 +714,150 @@ status_lists_mine(void)
 	fx_sms(BUYER, "MUA 1 20KG");
 	fx_sms(SELLER, "MUA 2 5KG");
 	r = fx_sms(SELLER, "TT");
-	T_ASSERTF(has(r, "#1 Na con 50kg, 30.000d/kg"), "%s", r);
-	T_ASSERTF(has(r, "Don #1 cho ban: khach 0987***001 mua 20kg Na (tin #1)"), "%s", r);
-	T_ASSERTF(has(r, "Don #2 mua 5kg Hong (tin #2) cho nguoi ban"), "%s", r);
+	T_ASSERTF(starts(r, "Tin dang ban (con lai): #1 Na 50kg, 30.000d/kg."), "%s", r);
+	T_ASSERTF(has(r, "Don #1 cho ban: khach 0987***001 mua 20kg Na (tin #1), nhan OK 1/KO 1."), "%s", r);
+	T_ASSERTF(has(r, "Don #2 mua 5kg Hong (tin #2) cho nguoi ban."), "%s", r);
 	T_ASSERTF(fits(r, 3), "%s", r);
+}
+
+/* ---- issue 9, item "replies that read badly": one test per reply ---- */
+
+static void
+replies_no_gia_gia_thoa_thuan(void)
+{
+	const char *r;
+
+	setup();
+	fx_sms(SELLER, "BAN NA 50KG");		/* negotiable */
+	r = fx_sms(BUYER, "MUA 1 20KG");
+	T_ASSERTF(has(r, "20kg Na (tin #1), gia thoa thuan."), "%s", r);
+	T_ASSERTF(!has(r, "gia gia"), "%s", r);
+	claim();
+	T_ASSERTF(has(to(SELLER), "muon mua 20kg Na (tin #1), gia thoa thuan."), "%s", to(SELLER));
+	T_ASSERTF(!has(to(SELLER), "gia gia"), "%s", to(SELLER));
+}
+
+static void
+replies_tt_says_what_is_left(void)
+{
+	const char *r;
+
+	setup();
+	fx_sms(SELLER, "BAN GA 5 CON 100K");
+	r = fx_sms(SELLER, "TT");
+	T_STREQ(r, "Tin dang ban (con lai): #1 Ga 5 con, 100.000d/con.");
+	T_ASSERTF(!has(r, "Ga con 5 con"), "%s", r);
+}
+
+static void
+replies_tt_no_leading_space_or_trailing_semicolon(void)
+{
+	const char *r;
+
+	setup();
+	fx_sms(SELLER, "BAN NA 50KG 30000");
+	fx_sms(SELLER, "BAN HONG 20KG 20000");
+	fx_sms(BUYER, "MUA 1 20KG");
+	r = fx_sms(BUYER, "TT");		/* orders only: the reply starts with one */
+	T_STREQ(r, "Don #1 mua 20kg Na (tin #1) cho nguoi ban.");
+	r = fx_sms(SELLER, "TT");
+	T_STREQ(r, "Tin dang ban (con lai): #2 Hong 20kg, 20.000d/kg; #1 Na 50kg, 30.000d/kg. "
+	    "Don #1 cho ban: khach 0987***001 mua 20kg Na (tin #1), nhan OK 1/KO 1.");
+}
+
+static void
+replies_no_nested_parentheses(void)
+{
+	const char *r;
+
+	setup();
+	fx_sms(SELLER, "BAN NA 50KG 30000");
+	fx_sms(BUYER, "MUA 1 25KG");
+	fx_sms(BUYER, "MUA 1 20KG");
+	fx_sms(SELLER, "KO 1");
+	r = fx_sms(SELLER, "KO 1");
+	T_STREQ(r, "Don #1 (25kg Na, tin #1) da bi tu choi.");
+	r = fx_sms(BUYER, "HUY DON 2");
+	T_STREQ(r, "Da huy don #2 (20kg Na, tin #1). Da bao nguoi ban.");
+	claim();
+	T_ASSERTF(starts(to(BUYER), "Nguoi ban da tu choi don #1 (25kg Na, tin #1)."), "%s", to(BUYER));
+}
+
+static void
+replies_reason_ends_with_full_stop(void)
+{
+	setup();
+	fx_sms(SELLER, "BAN NA 50KG 30000");
+	fx_sms(BUYER, "MUA 1 20KG");
+	claim();
+	fx_sms(SELLER, "KO 1 vi het hang");
+	claim();
+	T_STREQ(to(BUYER), "Nguoi ban da tu choi don #1 (20kg Na, tin #1). Ly do: vi het hang. "
+	    "Tim hang khac: TIM NA.");
+}
+
+static void
+replies_note_does_not_repeat_contact(void)
+{
+	const char *r;
+
+	setup();
+	fx_sms(BUYER, "THEO NA");
+	r = fx_sms(SELLER, "BAN NA 50KG 30K hang dep lh, 0971 234 567");
+	T_ASSERTF(has(r, "ghi chu: hang dep, LH 0971234567."), "%s", r);
+	T_ASSERTF(!has(r, "lh,"), "%s", r);
+	r = fx_sms(SELLER, "BAN NA 20KG 30K qua to, liên hệ: 0971234567");
+	T_ASSERTF(has(r, "ghi chu: qua to, LH 0971234567."), "%s", r);
+	r = fx_sms(SELLER, "BAN NA 20KG 30K sdt 0971234567");	/* nothing else: no note */
+	T_ASSERTF(has(r, "30.000d/kg (tong 600.000d), LH 0971234567."), "%s", r);
+	claim();
+	T_ASSERTF(has(to(BUYER), "0912***001. hang dep. Nhan MUA 1"), "%s", to(BUYER));
+	/* a note without a contact keeps its words */
+	r = fx_sms(SELLER, "BAN NA 20KG 30K goi");
+	T_ASSERTF(has(r, "ghi chu: goi."), "%s", r);
+}
+
+/* the common replies fit one SMS (160 GSM-7 characters without diacritics)
+ * with the longest realistic values: 6-digit listing and order numbers,
+ * 9-digit totals, the longest product name and variety of the lexicon */
+static void
+replies_common_fit_one_sms(void)
+{
+	static char r[8][ACT_REPLY_MAX];
+	static const char *const mo[][2] = {
+		{SELLER, "BAN HONG VANH KHUYEN LOAI 1 4,5 TAN 45678 lh 0971234567"},	/* #999999 */
+		{BUYER, "MUA 999999 4,5 TAN"},			/* order #999998 */
+		{BUYER2, "MUA 999999 3 TAN GIA 40K"},		/* #999999 */
+		{SELLER, "OK 999998"},
+		{SELLER, "KO 999999 het hang roi"},
+		{SELLER, "HUY 999999"},
+		{SELLER, "BAN HONG KHONG HAT LOAI 2 4,5 TAN 45678 lh 0971234567"},
+		{SELLER, "BAN HONG KHONG HAT 45 TA 999K lh 0971234567"},	/* price warning */
+	};
+	const int n = sizeof mo / sizeof mo[0];
+
+	setup();
+	fx_sms(SELLER, "BAN NA 1KG 30000");
+	fx_query_int(S, "UPDATE listings SET id = 999998");
+	fx_sms(BUYER, "MUA 999998 1KG");
+	fx_query_int(S, "UPDATE orders SET id = 999997");
+	for (int i = 0; i < n; i++)
+		snprintf(r[i], sizeof r[i], "%s", fx_sms(mo[i][0], mo[i][1]));
+	T_ASSERTF(starts(r[0], "Da dang tin #999999: Hong vanh khuyen loai 1 4.500kg, 45.678d/kg "
+	    "(tong 205.551.000d)"), "%s", r[0]);
+	T_ASSERTF(starts(r[1], "Da gui don #999998") && has(r[1], "tam tinh 205.551.000d"), "%s", r[1]);
+	T_ASSERTF(starts(r[3], "Da nhan don #999998") && has(r[3], "205.551.000d"), "%s", r[3]);
+	T_ASSERTF(starts(r[4], "Da tu choi don #999999"), "%s", r[4]);
+	T_ASSERTF(has(r[7], "Luu y: gia 999.000d/kg"), "%s", r[7]);
+	for (int i = 0; i < n; i++)
+		T_ASSERTF(strlen(r[i]) <= 160 && sms_coding_of(r[i]) == SMS_GSM7, "%s: %zu: %s",
+		    mo[i][1], strlen(r[i]), r[i]);
+	claim();
+	/* the seller's order notices too, but for a buyer's offer (20 more) */
+	for (int i = 0; i < NOUT; i++)
+		if (strcmp(OUT[i].phone, SELLER) == 0 && starts(OUT[i].text, "Don #") &&
+		    !has(OUT[i].text, "tra gia"))
+			T_ASSERTF(strlen(OUT[i].text) <= 160, "%zu: %s", strlen(OUT[i].text), OUT[i].text);
 }
 
 /* ---- length and diacritics ---- */
@@ -801,6 +962,7 @@ main(int argc, char **argv)
 		{"list_warns_on_implausible_price", list_warns_on_implausible_price},
 		{"list_needs_a_registered_household", list_needs_a_registered_household},
 		{"overflow_from_one_sms", overflow_from_one_sms},
+		{"per_piece_price_of_absurd_lot_asks", per_piece_price_of_absurd_lot_asks},
 		{"price_stats_and_board", price_stats_and_board},
 		{"price_counts_accepted_orders", price_counts_accepted_orders},
 		{"gia_survives_extreme_listings", gia_survives_extreme_listings},
@@ -819,6 +981,14 @@ main(int argc, char **argv)
 		{"follow_alerts_wait_for_morning", follow_alerts_wait_for_morning},
 		{"follow_never_to_opted_out_and_three_a_day", follow_never_to_opted_out_and_three_a_day},
 		{"status_lists_mine", status_lists_mine},
+		{"replies_no_gia_gia_thoa_thuan", replies_no_gia_gia_thoa_thuan},
+		{"replies_tt_says_what_is_left", replies_tt_says_what_is_left},
+		{"replies_tt_no_leading_space_or_trailing_semicolon",
+		    replies_tt_no_leading_space_or_trailing_semicolon},
+		{"replies_no_nested_parentheses", replies_no_nested_parentheses},
+		{"replies_reason_ends_with_full_stop", replies_reason_ends_with_full_stop},
+		{"replies_note_does_not_repeat_contact", replies_note_does_not_repeat_contact},
+		{"replies_common_fit_one_sms", replies_common_fit_one_sms},
 		{"replies_fit_with_and_without_diacritics", replies_fit_with_and_without_diacritics},
 		{"diacritics_kept_when_configured", diacritics_kept_when_configured},
 		{"stats_per_village", stats_per_village},
