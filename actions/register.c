@@ -37,20 +37,16 @@ is_edge_punct(unsigned char ch)
 static void
 split_words(const char *text, struct words *w)
 {
-	const char *p = text;
+	static const char seps[] = " \t\n\r,";
+	char *copy = xstrdup(text), *save = NULL;
 
 	w->n = 0;
-	while (*p && w->n < MAX_WORDS) {
+	for (char *tok = strtok_r(copy, seps, &save); tok != NULL && w->n < MAX_WORDS;
+	    tok = strtok_r(NULL, seps, &save)) {
+		char word[sizeof w->orig[0]];
 		size_t len, start = 0;
-		char word[96];
 
-		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == ',')
-			p++;
-		len = strcspn(p, " \t\n\r,");
-		if (len == 0)
-			break;
-		snprintf(word, sizeof word, "%.*s", (int)len, p);
-		p += len;
+		str_copy(word, sizeof word, tok);	/* a long word: cut at a character boundary */
 		len = strlen(word);
 		while (start < len && is_edge_punct((unsigned char)word[start]))
 			start++;
@@ -59,11 +55,12 @@ split_words(const char *text, struct words *w)
 		if (len == start)
 			continue;
 		word[len] = '\0';
-		snprintf(w->orig[w->n], sizeof w->orig[0], "%s", word + start);
+		str_copy(w->orig[w->n], sizeof w->orig[0], word + start);
 		parser_fold(w->orig[w->n], strlen(w->orig[w->n]), w->fold[w->n], sizeof w->fold[0]);
 		w->used[w->n] = false;
 		w->n++;
 	}
+	free(copy);
 }
 
 /* find_seq looks for the folded name (space-separated words) as a run of

@@ -347,6 +347,26 @@ dk_title_cases_names(void)
 	T_ASSERTF(strncmp(r, "Da dang ky Be Van Lam", 21) == 0, "%s", r);
 }
 
+/* issue 9 "names cut at 95 bytes in split_words end in half a character":
+ * a word longer than a word's buffer is cut at a character boundary */
+static void
+dk_long_word_is_cut_at_a_character_boundary(void)
+{
+	char text[400] = "DK thôn Lăng Đồn Nông xy";
+	const char *r;
+	struct person p;
+
+	setup();
+	for (int i = 0; i < 60; i++)
+		strcat(text, "ă");	/* 2 bytes each: byte 95 of the word is a lead byte */
+	r = sms("+84912000050", text);
+	T_ASSERTF(strncmp(r, "Da dang ky Nong Xy", 18) == 0, "%s", r);
+	T_ASSERTF(utf8_is_valid(r, strlen(r)), "reply: %s", r);
+	p = who("+84912000050");
+	T_ASSERTF(utf8_is_valid(p.name, strlen(p.name)), "stored: %s", p.name);
+	T_ASSERTF(strlen(p.name) == strlen("Nông ") + 94, "%zu: %s", strlen(p.name), p.name);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -364,6 +384,7 @@ main(int argc, char **argv)
 		{"dk_ok_after_24_hours_changes_nothing", dk_ok_after_24_hours_changes_nothing},
 		{"help_says_what_each_command_does", help_says_what_each_command_does},
 		{"dk_title_cases_names", dk_title_cases_names},
+		{"dk_long_word_is_cut_at_a_character_boundary", dk_long_word_is_cut_at_a_character_boundary},
 		{"huy_dk_unregisters_and_closes_listings", huy_dk_unregisters_and_closes_listings},
 		{"huy_dk_refused_for_a_head", huy_dk_refused_for_a_head},
 		{"ngung_reply_says_urgent_notices_still_arrive", ngung_reply_says_urgent_notices_still_arrive},
