@@ -211,23 +211,22 @@ name_unreached(struct actions *a, const struct broadcast_report *b, struct act_r
 	memcpy(text, r->text, base + 1);
 	len = base;
 	for (int i = 0; i < n; i++) {
-		char masked[24], try[ACT_REPLY_MAX];
+		char masked[24], item[200], rest[48] = "", try[ACT_REPLY_MAX];
 		const char *name = who[i].name;
-		long long rest = left - i - 1;
 		int w;
 
 		if (name[0] == '\0') {
 			phone_mask(who[i].phone, masked, sizeof masked);
 			name = masked;
 		}
-		/* what the reply would be with this name and the count of the rest */
-		w = rest > 0 ? snprintf(try, sizeof try, "%s%s%s và %lld hộ khác", text,
-		    i ? ", " : ". Chưa nhận: ", name, rest) : snprintf(try, sizeof try, "%s%s%s", text,
-		    i ? ", " : ". Chưa nhận: ", name);
+		snprintf(item, sizeof item, "%s%s", i ? ", " : ". Chưa nhận: ", name);
+		if (left - i - 1 > 0)
+			snprintf(rest, sizeof rest, " và %lld hộ khác", left - i - 1);
+		/* the reply with this name and the count of the rest must fit */
+		w = snprintf(try, sizeof try, "%s%s%s", text, item, rest);
 		if (w < 0 || (size_t)w >= sizeof try || !mk_fits(a, try))
 			break;
-		len += (size_t)snprintf(text + len, ACT_REPLY_MAX - len, "%s%s", i ? ", " : ". Chưa nhận: ",
-		    name);
+		len += (size_t)snprintf(text + len, ACT_REPLY_MAX - len, "%s", item);
 		named++;
 	}
 	if (named == 0)

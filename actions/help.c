@@ -7,30 +7,56 @@
 
 #include <string.h>
 
-/* One row per action: its main keyword, syntax and a worked example. */
+/* One row per action: its main keyword, a short name (act_not_yet), what
+ * it does in the user's words (HD <keyword>), syntax and a worked example. */
 static const struct help_row {
 	enum cmd_action action;
-	const char *keyword, *what, *syntax, *example;
+	const char *keyword, *what, *does, *syntax, *example;
 } rows[] = {
-	{CMD_REGISTER, "DK", "đăng ký hộ", "DK <mã thôn> <họ tên>", "DK LD02 Hoàng Văn Châu"},
-	{CMD_LIST, "BAN", "đăng tin bán", "BAN <sản phẩm> <số lượng> [giá]", "BAN NA 50KG 30000"},
-	{CMD_PRICE, "GIA", "xem giá", "GIA <sản phẩm>", "GIA NA"},
-	{CMD_SEARCH, "TIM", "tìm hàng", "TIM <sản phẩm> [số lượng]", "TIM NA 100KG"},
-	{CMD_ORDER, "MUA", "đặt mua", "MUA <số tin> [số lượng]", "MUA 123 20KG"},
-	{CMD_ACCEPT, "OK", "nhận đơn", "OK <số đơn>", "OK 45"},
-	{CMD_DECLINE, "KO", "từ chối đơn", "KO <số đơn>", "KO 45"},
-	{CMD_CANCEL_LISTING, "HUY", "hủy tin bán", "HUY <số tin>", "HUY 123"},
-	{CMD_CANCEL_ORDER, "HUY DON", "hủy đơn mua", "HUY DON <số đơn>", "HUY DON 45"},
-	{CMD_SOLD_OUT, "HET", "báo hết hàng", "HET <số tin>", "HET 123"},
-	{CMD_BROADCAST, "TB", "thông báo cho thôn", "TB [KHAN] <nội dung>", "TB Sáng mai 7h họp thôn"},
-	{CMD_REPORT, "BC", "báo cáo thông báo", "BC <số TB>", "BC 9"},
-	{CMD_FOLLOW, "THEO", "nhận tin hàng mới", "THEO <sản phẩm>", "THEO NA"},
-	{CMD_UNFOLLOW, "BO THEO", "thôi nhận tin hàng", "BO THEO <sản phẩm>", "BO THEO NA"},
-	{CMD_STOP, "NGUNG", "ngừng nhận tin", "NGUNG", "NGUNG"},
-	{CMD_UNREGISTER, "HUY DK", "hủy đăng ký", "HUY DK", "HUY DK"},
-	{CMD_RESUME, "TIEP", "nhận tin trở lại", "TIEP", "TIEP"},
-	{CMD_STATUS, "TT", "xem tin và đơn của mình", "TT", "TT"},
-	{CMD_HELP, "HD", "hướng dẫn", "HD [lệnh]", "HD BAN"},
+	{CMD_REGISTER, "DK", "đăng ký hộ",
+	    "đăng ký hộ của bạn vào thôn để bán hàng và nhận thông báo của thôn",
+	    "DK <mã thôn> <họ tên>", "DK LD02 Hoàng Văn Châu"},
+	{CMD_LIST, "BAN", "đăng tin bán",
+	    "đăng tin bán nông sản, người mua trong tỉnh tìm thấy và đặt mua",
+	    "BAN <sản phẩm> <số lượng> [giá]", "BAN NA 50KG 30000"},
+	{CMD_PRICE, "GIA", "xem giá", "xem giá mua bán gần đây của một mặt hàng",
+	    "GIA <sản phẩm>", "GIA NA"},
+	{CMD_SEARCH, "TIM", "tìm hàng", "tìm tin bán một mặt hàng, gần bạn trước",
+	    "TIM <sản phẩm> [số lượng]", "TIM NA 100KG"},
+	{CMD_ORDER, "MUA", "đặt mua", "đặt mua theo số tin, người bán nhận đơn và trả lời",
+	    "MUA <số tin> [số lượng]", "MUA 123 20KG"},
+	{CMD_ACCEPT, "OK", "nhận đơn",
+	    "người bán nhận một đơn đặt mua, hai bên nhận số điện thoại của nhau",
+	    "OK <số đơn>", "OK 45"},
+	{CMD_DECLINE, "KO", "từ chối đơn", "người bán từ chối một đơn đặt mua, người mua được báo",
+	    "KO <số đơn>", "KO 45"},
+	{CMD_CANCEL_LISTING, "HUY", "hủy tin bán", "hủy một tin bán của bạn (đăng sai, không bán nữa)",
+	    "HUY <số tin>", "HUY 123"},
+	{CMD_CANCEL_ORDER, "HUY DON", "hủy đơn mua", "hủy một đơn mua bạn đã đặt, người bán được báo",
+	    "HUY DON <số đơn>", "HUY DON 45"},
+	{CMD_SOLD_OUT, "HET", "báo hết hàng", "báo đã bán hết, tin không còn hiện khi người mua tìm",
+	    "HET <số tin>", "HET 123"},
+	{CMD_BROADCAST, "TB", "thông báo cho thôn",
+	    "trưởng thôn, cán bộ xã gửi thông báo tới mọi hộ; KHAN: gửi ngay cả ban đêm",
+	    "TB [KHAN] <nội dung>", "TB Sáng mai 7h họp thôn"},
+	{CMD_REPORT, "BC", "báo cáo thông báo",
+	    "xem thông báo của bạn đã tới bao nhiêu hộ, hộ nào chưa nhận",
+	    "BC [số TB]", "BC 9"},
+	{CMD_FOLLOW, "THEO", "nhận tin hàng mới", "nhận tin mỗi khi có người đăng bán mặt hàng đó",
+	    "THEO <sản phẩm>", "THEO NA"},
+	{CMD_UNFOLLOW, "BO THEO", "thôi nhận tin hàng", "thôi nhận tin hàng mới của mặt hàng đó",
+	    "BO THEO <sản phẩm>", "BO THEO NA"},
+	{CMD_STOP, "NGUNG", "ngừng nhận tin",
+	    "ngừng nhận thông báo và tin rao; thông báo khẩn (TB KHAN) vẫn đến. Nhận lại: TIEP",
+	    "NGUNG", "NGUNG"},
+	{CMD_UNREGISTER, "HUY DK", "hủy đăng ký",
+	    "hủy đăng ký: số này rời thôn, các tin bán đóng lại, không nhận tin gì nữa",
+	    "HUY DK", "HUY DK"},
+	{CMD_RESUME, "TIEP", "nhận tin trở lại", "nhận lại thông báo và tin rao sau khi đã NGUNG",
+	    "TIEP", "TIEP"},
+	{CMD_STATUS, "TT", "xem tin và đơn của mình", "xem các tin bán và đơn mua đang mở của bạn",
+	    "TT", "TT"},
+	{CMD_HELP, "HD", "hướng dẫn", "xem hướng dẫn các lệnh", "HD [lệnh]", "HD BAN"},
 };
 #define NROWS (sizeof rows / sizeof rows[0])
 
@@ -59,8 +85,14 @@ act_help(struct actions *a, const struct mo *m, const struct command *c, struct 
 	if (c->topic[0] != '\0') {
 		for (size_t i = 0; i < NROWS; i++)
 			if (strcmp(rows[i].keyword, c->topic) == 0) {
-				reply_set(r, "%s: %s. Ví dụ: %s", rows[i].keyword, rows[i].syntax,
-				    rows[i].example);
+				const struct help_row *h = &rows[i];
+
+				/* a command with no argument needs no syntax line */
+				if (strcmp(h->syntax, h->example) == 0)
+					reply_set(r, "%s: %s. Nhắn: %s", h->keyword, h->does, h->example);
+				else
+					reply_set(r, "%s: %s. Cú pháp: %s. Ví dụ: %s", h->keyword, h->does,
+					    h->syntax, h->example);
 				return 0;
 			}
 	}

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 /* A DK text is one SMS: 160 words is more than any message can hold with
  * the spaces between them; longer texts are read up to there. */
@@ -36,20 +37,16 @@ is_edge_punct(unsigned char ch)
 static void
 split_words(const char *text, struct words *w)
 {
-	const char *p = text;
+	static const char seps[] = " \t\n\r,";
+	char *copy = xstrdup(text), *save = NULL;
 
 	w->n = 0;
-	while (*p && w->n < MAX_WORDS) {
+	for (char *tok = strtok_r(copy, seps, &save); tok != NULL && w->n < MAX_WORDS;
+	    tok = strtok_r(NULL, seps, &save)) {
+		char word[sizeof w->orig[0]];
 		size_t len, start = 0;
-		char word[96];
 
-		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == ',')
-			p++;
-		len = strcspn(p, " \t\n\r,");
-		if (len == 0)
-			break;
-		snprintf(word, sizeof word, "%.*s", (int)len, p);
-		p += len;
+		str_copy(word, sizeof word, tok);	/* a long word: cut at a character boundary */
 		len = strlen(word);
 		while (start < len && is_edge_punct((unsigned char)word[start]))
 			start++;
@@ -58,11 +55,12 @@ split_words(const char *text, struct words *w)
 		if (len == start)
 			continue;
 		word[len] = '\0';
-		snprintf(w->orig[w->n], sizeof w->orig[0], "%s", word + start);
+		str_copy(w->orig[w->n], sizeof w->orig[0], word + start);
 		parser_fold(w->orig[w->n], strlen(w->orig[w->n]), w->fold[w->n], sizeof w->fold[0]);
 		w->used[w->n] = false;
 		w->n++;
 	}
+	free(copy);
 }
 
 /* find_seq looks for the folded name (space-separated words) as a run of
@@ -191,6 +189,44 @@ refuse_role_move(struct actions *a, const struct person *old, struct act_reply *
 	return 0;
 }
 
+/*
+ * title_case writes a name as names are written, whatever the phone typed
+ * ("be van lam", "NÔNG THỊ MAI" -> "Be Van Lam", "Nông Thị Mai"): the first
+ * letter of each word in title case, the others lower case, by Unicode
+ * code point (Đ/đ, Ư/ư and precomposed vowels included). Whole characters
+ * only, so a cut at outlen lands on a boundary; text that is not valid
+ * UTF-8 is copied as it is (str_copy).
+ */
+static void
+title_case(const char *in, char *out, size_t outlen)
+{
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)in;
+	utf8proc_ssize_t left = (utf8proc_ssize_t)strlen(in);
+	size_t o = 0;
+	bool word_start = true;
+
+	while (left > 0) {
+		utf8proc_int32_t cp;
+		utf8proc_uint8_t enc[4];
+		utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp), e;
+
+		if (n <= 0) {
+			str_copy(out, outlen, in);
+			return;
+		}
+		e = utf8proc_encode_char(word_start ? utf8proc_totitle(cp) : utf8proc_tolower(cp), enc);
+		if (o + (size_t)e + 1 > outlen)
+			break;
+		memcpy(out + o, enc, (size_t)e);
+		o += (size_t)e;
+		word_start = cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r';
+		p += n;
+		left -= n;
+	}
+	if (outlen > 0)
+		out[o < outlen ? o : outlen - 1] = '\0';
+}
+
 /* A DK OK must come within this long of the DK that asked (commands.md §7). */
 #define DK_CONFIRM_SECONDS (24 * 60 * 60)
 
@@ -250,11 +286,11 @@ save_person(struct actions *a, const struct mo *m, const struct village *v,
 
 	if (rc == STORE_ERR)
 		return -1;
+	title_case(name, cut, sizeof cut);	/* as it is stored */
 	if (rc == STORE_NONE)
-		return write_person(a, m, v, name, "", false, r);
+		return write_person(a, m, v, cut, "", false, r);
 	if (is_operator_role(old.role) && strcmp(old.village_code, v->code) != 0)
 		return refuse_role_move(a, &old, r);
-	str_copy(cut, sizeof cut, name);	/* as it would be stored */
 	if (old.village_code[0] != '\0' &&
 	    (strcmp(old.village_code, v->code) != 0 || strcmp(old.name, cut) != 0))
 		return ask_confirm(a, m, &old, v, cut, r);

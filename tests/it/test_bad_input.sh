@@ -55,7 +55,8 @@ check_eq "unknown DLR: row counts unchanged" "$(row_counts)" "$base"
 P1=+84912000511; P2=+84912000512
 c=$(mo_get "from=%2B${P1#+}&text=DK+LD02+Robert%27%29%3B+DROP+TABLE+people%3B--&id=sql-1&$OKQ")
 check_eq "SQL-looking name: 200" "$c" 200
-check_eq "SQL-looking name stored verbatim" "$(q "select name from people where phone = '$P1'")" "Robert'); DROP TABLE people;--"
+# (verbatim but for DK's title case of names)
+check_eq "SQL-looking name stored verbatim" "$(q "select name from people where phone = '$P1'")" "Robert'); Drop Table People;--"
 # (a name starts at its first letter or digit, commands.md §4: so a name, not a tag, leads)
 c=$(mo_get "from=%2B${P2#+}&text=DK+LD02+B%C3%A9+%3Cscript%3Ealert%281%29%3C%2Fscript%3E&id=xss-1&$OKQ")
 check_eq "<script> name: 200" "$c" 200

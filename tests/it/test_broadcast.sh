@@ -29,7 +29,8 @@ check_match "NGUNG is confirmed" "$(reply "$OUT" 1 15)" "Da ngung*"
 
 mo "$HEAD" "TB Sang mai 7h hop thon tai nha van hoa"
 r=$(reply "$HEAD" 1 15)
-check_match "the head is told how many households it goes to" "$r" "Da gui TB #1 toi 300 ho thon Lang Don*"
+check_match "the head is told how many households it goes to, and how many NGUNG left out" "$r" \
+	"Da gui TB #1 toi 300 ho thon Lang Don (1 ho da NGUNG)*"
 
 # everyone but the sender and the opted-out phone: 299 households + the official
 all_received() { [ "$(kl_py all "$T/log/fakesmsc.log" | grep -c $'\t\[TB Lang Don\] Sang mai 7h')" -ge 300 ]; }
@@ -69,4 +70,16 @@ got=$(kl_py all "$T/log/fakesmsc.log" | grep $'\t\[TB xa Chi Lang\]' | cut -f1 |
 check_eq "Quan Thanh, Lung Cut and Lang Don households received it" \
 	"$(echo "$got" | grep -c -e '+849112' -e '+849113' -e '+849111')" 309
 check_eq "Bao Lam (Cao Loc) did not" "$(echo "$got" | grep -c '+849114')" 0
+
+# an urgent notice from the official to one village: marked, from the commune, and it
+# reaches the phone that sent NGUNG too (commands.md §7)
+mo +84911200001 "NGUNG"
+reply +84911200001 2 15 >/dev/null
+mo "$OFFICIAL" "TB KHAN CL01 Sat lo tren duong lien thon"
+check_match "the official's urgent TB goes to the 5 households of Quan Thanh" "$(reply "$OFFICIAL" 3 15)" \
+	"Da gui TB #3 toi 5 ho thon Quan Thanh*"
+urgent_received() { [ "$(kl_py all "$T/log/fakesmsc.log" | grep -c $'\t\[KHAN\]\[TB xa Chi Lang > Quan Thanh\] Sat lo')" -ge 5 ]; }
+kl_wait 30 urgent_received
+check_eq "the urgent notice arrives marked, naming commune and village, also after NGUNG" \
+	"$(kl_mts +84911200001 | grep -c '^\[KHAN\]\[TB xa Chi Lang > Quan Thanh\] Sat lo tren duong lien thon$')" 1
 exit 0

@@ -204,7 +204,8 @@ help_and_unknown(void)
 	r = sms("+84912000009", "HD");
 	T_ASSERTF(strstr(r, "DK LD02") != NULL && strstr(r, "BAN NA 50KG 30000") != NULL, "%s", r);
 	T_ASSERTF(strlen(r) <= 160, "HD does not fit one SMS: %zu", strlen(r));
-	T_STREQ(sms("+84912000009", "HD BAN"), "BAN: BAN <san pham> <so luong> [gia]. Vi du: BAN NA 50KG 30000");
+	T_STREQ(sms("+84912000009", "HD BAN"), "BAN: dang tin ban nong san, nguoi mua trong tinh tim thay "
+	    "va dat mua. Cu phap: BAN <san pham> <so luong> [gia]. Vi du: BAN NA 50KG 30000");
 	T_STREQ(sms("+84912000009", "BNA NA 50KG"), "Khong hieu tin nhan. Co phai BAN? Nhan HD de xem huong dan");
 	T_STREQ(sms("+84912000009", "xin chao"), "Khong hieu tin nhan. Nhan HD de xem huong dan");
 }
@@ -301,6 +302,71 @@ ngung_reply_says_urgent_notices_still_arrive(void)
 	T_ASSERTF(strlen(r) <= 160, "%zu: %s", strlen(r), r);
 }
 
+/* issue 9 "HD NGUNG -> NGUNG: NGUNG. Vi du: NGUNG": every command's help
+ * says what it does, in words, before any syntax, in one SMS */
+static void
+help_says_what_each_command_does(void)
+{
+	static const char *const kw[] = {"DK", "BAN", "GIA", "TIM", "MUA", "OK", "KO", "HUY",
+	    "HUY DON", "HET", "TB", "BC", "THEO", "BO THEO", "NGUNG", "HUY DK", "TIEP", "TT", "HD"};
+	char text[32], head[32];
+	const char *r;
+
+	setup();
+	for (size_t i = 0; i < sizeof kw / sizeof kw[0]; i++) {
+		snprintf(text, sizeof text, "HD %s", kw[i]);
+		snprintf(head, sizeof head, "%s: ", kw[i]);
+		r = sms("+84912000040", text);
+		T_ASSERTF(strncmp(r, head, strlen(head)) == 0, "%s: %s", text, r);
+		/* words first: a lower-case letter, not the keyword or its syntax */
+		T_ASSERTF(r[strlen(head)] >= 'a' && r[strlen(head)] <= 'z', "%s: %s", text, r);
+		T_ASSERTF(strchr(r + strlen(head), '.') - (r + strlen(head)) > 15, "%s: %s", text, r);
+		T_ASSERTF(strlen(r) <= 160, "%s: %zu: %s", text, strlen(r), r);
+	}
+	T_STREQ(sms("+84912000040", "HD NGUNG"), "NGUNG: ngung nhan thong bao va tin rao; thong bao khan "
+	    "(TB KHAN) van den. Nhan lai: TIEP. Nhan: NGUNG");
+}
+
+/* issue 9 "names kept lower case": registered names are title-cased,
+ * Vietnamese letters included */
+static void
+dk_title_cases_names(void)
+{
+	const char *r;
+
+	setup();
+	r = sms("+84912000041", "DK LD02 be van lam");
+	T_ASSERTF(strncmp(r, "Da dang ky Be Van Lam, thon Lang Don", 36) == 0, "%s", r);
+	T_STREQ(who("+84912000041").name, "Be Van Lam");
+	sms("+84912000042", "dk ld02 đỗ THỊ hoa");
+	T_STREQ(who("+84912000042").name, "Đỗ Thị Hoa");
+	sms("+84912000043", "dk nông  ưng ánh thon quan thanh");
+	T_STREQ(who("+84912000043").name, "Nông Ưng Ánh");
+	/* the same name typed in another case is the same registration */
+	r = sms("+84912000041", "DK LD02 BE VAN LAM");
+	T_ASSERTF(strncmp(r, "Da dang ky Be Van Lam", 21) == 0, "%s", r);
+}
+
+/* issue 9 "names cut at 95 bytes in split_words end in half a character":
+ * a word longer than a word's buffer is cut at a character boundary */
+static void
+dk_long_word_is_cut_at_a_character_boundary(void)
+{
+	char text[400] = "DK thôn Lăng Đồn Nông xy";
+	const char *r;
+	struct person p;
+
+	setup();
+	for (int i = 0; i < 60; i++)
+		strcat(text, "ă");	/* 2 bytes each: byte 95 of the word is a lead byte */
+	r = sms("+84912000050", text);
+	T_ASSERTF(strncmp(r, "Da dang ky Nong Xy", 18) == 0, "%s", r);
+	T_ASSERTF(utf8_is_valid(r, strlen(r)), "reply: %s", r);
+	p = who("+84912000050");
+	T_ASSERTF(utf8_is_valid(p.name, strlen(p.name)), "stored: %s", p.name);
+	T_ASSERTF(strlen(p.name) == strlen("Nông ") + 94, "%zu: %s", strlen(p.name), p.name);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -316,6 +382,9 @@ main(int argc, char **argv)
 		{"long_name_is_cut_to_the_reply_limit", long_name_is_cut_to_the_reply_limit},
 		{"dk_change_waits_for_dk_ok", dk_change_waits_for_dk_ok},
 		{"dk_ok_after_24_hours_changes_nothing", dk_ok_after_24_hours_changes_nothing},
+		{"help_says_what_each_command_does", help_says_what_each_command_does},
+		{"dk_title_cases_names", dk_title_cases_names},
+		{"dk_long_word_is_cut_at_a_character_boundary", dk_long_word_is_cut_at_a_character_boundary},
 		{"huy_dk_unregisters_and_closes_listings", huy_dk_unregisters_and_closes_listings},
 		{"huy_dk_refused_for_a_head", huy_dk_refused_for_a_head},
 		{"ngung_reply_says_urgent_notices_still_arrive", ngung_reply_says_urgent_notices_still_arrive},

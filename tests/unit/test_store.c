@@ -936,6 +936,42 @@ claims_are_atomic(void)
 	store_close(s);
 }
 
+/* issue 9 (DK OK, HUY DK): one pending change per person, a newer one
+ * replaces it, HUY DK drops it with the village and the follows */
+static void
+pending_registration_and_unregister(void)
+{
+	struct store *s = open_db("pending.db");
+	struct pending_reg pr = {.village_code = "cl01", .name = "Bế Văn Lâm", .created_at = 100}, got;
+	struct person p = {.phone = "+84912000001", .name = "Be Van Lam", .village_code = "LD02"};
+	bool ch, changed;
+
+	add_village(s, "LD02", "Lăng Đồn", "Chi Lăng");
+	add_village(s, "CL01", "Quán Thanh", "Chi Lăng");
+	T_ASSERT(store_pending_reg_set(s, p.phone, &pr) == STORE_ERR);	/* no such person */
+	T_ASSERT(store_person_upsert(s, &p, &ch) == STORE_OK);
+	T_ASSERT(store_pending_reg_get(s, p.phone, &got) == STORE_NONE);
+	T_ASSERT(store_pending_reg_set(s, p.phone, &pr) == STORE_OK);
+	snprintf(pr.name, sizeof pr.name, "%s", "Bế Văn Lắm");
+	pr.created_at = 200;
+	T_ASSERT(store_pending_reg_set(s, p.phone, &pr) == STORE_OK);
+	T_ASSERT(store_pending_reg_get(s, p.phone, &got) == STORE_OK);
+	T_STREQ(got.village_code, "CL01");
+	T_STREQ(got.name, "Bế Văn Lắm");
+	T_ASSERT(got.created_at == 200);
+	T_ASSERT(fx_query_int(s, "SELECT count(*) FROM pending_registrations") == 1);
+	snprintf(pr.village_code, sizeof pr.village_code, "%s", "XX99");	/* unknown village */
+	T_ASSERT(store_pending_reg_set(s, p.phone, &pr) == STORE_ERR);
+	T_ASSERT(store_follow_set(s, p.phone, "na", true, 1, &changed) == STORE_OK);
+	T_ASSERT(store_person_unregister(s, p.phone, 300) == STORE_OK);
+	T_ASSERT(store_person_by_phone(s, p.phone, &p) == STORE_OK);
+	T_STREQ(p.village_code, "");
+	T_ASSERT(store_pending_reg_get(s, p.phone, &got) == STORE_NONE);
+	T_ASSERT(fx_query_int(s, "SELECT count(*) FROM follows") == 0);
+	T_ASSERT(store_person_unregister(s, "+84999999999", 300) == STORE_NONE);
+	store_close(s);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -943,6 +979,7 @@ main(int argc, char **argv)
 		{"opens_memory_and_file", opens_memory_and_file},
 		{"schema_names", schema_names},
 		{"migrates_from_every_version", migrates_from_every_version},
+		{"pending_registration_and_unregister", pending_registration_and_unregister},
 		{"refuses_newer_schema_and_garbage", refuses_newer_schema_and_garbage},
 		{"migration_is_one_transaction", migration_is_one_transaction},
 		{"villages_upsert", villages_upsert},
