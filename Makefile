@@ -67,6 +67,12 @@ $(B)/tests/%: tests/unit/%.c tests/t.c tests/t.h tests/fixture.c tests/fixture.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< tests/t.c tests/fixture.c $(B)/liblangso.a $(LIBS)
 
+# The runner's self-test binaries (tests/it/test_runner.sh): not in the suite.
+SELFTEST_BIN := $(patsubst tests/selftest/%.c,$(B)/selftest/%,$(wildcard tests/selftest/test_*.c))
+$(B)/selftest/%: tests/selftest/%.c tests/t.c tests/t.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< tests/t.c -lpthread
+
 $(B)/bench/%: bench/%.c $(B)/liblangso.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(B)/liblangso.a $(LIBS)
@@ -89,7 +95,7 @@ $(B)/tests/test_box_kannel:
 	chmod +x $@
 endif
 
-build-tests: $(LANGSO) $(TEST_BIN) $(BENCH_BIN) $(B)/tests/test_box_kannel
+build-tests: $(LANGSO) $(TEST_BIN) $(BENCH_BIN) $(SELFTEST_BIN) $(B)/tests/test_box_kannel
 .PHONY: build-tests
 
 # The whole suite: release first, then the same tests under ASan+UBSan.
