@@ -18,7 +18,8 @@ WARN := -std=c11 -Wall -Wextra -Wpedantic -Wformat=2 -Wshadow -Wstrict-prototype
         -Wmissing-prototypes -Wpointer-arith -Wvla -Wimplicit-fallthrough -Wundef -Werror
 DEFS := -D_DEFAULT_SOURCE -D_GNU_SOURCE
 CFLAGS_BASE := $(WARN) $(DEFS) -g -I. $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
+# libcsv (libcsv-dev) ships no pkg-config file
+LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lpthread -lm
 
 ifeq ($(VARIANT),asan)
   OPT := -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
