@@ -19,7 +19,8 @@ WARN := -std=c11 -Wall -Wextra -Wpedantic -Wformat=2 -Wshadow -Wstrict-prototype
         -Wmissing-prototypes -Wpointer-arith -Wvla -Wimplicit-fallthrough -Wundef -Werror
 DEFS := -D_DEFAULT_SOURCE -D_GNU_SOURCE
 CFLAGS_BASE := $(WARN) $(DEFS) -g -I. $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
+# libcsv (libcsv-dev) ships no pkg-config file
+LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lpthread -lm
 
 ifeq ($(VARIANT),asan)
   OPT := -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -68,6 +69,12 @@ $(B)/tests/%: tests/unit/%.c tests/t.c tests/t.h tests/fixture.c tests/fixture.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< tests/t.c tests/fixture.c $(B)/liblangso.a $(LIBS)
 
+# The runner's self-test binaries (tests/it/test_runner.sh): not in the suite.
+SELFTEST_BIN := $(patsubst tests/selftest/%.c,$(B)/selftest/%,$(wildcard tests/selftest/test_*.c))
+$(B)/selftest/%: tests/selftest/%.c tests/t.c tests/t.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< tests/t.c -lpthread
+
 $(B)/bench/%: bench/%.c $(B)/liblangso.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(B)/liblangso.a $(LIBS)
@@ -90,7 +97,7 @@ $(B)/tests/test_box_kannel:
 	chmod +x $@
 endif
 
-build-tests: $(LANGSO) $(TEST_BIN) $(BENCH_BIN) $(B)/tests/test_box_kannel
+build-tests: $(LANGSO) $(TEST_BIN) $(BENCH_BIN) $(SELFTEST_BIN) $(B)/tests/test_box_kannel
 .PHONY: build-tests
 
 # The whole suite: release first, then the same tests under ASan+UBSan.

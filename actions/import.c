@@ -9,6 +9,8 @@
  * optionally in double quotes ("" is a quote inside; a quoted field may span
  * lines), CRLF or LF line ends, blank lines skipped, spaces around unquoted
  * fields trimmed. LINE is the physical line where the record starts.
+ * The CSV itself is libcsv's (strict mode); this file feeds it one physical
+ * line at a time, which is how it knows where each record starts.
  */
 #include "actions/actions.h"
 
@@ -19,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <csv.h>
 #include <utf8proc.h>
 
 #include "common/common.h"
@@ -28,12 +31,6 @@
  * a few MB at most. The cap only stops a wrong file (a database, a video). */
 #define IMPORT_FILE_MAX (64u << 20)
 #define CSV_FIELDS_MAX 16	/* more than any header we accept */
-
-struct csv {
-	const char *buf;
-	size_t len, pos;
-	int line;		/* physical line at pos, from 1 */
-};
 
 struct csv_row {
 	int line;		/* where the record starts */
@@ -170,125 +167,151 @@ row_free(struct csv_row *r)
 	memset(r, 0, sizeof *r);
 }
 
-/* blank_line: only spaces, tabs and CR up to the next LF (or the end). */
-static bool
-blank_line(const struct csv *c, size_t *next)
-{
-	size_t p = c->pos;
+/*
+ * The reader around libcsv. Only LF ends a record (a lone CR is data, and
+ * the CR of CRLF is a trailing space), so a record can only end at the end of
+ * a physical line; the reader hands libcsv one physical line at a time and
+ * knows on which line each record began: the first line fed while no record
+ * was open that is not blank.
+ */
+struct csv_reader {
+	struct csv_parser p;
+	const char *buf;
+	size_t len, pos;
+	int line;		/* physical line starting at pos, from 1 */
+	bool open;		/* a record began on an earlier line, not ended */
+	bool ended;		/* the whole buffer went through csv_fini */
+	struct csv_row *r;	/* the record being filled */
+	bool done;		/* libcsv ended r */
+};
 
-	while (p < c->len && (c->buf[p] == ' ' || c->buf[p] == '\t' ||
-	    c->buf[p] == '\r'))
-		p++;
-	if (p < c->len && c->buf[p] != '\n')
-		return false;
-	*next = p < c->len ? p + 1 : p;
+static int
+csv_is_space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+static int
+csv_is_term(unsigned char c)
+{
+	return c == '\n';
+}
+
+/* on_field: libcsv's field callback; s is not NUL-terminated (and may be
+ * NULL for an empty field before libcsv has allocated its buffer). */
+static void
+on_field(void *s, size_t len, void *data)
+{
+	struct csv_reader *rd = data;
+	struct csv_row *r = rd->r;
+
+	if (r->nf < CSV_FIELDS_MAX) {
+		char *f = xmalloc(len + 1);
+
+		if (len > 0)
+			memcpy(f, s, len);
+		f[len] = '\0';
+		r->f[r->nf] = f;
+	}
+	r->nf++;
+}
+
+static void
+on_record(int c, void *data)
+{
+	(void)c;	/* unused: LF, or -1 from csv_fini */
+	((struct csv_reader *)data)->done = true;
+}
+
+static void
+reader_parser_init(struct csv_reader *rd)
+{
+	/* CSV_STRICT: a quote inside an unquoted field or text after a closing
+	 * quote is an error, not a guess; CSV_STRICT_FINI: so is a quoted
+	 * field still open at the end of the file */
+	if (csv_init(&rd->p, CSV_STRICT | CSV_STRICT_FINI) != 0)
+		abort();	/* it fails only for a NULL parser */
+	csv_set_space_func(&rd->p, csv_is_space);
+	csv_set_term_func(&rd->p, csv_is_term);
+	csv_set_realloc_func(&rd->p, xrealloc);
+	csv_set_free_func(&rd->p, free);
+}
+
+static void
+reader_init(struct csv_reader *rd, const char *buf, size_t len)
+{
+	memset(rd, 0, sizeof *rd);
+	rd->buf = buf;
+	rd->len = len;
+	rd->line = 1;
+	reader_parser_init(rd);
+}
+
+static void
+reader_free(struct csv_reader *rd)
+{
+	csv_free(&rd->p);
+}
+
+/* blank: only spaces, tabs, CR and LF (libcsv skips such a line). */
+static bool
+blank(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!csv_is_space((unsigned char)s[i]) && s[i] != '\n')
+			return false;
 	return true;
 }
 
-struct field {
-	char *s;
-	size_t len, cap;
-};
-
+/* reader_syntax: libcsv stopped at byte at of the record: say why, start a
+ * new parser and go on after this physical line. */
 static void
-field_add(struct field *f, char ch)
+reader_syntax(struct csv_reader *rd, char at)
 {
-	if (f->len + 1 >= f->cap) {
-		f->cap = f->cap ? f->cap * 2 : 64;
-		f->s = xrealloc(f->s, f->cap);
-	}
-	f->s[f->len++] = ch;
-	f->s[f->len] = '\0';
+	rd->r->bad = at == '"' ? "quote inside an unquoted field" :
+	    "text after a closing quote";
+	csv_free(&rd->p);
+	reader_parser_init(rd);
+	rd->open = false;
 }
 
-/* end_of_line: at LF, CRLF or the end of the file. */
-static bool
-end_of_line(const struct csv *c, size_t p)
-{
-	return p >= c->len || c->buf[p] == '\n' ||
-	    (c->buf[p] == '\r' && (p + 1 >= c->len || c->buf[p + 1] == '\n'));
-}
-
-/* skip_line moves past the rest of the physical line (error recovery). */
-static void
-skip_line(struct csv *c)
-{
-	while (c->pos < c->len && c->buf[c->pos] != '\n')
-		c->pos++;
-	if (c->pos < c->len) {
-		c->pos++;
-		c->line++;
-	}
-}
-
-/* csv_next reads one record into r. 1 for a record (r->bad set when it is
+/* reader_next reads one record into r. 1 for a record (r->bad set when it is
  * malformed), 0 at the end of the file. */
 static int
-csv_next(struct csv *c, struct csv_row *r)
+reader_next(struct csv_reader *rd, struct csv_row *r)
 {
-	size_t next;
-
 	memset(r, 0, sizeof *r);
-	while (c->pos < c->len && blank_line(c, &next)) {
-		c->pos = next;
-		c->line++;
-	}
-	if (c->pos >= c->len)
-		return 0;
-	r->line = c->line;
-	for (;;) {
-		struct field f = {xcalloc(1, 64), 0, 64};	/* "" */
+	rd->r = r;
+	rd->done = false;
+	while (!rd->done) {
+		const char *s = rd->buf + rd->pos, *lf;
+		size_t n, used;
 
-		while (c->pos < c->len && (c->buf[c->pos] == ' ' || c->buf[c->pos] == '\t'))
-			c->pos++;
-		if (c->pos < c->len && c->buf[c->pos] == '"') {
-			c->pos++;
-			for (;;) {
-				if (c->pos >= c->len) {
-					r->bad = "quoted field not closed";
-					break;
-				}
-				if (c->buf[c->pos] == '"') {
-					if (c->pos + 1 < c->len && c->buf[c->pos + 1] == '"') {
-						field_add(&f, '"');
-						c->pos += 2;
-						continue;
-					}
-					c->pos++;
-					break;
-				}
-				if (c->buf[c->pos] == '\n')
-					c->line++;
-				field_add(&f, c->buf[c->pos++]);
+		if (rd->pos >= rd->len) {
+			if (rd->ended)
+				return 0;
+			/* r->line is set: a record still open began in this call */
+			rd->ended = true;
+			if (csv_fini(&rd->p, on_field, on_record, rd) != 0) {
+				r->bad = "quoted field not closed";
+				return 1;
 			}
-			while (c->pos < c->len && (c->buf[c->pos] == ' ' || c->buf[c->pos] == '\t'))
-				c->pos++;
-			if (r->bad == NULL && c->pos < c->len && c->buf[c->pos] != ',' &&
-			    !end_of_line(c, c->pos))
-				r->bad = "text after a closing quote";
-		} else {
-			while (c->pos < c->len && c->buf[c->pos] != ',' &&
-			    !end_of_line(c, c->pos))
-				field_add(&f, c->buf[c->pos++]);
-			while (f.len > 0 && (f.s[f.len - 1] == ' ' || f.s[f.len - 1] == '\t'))
-				f.s[--f.len] = '\0';
+			return rd->done ? 1 : 0;
 		}
-		if (r->nf < CSV_FIELDS_MAX)
-			r->f[r->nf] = f.s;
-		else
-			free(f.s);
-		r->nf++;
-		if (r->bad != NULL) {
-			skip_line(c);
+		lf = memchr(s, '\n', rd->len - rd->pos);
+		n = lf != NULL ? (size_t)(lf - s) + 1 : rd->len - rd->pos;
+		if (!rd->open)
+			r->line = rd->line;
+		used = csv_parse(&rd->p, s, n, on_field, on_record, rd);
+		rd->pos += n;
+		rd->line += lf != NULL;
+		if (used < n) {
+			reader_syntax(rd, s[used]);
 			return 1;
 		}
-		if (c->pos < c->len && c->buf[c->pos] == ',') {
-			c->pos++;
-			continue;
-		}
-		skip_line(c);	/* past CR LF / LF */
-		return 1;
+		rd->open = !rd->done && (rd->open || !blank(s, n));
 	}
+	return 1;
 }
 
 /* ---- checking fields ---- */
@@ -489,29 +512,17 @@ parse_person(struct import *im, const struct csv_row *r, struct rows *rs)
 	rs->line[rs->n++] = r->line;
 }
 
+/* parse_records reads the header and every record of c into rs. */
 static void
-parse_file(struct import *im, enum kind k, const char *buf, size_t len,
+parse_records(struct import *im, enum kind k, struct csv_reader *c,
     struct rows *rs)
 {
 	static const char *const vcols[] = {"code", "name", "commune", "old_district"};
 	static const char *const pcols[] = {"phone", "name", "village_code", "role"};
-	struct csv c = {buf, len, 0, 1};
 	struct csv_row r;
 	int want_nf;
 
-	/* spreadsheet programs put a byte order mark before the header */
-	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
-		c.pos = 3;
-	if (memchr(buf, '\0', len) != NULL) {
-		const char *z = memchr(buf, '\0', len);
-		int line = 1;
-
-		for (const char *q = buf; q < z; q++)
-			line += *q == '\n';
-		import_err(im, line, "NUL byte: not a UTF-8 text file");
-		return;
-	}
-	if (csv_next(&c, &r) == 0) {
+	if (reader_next(c, &r) == 0) {
 		import_err(im, 1, "empty file: expected a header row");
 		return;
 	}
@@ -524,7 +535,7 @@ parse_file(struct import *im, enum kind k, const char *buf, size_t len,
 	}
 	want_nf = r.nf;
 	row_free(&r);
-	while (csv_next(&c, &r) == 1) {
+	while (reader_next(c, &r) == 1) {
 		if (r.bad != NULL)
 			import_err(im, r.line, "%s", r.bad);
 		else if (r.nf != want_nf)
@@ -535,6 +546,29 @@ parse_file(struct import *im, enum kind k, const char *buf, size_t len,
 			parse_person(im, &r, rs);
 		row_free(&r);
 	}
+}
+
+static void
+parse_file(struct import *im, enum kind k, const char *buf, size_t len,
+    struct rows *rs)
+{
+	const char *z = memchr(buf, '\0', len);
+	struct csv_reader c;
+
+	if (z != NULL) {
+		int line = 1;
+
+		for (const char *q = buf; q < z; q++)
+			line += *q == '\n';
+		import_err(im, line, "NUL byte: not a UTF-8 text file");
+		return;
+	}
+	reader_init(&c, buf, len);
+	/* spreadsheet programs put a byte order mark before the header */
+	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
+		c.pos = 3;
+	parse_records(im, k, &c, rs);
+	reader_free(&c);
 }
 
 static void

@@ -41,6 +41,7 @@ usage(void)
 	    "       langso import people   -c FILE CSV   columns phone,name,village_code,role\n"
 	    "       langso send   -c FILE [PHONE TEXT]   queue one SMS, or PHONE<TAB>TEXT lines from stdin\n"
 	    "       langso stats  -c FILE [--json]       market figures per commune and village\n"
+	    "       langso backup -c FILE DEST           online copy of the database to a new file DEST\n"
 	    "\ndefaults (langso.conf):\n");
 	conf_print_defaults(stderr);
 	exit(EX_USAGE);
@@ -419,6 +420,31 @@ cmd_stats(const struct opts *o)
 	return rc == 0 ? EX_OK : EX_DB;
 }
 
+/* backup: an online copy while serve runs (storage/backup.c). An existing
+ * DEST is bad input (1), anything else a database error (3). */
+static int
+cmd_backup(const struct opts *o)
+{
+	struct conf c;
+	struct store *s;
+	char err[1024];
+	long long pages = 0;
+	int rc;
+
+	load_conf(o, &c);
+	if (o->argc != 1)
+		usage();
+	s = open_store(&c, "backup");
+	rc = store_backup(s, o->argv[0], &pages, err, sizeof err);
+	store_close(s);
+	if (rc != STORE_OK) {
+		fprintf(stderr, "langso: backup: %s\n", err);
+		return rc == STORE_EXISTS ? EX_BAD : EX_DB;
+	}
+	printf("%s: %lld pages copied from %s\n", o->argv[0], pages, c.db_path);
+	return EX_OK;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -428,6 +454,7 @@ main(int argc, char **argv)
 	} cmds[] = {
 		{"serve", cmd_serve}, {"check", cmd_check}, {"parse", cmd_parse},
 		{"import", cmd_import}, {"send", cmd_send}, {"stats", cmd_stats},
+		{"backup", cmd_backup},
 	};
 	struct opts o;
 

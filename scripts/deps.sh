@@ -4,7 +4,7 @@
 set -euo pipefail
 pkgs=(build-essential pkg-config clang libclang-rt-14-dev
       libmicrohttpd-dev libsqlite3-dev sqlite3 libpcre2-dev libcurl4-openssl-dev
-      libutf8proc-dev libjansson-dev libsodium-dev
+      libutf8proc-dev libjansson-dev libsodium-dev libcsv-dev
       kannel kannel-extras kannel-dev libnet-smpp-perl curl wrk valgrind python3 bc)
 missing=()
 for p in "${pkgs[@]}"; do

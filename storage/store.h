@@ -51,6 +51,17 @@ int store_checkpoint(struct store *s);
  * transaction. STORE_OK when the database can be written. */
 int store_check_writable(struct store *s);
 
+/* store_backup copies s's database, while other connections keep writing,
+ * to a new file dest through SQLite's online backup API: one read
+ * transaction, so dest is the database as of one commit (every transaction
+ * committed before the call is in it). dest is built under a temporary name
+ * next to it, checked (PRAGMA quick_check), synced, then linked to dest, so
+ * dest is either absent or complete. An existing dest is never replaced:
+ * STORE_EXISTS. *pages (may be NULL) gets the pages copied. STORE_OK, or
+ * STORE_ERR/STORE_EXISTS with err filled. */
+#define STORE_EXISTS	2
+int store_backup(struct store *s, const char *dest, long long *pages, char *err, size_t errlen);
+
 /* ---- communes and villages ---- */
 struct village {
 	long long id;

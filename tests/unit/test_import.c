@@ -413,6 +413,170 @@ import_errors_quote_whole_characters(void)
 	store_close(s);
 }
 
+/* ---- the CSV dialect, one feature a case (the reader is libcsv's) ---- */
+
+/* csv_bom: a spreadsheet's byte order mark is not part of the header's
+ * first column, with LF or CRLF after it. */
+static void
+csv_bom(void)
+{
+	struct store *s = open_db();
+	char errs[1024];
+	int changed = 0;
+
+	T_ASSERT(actions_import_villages(s, csv("b.csv", "\xEF\xBB\xBF"
+	    "code,name,commune\nLD02,Lăng Đồn,Chi Lăng\n"), errs, sizeof errs,
+	    &changed) == 0);
+	T_STREQ(errs, "");
+	T_ASSERT(actions_import_people(s, csv("bp.csv", "\xEF\xBB\xBF"
+	    "phone,name,village_code,role\r\n0912345678,Hoàng Văn Châu,LD02,head\r\n"),
+	    errs, sizeof errs, &changed) == 0);
+	T_ASSERT(changed == 1);
+	/* a BOM anywhere else is text, and the header then does not match */
+	const char *p = csv("b2.csv", "\n\xEF\xBB\xBF" "code,name,commune\n");
+	T_ASSERT(actions_import_villages(s, p, errs, sizeof errs, &changed) == -1);
+	expect_errs(errs, p, "%s:2: header must be code,name,commune[,old_district]\n");
+	store_close(s);
+}
+
+/* csv_quoted_comma: a comma inside quotes is part of the field. */
+static void
+csv_quoted_comma(void)
+{
+	struct store *s = open_db();
+	struct village v;
+	char errs[1024];
+	int changed = 0;
+
+	T_ASSERT(actions_import_villages(s, csv("c.csv", "code,name,commune\n"
+	    "LD02,\"Lăng Đồn, thôn 1\",\"Chi Lăng\"\n"
+	    "LD03,\",\",Chi Lăng\n"), errs, sizeof errs, &changed) == 0);
+	T_STREQ(errs, "");
+	T_ASSERT(changed == 2);
+	T_ASSERT(store_village_by_code(s, "LD02", &v) == STORE_OK);
+	T_STREQ(v.name, "Lăng Đồn, thôn 1");
+	T_STREQ(v.commune, "Chi Lăng");
+	T_ASSERT(store_village_by_code(s, "LD03", &v) == STORE_OK);
+	T_STREQ(v.name, ",");
+	store_close(s);
+}
+
+/* csv_quoted_newline_lines: a quoted field may span physical lines (names
+ * cannot hold a line break, so that record is refused); every record after
+ * it is reported with its own physical line, CRLF or LF. */
+static void
+csv_quoted_newline_lines(void)
+{
+	struct store *s = open_db();
+	char errs[2048];
+	int changed = 0;
+	const char *p = csv("n.csv",
+	    "code,name,commune\n"			/* 1 */
+	    "LD02,\"Lăng\nĐồn\",Chi Lăng\n"		/* 2-3 */
+	    "9bad,x,y\n"				/* 4 */
+	    "LD03,Nà Vặc,\"Chi\r\n\r\nLăng\"\r\n"	/* 5-7 */
+	    "\n"					/* 8 */
+	    "8bad,x,y\r\n"				/* 9 */
+	    "LD04,x,\"one\ntwo\nthree\"\n"		/* 10-12 */
+	    "LD05,x\n");				/* 13 */
+
+	T_ASSERT(actions_import_villages(s, p, errs, sizeof errs, &changed) == -1);
+	expect_errs(errs, p,
+	    "%s:2: name contains a line break or control character\n"
+	    "%s:4: bad village code \"9bad\" (1-4 letters and 1-3 digits, like LD02)\n"
+	    "%s:5: commune contains a line break or control character\n"
+	    "%s:9: bad village code \"8bad\" (1-4 letters and 1-3 digits, like LD02)\n"
+	    "%s:10: commune contains a line break or control character\n"
+	    "%s:13: 2 fields, the header has 3\n");
+	store_close(s);
+}
+
+/* csv_doubled_quotes: "" inside a quoted field is one quote; "" alone is an
+ * empty field. */
+static void
+csv_doubled_quotes(void)
+{
+	struct store *s = open_db();
+	struct village v;
+	char errs[1024];
+	int changed = 0;
+
+	T_ASSERT(actions_import_villages(s, csv("q.csv", "code,name,commune,old_district\n"
+	    "LD02,\"thôn \"\"cũ\"\"\",\"\"\"\",\"\"\n"), errs, sizeof errs,
+	    &changed) == 0);
+	T_STREQ(errs, "");
+	T_ASSERT(store_village_by_code(s, "LD02", &v) == STORE_OK);
+	T_STREQ(v.name, "thôn \"cũ\"");
+	T_STREQ(v.commune, "\"");
+	T_STREQ(v.old_district, "");
+	const char *p = csv("qe.csv", "code,name,commune\nLD03,\"\",Chi Lăng\n");
+	T_ASSERT(actions_import_villages(s, p, errs, sizeof errs, &changed) == -1);
+	expect_errs(errs, p, "%s:2: name is empty\n");
+	store_close(s);
+}
+
+/* csv_crlf: CRLF line ends (Excel on Windows) leave no CR in the last
+ * field, quoted or not, mixed with LF lines; a lone CR is not a line end
+ * but a control character in the field. */
+static void
+csv_crlf(void)
+{
+	struct store *s = open_db();
+	struct village v;
+	char errs[1024];
+	int changed = 0;
+
+	T_ASSERT(actions_import_villages(s, csv("r.csv",
+	    "code,name,commune,old_district\r\n"
+	    "LD02,Lăng Đồn,Chi Lăng,Chi Lăng\r\n"
+	    "LD03,Nà Vặc,Chi Lăng,\"Chi Lăng\"\r\n"
+	    "LD04,Bản Lài,Chi Lăng,\n"
+	    "LD05,Nà Làng,Chi Lăng,\r\n"), errs, sizeof errs, &changed) == 0);
+	T_STREQ(errs, "");
+	T_ASSERT(changed == 4);
+	T_ASSERT(store_village_by_code(s, "LD02", &v) == STORE_OK);
+	T_STREQ(v.old_district, "Chi Lăng");
+	T_ASSERT(store_village_by_code(s, "LD03", &v) == STORE_OK);
+	T_STREQ(v.old_district, "Chi Lăng");
+	T_ASSERT(store_village_by_code(s, "LD05", &v) == STORE_OK);
+	T_STREQ(v.old_district, "");
+	const char *p = csv("cr.csv", "code,name,commune\nLD06,Nà\rVặc,Chi Lăng\n");
+	T_ASSERT(actions_import_villages(s, p, errs, sizeof errs, &changed) == -1);
+	expect_errs(errs, p, "%s:2: name contains a line break or control character\n");
+	store_close(s);
+}
+
+/* csv_malformed_quote_line: a quote in the middle of an unquoted field, text
+ * after a closing quote, and a quote never closed are each reported with the
+ * physical line where their record starts, and the reader goes on with the
+ * next line (nothing applied). */
+static void
+csv_malformed_quote_line(void)
+{
+	struct store *s = open_db();
+	char errs[2048];
+	int changed = 0;
+	long long n;
+	const char *p = csv("m.csv",
+	    "code,name,commune\n"			/* 1 */
+	    "LD02,\"Lăng\nĐồn\"x,Chi Lăng\n"		/* 2-3 */
+	    "LD03,Nà Vặc,Chi Lăng\n"			/* 4: fine */
+	    "LD04,Bản \"Lài\",Chi Lăng\n"		/* 5 */
+	    "\r\n"					/* 6 */
+	    "LD05,\"Nà Làng\" ,Chi Lăng\n"		/* 7: fine */
+	    "bad!,x,y\n"				/* 8 */
+	    "LD06,x,\"Chi\nLăng\n");			/* 9-10: never closed */
+
+	T_ASSERT(actions_import_villages(s, p, errs, sizeof errs, &changed) == -1);
+	expect_errs(errs, p,
+	    "%s:2: text after a closing quote\n"
+	    "%s:5: quote inside an unquoted field\n"
+	    "%s:8: bad village code \"bad!\" (1-4 letters and 1-3 digits, like LD02)\n"
+	    "%s:9: quoted field not closed\n");
+	T_ASSERT(store_village_count(s, &n) == STORE_OK && n == 0);
+	store_close(s);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -427,6 +591,12 @@ main(int argc, char **argv)
 		{"errors_cut_to_buffer", errors_cut_to_buffer},
 		{"demo_files", demo_files},
 		{"import_errors_quote_whole_characters", import_errors_quote_whole_characters},
+		{"csv_bom", csv_bom},
+		{"csv_quoted_comma", csv_quoted_comma},
+		{"csv_quoted_newline_lines", csv_quoted_newline_lines},
+		{"csv_doubled_quotes", csv_doubled_quotes},
+		{"csv_crlf", csv_crlf},
+		{"csv_malformed_quote_line", csv_malformed_quote_line},
 		{NULL, NULL},
 	};
 	return t_main(argc, argv, cases);
