@@ -250,6 +250,8 @@ bad_requests_change_nothing(void)
 		{"/kannel/mo?from=0912345678&text=&id=b4", "empty text"},
 		{"/kannel/mo?from=0912345678&text=B%E1n&id=b5&charset=UTF-8", "text: text is not valid UTF-8"},
 		{"/kannel/mo?from=0912345678&text=%00B%00&id=b6&charset=UTF-16BE", "text: UTF-16 text with an odd"},
+		/* a byte-order mark and nothing else (found by fuzz_http) */
+		{"/kannel/mo?from=0912345678&text=%FF%FE&id=b61&charset=UTF-16", "empty text"},
 		{"/kannel/mo?from=12345&text=HD&id=b7", "from is not a phone number"},
 		{"/kannel/mo?from=0912345678';DROP+TABLE+people;--&text=HD&id=b8", "from is not a phone number"},
 		{"/kannel/dlr?id=999&type=1", "no such message"},
