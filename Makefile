@@ -6,6 +6,7 @@
 #   make fuzz          libFuzzer target on the parser (clang), FUZZ_SECONDS=600
 #   make fuzz-box      libFuzzer target on the box protocol decoder
 #   make fuzz-menu     libFuzzer target on the USSD menu engine, FUZZ_SECONDS=600
+#   make fuzz-http     libFuzzer target on HTTP request decoding (clang), FUZZ_SECONDS=600
 #   make bench         every benchmark under bench/
 #   make demo          start Kannel + langso with demo villages (scripts/demo)
 #   make deps          install the Debian packages (no-op when present)
@@ -47,7 +48,7 @@ else
   LANGSO := $(B)/langso
 endif
 
-.PHONY: all deps check check-unit check-it check-asan fuzz fuzz-box fuzz-menu bench demo clean check-layers
+.PHONY: all deps check check-unit check-it check-asan fuzz fuzz-box fuzz-menu bench demo clean check-layers fuzz-http
 all: deps $(LANGSO)
 
 deps:
@@ -152,6 +153,19 @@ fuzz-menu: deps
 	build/fuzz/fuzz_menu -max_total_time=$${FUZZ_SECONDS:-600} -max_len=4000 -timeout=5 \
 	    -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=build/fuzz/menu- \
 	    build/fuzz/corpus_menu tests/fuzz/corpus_menu
+
+# The HTTP request decoding target (tests/fuzz/fuzz_http.c): gateway/request.c
+# and gateway/kannel.c over common/, the same flags as make fuzz. New inputs
+# go to build/fuzz-http/corpus, crashers to build/fuzz-http/.
+fuzz-http: deps
+	@mkdir -p build/fuzz-http/corpus
+	clang $(CFLAGS_BASE) -O1 -fno-omit-frame-pointer \
+	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	    -o build/fuzz-http/fuzz_http tests/fuzz/fuzz_http.c \
+	    gateway/request.c gateway/kannel.c $(wildcard common/*.c) $(LIBS)
+	build/fuzz-http/fuzz_http -max_total_time=$${FUZZ_SECONDS:-600} -max_len=4096 -timeout=5 \
+	    -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=build/fuzz-http/ \
+	    build/fuzz-http/corpus tests/fuzz/corpus_http
 
 bench: all $(BENCH_BIN)
 	bash bench/run.sh

@@ -10,6 +10,7 @@
 #include "gateway/kannel.h"
 #include "gateway/log.h"
 #include "gateway/metrics.h"
+#include "gateway/request.h"
 #include "actions/actions.h"
 #include "storage/store.h"
 #include "common/common.h"
@@ -289,109 +290,65 @@ token_ok(const struct conf *conf, const struct kv *kvs, int n)
 	return diff == 0;
 }
 
-/* One MO, from either GET parameters or a POST body with X-Kannel headers. */
-struct mo_in {
-	const char *from, *to, *id, *charset, *smsc, *meta;
-	const char *text;
-	size_t text_len;
-	bool has_text;
-	int coding;
-};
-
 static enum MHD_Result enqueue(struct http *h, struct MHD_Connection *c, struct req *r,
     struct job *j);
 
-/* meta_value finds key in Kannel meta-data ("?smpp?k=v&k2=v2&", values
- * %-encoded) and copies its still-encoded value. */
-static bool
-meta_value(const char *meta, const char *key, char *out, size_t outlen)
-{
-	size_t klen = strlen(key);
+/* the decoded requests are copied into jobs field by field */
+_Static_assert(sizeof ((struct job *)0)->id == sizeof ((struct mo_req *)0)->id, "id");
+_Static_assert(sizeof ((struct job *)0)->phone == sizeof ((struct mo_req *)0)->phone, "phone");
+_Static_assert(sizeof ((struct job *)0)->to == sizeof ((struct mo_req *)0)->to, "to");
+_Static_assert(sizeof ((struct job *)0)->smsc == sizeof ((struct mo_req *)0)->smsc, "smsc");
+_Static_assert(sizeof ((struct job *)0)->session == sizeof ((struct ussd_req *)0)->session, "session");
+_Static_assert(sizeof ((struct job *)0)->id == sizeof ((struct ussd_req *)0)->id, "ussd id");
+_Static_assert(sizeof ((struct job *)0)->dlr_reply == sizeof ((struct dlr_req *)0)->reply, "reply");
+_Static_assert(sizeof ((struct job *)0)->dlr_smscid == sizeof ((struct dlr_req *)0)->smscid, "smscid");
 
-	for (const char *p = meta; (p = strstr(p, key)) != NULL; p += klen) {
-		size_t n;
-
-		if ((p != meta && p[-1] != '?' && p[-1] != '&') || p[klen] != '=')
-			continue;
-		p += klen + 1;
-		n = strcspn(p, "&");
-		if (n >= outlen)
-			return false;
-		memcpy(out, p, n);
-		out[n] = '\0';
-		return true;
-	}
-	return false;
-}
-
-/* parse_ussd_meta: a USSD MO over SMPP carries ussd_service_op as a raw
- * byte ("%01", kannel.md §6) and its_session_info to echo back. */
-static bool
-parse_ussd_meta(const char *meta, int *op, char *session, size_t sessionlen)
-{
-	char v[16];
-	unsigned hi, lo;
-
-	if (!meta_value(meta, "ussd_service_op", v, sizeof v))
-		return false;
-	if (v[0] == '%' && sscanf(v + 1, "%1x%1x", &hi, &lo) == 2)
-		*op = (int)(hi * 16 + lo);
-	else
-		*op = atoi(v);
-	if (!meta_value(meta, "its_session_info", session, sessionlen))
-		session[0] = '\0';
-	return true;
-}
-
+/* answer_bad sends a 400 with why (and a newline) as its body. */
 static enum MHD_Result
-handle_mo(struct http *h, struct MHD_Connection *c, struct req *r, const struct mo_in *in)
+answer_bad(struct http *h, struct MHD_Connection *c, const char *endpoint, const char *why)
 {
+	char msg[160];
+
+	snprintf(msg, sizeof msg, "%s\n", why);
+	return respond(c, h, endpoint, 400, msg, NULL, NULL);
+}
+
+/* handle_mo checks and decodes the MO (request.c) and hands it to the
+ * committer. */
+static enum MHD_Result
+handle_mo(struct http *h, struct MHD_Connection *c, struct req *r, const struct mo_fields *f)
+{
+	struct mo_req mo;
 	struct job *j;
-	char phone[20], *text;
-	const char *why = NULL;
-	size_t text_len = 0;
+	char why[128];
 
-	if (in->from == NULL || in->from[0] == '\0')
-		return respond(c, h, "mo", 400, "missing from (the sender's number)\n", NULL, NULL);
-	if (in->id == NULL || in->id[0] == '\0')
-		return respond(c, h, "mo", 400, "missing id (Kannel's %I)\n", NULL, NULL);
-	if (strlen(in->id) >= sizeof j->id)
-		return respond(c, h, "mo", 400, "id longer than 63 bytes\n", NULL, NULL);
-	if (!in->has_text)
-		return respond(c, h, "mo", 400, "missing text\n", NULL, NULL);
-	if (in->text_len == 0)
-		return respond(c, h, "mo", 400, "empty text\n", NULL, NULL);
-	if (phone_to_e164(in->from, phone, sizeof phone) < 0)
-		return respond(c, h, "mo", 400, "from is not a phone number in a known form\n", NULL, NULL);
-	text = kannel_decode_text(in->text, in->text_len, in->charset, &text_len, &why);
-	if (text == NULL) {
-		char msg[128];
-
-		snprintf(msg, sizeof msg, "text: %s\n", why);
+	if (request_mo(f, &mo, why, sizeof why) != 0) {
 		metrics_mo(h->metrics, "bad_request", elapsed(&r->t0));
-		return respond(c, h, "mo", 400, msg, NULL, NULL);
+		return answer_bad(h, c, "mo", why);
 	}
 	j = xcalloc(1, sizeof *j);
-	snprintf(j->id, sizeof j->id, "%s", in->id);
-	snprintf(j->phone, sizeof j->phone, "%s", phone);
-	str_copy(j->to, sizeof j->to, in->to ? in->to : "");
-	str_copy(j->smsc, sizeof j->smsc, in->smsc ? in->smsc : "");
-	j->text = text;
-	j->raw = xmalloc(in->text_len + 1);
-	memcpy(j->raw, in->text, in->text_len);
-	if (in->meta && parse_ussd_meta(in->meta, &j->m.ussd_op, j->its_session, sizeof j->its_session)) {
+	memcpy(j->id, mo.id, sizeof j->id);
+	memcpy(j->phone, mo.phone, sizeof j->phone);
+	memcpy(j->to, mo.to, sizeof j->to);
+	memcpy(j->smsc, mo.smsc, sizeof j->smsc);
+	j->text = mo.text;
+	j->raw = xmalloc(f->text_len + 1);
+	memcpy(j->raw, f->text, f->text_len);
+	if (mo.ussd) {
 		j->m.channel = MO_USSD_KANNEL;
-		snprintf(j->session, sizeof j->session, "%s/%s", phone, j->its_session);
+		j->m.ussd_op = mo.ussd_op;
+		snprintf(j->its_session, sizeof j->its_session, "%s", mo.its_session);
+		snprintf(j->session, sizeof j->session, "%s", mo.session);
 	}
 	j->m.session = j->session;
 	j->m.kannel_id = j->id;
 	j->m.phone = j->phone;
 	j->m.to = j->to;
 	j->m.text = j->text;
-	j->m.text_len = text_len;
+	j->m.text_len = mo.text_len;
 	j->m.raw = j->raw;
-	j->m.raw_len = in->text_len;
-	j->m.coding = in->coding;
+	j->m.raw_len = f->text_len;
+	j->m.coding = f->coding;
 	j->m.smsc = j->smsc;
 	return enqueue(h, c, r, j);
 }
@@ -453,81 +410,35 @@ answer_mo(struct http *h, struct MHD_Connection *c, struct req *r)
 	return respond(c, h, "mo", 200, j->reply.text, coding, NULL);
 }
 
-/* hash_field feeds one length-prefixed field, so no two different
- * (phone, sessionId, text) triples give the same input bytes. */
-static void
-hash_field(crypto_generichash_state *st, const char *s, size_t n)
-{
-	unsigned char len[8];
-
-	for (int i = 0; i < 8; i++)
-		len[i] = (unsigned char)((unsigned long long)n >> (8 * i));
-	crypto_generichash_update(st, len, sizeof len);
-	crypto_generichash_update(st, (const unsigned char *)s, n);
-}
-
-/* ussd_step_id names a POST /ussd step by the phone, the aggregator's
- * sessionId and the history: BLAKE2b (192 bits) of the three, length
- * prefixed. The same step retried gets the same id (and the stored
- * screen); another phone, or any other session or history, gets its own. */
-static void
-ussd_step_id(const char *phone, const char *sid, size_t sid_len, const char *text,
-    size_t text_len, char *out, size_t outlen)
-{
-	crypto_generichash_state st;
-	unsigned char h[24];
-	char hex[2 * sizeof h + 1];
-
-	crypto_generichash_init(&st, NULL, 0, sizeof h);
-	hash_field(&st, phone, strlen(phone));
-	hash_field(&st, sid, sid_len);
-	hash_field(&st, text, text_len);
-	crypto_generichash_final(&st, h, sizeof h);
-	sodium_bin2hex(hex, sizeof hex, h, sizeof h);
-	snprintf(out, outlen, "ussd:%s", hex);
-}
-
 /* handle_ussd_http: POST /ussd from an aggregator (Africa's Talking style):
  * form fields sessionId, serviceCode, phoneNumber, text (the *-joined
- * history). The step is named by phone, session and history, so a retried
- * callback gets the same screen and changes nothing, and no other phone's
- * step is ever taken for it. */
+ * history). The step is named by phone, session and history (request.c),
+ * so a retried callback gets the same screen and changes nothing, and no
+ * other phone's step is ever taken for it. */
 static enum MHD_Result
 handle_ussd_http(struct http *h, struct MHD_Connection *c, struct req *r)
 {
-	struct kv kvs[KV_MAX];
-	const struct kv *sid, *phone_kv, *text_kv;
+	struct ussd_req u;
 	struct job *j;
-	char phone[20];
-	int n = 0;
+	char why[128];
 
-	if (r->body != NULL)
-		n = kv_parse(r->body, kvs, KV_MAX);
-	sid = kv_get(kvs, n, "sessionId");
-	phone_kv = kv_get(kvs, n, "phoneNumber");
-	text_kv = kv_get(kvs, n, "text");
-	if (sid == NULL || sid->vlen == 0 || sid->vlen >= 64 || phone_kv == NULL)
-		return respond(c, h, "ussd", 400, "END missing sessionId or phoneNumber\n", NULL, NULL);
-	if (phone_to_e164(phone_kv->val, phone, sizeof phone) < 0)
-		return respond(c, h, "ussd", 400, "END phoneNumber is not a phone number in a known form\n",
-		    NULL, NULL);
-	if (text_kv != NULL && !utf8_is_valid(text_kv->val, text_kv->vlen))
-		return respond(c, h, "ussd", 400, "END text is not valid UTF-8\n", NULL, NULL);
+	if (request_ussd(r->body, &u, why, sizeof why) != 0)
+		return answer_bad(h, c, "ussd", why);
 	j = xcalloc(1, sizeof *j);
-	j->text = xstrdup(text_kv ? text_kv->val : "");
-	j->raw = xstrdup(j->text);
-	snprintf(j->phone, sizeof j->phone, "%s", phone);
-	snprintf(j->session, sizeof j->session, "%s", sid->val);
-	ussd_step_id(phone, sid->val, sid->vlen, j->text, strlen(j->text), j->id, sizeof j->id);
+	j->text = u.text;
+	j->raw = xstrdup(u.text);
+	memcpy(j->phone, u.phone, sizeof j->phone);
+	memcpy(j->session, u.session, sizeof j->session);
+	memcpy(j->id, u.id, sizeof j->id);
 	j->m.channel = MO_USSD_HTTP;
 	j->m.session = j->session;
 	j->m.kannel_id = j->id;
 	j->m.phone = j->phone;
 	j->m.to = "";
 	j->m.text = j->text;
-	j->m.text_len = strlen(j->text);
+	j->m.text_len = u.text_len;
 	j->m.raw = j->raw;
-	j->m.raw_len = j->m.text_len;
+	j->m.raw_len = u.text_len;
 	j->m.smsc = "ussd-http";
 	return enqueue(h, c, r, j);
 }
@@ -535,88 +446,47 @@ handle_ussd_http(struct http *h, struct MHD_Connection *c, struct req *r)
 static enum MHD_Result
 handle_mo_get(struct http *h, struct MHD_Connection *c, struct req *r, const struct kv *kvs, int n)
 {
-	struct mo_in in;
-	const struct kv *t, *cod;
+	struct mo_fields f;
 
-	memset(&in, 0, sizeof in);
-#define V(name) (kv_get(kvs, n, name) ? kv_get(kvs, n, name)->val : NULL)
-	in.from = V("from");
-	in.to = V("to");
-	in.id = V("id");
-	in.charset = V("charset");
-	in.smsc = V("smsc");
-	in.meta = V("meta");
-#undef V
-	if ((t = kv_get(kvs, n, "text")) != NULL) {
-		in.has_text = true;
-		in.text = t->val;
-		in.text_len = t->vlen;
-	}
-	cod = kv_get(kvs, n, "coding");
-	in.coding = cod ? atoi(cod->val) : 0;
-	/* Kannel passes charset; without it coding 2 means UTF-16BE. */
-	if ((in.charset == NULL || in.charset[0] == '\0') && in.coding == 2)
-		in.charset = "UTF-16BE";
-	return handle_mo(h, c, r, &in);
+	request_mo_get_fields(kvs, n, &f);
+	return handle_mo(h, c, r, &f);
 }
 
 static enum MHD_Result
 handle_mo_post(struct http *h, struct MHD_Connection *c, struct req *r, const struct kv *kvs, int n)
 {
-	struct mo_in in;
-	const char *ct, *cs, *cod;
-	const struct kv *id = kv_get(kvs, n, "id");
-	char charset[32] = "";
+	struct mo_post_headers hd;
+	struct mo_fields f;
+	char charset[32];
 
-	memset(&in, 0, sizeof in);
-	in.id = id ? id->val : MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Kannel-ID");
-	in.from = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Kannel-From");
-	in.to = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Kannel-To");
-	in.smsc = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Kannel-SMSC");
-	in.meta = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Kannel-Meta-Data");
-	cod = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Kannel-Coding");
-	in.coding = cod ? atoi(cod) : 0;
-	ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
-	if (ct && (cs = strstr(ct, "charset=")) != NULL) {
-		snprintf(charset, sizeof charset, "%s", cs + 8);
-		charset[strcspn(charset, ";")] = '\0';
-	} else if (in.coding == 2) {
-		snprintf(charset, sizeof charset, "UTF-16BE");
-	}
-	in.charset = charset;
-	in.has_text = true;
-	in.text = r->body ? r->body : "";
-	in.text_len = r->body_len;
-	return handle_mo(h, c, r, &in);
+#define H(name) MHD_lookup_connection_value(c, MHD_HEADER_KIND, name)
+	hd.id = H("X-Kannel-ID");
+	hd.from = H("X-Kannel-From");
+	hd.to = H("X-Kannel-To");
+	hd.smsc = H("X-Kannel-SMSC");
+	hd.meta = H("X-Kannel-Meta-Data");
+	hd.coding = H("X-Kannel-Coding");
+	hd.content_type = H("Content-Type");
+#undef H
+	request_mo_post_fields(kvs, n, &hd, r->body, r->body_len, charset, sizeof charset, &f);
+	return handle_mo(h, c, r, &f);
 }
 
 static enum MHD_Result
 handle_dlr(struct http *h, struct MHD_Connection *c, struct req *r, const struct kv *kvs, int n)
 {
-	const struct kv *id = kv_get(kvs, n, "id"), *type = kv_get(kvs, n, "type");
-	const struct kv *reply = kv_get(kvs, n, "reply"), *smscid = kv_get(kvs, n, "smscid");
+	struct dlr_req d;
 	struct job *j;
-	char *end;
-	long long msg;
-	long t;
+	char why[128];
 
-	if (id == NULL || type == NULL)
-		return respond(c, h, "dlr", 400, "missing id or type\n", NULL, NULL);
-	msg = strtoll(id->val, &end, 10);
-	if (*end != '\0' || msg <= 0)
-		return respond(c, h, "dlr", 400, "id must be a message number\n", NULL, NULL);
-	t = strtol(type->val, &end, 10);
-	if (*end != '\0' || t < 0 || t > 255)
-		return respond(c, h, "dlr", 400, "type must be Kannel's %d\n", NULL, NULL);
-	if ((reply && !utf8_is_valid(reply->val, reply->vlen)) ||
-	    (smscid && !utf8_is_valid(smscid->val, smscid->vlen)))
-		return respond(c, h, "dlr", 400, "reply and smscid must be UTF-8 text\n", NULL, NULL);
+	if (request_dlr(kvs, n, &d, why, sizeof why) != 0)
+		return answer_bad(h, c, "dlr", why);
 	j = xcalloc(1, sizeof *j);
 	j->kind = JOB_DLR;
-	j->dlr_id = msg;
-	j->dlr_type = (int)t;
-	str_copy(j->dlr_reply, sizeof j->dlr_reply, reply ? reply->val : "");
-	str_copy(j->dlr_smscid, sizeof j->dlr_smscid, smscid ? smscid->val : "");
+	j->dlr_id = d.id;
+	j->dlr_type = d.type;
+	memcpy(j->dlr_reply, d.reply, sizeof j->dlr_reply);
+	memcpy(j->dlr_smscid, d.smscid, sizeof j->dlr_smscid);
 	return enqueue(h, c, r, j);
 }
 

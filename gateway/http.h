@@ -1,8 +1,10 @@
 /*
  * http.h - langso's HTTP endpoints on libmicrohttpd: /kannel/mo (Kannel's
- * sms-service), /kannel/dlr (delivery reports), /healthz and /metrics. One
- * internal polling thread runs every handler, with its own database
- * connection (struct store) and actions context, both owned by the caller.
+ * sms-service), /kannel/dlr (delivery reports), /ussd, /healthz and
+ * /metrics. One internal polling thread runs every handler and no SQL: MOs
+ * and DLRs go to the committer thread (committer.h), which uses the store
+ * and actions context given to http_start (owned by the caller); /healthz
+ * and /metrics answer from the figures in struct metrics.
  */
 #ifndef LANGSO_HTTP_H
 #define LANGSO_HTTP_H
@@ -23,8 +25,9 @@ struct http *http_start(const struct conf *conf, struct actions *act,
     char *err, size_t errlen);
 /* http_port: the bound port (useful with listen port 0). */
 int http_port(const struct http *h);
-/* http_stop finishes the request being handled, closes every connection and
- * frees h. */
+/* http_stop stops accepting, lets the committer finish every queued job
+ * and the answers go out (at most 2 s), then stops MHD and only then frees
+ * the committer, and h. */
 void http_stop(struct http *h);
 
 #endif

@@ -1,35 +1,51 @@
 /*
- * metrics.c - a handful of labelled counters and one latency histogram.
- * Labels are few and known (actions, endpoints, statuses), so a small fixed
- * table with linear search is enough and never allocates after start.
+ * metrics.c - labelled counters, one latency histogram and the figures
+ * /healthz reads. Every label takes its value from a fixed list (actions,
+ * endpoints, statuses, sendsms outcomes, Kannel's DLR types); anything else,
+ * a client's DLR type 77 or a future endpoint, counts as "other". The
+ * counters are arrays sized from those lists, so nothing is ever dropped
+ * and nothing is allocated after start.
  */
 #include "gateway/metrics.h"
+#include "parser/parser.h"
 #include "storage/store.h"
 #include "common/common.h"
 
 #include <pthread.h>
-#include <time.h>
 #include <stdlib.h>
 #include <stdbool.h>
 #include <string.h>
+#include <time.h>
 
-#define MAX_SERIES 96
+/* MO outcomes: every parser action, the same as a finished USSD flow
+ * ("USSD_<action>"), and the gateway's own. */
+#define N_OUTCOME (2 * CMD__COUNT + 4)
+static const char *const outcome_extra[] = {"USSD", "duplicate", "bad_request", "error"};
 
-struct series {
-	char name[32];			/* metric name */
-	char labels[96];		/* label text inside {} */
-	unsigned long long value;
-};
+static const char *const endpoints[] = {"mo", "dlr", "ussd", "kannel", "healthz", "metrics", "other"};
+#define N_ENDPOINT (sizeof endpoints / sizeof endpoints[0])
+static const int statuses[] = {200, 400, 403, 404, 405, 413, 414, 431, 500, 503};
+#define N_STATUS (sizeof statuses / sizeof statuses[0])
+static const char *const sendsms[] = {"accepted", "failed", "retry"};
+#define N_SENDSMS (sizeof sendsms / sizeof sendsms[0])
+/* Kannel's DLR types (%d): delivered, undelivered, queued on the SMSC,
+ * delivered to the SMSC, refused by the SMSC */
+static const int dlr_types[] = {1, 2, 4, 8, 16};
+#define N_DLR (sizeof dlr_types / sizeof dlr_types[0])
 
 /* MO handling time buckets, seconds: from sub-millisecond SQLite commits to
  * the 10 s smsbox http-timeout. */
 static const double buckets[] = {0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1, 10};
 #define NBUCKETS (sizeof buckets / sizeof buckets[0])
 
+/* Each array has one more slot than its list: the last one is "other". */
 struct metrics {
 	pthread_mutex_t mu;
-	struct series s[MAX_SERIES];
-	int n;
+	char outcome_name[N_OUTCOME][32];
+	unsigned long long mo[N_OUTCOME + 1];
+	unsigned long long http[N_ENDPOINT + 1][N_STATUS + 1];
+	unsigned long long out[N_SENDSMS + 1];
+	unsigned long long dlr[N_DLR + 1];
 	unsigned long long hist[NBUCKETS + 1];
 	double sum;
 	unsigned long long count;
@@ -44,8 +60,15 @@ struct metrics *
 metrics_new(void)
 {
 	struct metrics *m = xcalloc(1, sizeof *m);
+	int k = 0;
 
 	pthread_mutex_init(&m->mu, NULL);
+	for (int a = 0; a < CMD__COUNT; a++) {
+		snprintf(m->outcome_name[k++], sizeof m->outcome_name[0], "%s", cmd_action_name(a));
+		snprintf(m->outcome_name[k++], sizeof m->outcome_name[0], "USSD_%s", cmd_action_name(a));
+	}
+	for (size_t i = 0; i < sizeof outcome_extra / sizeof outcome_extra[0]; i++)
+		snprintf(m->outcome_name[k++], sizeof m->outcome_name[0], "%s", outcome_extra[i]);
 	return m;
 }
 
@@ -58,34 +81,39 @@ metrics_free(struct metrics *m)
 	free(m);
 }
 
-/* bump adds 1 to the series; called with the mutex held. Series beyond the
- * table are dropped rather than allocated: labels come from fixed sets. */
-static void
-bump(struct metrics *m, const char *name, const char *labels)
+/* str_index: where s is in list, or n ("other"). */
+static size_t
+str_index(const char *const *list, size_t n, const char *s)
 {
-	for (int i = 0; i < m->n; i++)
-		if (strcmp(m->s[i].name, name) == 0 && strcmp(m->s[i].labels, labels) == 0) {
-			m->s[i].value++;
-			return;
-		}
-	if (m->n == MAX_SERIES)
-		return;
-	snprintf(m->s[m->n].name, sizeof m->s[0].name, "%s", name);
-	snprintf(m->s[m->n].labels, sizeof m->s[0].labels, "%s", labels);
-	m->s[m->n++].value = 1;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(list[i], s) == 0)
+			return i;
+	return n;
+}
+
+static size_t
+int_index(const int *list, size_t n, int v)
+{
+	for (size_t i = 0; i < n; i++)
+		if (list[i] == v)
+			return i;
+	return n;
 }
 
 void
 metrics_mo(struct metrics *m, const char *outcome, double seconds)
 {
-	char labels[96];
-	size_t b = 0;
+	size_t b = 0, o = N_OUTCOME;
 
-	snprintf(labels, sizeof labels, "outcome=\"%s\"", outcome);
+	for (size_t i = 0; i < N_OUTCOME; i++)
+		if (strcmp(m->outcome_name[i], outcome) == 0) {
+			o = i;
+			break;
+		}
 	while (b < NBUCKETS && seconds > buckets[b])
 		b++;
 	pthread_mutex_lock(&m->mu);
-	bump(m, "langso_mo_total", labels);
+	m->mo[o]++;
 	m->hist[b]++;
 	m->sum += seconds;
 	m->count++;
@@ -95,33 +123,30 @@ metrics_mo(struct metrics *m, const char *outcome, double seconds)
 void
 metrics_http(struct metrics *m, const char *endpoint, int status)
 {
-	char labels[96];
+	size_t e = str_index(endpoints, N_ENDPOINT, endpoint), st = int_index(statuses, N_STATUS, status);
 
-	snprintf(labels, sizeof labels, "endpoint=\"%s\",status=\"%d\"", endpoint, status);
 	pthread_mutex_lock(&m->mu);
-	bump(m, "langso_http_responses_total", labels);
+	m->http[e][st]++;
 	pthread_mutex_unlock(&m->mu);
 }
 
 void
 metrics_out(struct metrics *m, const char *outcome)
 {
-	char labels[96];
+	size_t o = str_index(sendsms, N_SENDSMS, outcome);
 
-	snprintf(labels, sizeof labels, "outcome=\"%s\"", outcome);
 	pthread_mutex_lock(&m->mu);
-	bump(m, "langso_sendsms_total", labels);
+	m->out[o]++;
 	pthread_mutex_unlock(&m->mu);
 }
 
 void
 metrics_dlr(struct metrics *m, int type)
 {
-	char labels[96];
+	size_t t = int_index(dlr_types, N_DLR, type);
 
-	snprintf(labels, sizeof labels, "type=\"%d\"", type);
 	pthread_mutex_lock(&m->mu);
-	bump(m, "langso_dlr_total", labels);
+	m->dlr[t]++;
 	pthread_mutex_unlock(&m->mu);
 }
 
@@ -161,25 +186,78 @@ metrics_db(struct metrics *m, double max_age)
 	return rc;
 }
 
+/* counter_family prints one family's non-zero samples after its TYPE line
+ * (a family that never counted anything is left out). */
+static void
+counter_family(FILE *out, const char *name, const char *label, const unsigned long long *v,
+    size_t n, const char *(*value)(const struct metrics *, size_t, char *, size_t),
+    const struct metrics *m)
+{
+	bool any = false;
+	char buf[32];
+
+	for (size_t i = 0; i <= n && !any; i++)
+		any = v[i] != 0;
+	if (!any)
+		return;
+	fprintf(out, "# TYPE %s counter\n", name);
+	for (size_t i = 0; i <= n; i++)
+		if (v[i] != 0)
+			fprintf(out, "%s{%s=\"%s\"} %llu\n", name, label,
+			    i == n ? "other" : value(m, i, buf, sizeof buf), v[i]);
+}
+
+static const char *
+outcome_value(const struct metrics *m, size_t i, char *buf, size_t len)
+{
+	(void)buf;
+	(void)len;
+	return m->outcome_name[i];
+}
+
+static const char *
+sendsms_value(const struct metrics *m, size_t i, char *buf, size_t len)
+{
+	(void)m;
+	(void)buf;
+	(void)len;
+	return sendsms[i];
+}
+
+static const char *
+dlr_value(const struct metrics *m, size_t i, char *buf, size_t len)
+{
+	(void)m;
+	snprintf(buf, len, "%d", dlr_types[i]);
+	return buf;
+}
+
 void
 metrics_write(struct metrics *m, FILE *out)
 {
 	unsigned long long cum = 0;
+	bool any = false;
 
 	pthread_mutex_lock(&m->mu);
-	/* a family's samples must stand together after its TYPE line */
-	for (int i = 0; i < m->n; i++) {
-		bool seen = false;
+	counter_family(out, "langso_mo_total", "outcome", m->mo, N_OUTCOME, outcome_value, m);
+	for (size_t e = 0; e <= N_ENDPOINT; e++)
+		for (size_t st = 0; st <= N_STATUS; st++) {
+			char status[16];
 
-		for (int j = 0; j < i && !seen; j++)
-			seen = strcmp(m->s[j].name, m->s[i].name) == 0;
-		if (seen)
-			continue;
-		fprintf(out, "# TYPE %s counter\n", m->s[i].name);
-		for (int j = i; j < m->n; j++)
-			if (strcmp(m->s[j].name, m->s[i].name) == 0)
-				fprintf(out, "%s{%s} %llu\n", m->s[j].name, m->s[j].labels, m->s[j].value);
-	}
+			if (m->http[e][st] == 0)
+				continue;
+			if (!any)
+				fprintf(out, "# TYPE langso_http_responses_total counter\n");
+			any = true;
+			if (st == N_STATUS)
+				snprintf(status, sizeof status, "other");
+			else
+				snprintf(status, sizeof status, "%d", statuses[st]);
+			fprintf(out, "langso_http_responses_total{endpoint=\"%s\",status=\"%s\"} %llu\n",
+			    e == N_ENDPOINT ? "other" : endpoints[e], status, m->http[e][st]);
+		}
+	counter_family(out, "langso_sendsms_total", "outcome", m->out, N_SENDSMS, sendsms_value, m);
+	counter_family(out, "langso_dlr_total", "type", m->dlr, N_DLR, dlr_value, m);
 	fprintf(out, "# TYPE langso_mo_seconds histogram\n");
 	for (size_t b = 0; b < NBUCKETS; b++) {
 		cum += m->hist[b];

@@ -1,6 +1,7 @@
 /*
- * metrics.h - counters for /metrics (Prometheus text format). Updated from
- * the HTTP thread and the outbox thread; a mutex keeps them consistent.
+ * metrics.h - counters for /metrics (Prometheus text format) and the
+ * figures /healthz reads. Updated from the HTTP, committer and outbox
+ * threads; a mutex keeps them consistent.
  */
 #ifndef LANGSO_METRICS_H
 #define LANGSO_METRICS_H

@@ -250,6 +250,8 @@ bad_requests_change_nothing(void)
 		{"/kannel/mo?from=0912345678&text=&id=b4", "empty text"},
 		{"/kannel/mo?from=0912345678&text=B%E1n&id=b5&charset=UTF-8", "text: text is not valid UTF-8"},
 		{"/kannel/mo?from=0912345678&text=%00B%00&id=b6&charset=UTF-16BE", "text: UTF-16 text with an odd"},
+		/* a byte-order mark and nothing else (found by fuzz_http) */
+		{"/kannel/mo?from=0912345678&text=%FF%FE&id=b61&charset=UTF-16", "empty text"},
 		{"/kannel/mo?from=12345&text=HD&id=b7", "from is not a phone number"},
 		{"/kannel/mo?from=0912345678';DROP+TABLE+people;--&text=HD&id=b8", "from is not a phone number"},
 		{"/kannel/dlr?id=999&type=1", "no such message"},
@@ -605,6 +607,44 @@ long_url_and_huge_headers_are_answered(void)
 	T_ASSERT(get("/healthz", resp, sizeof resp, &body) == 200);
 }
 
+/* issue 9: /metrics held one table of 96 series and silently dropped the
+ * rest, and the DLR type label came from the client (0-255). Labels now
+ * take known values only (others count as "other") and nothing is dropped:
+ * after 256 DLR types and 100 unknown paths, the series of a later MO are
+ * there. */
+static void
+metrics_labels_are_bounded(void)
+{
+	static const char *want[] = {
+		"langso_dlr_total{type=\"1\"} 1\n",
+		"langso_dlr_total{type=\"16\"} 1\n",
+		"langso_dlr_total{type=\"other\"} 251\n",
+		"langso_http_responses_total{endpoint=\"dlr\",status=\"200\"} 256\n",
+		"langso_http_responses_total{endpoint=\"other\",status=\"404\"} 100\n",
+		"langso_mo_total{outcome=\"HELP\"} 1\n",
+		"langso_http_responses_total{endpoint=\"mo\",status=\"200\"} 1\n",
+	};
+	char resp[16384], *body, path[128];
+	struct outbox_new m = {.phone = "+84912345678", .text = "Gia na 30.000d"};
+	long long id;
+
+	setup();
+	T_ASSERT(store_outbox_add(E.s, &m, &id) == STORE_OK);
+	for (int t = 0; t <= 255; t++) {
+		snprintf(path, sizeof path, "/kannel/dlr?id=%lld&type=%d", id, t);
+		T_ASSERT(get(path, resp, sizeof resp, &body) == 200);
+	}
+	for (int i = 0; i < 100; i++) {
+		snprintf(path, sizeof path, i % 2 ? "/kannel/bogus%d" : "/x%d", i);
+		T_ASSERT(get(path, resp, sizeof resp, &body) == 404);
+	}
+	T_ASSERT(get("/kannel/mo?from=0912345678&text=HD&id=late", resp, sizeof resp, &body) == 200);
+	T_ASSERT(get("/metrics", resp, sizeof resp, &body) == 200);
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+		T_ASSERTF(strstr(body, want[i]) != NULL, "%s missing from:\n%s", want[i], body);
+	T_ASSERTF(strstr(body, "type=\"77\"") == NULL, "%s", body);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -625,6 +665,7 @@ main(int argc, char **argv)
 		{"one_bad_mo_does_not_fail_its_batch", one_bad_mo_does_not_fail_its_batch},
 		{"health_and_metrics_answer_from_figures", health_and_metrics_answer_from_figures},
 		{"long_url_and_huge_headers_are_answered", long_url_and_huge_headers_are_answered},
+		{"metrics_labels_are_bounded", metrics_labels_are_bounded},
 		{NULL, NULL},
 	};
 	return t_main(argc, argv, cases);
