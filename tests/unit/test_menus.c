@@ -614,6 +614,10 @@ static const struct {
 	{"screen home menu\ntext Hi\nopt 1 A > home\nscreen home menu\n", "bad.conf:4: screen home defined twice"},
 	{"screen home menu\ntext Hi\nopt 1 A > home\ncolour red\n", "bad.conf:4: unknown keyword colour"},
 	{"screen home menu\nopt 1 A > home\n", "bad.conf:1: screen home has no text"},
+	/* found by the fuzzer (corpus_menu/crash-screen-name-bytes): a name
+	 * of any bytes was stored in states that then did not decode */
+	{"screen h\xebome menu\ntext Hi\nopt 1 A > home\n", "bad.conf:1: a screen name is made of a-z"},
+	{"screen home menu\ntext Hi\nopt 1 A > a,b\n", "bad.conf:3: a screen name is made of a-z"},
 };
 
 static void
