@@ -142,6 +142,19 @@ gsm_plain(const char *s)
 	return true;
 }
 
+/* name_ok: screen names are stored in session states (their back stack
+ * unescaped, ',' and ':' separated): a-z, 0-9 and '_' only. */
+static bool
+name_ok(const char *w)
+{
+	if (*w == '\0')
+		return false;
+	for (; *w != '\0'; w++)
+		if (!((*w >= 'a' && *w <= 'z') || (*w >= '0' && *w <= '9') || *w == '_'))
+			return false;
+	return true;
+}
+
 static int
 parse_target(struct loader *l, const char *w, struct menu_target *t)
 {
@@ -158,6 +171,8 @@ parse_target(struct loader *l, const char *w, struct menu_target *t)
 	}
 	if (strlen(w) >= sizeof t->name)
 		return lerr(l, l->line, "screen name too long: %s", w);
+	if (!name_ok(w))
+		return lerr(l, l->line, "%s", "a screen name is made of a-z, 0-9 and _");
 	snprintf(t->name, sizeof t->name, "%s", w);
 	return 0;
 }
@@ -179,6 +194,8 @@ do_screen(struct loader *l, char *rest)
 		return lerr(l, l->line, "%s", "screen needs a name and a kind");
 	if (strlen(name) >= sizeof s->name)
 		return lerr(l, l->line, "screen name too long: %s", name);
+	if (!name_ok(name))
+		return lerr(l, l->line, "%s", "a screen name is made of a-z, 0-9 and _");
 	if (menu_screen_by_name(l->d, name) >= 0)
 		return lerr(l, l->line, "screen %s defined twice", name);
 	if ((k = word_index(kinds, kind)) < 0)

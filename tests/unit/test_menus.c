@@ -361,7 +361,7 @@ static const struct transcript cases[] = {
 	 "So luong chua dung. Ban bao nhieu kg Na? Nhap so, vd 50\n0.Lui 00.Dau", MENU_CONTINUE, NULL},
 	{"wrong village", false, {"7", "123", NULL}, "Ma thon chua dung. Nhap ma thon", MENU_CONTINUE,
 	 NULL},
-	/* found by the fuzzer (tests/fuzz/corpus_menu/crash-name-invalid-utf8):
+	/* found by the fuzzer (tests/fuzz/corpus_menu/found-name-invalid-utf8):
 	 * a typed name was taken as bytes, and shown and registered as
 	 * invalid UTF-8 */
 	{"a name of invalid UTF-8 is refused", false, {"7", "LD02", "1\xe0\x93\x82" "9%V", NULL},
@@ -519,7 +519,7 @@ test_encode_round_trip(void)
 	T_ASSERT(menu_sess_decode(d, "v1;s=nosuch;", &back) == -1);
 	T_ASSERT(menu_sess_decode(d, "junk", &back) == -1);
 	T_ASSERT(menu_sess_decode(d, "v1;s=home;n=1:2;", &back) == -1);
-	/* found by the fuzzer (corpus_menu/crash-state-invalid-utf8): a state
+	/* found by the fuzzer (corpus_menu/found-state-invalid-utf8): a state
 	 * whose values are not text was decoded and shown on a screen */
 	T_ASSERT(menu_sess_decode(d, "v1;s=reg_confirm;n=0:0:0:0:0:0:0:0;k=;vc=LD%D02;nm=Ab;",
 	    &back) == -1);
@@ -614,6 +614,10 @@ static const struct {
 	{"screen home menu\ntext Hi\nopt 1 A > home\nscreen home menu\n", "bad.conf:4: screen home defined twice"},
 	{"screen home menu\ntext Hi\nopt 1 A > home\ncolour red\n", "bad.conf:4: unknown keyword colour"},
 	{"screen home menu\nopt 1 A > home\n", "bad.conf:1: screen home has no text"},
+	/* found by the fuzzer (corpus_menu/found-screen-name-bytes): a name
+	 * of any bytes was stored in states that then did not decode */
+	{"screen h\xebome menu\ntext Hi\nopt 1 A > home\n", "bad.conf:1: a screen name is made of a-z"},
+	{"screen home menu\ntext Hi\nopt 1 A > a,b\n", "bad.conf:3: a screen name is made of a-z"},
 };
 
 static void
@@ -654,7 +658,7 @@ test_long_text_refused(void)
 	T_ASSERTF(strstr(err, "long.conf:3: screen home: text longer than 160") != NULL, "%s", err);
 }
 
-/* found by the fuzzer (tests/fuzz/corpus_menu/crash-label-cut-utf8): a
+/* found by the fuzzer (tests/fuzz/corpus_menu/found-label-cut-utf8): a
  * product label longer than the value kept was cut inside a two-byte
  * character, and every later screen showing {product} was invalid UTF-8 */
 static int

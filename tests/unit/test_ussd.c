@@ -571,7 +571,7 @@ test_notices_show_date_and_page(void)
 	STARTS(R.text, "14/03 (1/");
 	HAS(R.text, "\n9.Tiep 0.Lui 00.Dau");
 	for (char hist[64] = "6*1"; pages < 8; pages++) {
-		char want[16];
+		char want[32];
 		const char *text = strstr(R.text, "): ");
 
 		snprintf(want, sizeof want, "14/03 (%d/", pages + 1);
