@@ -133,6 +133,7 @@ static const struct migration {
 	{2, migrate_v2_market, "PRAGMA user_version = 2"},
 	{3, migrate_v3_broadcast, "PRAGMA user_version = 3"},
 	{4, migrate_v4_ussd, "PRAGMA user_version = 4"},
+	{5, migrate_v5_market_digest, "PRAGMA user_version = 5"},
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_LATEST,

@@ -744,6 +744,54 @@ follow_never_to_opted_out_and_three_a_day(void)
 	T_ASSERT(to(BUYER2) == NULL);
 }
 
+/* count_to: claimed messages to phone */
+static int
+count_to(const char *phone)
+{
+	int n = 0;
+
+	for (int i = 0; i < NOUT; i++)
+		n += strcmp(OUT[i].phone, phone) == 0;
+	return n;
+}
+
+/* issue 9, item "follow alerts capped at 3 a day drop the 4th silently":
+ * the alerts past the cap go in one digest a day, at 21:30, with only the
+ * listings still open, never to a phone that stopped following. */
+static void
+follow_fourth_alert_goes_in_daily_digest(void)
+{
+	setup();
+	fx_sms(BUYER, "THEO NA");
+	fx_sms(BUYER2, "THEO NA");
+	for (int i = 0; i < 6; i++)		/* #1..#6 */
+		fx_sms(SELLER, "BAN NA 10KG 30000");
+	fx_sms(SELLER, "HET 6");		/* closed before the digest */
+	fx_sms(BUYER2, "BO THEO NA");
+	claim();
+	T_ASSERTF(count_to(BUYER) == 3, "%d", count_to(BUYER));
+	FX.now = local_time(21, 29);
+	T_ASSERT(actions_tick(A) == 0);		/* not before 21:30 */
+	FX.now = local_time(21, 30);
+	T_ASSERT(actions_tick(A) == 1);
+	T_ASSERT(actions_tick(A) == 0);		/* one a day */
+	claim();
+	T_ASSERT(NOUT == 1);
+	T_STREQ(to(BUYER), "2 tin moi Na hom nay: #4, #5. Nhan TIM NA de xem, MUA <so tin> "
+	    "<so luong> de mua. Dung: BO THEO NA");
+	T_ASSERT(OUT[0].priority == OUTBOX_PRIO_ALERT);
+	/* after the digest went, the next one takes the overflow */
+	FX.now = local_time(21, 45);
+	fx_sms(SELLER, "BAN NA 10KG 30000");	/* #7 */
+	T_ASSERT(actions_tick(A) == 0);
+	claim();
+	T_ASSERT(NOUT == 0);
+	FX.now = local_time(21, 30) + 86400;
+	T_ASSERT(actions_tick(A) == 1);
+	claim();
+	T_ASSERTF(starts(to(BUYER), "1 tin moi Na hom nay: #7."), "%s", to(BUYER));
+}
+
 /* ---- TT ---- */
 
 static void
@@ -1027,6 +1075,7 @@ main(int argc, char **argv)
 		{"follow_alerts_in_hours_with_stop", follow_alerts_in_hours_with_stop},
 		{"follow_alerts_wait_for_morning", follow_alerts_wait_for_morning},
 		{"follow_never_to_opted_out_and_three_a_day", follow_never_to_opted_out_and_three_a_day},
+		{"follow_fourth_alert_goes_in_daily_digest", follow_fourth_alert_goes_in_daily_digest},
 		{"status_lists_mine", status_lists_mine},
 		{"replies_no_gia_gia_thoa_thuan", replies_no_gia_gia_thoa_thuan},
 		{"replies_tt_says_what_is_left", replies_tt_says_what_is_left},
