@@ -99,6 +99,12 @@ int mk_close_orders(struct actions *a, struct act_reply *r, const struct listing
 #define MK_ALERTS_PER_DAY 3
 int mk_alert_followers(struct actions *a, struct act_reply *r, const struct listing *l);
 
+/* mk_send_digests queues the daily digests of the alerts past the cap
+ * (follow.c; run by actions_tick): one SMS a phone, product and day, from
+ * 21:30 local, never to phones that stopped following or opted out.
+ * Returns messages queued, or -1. */
+int mk_send_digests(struct actions *a);
+
 /* Formatting shared by the market replies (market_fmt.c). Every writer
  * fills out (cut to len) and returns it. */
 char *mk_money(long long vnd, char *out, size_t len);		/* "1.500.000đ" */

@@ -11,9 +11,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define ALERT_START (7 * 60)
 #define ALERT_END (22 * 60)
+/* The alerts past the cap of a day go in one digest at 21:30, inside the
+ * window; past it, the next day's digest takes them. */
+#define DIGEST_AT (21 * 60 + 30)
+/* Digests queued per tick (every 5 s): the rest wait for the next tick. */
+#define DIGEST_BATCH 64
 /* Followers alerted per listing: a product followed by more phones than
  * this alerts the longest-standing followers. */
 #define ALERT_FANOUT 1000
@@ -30,7 +36,8 @@ act_follow(struct actions *a, const struct mo *m, const struct command *c, struc
 		return -1;
 	mk_product_key(a, c->product, name, sizeof name);
 	mk_keyword(c->product, key, sizeof key);
-	reply_set(r, "%s %s: sẽ nhắn khi có tin bán mới, từ 7h đến 22h, tối đa %d tin mỗi ngày.%s "
+	reply_set(r, "%s %s: sẽ nhắn khi có tin bán mới, từ 7h đến 22h, tối đa %d tin mỗi ngày, "
+	    "các tin sau gộp vào một tin lúc 21h30.%s "
 	    "Dừng: BO THEO %s", changed ? "Đã theo dõi" : "Bạn đã theo dõi", name, MK_ALERTS_PER_DAY,
 	    w.opted_out ? " Bạn đang NGUNG nhận tin: nhắn TIEP để nhận." : "", key);
 	return 0;
@@ -80,6 +87,25 @@ alert_text(const struct actions *a, const struct listing *l, char *out, size_t l
 	}
 }
 
+static int
+minute_of_day(long long t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	localtime_r(&tt, &tm);
+	return tm.tm_hour * 60 + tm.tm_min;
+}
+
+/* digest_day: the day whose digest takes an alert delivered at `at`: its
+ * own, unless that digest went already (at 21:30-22:00). */
+static long long
+digest_day(const struct actions *a, long long at)
+{
+	(void)a;
+	return mk_day(at) + (minute_of_day(at) >= DIGEST_AT);
+}
+
 int
 mk_alert_followers(struct actions *a, struct act_reply *r, const struct listing *l)
 {
@@ -87,9 +113,13 @@ mk_alert_followers(struct actions *a, struct act_reply *r, const struct listing 
 	long long at = act_next_allowed(a, ALERT_START, ALERT_END), day = mk_day(at);
 	int n = 0, rc = 0;
 
-	/* the daily cap counts the day the alert is delivered on */
+	/* the daily cap counts the day the alert is delivered on; the phones
+	 * already at the cap get the listing in that day's digest instead
+	 * (before the bumps below, which bring others to the cap) */
 	if (store_follow_targets(a->s, l->product, l->seller_phone, day, MK_ALERTS_PER_DAY,
-	    ALERT_FANOUT, phones, &n) != STORE_OK)
+	    ALERT_FANOUT, phones, &n) != STORE_OK ||
+	    store_digest_add(a->s, l->product, l->seller_phone, day, MK_ALERTS_PER_DAY, l->id,
+	    digest_day(a, at)) != STORE_OK)
 		rc = -1;
 	if (rc == 0 && n > 0)
 		alert_text(a, l, text, sizeof text);
@@ -101,4 +131,60 @@ mk_alert_followers(struct actions *a, struct act_reply *r, const struct listing 
 	}
 	free(phones);
 	return rc;
+}
+
+/* digest_text: "5 tin mới Na hôm nay: #12, #15, #18, #20, #21. Nhắn TIM NA
+ * để xem. Dừng: BO THEO NA", naming as many listings as fit one SMS. */
+static void
+digest_text(const struct actions *a, const struct market_digest *d, char *out, size_t len)
+{
+	char name[128], key[128], ids[400] = "", one[32], tail[400];
+	int shown = 0;
+
+	mk_product_key(a, d->product, name, sizeof name);
+	mk_keyword(d->product, key, sizeof key);
+	snprintf(tail, sizeof tail, ". Nhắn TIM %s để xem, MUA <số tin> <số lượng> để mua. "
+	    "Dừng: BO THEO %s", key, key);
+	for (int i = 0; i < d->n; i++) {
+		char try[ACT_REPLY_MAX];
+
+		snprintf(one, sizeof one, "%s#%lld", i ? ", " : "", d->ids[i]);
+		snprintf(try, sizeof try, "%d tin mới %s hôm nay: %s%s, ...%s", d->n, name, ids, one,
+		    tail);
+		if (shown > 0 && !mk_fits_one(a, try))
+			break;
+		str_copy(ids + strlen(ids), sizeof ids - strlen(ids), one);
+		shown++;
+	}
+	snprintf(out, len, "%d tin mới %s hôm nay: %s%s%s", d->n, name, ids, shown < d->n ? ", ..." : "",
+	    tail);
+}
+
+int
+mk_send_digests(struct actions *a)
+{
+	struct market_digest *d = xmalloc(sizeof *d);
+	char text[ACT_REPLY_MAX];
+	long long now = act_now(a), at = act_next_allowed(a, ALERT_START, ALERT_END);
+	/* today's digest from 21:30; an older one (langso was down) at once */
+	long long until = mk_day(now) - (minute_of_day(now) < DIGEST_AT);
+	int queued = 0, rc = STORE_OK;
+
+	for (int i = 0; i < DIGEST_BATCH; i++) {
+		if ((rc = store_digest_next(a->s, until, d, MARKET_DIGEST_MAX)) != STORE_OK)
+			break;
+		if (d->n > 0) {
+			digest_text(a, d, text, sizeof text);
+			if (act_notify(a, NULL, d->phone, text, OUTBOX_PRIO_ALERT,
+			    at == now ? 0 : at) < 0) {
+				rc = STORE_ERR;
+				break;
+			}
+			queued++;
+		}
+		if ((rc = store_digest_done(a->s, d)) != STORE_OK)
+			break;
+	}
+	free(d);
+	return rc == STORE_ERR ? -1 : queued;
 }

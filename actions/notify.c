@@ -71,15 +71,16 @@ act_notify(struct actions *a, struct act_reply *r, const char *phone, const char
 int
 actions_tick(struct actions *a)
 {
-	int queued;
+	int queued, digests = 0;
 
 	if (store_begin(a->s) != STORE_OK)
 		return -1;
 	/* duties are added here by the features that need time to pass */
-	if ((queued = mk_expire_orders(a)) < 0) {
+	if ((queued = mk_expire_orders(a)) < 0 || (digests = mk_send_digests(a)) < 0) {
 		store_rollback(a->s);
 		return -1;
 	}
+	queued += digests;
 	if (store_commit(a->s) != STORE_OK) {
 		store_rollback(a->s);
 		return -1;

@@ -116,6 +116,65 @@ pick_listing(struct actions *a, const struct mo *m, const struct command *c, lon
 	return 1;
 }
 
+/* bare_number: the message was only MUA <n> (or DAT <n>, MUA<n>), with no
+ * #, SO or TIN that marks n as a listing number beyond doubt. */
+static bool
+bare_number(const struct mo *m, const struct command *c)
+{
+	char f[64], num[24];
+	size_t fl, nl;
+	int words = 1;
+
+	if (c->listing <= 0 || c->has_qty || c->has_offer || c->note[0] || m->text_len >= 60)
+		return false;
+	fl = parser_fold(m->text, m->text_len, f, sizeof f);
+	nl = (size_t)snprintf(num, sizeof num, "%lld", c->listing);
+	if (fl <= nl || strcmp(f + fl - nl, num) != 0 || strchr(f, '#') != NULL ||
+	    (f[fl - nl - 1] != ' ' && (f[fl - nl - 1] < 'A' || f[fl - nl - 1] > 'Z')))
+		return false;
+	for (size_t i = 0; i < fl; i++)
+		words += f[i] == ' ';
+	/* MUA 20, DAT MUA 20, DAT HANG 20: the keyword and the number only */
+	return words <= 3 && strstr(f, " SO ") == NULL && strstr(f, " LO ") == NULL &&
+	    strstr(f, "TIN") == NULL;
+}
+
+/*
+ * after_alert: MUA 20 is always listing #20 (§6), but right after an
+ * alert of #14 it may mean 20 kg of #14 (MUA 20KG): then it asks (issue 9)
+ * and orders nothing. 1 when it asked.
+ */
+static int
+after_alert(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r)
+{
+	struct listing *l;
+	long long shown = 0, at = 0, want;
+	char qty[48], up[48], prod[300];
+	int rc;
+
+	if (!bare_number(m, c))
+		return 0;
+	rc = store_shown_get(a->s, m->phone, &shown, &at);
+	if (rc == STORE_ERR)
+		return -1;
+	if (rc != STORE_OK || shown <= 0 || shown == c->listing || act_now(a) - at > SHOWN_TTL)
+		return 0;
+	l = xmalloc(sizeof *l);
+	rc = store_listing_get(a->s, shown, l);
+	want = strcmp(l->unit, "g") == 0 ? mk_mul(c->listing, 1000) : c->listing;
+	if (rc == STORE_OK && strcmp(l->status, "open") == 0 && want > 0 && want <= l->qty_left) {
+		mk_qty(want, l->unit, qty, sizeof qty);
+		reply_set(r, "Ý bạn là MUA %lld %s (%s %s của tin #%lld vừa báo)? Nhắn lại như vậy để "
+		    "mua. Mua tin #%lld: MUA %lld <số lượng>.", l->id, mk_keyword(qty, up, sizeof up),
+		    qty, mk_product(a, l, prod, sizeof prod), l->id, c->listing, c->listing);
+		rc = 1;
+	} else {
+		rc = rc == STORE_ERR ? -1 : 0;
+	}
+	free(l);
+	return rc;
+}
+
 /* order_refusal sets *qty, or replies why this buyer cannot order from l
  * and returns 1. */
 static int
@@ -214,7 +273,10 @@ act_order(struct actions *a, const struct mo *m, const struct command *c, struct
 	struct order *o = xcalloc(1, sizeof *o);
 	long long id = 0, qty = 0, now = act_now(a);
 	int hours = a->conf.expire_hours > 0 ? a->conf.expire_hours : 48;
-	int rc = mk_limit_reply(c, r) ? 1 : pick_listing(a, m, c, &id, r);
+	int rc = mk_limit_reply(c, r) ? 1 : after_alert(a, m, c, r);
+
+	if (rc == 0)
+		rc = pick_listing(a, m, c, &id, r);
 
 	if (rc == 0) {
 		rc = store_listing_get(a->s, id, &o->l);

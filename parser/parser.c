@@ -130,6 +130,24 @@ parser_product_display(const struct parser *p, const char *key)
 	return pr != NULL ? pr->display : NULL;
 }
 
+/* suggest_unglued: an UNKNOWN that reads as a trade command once its glued
+ * words are split (ban na50kg30k) suggests that command (issue 9); the
+ * split text parses as itself, so this recurses once at most. */
+static void
+suggest_unglued(struct msg *m, struct command *c)
+{
+	char *text = xmalloc(CMD_TEXT_MAX);
+	struct command *t = xmalloc(sizeof *t);
+
+	if (c->suggest[0] == '\0' && trade_unglue(m, text, CMD_TEXT_MAX) == 0 &&
+	    parser_parse(m->p, text, strlen(text), t) == 0 && t->error[0] == '\0' &&
+	    (t->action == CMD_LIST || t->action == CMD_SEARCH || t->action == CMD_ORDER ||
+	    t->action == CMD_PRICE || t->action == CMD_FOLLOW))
+		str_copy(c->suggest, sizeof c->suggest, text);
+	free(t);
+	free(text);
+}
+
 static void
 dispatch(struct msg *m, struct command *c)
 {
@@ -137,12 +155,15 @@ dispatch(struct msg *m, struct command *c)
 
 	if (r < 0) {
 		kw_suggest(m, c);
+		suggest_unglued(m, c);
 		return;
 	}
 	m->kwrow = r;
 	m->arg = n;
 	c->action = kw_rows[r].action;
 	kw_rows[r].read(m, c);
+	if (c->action == CMD_UNKNOWN)
+		suggest_unglued(m, c);
 }
 
 int

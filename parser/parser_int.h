@@ -176,6 +176,10 @@ int read_price(struct msg *m, struct command *c);
 int read_follow(struct msg *m, struct command *c);
 int read_order(struct msg *m, struct command *c);
 int qty_at(struct msg *m, int i, struct command *c);
+/* trade_unglue writes the message with its glued words split (BANNA 50KG
+ * -> BAN NA 50KG, NA50KG30K -> NA 50KG 30K), folded upper case. 0, or -1
+ * when nothing was glued (or it does not fit outlen). */
+int trade_unglue(const struct msg *m, char *out, size_t outlen);
 
 /* commands.c */
 struct kw_row {

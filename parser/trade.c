@@ -1036,3 +1036,172 @@ qty_at(struct msg *m, int i, struct command *c)
 	}
 	return 0;
 }
+
+/* ---- glued commands (issue 9): BANNA 50KG 30K, BAN NA50KG30K ---- */
+
+/* Keywords of the trade commands that are typed glued to the product. */
+static const char *const glue_kw[] = {"BAN", "MUA", "TIM", "XEM", "GIA", "THEO", "DAT"};
+
+struct unglue {
+	char *out;
+	size_t len, n;
+	bool cut;
+};
+
+static void
+ug_put(struct unglue *u, const char *s, size_t n, bool space)
+{
+	if (space && u->n > 0)
+		ug_put(u, " ", 1, false);
+	if (u->n + n + 1 > u->len) {
+		u->cut = true;
+		return;
+	}
+	memcpy(u->out + u->n, s, n);
+	u->n += n;
+	u->out[u->n] = '\0';
+}
+
+static bool
+is_upper(char ch)
+{
+	return ch >= 'A' && ch <= 'Z';
+}
+
+/* digit_run: digits with '.' ',' and an O typed for a zero (§3), from i. */
+static size_t
+digit_run(const char *s, size_t n, size_t i)
+{
+	size_t k = i;
+
+	while (k < n && ((s[k] >= '0' && s[k] <= '9') ||
+	    ((s[k] == '.' || s[k] == ',' || s[k] == 'O') && k > i)))
+		k++;
+	while (k > i && (s[k - 1] == '.' || s[k - 1] == ','))
+		k--;
+	return k;
+}
+
+static size_t
+letter_run(const char *s, size_t n, size_t i)
+{
+	while (i < n && is_upper(s[i]))
+		i++;
+	return i;
+}
+
+/* alias_glued: the longest alias of the lexicon that the letters start
+ * with once its spaces are gone ("MANGCAU"); its index or -1. */
+static int
+alias_glued(const struct lexicon *lx, const char *s, size_t n, size_t *used)
+{
+	for (int a = 0; a < lx->nalias; a++) {
+		const char *w = lx->alias[a].words;
+		size_t k = 0, j;
+
+		for (j = 0; w[j] != '\0' && k < n; j++) {
+			if (w[j] == ' ')
+				continue;
+			if (w[j] != s[k])
+				break;
+			k++;
+		}
+		if (w[j] == '\0' && k >= 2) {
+			*used = k;
+			return a;
+		}
+	}
+	return -1;
+}
+
+/* ug_letters writes a run of letters: a product alias and what follows it
+ * as words ("HOIKHO" -> "HOI KHO"), else the run as it is. */
+static void
+ug_letters(struct unglue *u, const struct lexicon *lx, const char *s, size_t n)
+{
+	size_t used = 0;
+	int a = alias_glued(lx, s, n, &used);
+
+	if (a < 0) {
+		ug_put(u, s, n, true);
+		return;
+	}
+	ug_put(u, lx->alias[a].words, strlen(lx->alias[a].words), true);
+	if (used < n)
+		ug_put(u, s + used, n - used, true);
+}
+
+/* ug_word splits one folded word at its glue points: letters from the
+ * number after them (NA50KG), and a unit from the number after it
+ * (50KG30K), but not a marker's tail (1TR5) or a tenth (1TA2). */
+static void
+ug_word(struct unglue *u, const struct lexicon *lx, const char *s, size_t n, bool first)
+{
+	size_t i = 0;
+	bool glue = false;		/* the next run sticks to the one before */
+
+	if (first) {
+		for (size_t k = 0; k < sizeof glue_kw / sizeof glue_kw[0]; k++) {
+			size_t kl = strlen(glue_kw[k]), used;
+
+			if (n > kl && memcmp(s, glue_kw[k], kl) == 0 && (alias_glued(lx, s + kl,
+			    letter_run(s, n, kl) - kl, &used) >= 0)) {
+				ug_put(u, s, kl, true);
+				i = kl;
+				break;
+			}
+		}
+	}
+	while (i < n) {
+		size_t e;
+
+		if (is_upper(s[i]) && !glue) {
+			e = letter_run(s, n, i);
+			ug_letters(u, lx, s + i, e - i);
+		} else if (is_upper(s[i])) {
+			const struct unit_def *un;
+			size_t d;
+
+			e = letter_run(s, n, i);
+			un = unit_find(s + i, e - i);
+			ug_put(u, s + i, e - i, false);
+			glue = false;
+			d = digit_run(s, n, e);
+			/* 1TR5, 1TA2: a tail of one or two digits ending the word */
+			if (un != NULL && d > e && d == n && d - e <= 2 && (un->kind == UK_MONEY ||
+			    (un->factor >= 10000 && un->kind == UK_WEIGHT && d - e == 1))) {
+				ug_put(u, s + e, d - e, false);
+				e = d;
+			}
+		} else if ((e = digit_run(s, n, i)) > i) {
+			size_t l = letter_run(s, n, e);
+
+			ug_put(u, s + i, e - i, true);
+			/* a unit or marker stays on its number: 50KG, 30K */
+			glue = l > e && unit_find(s + e, l - e) != NULL;
+			if (!glue && l > e && unit_find(s + e, l - e) == NULL) {
+				ug_letters(u, lx, s + e, l - e);
+				e = l;
+			}
+		} else {
+			e = i + 1;		/* '#', '/': as typed */
+			ug_put(u, s + i, 1, false);
+		}
+		i = e;
+	}
+}
+
+int
+trade_unglue(const struct msg *m, char *out, size_t outlen)
+{
+	struct unglue u = {out, outlen, 0, false};
+
+	if (outlen == 0)
+		return -1;
+	out[0] = '\0';
+	for (int i = 0; i < m->nw; i++)
+		ug_word(&u, &m->p->lx, w_str(m, i), w_len(m, i), i == 0);
+	if (u.cut || u.n == 0 || (u.n == m->flen && memcmp(out, m->fold, u.n) == 0))
+		return -1;
+	return 0;
+}

@@ -113,6 +113,26 @@ migrate_v2_market(struct store *s)
 	    "  key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;");
 }
 
+/*
+ * Version 5: the daily digest of follow alerts (issue 9). An alert past a
+ * phone's cap of the day is not dropped: its listing waits here under the
+ * phone, the product and the local day, and one digest SMS a day carries
+ * them all (actions/follow.c). Rows are deleted once their digest is
+ * queued, so the table holds one day of overflow at most.
+ */
+int
+migrate_v6_market_digest(struct store *s)
+{
+	return schema_run_script(s,
+	    "CREATE TABLE market_digests ("
+	    "  phone TEXT NOT NULL,"
+	    "  product TEXT NOT NULL,"
+	    "  day INTEGER NOT NULL,"		/* local day of the alerts it replaces */
+	    "  listing_id INTEGER NOT NULL REFERENCES listings(id),"
+	    "  PRIMARY KEY(phone, product, day, listing_id)) WITHOUT ROWID;"
+	    "CREATE INDEX market_digests_day ON market_digests(day);");
+}
+
 enum {
 	MK_WHO,
 	MK_L_ADD,
@@ -153,6 +173,10 @@ enum {
 	MK_P_BOARD,
 	MK_ANCHOR,
 	MK_STATS,
+	MK_D_ADD,
+	MK_D_NEXT,
+	MK_D_IDS,
+	MK_D_DEL,
 	MK__COUNT
 };
 
@@ -321,6 +345,24 @@ static const char *const sql[MK__COUNT] = {
 	    " (SELECT CAST(total(o.value) AS INTEGER) FROM listings l JOIN orders o"
 	    "   ON o.listing_id = l.id WHERE l.village_id = v.id AND o.status = 'accepted')"
 	    " FROM villages v JOIN communes c ON c.id = v.commune_id ORDER BY c.name, v.code",
+	/* the followers of ?1 (not ?2, not opted out) whose alerts of day ?3
+	 * reached the cap ?4: listing ?5 goes into their digest of day ?6 */
+	[MK_D_ADD] =
+	    "INSERT OR IGNORE INTO market_digests(phone, product, day, listing_id)"
+	    " SELECT f.phone, ?1, ?6, ?5 FROM follows f JOIN market_phones m ON m.phone = f.phone"
+	    " WHERE f.product = ?1 AND f.phone <> ?2 AND m.alert_day = ?3 AND m.alerts >= ?4"
+	    " AND NOT EXISTS (SELECT 1 FROM people p WHERE p.phone = f.phone AND p.opted_out)",
+	[MK_D_NEXT] =
+	    "SELECT phone, product, day FROM market_digests WHERE day <= ?1 ORDER BY day LIMIT 1",
+	/* open listings only, and only while the phone still follows and
+	 * takes alerts (BO THEO, NGUNG since) */
+	[MK_D_IDS] =
+	    "SELECT d.listing_id FROM market_digests d JOIN listings l ON l.id = d.listing_id"
+	    " WHERE d.phone = ?1 AND d.product = ?2 AND d.day = ?3 AND l.status = 'open'"
+	    " AND EXISTS (SELECT 1 FROM follows f WHERE f.product = d.product AND f.phone = d.phone)"
+	    " AND NOT EXISTS (SELECT 1 FROM people p WHERE p.phone = d.phone AND p.opted_out)"
+	    " ORDER BY d.listing_id LIMIT ?4",
+	[MK_D_DEL] = "DELETE FROM market_digests WHERE phone = ?1 AND product = ?2 AND day = ?3",
 };
 
 const struct store_domain_sql market_sql = {sql, MK__COUNT};
@@ -1158,4 +1200,57 @@ store_market_stats(struct store *s, int (*fn)(const struct market_village_stats 
 	if (stop != 0)
 		return stop;
 	return rc == SQLITE_DONE ? STORE_OK : STORE_ERR;
+}
+
+/* ---- the daily digest of alerts past the cap ---- */
+
+int
+store_digest_add(struct store *s, const char *product, const char *except, long long day,
+    int cap, long long listing_id, long long digest_day)
+{
+	sqlite3_stmt *st = ST(MK_D_ADD);
+
+	store_bind_text(st, 1, product);
+	store_bind_text(st, 2, except);
+	sqlite3_bind_int64(st, 3, day);
+	sqlite3_bind_int(st, 4, cap);
+	sqlite3_bind_int64(st, 5, listing_id);
+	sqlite3_bind_int64(st, 6, digest_day);
+	return store_run(s, st);
+}
+
+int
+store_digest_next(struct store *s, long long until_day, struct market_digest *d, int max)
+{
+	sqlite3_stmt *st = ST(MK_D_NEXT);
+	int rc;
+
+	d->n = 0;
+	sqlite3_bind_int64(st, 1, until_day);
+	if ((rc = store_get_one(s, st)) != STORE_OK)
+		return rc;
+	store_col_copy(st, 0, d->phone, sizeof d->phone);
+	store_col_copy(st, 1, d->product, sizeof d->product);
+	d->day = sqlite3_column_int64(st, 2);
+	store_done(st);
+	st = ST(MK_D_IDS);
+	store_bind_text(st, 1, d->phone);
+	store_bind_text(st, 2, d->product);
+	sqlite3_bind_int64(st, 3, d->day);
+	sqlite3_bind_int(st, 4, max);
+	while ((rc = store_step(s, st)) == SQLITE_ROW && d->n < max)
+		d->ids[d->n++] = sqlite3_column_int64(st, 0);
+	store_done(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : STORE_ERR;
+}
+
+int
+store_digest_done(struct store *s, const struct market_digest *d)
+{
+	sqlite3_stmt *st = ST(MK_D_DEL);
+
+	store_bind_text(st, 1, d->phone);
+	store_bind_text(st, 2, d->product);
+	sqlite3_bind_int64(st, 3, d->day);
+	return store_run(s, st);
 }

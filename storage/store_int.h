@@ -113,6 +113,7 @@ int schema_run_script(struct store *s, const char *sql);
 int migrate_v2_market(struct store *s);
 int migrate_v3_broadcast(struct store *s);
 int migrate_v4_ussd(struct store *s);
+int migrate_v6_market_digest(struct store *s);
 
 /* schema_migrate brings the database to version target (at most
  * STORE_SCHEMA_LATEST) in one transaction. 0, or -1 with the reason in

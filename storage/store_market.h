@@ -165,6 +165,30 @@ int store_alert_count_bump(struct store *s, const char *phone, long long day);
 int store_shown_set(struct store *s, const char *phone, long long listing_id, long long at);
 int store_shown_get(struct store *s, const char *phone, long long *listing_id, long long *at);
 
+/* ---- the daily digest of alerts past the cap (issue 9) ---- */
+
+/* store_digest_add puts listing_id into the digest of digest_day for
+ * every follower of product (but except, and opted-out phones) whose
+ * alerts of day already reached cap. */
+int store_digest_add(struct store *s, const char *product, const char *except, long long day,
+    int cap, long long listing_id, long long digest_day);
+
+#define MARKET_DIGEST_MAX 32	/* listings a digest names at most */
+
+struct market_digest {
+	char phone[20];
+	char product[128];
+	long long day;
+	long long ids[MARKET_DIGEST_MAX];	/* still open, oldest first */
+	int n;				/* 0: nothing left to tell (closed, BO THEO, NGUNG) */
+};
+
+/* store_digest_next fills *d with one waiting digest of a day <= until_day
+ * (at most max ids), or STORE_NONE when none waits; store_digest_done
+ * deletes it once it is queued (or not worth sending). */
+int store_digest_next(struct store *s, long long until_day, struct market_digest *d, int max);
+int store_digest_done(struct store *s, const struct market_digest *d);
+
 /* ---- prices ---- */
 
 struct price_stats {

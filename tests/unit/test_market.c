@@ -582,6 +582,51 @@ order_by_quantity_uses_last_shown(void)
 	T_ASSERTF(starts(r, "Da gui don #2 toi nguoi ban: 40kg Na (tin #2)"), "%s", r);
 }
 
+/* issue 9, item "glued commands and a bare MUA 20 after an alert": the
+ * corrected command is suggested, nothing is done. */
+static void
+glued_commands_get_the_corrected_command(void)
+{
+	const char *r;
+
+	setup();
+	r = fx_sms(SELLER, "ban na50kg30k");
+	T_STREQ(r, "Khong hieu tin nhan. Co phai BAN NA 50KG 30K? Nhan HD de xem huong dan");
+	r = fx_sms(SELLER, "banna 50kg 30k");
+	T_STREQ(r, "Khong hieu tin nhan. Co phai BAN NA 50KG 30K? Nhan HD de xem huong dan");
+	T_ASSERT(fx_query_int(S, "SELECT count(*) FROM listings") == 0);
+}
+
+static void
+bare_mua_after_alert_asks(void)
+{
+	const char *r;
+
+	setup();
+	fx_sms(BUYER, "THEO NA");
+	for (int i = 0; i < 13; i++)		/* #1..#13 by another seller */
+		fx_sms(SELLER2, "BAN HONG 10KG 20000");
+	fx_sms(SELLER, "BAN NA 50KG 30000");	/* #14, alerted to BUYER */
+	claim();
+	T_ASSERTF(starts(to(BUYER), "Tin moi #14"), "%s", to(BUYER));
+	r = fx_sms(BUYER, "MUA 20");
+	T_STREQ(r, "Y ban la MUA 14 20KG (20kg Na cua tin #14 vua bao)? Nhan lai nhu vay de mua. "
+	    "Mua tin #20: MUA 20 <so luong>.");
+	T_ASSERT(fx_query_int(S, "SELECT count(*) FROM orders") == 0);
+	r = fx_sms(BUYER, "MUA 14 20KG");
+	T_ASSERTF(starts(r, "Da gui don #1 toi nguoi ban: 20kg Na (tin #14)"), "%s", r);
+	/* a listing number marked as one, or more than is left, is ordered */
+	r = fx_sms(BUYER, "MUA #3");
+	T_ASSERTF(starts(r, "Da gui don #2 toi nguoi ban: 10kg Hong (tin #3)"), "%s", r);
+	r = fx_sms(BUYER, "MUA 5");		/* 5 kg of #14 would fit: asks */
+	T_ASSERTF(starts(r, "Y ban la MUA 14 5KG"), "%s", r);
+	r = fx_sms(BUYER, "MUA 60");		/* #14 has 30 kg left: listing #60 */
+	T_ASSERTF(has(r, "Khong co tin #60"), "%s", r);
+	FX.now += 25 * 3600;			/* a day later, MUA 5 is #5 again */
+	r = fx_sms(BUYER, "MUA 5");
+	T_ASSERTF(starts(r, "Da gui don #3 toi nguoi ban: 10kg Hong (tin #5)"), "%s", r);
+}
+
 static void
 order_offer_states_listing_price(void)
 {
@@ -697,6 +742,54 @@ follow_never_to_opted_out_and_three_a_day(void)
 	claim();
 	T_ASSERT(to(BUYER) != NULL);
 	T_ASSERT(to(BUYER2) == NULL);
+}
+
+/* count_to: claimed messages to phone */
+static int
+count_to(const char *phone)
+{
+	int n = 0;
+
+	for (int i = 0; i < NOUT; i++)
+		n += strcmp(OUT[i].phone, phone) == 0;
+	return n;
+}
+
+/* issue 9, item "follow alerts capped at 3 a day drop the 4th silently":
+ * the alerts past the cap go in one digest a day, at 21:30, with only the
+ * listings still open, never to a phone that stopped following. */
+static void
+follow_fourth_alert_goes_in_daily_digest(void)
+{
+	setup();
+	fx_sms(BUYER, "THEO NA");
+	fx_sms(BUYER2, "THEO NA");
+	for (int i = 0; i < 6; i++)		/* #1..#6 */
+		fx_sms(SELLER, "BAN NA 10KG 30000");
+	fx_sms(SELLER, "HET 6");		/* closed before the digest */
+	fx_sms(BUYER2, "BO THEO NA");
+	claim();
+	T_ASSERTF(count_to(BUYER) == 3, "%d", count_to(BUYER));
+	FX.now = local_time(21, 29);
+	T_ASSERT(actions_tick(A) == 0);		/* not before 21:30 */
+	FX.now = local_time(21, 30);
+	T_ASSERT(actions_tick(A) == 1);
+	T_ASSERT(actions_tick(A) == 0);		/* one a day */
+	claim();
+	T_ASSERT(NOUT == 1);
+	T_STREQ(to(BUYER), "2 tin moi Na hom nay: #4, #5. Nhan TIM NA de xem, MUA <so tin> "
+	    "<so luong> de mua. Dung: BO THEO NA");
+	T_ASSERT(OUT[0].priority == OUTBOX_PRIO_ALERT);
+	/* after the digest went, the next one takes the overflow */
+	FX.now = local_time(21, 45);
+	fx_sms(SELLER, "BAN NA 10KG 30000");	/* #7 */
+	T_ASSERT(actions_tick(A) == 0);
+	claim();
+	T_ASSERT(NOUT == 0);
+	FX.now = local_time(21, 30) + 86400;
+	T_ASSERT(actions_tick(A) == 1);
+	claim();
+	T_ASSERTF(starts(to(BUYER), "1 tin moi Na hom nay: #7."), "%s", to(BUYER));
 }
 
 /* ---- TT ---- */
@@ -975,11 +1068,14 @@ main(int argc, char **argv)
 		{"strangers_are_refused", strangers_are_refused},
 		{"decline_and_cancel", decline_and_cancel},
 		{"order_by_quantity_uses_last_shown", order_by_quantity_uses_last_shown},
+		{"glued_commands_get_the_corrected_command", glued_commands_get_the_corrected_command},
+		{"bare_mua_after_alert_asks", bare_mua_after_alert_asks},
 		{"order_offer_states_listing_price", order_offer_states_listing_price},
 		{"orders_expire_and_buyer_is_told", orders_expire_and_buyer_is_told},
 		{"follow_alerts_in_hours_with_stop", follow_alerts_in_hours_with_stop},
 		{"follow_alerts_wait_for_morning", follow_alerts_wait_for_morning},
 		{"follow_never_to_opted_out_and_three_a_day", follow_never_to_opted_out_and_three_a_day},
+		{"follow_fourth_alert_goes_in_daily_digest", follow_fourth_alert_goes_in_daily_digest},
 		{"status_lists_mine", status_lists_mine},
 		{"replies_no_gia_gia_thoa_thuan", replies_no_gia_gia_thoa_thuan},
 		{"replies_tt_says_what_is_left", replies_tt_says_what_is_left},
