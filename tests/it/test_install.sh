@@ -12,6 +12,10 @@ R=$T/root
 mk() { env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$IT_ROOT" VARIANT="${VARIANT:-release}" "$@"; }
 mk install DESTDIR="$R" PREFIX=/usr >"$T/log/install.log" 2>&1 || { fail "make install"; cat "$T/log/install.log"; exit 1; }
 ok "make install DESTDIR=\$T/root PREFIX=/usr"
+for target in all install; do
+	check "make $target does not install Debian packages (make -n names no scripts/deps.sh)" \
+		sh -c "! env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -n -C '$IT_ROOT' B='$T/nb' $target DESTDIR='$R' | grep -q deps.sh"
+done
 
 want="etc/langso/langso.conf
 etc/langso/lexicon.conf
