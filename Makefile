@@ -5,6 +5,7 @@
 #   make check-asan    only the sanitized run
 #   make fuzz          libFuzzer target on the parser (clang), FUZZ_SECONDS=600
 #   make fuzz-box      libFuzzer target on the box protocol decoder
+#   make fuzz-csv      libFuzzer target on the CSV import (in-memory database)
 #   make bench         every benchmark under bench/
 #   make demo          start Kannel + langso with demo villages (scripts/demo)
 #   make deps          install the Debian packages (no-op when present); only deps,
@@ -50,7 +51,7 @@ else
   LANGSO := $(B)/langso
 endif
 
-.PHONY: all deps check check-unit check-it check-asan fuzz fuzz-box bench demo clean check-layers \
+.PHONY: all deps check check-unit check-it check-asan fuzz fuzz-box fuzz-csv bench demo clean check-layers \
         install uninstall
 all: $(LANGSO)
 
@@ -144,6 +145,18 @@ fuzz-box:
 	build/fuzz/fuzz_box -max_total_time=$${FUZZ_SECONDS:-600} -max_len=70000 -timeout=5 \
 	    -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=build/fuzz/ \
 	    build/fuzz/corpus_box tests/fuzz/corpus_box
+
+# The CSV import's libFuzzer target: actions/import.c over storage/ (an
+# in-memory database per input) and common/.
+fuzz-csv:
+	@mkdir -p build/fuzz/corpus_csv
+	clang $(CFLAGS_BASE) -O1 -fno-omit-frame-pointer \
+	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	    -o build/fuzz/fuzz_csv tests/fuzz/fuzz_csv.c actions/import.c \
+	    $(wildcard storage/*.c common/*.c) $(LIBS)
+	build/fuzz/fuzz_csv -max_total_time=$${FUZZ_SECONDS:-600} -max_len=4096 -timeout=5 \
+	    -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=build/fuzz/ \
+	    build/fuzz/corpus_csv tests/fuzz/corpus_csv
 
 bench: all $(BENCH_BIN)
 	bash bench/run.sh
