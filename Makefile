@@ -3,13 +3,19 @@
 #   make               build build/langso (release, -Werror)
 #   make check         unit tests, integration tests (real Kannel), then the same under ASan+UBSan
 #   make check-asan    only the sanitized run
-#   make fuzz          libFuzzer target on the parser (clang), FUZZ_SECONDS=600
+#   make fuzz          every libFuzzer target below, each FUZZ_SECONDS (600)
+#   make fuzz-parser   libFuzzer target on the parser (clang)
 #   make fuzz-box      libFuzzer target on the box protocol decoder
 #   make fuzz-menu     libFuzzer target on the USSD menu engine, FUZZ_SECONDS=600
 #   make fuzz-http     libFuzzer target on HTTP request decoding (clang), FUZZ_SECONDS=600
+#   make fuzz-csv      libFuzzer target on the CSV import (in-memory database)
 #   make bench         every benchmark under bench/
 #   make demo          start Kannel + langso with demo villages (scripts/demo)
-#   make deps          install the Debian packages (no-op when present)
+#   make deps          install the Debian packages (no-op when present); only deps,
+#                      check and demo run it, never a plain make
+#   make install       PREFIX=/usr/local DESTDIR=: binary, config in /etc/langso,
+#                      examples, systemd units and sysusers file (README, "Production")
+#   make uninstall     the same files again, except the config and the database
 
 PKGS      := libmicrohttpd sqlite3 libpcre2-8 libcurl libutf8proc jansson libsodium
 VARIANT   ?= release
@@ -48,8 +54,9 @@ else
   LANGSO := $(B)/langso
 endif
 
-.PHONY: all deps check check-unit check-it check-asan fuzz fuzz-box fuzz-menu bench demo clean check-layers fuzz-http
-all: deps $(LANGSO)
+.PHONY: all deps check check-unit check-it check-asan fuzz fuzz-parser fuzz-box fuzz-menu fuzz-http fuzz-csv bench demo \
+        clean check-layers install uninstall
+all: $(LANGSO)
 
 deps:
 	@bash scripts/deps.sh
@@ -106,7 +113,7 @@ check: deps check-layers
 	$(MAKE) VARIANT=release check-run
 	$(MAKE) VARIANT=asan check-run
 
-check-asan: deps
+check-asan:
 	$(MAKE) VARIANT=asan check-run
 
 # Under the sanitizers everything runs several times slower: the heavy
@@ -122,7 +129,10 @@ check-layers:
 # The parser's libFuzzer target: built straight from parser/ and common/ (all
 # the fuzzed code; nothing else needs clang), ASan+UBSan, aborting on any
 # report. New inputs go to build/fuzz/corpus, crashers to build/fuzz/.
-fuzz: deps
+# make fuzz runs every target below, each for FUZZ_SECONDS.
+fuzz: fuzz-parser fuzz-box fuzz-menu fuzz-http fuzz-csv
+
+fuzz-parser:
 	@mkdir -p build/fuzz/corpus
 	clang $(CFLAGS_BASE) -O1 -fno-omit-frame-pointer \
 	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
@@ -133,7 +143,7 @@ fuzz: deps
 	    build/fuzz/corpus tests/fuzz/corpus
 
 # The box protocol decoder's libFuzzer target (gateway/boxmsg.c alone).
-fuzz-box: deps
+fuzz-box:
 	@mkdir -p build/fuzz/corpus_box
 	clang $(CFLAGS_BASE) -O1 -fno-omit-frame-pointer \
 	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
@@ -141,10 +151,11 @@ fuzz-box: deps
 	build/fuzz/fuzz_box -max_total_time=$${FUZZ_SECONDS:-600} -max_len=70000 -timeout=5 \
 	    -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=build/fuzz/ \
 	    build/fuzz/corpus_box tests/fuzz/corpus_box
+
 # The menu engine's libFuzzer target: menus/ and common/ (the engine and
 # what it calls), the same sanitizers. New inputs go to
 # build/fuzz/corpus_menu, crashers to build/fuzz/menu-.
-fuzz-menu: deps
+fuzz-menu:
 	@mkdir -p build/fuzz/corpus_menu
 	clang $(CFLAGS_BASE) -O1 -fno-omit-frame-pointer \
 	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
@@ -157,7 +168,7 @@ fuzz-menu: deps
 # The HTTP request decoding target (tests/fuzz/fuzz_http.c): gateway/request.c
 # and gateway/kannel.c over common/, the same flags as make fuzz. New inputs
 # go to build/fuzz-http/corpus, crashers to build/fuzz-http/.
-fuzz-http: deps
+fuzz-http:
 	@mkdir -p build/fuzz-http/corpus
 	clang $(CFLAGS_BASE) -O1 -fno-omit-frame-pointer \
 	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
@@ -167,11 +178,71 @@ fuzz-http: deps
 	    -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=build/fuzz-http/ \
 	    build/fuzz-http/corpus tests/fuzz/corpus_http
 
+# The CSV import's libFuzzer target: actions/import.c over storage/ (an
+# in-memory database per input) and common/.
+fuzz-csv:
+	@mkdir -p build/fuzz/corpus_csv
+	clang $(CFLAGS_BASE) -O1 -fno-omit-frame-pointer \
+	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	    -o build/fuzz/fuzz_csv tests/fuzz/fuzz_csv.c actions/import.c \
+	    $(wildcard storage/*.c common/*.c) $(LIBS)
+	build/fuzz/fuzz_csv -max_total_time=$${FUZZ_SECONDS:-600} -max_len=4096 -timeout=5 \
+	    -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=build/fuzz/ \
+	    build/fuzz/corpus_csv tests/fuzz/corpus_csv
+
 bench: all $(BENCH_BIN)
 	bash bench/run.sh
 
-demo: all
+demo: deps all
 	LANGSO=$(abspath $(LANGSO)) bash scripts/demo
+
+# ---- install (Debian layout; a packager sets PREFIX=/usr DESTDIR=debian/langso) ----
+# The config is installed with absolute paths (lexicon, menus, database), so
+# langso finds its files from any working directory; an existing config file
+# is never replaced. uninstall leaves the config and /var/lib/langso alone.
+PREFIX        ?= /usr/local
+DESTDIR       ?=
+BINDIR        ?= $(PREFIX)/bin
+SHAREDIR      ?= $(PREFIX)/share/langso
+DOCDIR        ?= $(PREFIX)/share/doc/langso
+SYSCONFDIR    ?= /etc
+UNITDIR       ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR   ?= $(PREFIX)/lib/sysusers.d
+KANNEL_SBINDIR ?= /usr/sbin
+KANNEL_CONF   ?= /etc/kannel/kannel.conf
+ETC := $(DESTDIR)$(SYSCONFDIR)/langso
+UNITS := langso.service kannel-bearerbox.service kannel-smsbox.service
+SUBST := sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+             -e 's|@SHAREDIR@|$(SHAREDIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g' \
+             -e 's|@SYSUSERSDIR@|$(SYSUSERSDIR)|g' -e 's|@KANNEL_SBINDIR@|$(KANNEL_SBINDIR)|g' \
+             -e 's|@KANNEL_CONF@|$(KANNEL_CONF)|g'
+
+install: $(LANGSO)
+	install -d $(DESTDIR)$(BINDIR) $(ETC) $(DESTDIR)$(SHAREDIR)/examples \
+	    $(DESTDIR)$(DOCDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR)
+	install -m 0755 $(LANGSO) $(DESTDIR)$(BINDIR)/langso
+	@mkdir -p $(B)
+	sed -e 's|^\(path *= *\)var/langso\.db|\1/var/lib/langso/langso.db|' \
+	    -e 's|^\(lexicon *= *\)conf/lexicon\.conf|\1$(SYSCONFDIR)/langso/lexicon.conf|' \
+	    -e 's|^\(menus *= *\)conf/menus\.conf|\1$(SYSCONFDIR)/langso/menus.conf|' \
+	    conf/langso.conf >$(B)/langso.conf.installed
+	@for f in langso.conf:$(B)/langso.conf.installed lexicon.conf:conf/lexicon.conf \
+	    menus.conf:conf/menus.conf; do \
+	  if [ -e $(ETC)/$${f%%:*} ]; then echo "install: keeping $(ETC)/$${f%%:*}"; \
+	  else echo "install -m 0644 $${f#*:} $(ETC)/$${f%%:*}"; \
+	    install -m 0644 $${f#*:} $(ETC)/$${f%%:*} || exit 1; fi; done
+	install -m 0644 conf/langso.conf conf/kannel.conf conf/demo/villages.csv \
+	    conf/demo/people.csv $(DESTDIR)$(SHAREDIR)/examples/
+	install -m 0644 README.md $(DESTDIR)$(DOCDIR)/
+	for u in $(UNITS); do $(SUBST) dist/$$u.in >$(B)/$$u && \
+	    install -m 0644 $(B)/$$u $(DESTDIR)$(UNITDIR)/$$u || exit 1; done
+	install -m 0644 dist/langso.sysusers $(DESTDIR)$(SYSUSERSDIR)/langso.conf
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/langso $(DESTDIR)$(SYSUSERSDIR)/langso.conf
+	for u in $(UNITS); do rm -f $(DESTDIR)$(UNITDIR)/$$u; done
+	rm -rf $(DESTDIR)$(SHAREDIR) $(DESTDIR)$(DOCDIR)
+	@echo "uninstall: $(ETC) (config) and /var/lib/langso (database) are left in place"
 
 clean:
 	rm -rf build

@@ -117,5 +117,10 @@ int actions_import_villages(struct store *s, const char *csv_path,
     char *errs, size_t errlen, int *changed);
 int actions_import_people(struct store *s, const char *csv_path,
     char *errs, size_t errlen, int *changed);
+/* actions_import_csv is the same import of the len bytes at buf (need not
+ * end in NUL), villages or people, with name in place of the file's path
+ * in the errors. For the fuzzer and for callers that hold the file already. */
+int actions_import_csv(struct store *s, bool people, const char *name,
+    const char *buf, size_t len, char *errs, size_t errlen, int *changed);
 
 #endif

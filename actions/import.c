@@ -441,12 +441,41 @@ rows_grow(struct rows *rs, enum kind k)
 		rs->p = xrealloc(rs->p, (size_t)rs->cap * sizeof *rs->p);
 }
 
-/* shown: a field as an error message quotes it, at most 30 bytes, cut on
- * a character boundary. Returns buf. */
+/* utf8_char_len: the length of the well-formed UTF-8 character at s (at
+ * most n bytes there), or 0 when the byte at s does not start one. */
+static size_t
+utf8_char_len(const char *s, size_t n)
+{
+	unsigned char c = (unsigned char)s[0];
+	size_t len = c < 0x80 ? 1 : c >= 0xC2 && c <= 0xDF ? 2 :
+	    c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+
+	return len > 0 && len <= n && utf8_is_valid(s, len) ? len : 0;
+}
+
+/* shown: a field as an error message quotes it: at most 30 bytes, cut on a
+ * character boundary, with '?' for each byte that is not part of a UTF-8
+ * character or is a control character (a quoted field may hold a line
+ * break), so the error is valid UTF-8 on one line. Returns buf. */
 static const char *
 shown(const char *field, char buf[static 31])
 {
-	str_copy(buf, 31, field);
+	size_t used = 0, n = strlen(field);
+
+	for (size_t i = 0; i < n;) {
+		size_t len = utf8_char_len(field + i, n - i);
+		bool bad = len == 0 || (len == 1 && ((unsigned char)field[i] < 0x20 ||
+		    field[i] == 0x7f));
+
+		if (used + (bad ? 1 : len) > 30)
+			break;
+		if (bad)
+			buf[used++] = '?';
+		else
+			memcpy(buf + used, field + i, len), used += len;
+		i += bad ? 1 : len;
+	}
+	buf[used] = '\0';
 	return buf;
 }
 
@@ -626,49 +655,80 @@ apply(struct store *s, struct import *im, enum kind k, const struct rows *rs,
 	return 0;
 }
 
+/* import_buf checks buf (named im->path in errors) and applies it in one
+ * transaction, or nothing of it. 0, or -1 with the reasons in im. */
 static int
-import_file(struct store *s, enum kind k, const char *csv_path, char *errs,
-    size_t errlen, int *changed)
+import_buf(struct store *s, enum kind k, struct import *im, const char *buf,
+    size_t len, int *changed)
 {
-	struct import im = {csv_path, NULL, 0, 0};
 	struct rows rs;
-	char *buf = NULL;
-	size_t len;
 	int rc = -1, n = 0;
 
 	memset(&rs, 0, sizeof rs);
-	if (errs != NULL && errlen > 0)
-		errs[0] = '\0';
-	if (read_file(&im, &buf, &len) != 0)
-		goto out;
-	parse_file(&im, k, buf, len, &rs);
-	check_duplicates(&im, k, &rs);
+	parse_file(im, k, buf, len, &rs);
+	check_duplicates(im, k, &rs);
 	/* people with bad rows still get their villages checked, so the
 	 * operator sees every problem of the file in one run */
-	if (im.nerr > 0 && k == IMPORT_VILLAGES)
+	if (im->nerr > 0 && k == IMPORT_VILLAGES)
 		goto out;
 	if (store_begin(s) != STORE_OK) {
-		import_err(&im, 0, "database: %s", store_errmsg(s));
+		import_err(im, 0, "database: %s", store_errmsg(s));
 		goto out;
 	}
-	if (apply(s, &im, k, &rs, &n) != 0) {
+	if (apply(s, im, k, &rs, &n) != 0) {
 		store_rollback(s);
 		goto out;
 	}
 	if (store_commit(s) != STORE_OK) {
-		import_err(&im, 0, "database: %s", store_errmsg(s));
+		import_err(im, 0, "database: %s", store_errmsg(s));
 		goto out;
 	}
 	if (changed != NULL)
 		*changed = n;
 	rc = 0;
 out:
-	import_report(&im, errs, errlen);
-	import_free(&im);
 	free(rs.v);
 	free(rs.p);
 	free(rs.line);
+	return rc;
+}
+
+static int
+import_file(struct store *s, enum kind k, const char *csv_path, char *errs,
+    size_t errlen, int *changed)
+{
+	struct import im = {csv_path, NULL, 0, 0};
+	char *buf = NULL;
+	size_t len;
+	int rc = -1;
+
+	if (errs != NULL && errlen > 0)
+		errs[0] = '\0';
+	if (read_file(&im, &buf, &len) == 0)
+		rc = import_buf(s, k, &im, buf, len, changed);
+	import_report(&im, errs, errlen);
+	import_free(&im);
 	free(buf);
+	return rc;
+}
+
+int
+actions_import_csv(struct store *s, bool people, const char *name,
+    const char *buf, size_t len, char *errs, size_t errlen, int *changed)
+{
+	struct import im = {name, NULL, 0, 0};
+	int rc;
+
+	if (errs != NULL && errlen > 0)
+		errs[0] = '\0';
+	if (len > IMPORT_FILE_MAX) {
+		import_err(&im, 0, "file larger than %u MB", IMPORT_FILE_MAX >> 20);
+		rc = -1;
+	} else
+		rc = import_buf(s, people ? IMPORT_PEOPLE : IMPORT_VILLAGES, &im, buf,
+		    len, changed);
+	import_report(&im, errs, errlen);
+	import_free(&im);
 	return rc;
 }
 

@@ -52,7 +52,6 @@ static const struct conf_key keys[] = {
 	{"broadcast", "hours", CT_HOURS, S(hours), "07:00-21:00", 0, 0, "when non-urgent broadcasts may go out"},
 	{"broadcast", "timezone", CT_TZ, S(timezone), "Asia/Ho_Chi_Minh", 0, 0, "time zone of hours"},
 	{"orders", "expire_hours", CT_INT, S(expire_hours), "48", 1, 8760, "unanswered orders expire after"},
-	{"ussd", "service_code", CT_STR, S(service_code), "*868#", 0, 0, "USSD code"},
 	{"ussd", "session_timeout", CT_INT, S(session_timeout), "120", 10, 3600, "seconds of silence that end a session"},
 	{"ussd", "menus", CT_STR, S(menus), "conf/menus.conf", 0, 0, "USSD screens and flows"},
 };

@@ -50,7 +50,6 @@ struct conf {
 	/* [orders] */
 	int expire_hours;
 	/* [ussd] */
-	char service_code[32];
 	int session_timeout;
 	char menus[512];
 };

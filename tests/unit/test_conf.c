@@ -48,7 +48,6 @@ empty_file_is_all_defaults(void)
 	T_ASSERT(c.hours_start_min == 7 * 60 && c.hours_end_min == 21 * 60);
 	T_STREQ(c.timezone, "Asia/Ho_Chi_Minh");
 	T_ASSERT(c.expire_hours == 48);
-	T_STREQ(c.service_code, "*868#");
 	T_ASSERT(c.session_timeout == 120);
 }
 
@@ -115,6 +114,34 @@ missing_file(void)
 	T_ASSERTF(strstr(errs, "/nonexistent/langso.conf:0: cannot open") != NULL, "%s", errs);
 }
 
+/* ussd_service_code_is_gone: [ussd] service_code was read by nothing (the
+ * code a phone dials is the operator's business, and /ussd answers any), so
+ * it is no longer a key: a config still setting it is told so. */
+static void
+ussd_service_code_is_gone(void)
+{
+	struct conf c;
+	char errs[512] = "";
+
+	T_ASSERT(load("[ussd]\nservice_code = *868#\n", &c, errs, sizeof errs) == 1);
+	T_ASSERTF(strstr(errs, "langso.conf:2: unknown key \"service_code\" in [ussd]") != NULL,
+	    "%s", errs);
+}
+
+/* sample_config_loads: conf/langso.conf, which documents every key, is a
+ * valid config with no key the table does not know. */
+static void
+sample_config_loads(void)
+{
+	struct conf c;
+	char errs[2048] = "";
+	FILE *e = fmemopen(errs, sizeof errs, "w");
+	int n = conf_load(&c, "conf/langso.conf", e);
+
+	fclose(e);
+	T_ASSERTF(n == 0, "%d errors:\n%s", n, errs);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -124,6 +151,8 @@ main(int argc, char **argv)
 		{"every_error_with_line", every_error_with_line},
 		{"bad_addresses", bad_addresses},
 		{"missing_file", missing_file},
+		{"ussd_service_code_is_gone", ussd_service_code_is_gone},
+		{"sample_config_loads", sample_config_loads},
 		{NULL, NULL},
 	};
 	return t_main(argc, argv, cases);

@@ -413,6 +413,32 @@ import_errors_quote_whole_characters(void)
 	store_close(s);
 }
 
+/* import_errors_quote_valid_utf8: a bad field that is not UTF-8 itself, or
+ * holds a line break, is quoted with '?' for each such byte: the error stays
+ * valid UTF-8 and one line per row (found by fuzz_csv: a role "househol\xFF"
+ * was quoted byte for byte). */
+static void
+import_errors_quote_valid_utf8(void)
+{
+	struct store *s = open_db();
+	char errs[1024];
+	int changed = 0;
+	const char *p;
+
+	T_ASSERT(actions_import_villages(s, csv("v.csv", villages), errs, sizeof errs,
+	    &changed) == 0);
+	p = csv("p.csv", "phone,name,village_code,role\n"
+	    "0912345678,Hoàng Văn Châu,LD02,househol\xFF\n"
+	    "\"09\n12\",Nông Thị Hoa,L\xC3\x28,head\n");
+	T_ASSERT(actions_import_people(s, p, errs, sizeof errs, &changed) == -1);
+	T_ASSERTF(utf8_is_valid(errs, strlen(errs)), "not UTF-8: %s", errs);
+	expect_errs(errs, p,
+	    "%s:2: bad role \"househol?\" (household, head or official)\n"
+	    "%s:3: bad phone number \"09?12\"\n"
+	    "%s:3: bad village code \"L?(\" (1-4 letters and 1-3 digits, like LD02)\n");
+	store_close(s);
+}
+
 /* ---- the CSV dialect, one feature a case (the reader is libcsv's) ---- */
 
 /* csv_bom: a spreadsheet's byte order mark is not part of the header's
@@ -591,6 +617,7 @@ main(int argc, char **argv)
 		{"errors_cut_to_buffer", errors_cut_to_buffer},
 		{"demo_files", demo_files},
 		{"import_errors_quote_whole_characters", import_errors_quote_whole_characters},
+		{"import_errors_quote_valid_utf8", import_errors_quote_valid_utf8},
 		{"csv_bom", csv_bom},
 		{"csv_quoted_comma", csv_quoted_comma},
 		{"csv_quoted_newline_lines", csv_quoted_newline_lines},
