@@ -183,8 +183,9 @@ listing_item(const struct parser *p, const struct listing *l, bool with_product,
 	it->left = l->qty_left;
 	amount(l->qty_left, l->unit, qty, sizeof qty);
 	price_short(l->unit_price, price, sizeof price);
-	menu_gsm_clean(with_product ? (disp ? disp : l->product) : l->village, what, sizeof what);
-	snprintf(label, sizeof label, "#%lld %s %s %.16s", l->id, qty, price, what);
+	/* 16 bytes of the name at most, cut on a character boundary */
+	menu_gsm_clean(with_product ? (disp ? disp : l->product) : l->village, what, 17);
+	snprintf(label, sizeof label, "#%lld %s %s %s", l->id, qty, price, what);
 	str_copy(it->label, sizeof it->label, label);
 }
 
@@ -252,9 +253,9 @@ fetch_orders(struct actions *a, const char *phone, struct menu_item *out, int ma
 		memset(it, 0, sizeof *it);
 		it->id = o->id;
 		amount(o->qty, o->l.unit, qty, sizeof qty);
-		menu_gsm_clean(disp ? disp : o->l.product, what, sizeof what);
+		menu_gsm_clean(disp ? disp : o->l.product, what, 15);	/* 14 bytes at most */
 		phone_mask(o->buyer_phone, buyer, sizeof buyer);
-		snprintf(label, sizeof label, "#%lld %.14s %s %s", o->id, what, qty, buyer);
+		snprintf(label, sizeof label, "#%lld %s %s %s", o->id, what, qty, buyer);
 		str_copy(it->label, sizeof it->label, label);
 	}
 	return 0;

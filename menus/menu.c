@@ -61,8 +61,10 @@ has(const char *s)
 static int
 build_command(const struct menu_vals *v, enum cmd_action a, struct command *c)
 {
-	int u = menu_unit_find(v->unit[0] ? v->unit : "kg");
-	long long grams = u >= 0 ? menu_units[u].grams : 1000;
+	int u = menu_unit_find(v->unit);
+	/* no unit is kg; a unit the menus do not offer is a listing's own
+	 * count unit ("trai"), never a weight */
+	long long grams = v->unit[0] == '\0' ? 1000 : u >= 0 ? menu_units[u].grams : 0;
 
 	memset(c, 0, sizeof *c);
 	c->action = a;

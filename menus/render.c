@@ -165,7 +165,9 @@ menu_subst(const struct menu_vals *v, const char *tpl, char *out, size_t outlen)
 			continue;
 		}
 		value_of(v, p + 1, (size_t)(end - p - 1), val, sizeof val);
-		str_copy(out + j, outlen - j, val);	/* whole characters only */
+		/* values are data (a product key, a typed name, a stored
+		 * state): only what a screen can show, whole characters */
+		menu_gsm_clean(val, out + j, outlen - j);
 		n = strlen(out + j);
 		j += n;
 		p = end;

@@ -125,7 +125,8 @@ fake_check(void *arg, enum menu_check what, struct menu_vals *v, char *why, size
 			snprintf(why, n, "Khong co tin #%lld.", v->listing);
 			return 1;
 		}
-		snprintf(v->unit, sizeof v->unit, "%s", v->listing % 2 ? "kg" : "buong");
+		snprintf(v->unit, sizeof v->unit, "%s", v->listing == 126 ? "trai" :
+		    v->listing % 2 ? "kg" : "buong");
 		v->price = v->listing % 2 ? 1000000000 : 0;	/* the widest, or negotiable */
 		v->left = 500000;
 		if (v->product[0] == '\0') {
@@ -400,6 +401,10 @@ static const struct transcript cases[] = {
 	 "Tin #123 chi con 1000000 buong. Mua bao nhieu", MENU_CONTINUE, NULL},
 	{"a typed listing orders in its own unit", false, {"3", "2", "124", "20", "1", NULL}, "",
 	 MENU_COMMAND, "ORDER #124 20buong"},
+	/* seen while looking into a fuzz-menu report: a unit the menus do not
+	 * offer was taken for kg (20 trai ordered as 20 kg) */
+	{"a listing in a count unit the menus do not offer", false, {"3", "2", "126", "20", "1", NULL},
+	 "", MENU_COMMAND, "ORDER #126 20trai"},
 	{"a foreign order number told at once", true, {"5", "999999999", NULL},
 	 "Don #999999999 khong phai don cho tin cua ban. Nhap so don mua", MENU_CONTINUE, NULL},
 };
@@ -525,6 +530,12 @@ test_encode_round_trip(void)
 	    &back) == -1);
 	T_ASSERT(menu_sess_decode(d, "v1;s=reg_confirm;n=0:0:0:0:0:0:0:0;k=;vc=LD02;nm=Ab;",
 	    &again) == 0 && strcmp(again.v.village, "LD02") == 0);
+	/* found by the fuzzer (corpus_menu/found-state-not-gsm7): a value
+	 * shown as it was stored put a character GSM-7 lacks on the screen */
+	T_ASSERT(menu_sess_decode(d, "v1;s=sell_qty;n=0:0:0:0:0:0:0:0;k=;p=n`g;", &again) == 0);
+	T_ASSERT(menu_render(d, &again, &io, &o) == 0);
+	T_ASSERTF(sms_coding_of(o.screen) == SMS_GSM7, "%s", o.screen);
+	T_ASSERT(strncmp(o.screen, "Ban bao nhieu kg n?g?", 21) == 0);
 	T_STREQ(back.v.name, "Ma;Van=Let%,:x");
 	T_ASSERT(menu_sess_encode(d, &s, enc, 20) == -1);
 	menu_free(d);

@@ -598,6 +598,22 @@ test_notices_show_date_and_page(void)
 	STARTS(R.text, "14/03 (1/");
 }
 
+/* issue 9 (every cut on a character boundary): listing and order labels
+ * cut names with "%.16s" and "%.14s", inside a two-byte GSM-7 character */
+static void
+test_listing_labels_cut_at_char_boundary(void)
+{
+	const char *seller = "+84912000223", *buyer = "+84912000224";
+
+	setup();
+	fx_village("LD09", "Khuổi Phầy Ø££££££", "Chi Lăng");
+	fx_person(seller, "Hoang Van Chau", "LD09", "household");
+	sms(seller, "BAN NA 50KG 30000");
+	http(buyer, "L1", "3*1*1");
+	T_ASSERTF(utf8_is_valid(R.text, strlen(R.text)), "invalid UTF-8 screen:\n%s", R.text);
+	STARTS(R.text, "Na dang ban:\n1.#1 50kg 30k Khuoi Phay Ø£");
+}
+
 static const struct t_case cases[] = {
 	{"market_lists", test_market_lists},
 	{"kannel_register", test_kannel_register},
@@ -616,6 +632,7 @@ static const struct t_case cases[] = {
 	{"sell_price_checked_as_sms", test_sell_price_checked_as_sms},
 	{"units_follow_the_product", test_units_follow_the_product},
 	{"notices_show_date_and_page", test_notices_show_date_and_page},
+	{"listing_labels_cut_at_char_boundary", test_listing_labels_cut_at_char_boundary},
 	{NULL, NULL},
 };
 
