@@ -134,7 +134,7 @@ mk_alert_followers(struct actions *a, struct act_reply *r, const struct listing 
 }
 
 /* digest_text: "5 tin mới Na hôm nay: #12, #15, #18, #20, #21. Nhắn TIM NA
- * để xem. Dừng: BO THEO NA", naming as many listings as fit one SMS. */
+ * để xem... Dừng: BO THEO NA", naming as many listings as fit one SMS. */
 static void
 digest_text(const struct actions *a, const struct market_digest *d, char *out, size_t len)
 {
@@ -143,21 +143,21 @@ digest_text(const struct actions *a, const struct market_digest *d, char *out, s
 
 	mk_product_key(a, d->product, name, sizeof name);
 	mk_keyword(d->product, key, sizeof key);
-	snprintf(tail, sizeof tail, ". Nhắn TIM %s để xem, MUA <số tin> <số lượng> để mua. "
+	snprintf(tail, sizeof tail, " Nhắn TIM %s để xem, MUA <số tin> <số lượng> để mua. "
 	    "Dừng: BO THEO %s", key, key);
 	for (int i = 0; i < d->n; i++) {
 		char try[ACT_REPLY_MAX];
 
 		snprintf(one, sizeof one, "%s#%lld", i ? ", " : "", d->ids[i]);
-		snprintf(try, sizeof try, "%d tin mới %s hôm nay: %s%s, ...%s", d->n, name, ids, one,
-		    tail);
+		snprintf(try, sizeof try, "%d tin mới %s hôm nay: %s%s, ...%s", d->total, name, ids,
+		    one, tail);
 		if (shown > 0 && !mk_fits_one(a, try))
 			break;
 		str_copy(ids + strlen(ids), sizeof ids - strlen(ids), one);
 		shown++;
 	}
-	snprintf(out, len, "%d tin mới %s hôm nay: %s%s%s", d->n, name, ids, shown < d->n ? ", ..." : "",
-	    tail);
+	snprintf(out, len, "%d tin mới %s hôm nay: %s%s%s", d->total, name, ids,
+	    shown < d->total ? ", ..." : ".", tail);
 }
 
 int
