@@ -591,9 +591,9 @@ glued_commands_get_the_corrected_command(void)
 
 	setup();
 	r = fx_sms(SELLER, "ban na50kg30k");
-	T_STREQ(r, "Khong hieu tin nhan. Co phai BAN NA 50KG 30K? Nhan HD de xem huong dan");
+	T_STREQ(r, "Khong hieu tin nhan. Y ban la: BAN NA 50KG 30K? Nhan HD de xem huong dan");
 	r = fx_sms(SELLER, "banna 50kg 30k");
-	T_STREQ(r, "Khong hieu tin nhan. Co phai BAN NA 50KG 30K? Nhan HD de xem huong dan");
+	T_STREQ(r, "Khong hieu tin nhan. Y ban la: BAN NA 50KG 30K? Nhan HD de xem huong dan");
 	T_ASSERT(fx_query_int(S, "SELECT count(*) FROM listings") == 0);
 }
 
