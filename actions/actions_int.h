@@ -86,12 +86,13 @@ int act_unfollow(struct actions *a, const struct mo *m, const struct command *c,
  * buyer (order.c; run by actions_tick). Returns messages queued, or -1. */
 int mk_expire_orders(struct actions *a);
 
-/* mk_close_orders closes the pending orders on listing l whose quantity
- * is above `above` (-1: all) with status ("declined", "cancelled") and
- * tells each buyer why (order.c); *n counts them. 0 or -1. */
+/* mk_close_orders closes every pending order on listing l (HUY, HET)
+ * with status ("declined", "cancelled") and tells each buyer why
+ * (order.c); *n counts them. Accepting an order closes none (issue 9).
+ * 0 or -1. */
 struct listing;
 int mk_close_orders(struct actions *a, struct act_reply *r, const struct listing *l,
-    long long above, const char *status, int *n);
+    const char *status, int *n);
 
 /* mk_alert_followers queues the alert of a new listing to its followers
  * (follow.c): 07:00-22:00 only, never to opted-out phones, at most

@@ -100,9 +100,8 @@ minute_of_day(long long t)
 /* digest_day: the day whose digest takes an alert delivered at `at`: its
  * own, unless that digest went already (at 21:30-22:00). */
 static long long
-digest_day(const struct actions *a, long long at)
+digest_day(long long at)
 {
-	(void)a;
 	return mk_day(at) + (minute_of_day(at) >= DIGEST_AT);
 }
 
@@ -119,7 +118,7 @@ mk_alert_followers(struct actions *a, struct act_reply *r, const struct listing 
 	if (store_follow_targets(a->s, l->product, l->seller_phone, day, MK_ALERTS_PER_DAY,
 	    ALERT_FANOUT, phones, &n) != STORE_OK ||
 	    store_digest_add(a->s, l->product, l->seller_phone, day, MK_ALERTS_PER_DAY, l->id,
-	    digest_day(a, at)) != STORE_OK)
+	    digest_day(at)) != STORE_OK)
 		rc = -1;
 	if (rc == 0 && n > 0)
 		alert_text(a, l, text, sizeof text);
@@ -134,7 +133,7 @@ mk_alert_followers(struct actions *a, struct act_reply *r, const struct listing 
 }
 
 /* digest_text: "5 tin mới Na hôm nay: #12, #15, #18, #20, #21. Nhắn TIM NA
- * để xem. Dừng: BO THEO NA", naming as many listings as fit one SMS. */
+ * để xem... Dừng: BO THEO NA", naming as many listings as fit one SMS. */
 static void
 digest_text(const struct actions *a, const struct market_digest *d, char *out, size_t len)
 {
@@ -143,21 +142,21 @@ digest_text(const struct actions *a, const struct market_digest *d, char *out, s
 
 	mk_product_key(a, d->product, name, sizeof name);
 	mk_keyword(d->product, key, sizeof key);
-	snprintf(tail, sizeof tail, ". Nhắn TIM %s để xem, MUA <số tin> <số lượng> để mua. "
+	snprintf(tail, sizeof tail, " Nhắn TIM %s để xem, MUA <số tin> <số lượng> để mua. "
 	    "Dừng: BO THEO %s", key, key);
 	for (int i = 0; i < d->n; i++) {
 		char try[ACT_REPLY_MAX];
 
 		snprintf(one, sizeof one, "%s#%lld", i ? ", " : "", d->ids[i]);
-		snprintf(try, sizeof try, "%d tin mới %s hôm nay: %s%s, ...%s", d->n, name, ids, one,
-		    tail);
+		snprintf(try, sizeof try, "%d tin mới %s hôm nay: %s%s, ...%s", d->total, name, ids,
+		    one, tail);
 		if (shown > 0 && !mk_fits_one(a, try))
 			break;
 		str_copy(ids + strlen(ids), sizeof ids - strlen(ids), one);
 		shown++;
 	}
-	snprintf(out, len, "%d tin mới %s hôm nay: %s%s%s", d->n, name, ids, shown < d->n ? ", ..." : "",
-	    tail);
+	snprintf(out, len, "%d tin mới %s hôm nay: %s%s%s", d->total, name, ids,
+	    shown < d->total ? ", ..." : ".", tail);
 }
 
 int
@@ -166,7 +165,8 @@ mk_send_digests(struct actions *a)
 	struct market_digest *d = xmalloc(sizeof *d);
 	char text[ACT_REPLY_MAX];
 	long long now = act_now(a), at = act_next_allowed(a, ALERT_START, ALERT_END);
-	/* today's digest from 21:30; an older one (langso was down) at once */
+	/* today's digest from 21:30; an older one (langso was down) at once,
+	 * or at 07:00 when it is night now */
 	long long until = mk_day(now) - (minute_of_day(now) < DIGEST_AT);
 	int queued = 0, rc = STORE_OK;
 

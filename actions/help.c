@@ -144,7 +144,9 @@ act_unknown(struct actions *a, const struct mo *m, const struct command *c, stru
 {
 	(void)a;
 	(void)m;
-	if (c->suggest[0] != '\0')
+	if (strchr(c->suggest, ' ') != NULL)	/* a whole command: BAN NA 50KG 30K */
+		reply_set(r, "Không hiểu tin nhắn. Ý bạn là: %s? Nhắn HD để xem hướng dẫn", c->suggest);
+	else if (c->suggest[0] != '\0')
 		reply_set(r, "Không hiểu tin nhắn. Có phải %s? Nhắn HD để xem hướng dẫn", c->suggest);
 	else
 		reply_set(r, "Không hiểu tin nhắn. Nhắn HD để xem hướng dẫn");

@@ -224,7 +224,7 @@ close_listing(struct actions *a, const struct mo *m, const struct command *c,
 		rc = store_listing_close(a->s, l->id, sold_out ? "sold_out" : "cancelled",
 		    act_now(a)) == STORE_ERR ? -1 : 0;
 	if (rc == 0)
-		rc = mk_close_orders(a, r, l, -1, sold_out ? "declined" : "cancelled", &n);
+		rc = mk_close_orders(a, r, l, sold_out ? "declined" : "cancelled", &n);
 	if (rc == 0) {
 		mk_product(a, l, prod, sizeof prod);
 		mk_qty(l->qty_left, l->unit, qty, sizeof qty);

@@ -368,8 +368,8 @@ accept_qty(const struct command *c, const struct order *o, long long *qty, struc
 
 /* pending_hint writes what the seller may still answer after an OK: the
  * orders of listing l still pending (none is closed by accepting another,
- * issue 9) with the answer that fits what is left; " Nhắn TT" when they do
- * not all fit in budget characters after base. */
+ * issue 9), each with the answer that fits what is left, as many as fit
+ * one SMS after base; the rest are pointed to TT. */
 static int
 pending_hint(struct actions *a, const struct listing *l, long long left, const char *base,
     char *out, size_t len)
@@ -565,18 +565,18 @@ act_cancel_order(struct actions *a, const struct mo *m, const struct command *c,
 
 int
 mk_close_orders(struct actions *a, struct act_reply *r, const struct listing *l,
-    long long above, const char *status, int *n)
+    const char *status, int *n)
 {
 	struct order *o = xmalloc(sizeof *o);
 	long long ids[CLOSE_BATCH];
-	char text[ACT_REPLY_MAX], w[400], left[48], key[128];
+	char text[ACT_REPLY_MAX], w[400], key[128];
 	int got = 0, rc = 0;
 
 	*n = 0;
 	mk_keyword(l->product, key, sizeof key);
 	/* each pass closes what it read, so the next pass reads the rest */
 	do {
-		if (store_order_pending_ids(a->s, l->id, above, CLOSE_BATCH, ids, &got) != STORE_OK)
+		if (store_order_pending_ids(a->s, l->id, -1, CLOSE_BATCH, ids, &got) != STORE_OK)
 			rc = -1;
 		for (int i = 0; rc == 0 && i < got; i++) {
 			if (store_order_get(a->s, ids[i], o) != STORE_OK ||
@@ -585,14 +585,9 @@ mk_close_orders(struct actions *a, struct act_reply *r, const struct listing *l,
 				break;
 			}
 			what_in(a, o, w, sizeof w);
-			if (above >= 0 && l->qty_left > 0)
-				snprintf(text, sizeof text, "Đơn #%lld (%s) không thực hiện được: tin chỉ còn %s. "
-				    "Đặt lại: MUA %lld %s.", o->id, w, mk_qty(l->qty_left, l->unit, left,
-				    sizeof left), l->id, left);
-			else
-				snprintf(text, sizeof text, "Đơn #%lld (%s) không thực hiện được: tin đã %s. "
-				    "Tìm hàng khác: TIM %s.", o->id, w, strcmp(status, "cancelled") == 0 ?
-				    "bị người bán hủy" : "hết hàng", key);
+			snprintf(text, sizeof text, "Đơn #%lld (%s) không thực hiện được: tin đã %s. "
+			    "Tìm hàng khác: TIM %s.", o->id, w, strcmp(status, "cancelled") == 0 ?
+			    "bị người bán hủy" : "hết hàng", key);
 			rc = notify(a, r, o->buyer_phone, text);
 			(*n)++;
 		}

@@ -130,20 +130,31 @@ parser_product_display(const struct parser *p, const char *key)
 	return pr != NULL ? pr->display : NULL;
 }
 
-/* suggest_unglued: an UNKNOWN that reads as a trade command once its glued
- * words are split (ban na50kg30k) suggests that command (issue 9); the
- * split text parses as itself, so this recurses once at most. */
+/*
+ * suggest_unglued: a message that reads as a trade command once its glued
+ * words are split (ban na50kg30k, banna 50kg 30k) becomes an UNKNOWN that
+ * suggests that command (issue 9): when it was UNKNOWN, or a listing that
+ * found no quantity only because the quantity was glued to a word (ban
+ * na50kg 30k). The split text parses as itself, so this recurses once.
+ */
 static void
 suggest_unglued(struct msg *m, struct command *c)
 {
-	char *text = xmalloc(CMD_TEXT_MAX);
-	struct command *t = xmalloc(sizeof *t);
+	char *text;
+	struct command *t;
 
-	if (c->suggest[0] == '\0' && trade_unglue(m, text, CMD_TEXT_MAX) == 0 &&
+	if (c->suggest[0] != '\0' || (c->action != CMD_UNKNOWN &&
+	    strcmp(c->error, "missing_quantity") != 0))
+		return;
+	text = xmalloc(CMD_TEXT_MAX);
+	t = xmalloc(sizeof *t);
+	if (trade_unglue(m, text, CMD_TEXT_MAX) == 0 &&
 	    parser_parse(m->p, text, strlen(text), t) == 0 && t->error[0] == '\0' &&
 	    (t->action == CMD_LIST || t->action == CMD_SEARCH || t->action == CMD_ORDER ||
-	    t->action == CMD_PRICE || t->action == CMD_FOLLOW))
+	    t->action == CMD_PRICE || t->action == CMD_FOLLOW)) {
+		cmd_reset(c);
 		str_copy(c->suggest, sizeof c->suggest, text);
+	}
 	free(t);
 	free(text);
 }
@@ -162,8 +173,7 @@ dispatch(struct msg *m, struct command *c)
 	m->arg = n;
 	c->action = kw_rows[r].action;
 	kw_rows[r].read(m, c);
-	if (c->action == CMD_UNKNOWN)
-		suggest_unglued(m, c);
+	suggest_unglued(m, c);
 }
 
 int

@@ -1176,13 +1176,13 @@ ug_word(struct unglue *u, const struct lexicon *lx, const char *s, size_t n, boo
 		} else if ((e = digit_run(s, n, i)) > i) {
 			size_t l = letter_run(s, n, e);
 
-			ug_put(u, s + i, e - i, true);
-			/* a unit or marker stays on its number: 50KG, 30K */
+			/* a unit or marker stays on its number: 50KG, 30K; other
+			 * letters glued to digits make a word, never a number
+			 * (§3: 50KH), and are not guessed apart */
 			glue = l > e && unit_find(s + e, l - e) != NULL;
-			if (!glue && l > e && unit_find(s + e, l - e) == NULL) {
-				ug_letters(u, lx, s + e, l - e);
+			ug_put(u, s + i, (glue || l == e ? e : l) - i, true);
+			if (!glue)
 				e = l;
-			}
 		} else {
 			e = i + 1;		/* '#', '/': as typed */
 			ug_put(u, s + i, 1, false);
@@ -1199,8 +1199,13 @@ trade_unglue(const struct msg *m, char *out, size_t outlen)
 	if (outlen == 0)
 		return -1;
 	out[0] = '\0';
-	for (int i = 0; i < m->nw; i++)
-		ug_word(&u, &m->p->lx, w_str(m, i), w_len(m, i), i == 0);
+	/* the folded text, phone numbers included: a suggestion keeps them */
+	for (size_t i = 0, e; i < m->flen; i = e + 1) {
+		for (e = i; e < m->flen && m->fold[e] != ' '; e++)
+			;
+		if (e > i)
+			ug_word(&u, &m->p->lx, m->fold + i, e - i, i == 0);
+	}
 	if (u.cut || u.n == 0 || (u.n == m->flen && memcmp(out, m->fold, u.n) == 0))
 		return -1;
 	return 0;

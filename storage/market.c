@@ -361,7 +361,7 @@ static const char *const sql[MK__COUNT] = {
 	    " WHERE d.phone = ?1 AND d.product = ?2 AND d.day = ?3 AND l.status = 'open'"
 	    " AND EXISTS (SELECT 1 FROM follows f WHERE f.product = d.product AND f.phone = d.phone)"
 	    " AND NOT EXISTS (SELECT 1 FROM people p WHERE p.phone = d.phone AND p.opted_out)"
-	    " ORDER BY d.listing_id LIMIT ?4",
+	    " ORDER BY d.listing_id",
 	[MK_D_DEL] = "DELETE FROM market_digests WHERE phone = ?1 AND product = ?2 AND day = ?3",
 };
 
@@ -1226,6 +1226,7 @@ store_digest_next(struct store *s, long long until_day, struct market_digest *d,
 	int rc;
 
 	d->n = 0;
+	d->total = 0;
 	sqlite3_bind_int64(st, 1, until_day);
 	if ((rc = store_get_one(s, st)) != STORE_OK)
 		return rc;
@@ -1237,9 +1238,12 @@ store_digest_next(struct store *s, long long until_day, struct market_digest *d,
 	store_bind_text(st, 1, d->phone);
 	store_bind_text(st, 2, d->product);
 	sqlite3_bind_int64(st, 3, d->day);
-	sqlite3_bind_int(st, 4, max);
-	while ((rc = store_step(s, st)) == SQLITE_ROW && d->n < max)
-		d->ids[d->n++] = sqlite3_column_int64(st, 0);
+	d->total = 0;
+	while ((rc = store_step(s, st)) == SQLITE_ROW) {
+		if (d->n < max && d->n < MARKET_DIGEST_MAX)
+			d->ids[d->n++] = sqlite3_column_int64(st, 0);
+		d->total++;
+	}
 	store_done(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : STORE_ERR;
 }

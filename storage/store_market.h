@@ -181,6 +181,7 @@ struct market_digest {
 	long long day;
 	long long ids[MARKET_DIGEST_MAX];	/* still open, oldest first */
 	int n;				/* 0: nothing left to tell (closed, BO THEO, NGUNG) */
+	int total;			/* all of them, n of which are in ids */
 };
 
 /* store_digest_next fills *d with one waiting digest of a day <= until_day

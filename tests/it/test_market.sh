@@ -92,6 +92,12 @@ expect "HET 1: the listing is closed as sold out" "$SELLER" "Da dong tin #1 (Na)
 mo "$BUYER" "TIM NA"
 expect "a sold-out listing disappears from search" "$BUYER" "Chua co tin ban Na*"
 
+# issue 9, overflow_from_one_sms: once an abort under UBSan and a wrapped total in release
+mo "$SELLER" "BAN QUAXYZ 1000000 TAN 4000000 TRIEU"
+expect "an absurd amount is refused with the limit, the daemon lives on" "$SELLER" \
+	"So luong qua lon: moi tin toi da 100.000kg (100 tan)*"
+check_eq "nothing is listed from it" "$(q "select count(*) from listings where product = 'quaxyz'")" "0"
+
 st=$("$LANGSO" stats -c "$CONF" --json)
 check_eq "langso stats: Lang Don has 1 listing, 2 orders, 1 accepted worth 900.000d" \
 	"$(python3 -c 'import json,sys; d=json.load(sys.stdin); v=[v for c in d["communes"] for v in c["villages"] if v["code"]=="LD02"][0]; print(v["listings"], v["orders"], v["accepted"], v["value"], v["households_listing"])' <<<"$st")" \

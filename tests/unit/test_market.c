@@ -591,9 +591,9 @@ glued_commands_get_the_corrected_command(void)
 
 	setup();
 	r = fx_sms(SELLER, "ban na50kg30k");
-	T_STREQ(r, "Khong hieu tin nhan. Co phai BAN NA 50KG 30K? Nhan HD de xem huong dan");
+	T_STREQ(r, "Khong hieu tin nhan. Y ban la: BAN NA 50KG 30K? Nhan HD de xem huong dan");
 	r = fx_sms(SELLER, "banna 50kg 30k");
-	T_STREQ(r, "Khong hieu tin nhan. Co phai BAN NA 50KG 30K? Nhan HD de xem huong dan");
+	T_STREQ(r, "Khong hieu tin nhan. Y ban la: BAN NA 50KG 30K? Nhan HD de xem huong dan");
 	T_ASSERT(fx_query_int(S, "SELECT count(*) FROM listings") == 0);
 }
 
@@ -790,6 +790,22 @@ follow_fourth_alert_goes_in_daily_digest(void)
 	T_ASSERT(actions_tick(A) == 1);
 	claim();
 	T_ASSERTF(starts(to(BUYER), "1 tin moi Na hom nay: #7."), "%s", to(BUYER));
+}
+
+static void
+follow_digest_fits_one_sms(void)
+{
+	setup();
+	fx_sms(BUYER, "THEO NA");
+	for (int i = 0; i < 43; i++)		/* 40 past the cap */
+		fx_sms(i % 2 ? SELLER : SELLER2, "BAN NA 10KG 30000");
+	claim();
+	FX.now = local_time(21, 30);
+	T_ASSERT(actions_tick(A) == 1);
+	claim();
+	T_ASSERTF(starts(to(BUYER), "40 tin moi Na hom nay: #4, #5, #6,"), "%s", to(BUYER));
+	T_ASSERTF(has(to(BUYER), ", ... Nhan TIM NA"), "%s", to(BUYER));
+	T_ASSERTF(strlen(to(BUYER)) <= 160, "%zu: %s", strlen(to(BUYER)), to(BUYER));
 }
 
 /* ---- TT ---- */
@@ -1076,6 +1092,7 @@ main(int argc, char **argv)
 		{"follow_alerts_wait_for_morning", follow_alerts_wait_for_morning},
 		{"follow_never_to_opted_out_and_three_a_day", follow_never_to_opted_out_and_three_a_day},
 		{"follow_fourth_alert_goes_in_daily_digest", follow_fourth_alert_goes_in_daily_digest},
+		{"follow_digest_fits_one_sms", follow_digest_fits_one_sms},
 		{"status_lists_mine", status_lists_mine},
 		{"replies_no_gia_gia_thoa_thuan", replies_no_gia_gia_thoa_thuan},
 		{"replies_tt_says_what_is_left", replies_tt_says_what_is_left},
