@@ -268,8 +268,15 @@ blank(const char *s, size_t n)
 static void
 reader_syntax(struct csv_reader *rd, char at)
 {
-	rd->r->bad = at == '"' ? "quote inside an unquoted field" :
-	    "text after a closing quote";
+	int e = csv_error(&rd->p);
+
+	/* in strict mode libcsv stops at a quote inside an unquoted field, or
+	 * at anything but a comma, space or line end after a closing quote */
+	if (e != CSV_EPARSE)
+		rd->r->bad = csv_strerror(e);
+	else
+		rd->r->bad = at == '"' ? "quote inside an unquoted field" :
+		    "text after a closing quote";
 	csv_free(&rd->p);
 	reader_parser_init(rd);
 	rd->open = false;
