@@ -440,7 +440,7 @@ close_all_listings(struct actions *a, struct act_reply *r, long long seller_id, 
 			int orders = 0;
 
 			if (store_listing_close(a->s, l[i].id, "cancelled", act_now(a)) == STORE_ERR ||
-			    mk_close_orders(a, r, &l[i], -1, "cancelled", &orders) < 0)
+			    mk_close_orders(a, r, &l[i], "cancelled", &orders) < 0)
 				rc = -1;
 			else
 				(*n)++;

@@ -136,6 +136,39 @@ migrate_v5(struct store *s)
 	    "  created_at INTEGER NOT NULL);");
 }
 
+/* Version 7: a Kannel id is unique per phone, not alone. Dedup already
+ * matches (kannel_id, phone) (store_inbox_reply); with the id alone unique,
+ * the same id from a second phone (a buggy SMSC, a USSD aggregator reusing
+ * ids) failed its insert and was answered 503 on every retry, for ever.
+ * SQLite cannot drop a UNIQUE constraint: the table is rebuilt, rows and
+ * their ids kept. */
+static int
+migrate_v7_inbox_per_phone(struct store *s)
+{
+	return schema_run_script(s,
+	    "CREATE TABLE inbox_v7 ("
+	    "  id INTEGER PRIMARY KEY,"
+	    "  kannel_id TEXT NOT NULL,"
+	    "  phone TEXT NOT NULL,"
+	    "  to_addr TEXT,"
+	    "  raw BLOB,"
+	    "  text TEXT,"
+	    "  coding INTEGER,"
+	    "  smsc TEXT,"
+	    "  action TEXT,"
+	    "  reply TEXT,"
+	    "  reply_coding INTEGER,"
+	    "  received_at INTEGER NOT NULL,"
+	    "  ussd_end INTEGER NOT NULL DEFAULT 0,"
+	    "  UNIQUE(kannel_id, phone));"
+	    "INSERT INTO inbox_v7(id, kannel_id, phone, to_addr, raw, text, coding, smsc, action,"
+	    "  reply, reply_coding, received_at, ussd_end)"
+	    " SELECT id, kannel_id, phone, to_addr, raw, text, coding, smsc, action,"
+	    "  reply, reply_coding, received_at, ussd_end FROM inbox;"
+	    "DROP TABLE inbox;"
+	    "ALTER TABLE inbox_v7 RENAME TO inbox;");
+}
+
 /* PRAGMA takes no bound parameters, so each row carries its own constant
  * statement to record the version, rather than formatting one. */
 static const struct migration {
@@ -149,6 +182,7 @@ static const struct migration {
 	{4, migrate_v4_ussd, "PRAGMA user_version = 4"},
 	{5, migrate_v5, "PRAGMA user_version = 5"},
 	{6, migrate_v6_market_digest, "PRAGMA user_version = 6"},
+	{7, migrate_v7_inbox_per_phone, "PRAGMA user_version = 7"},
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_LATEST,

@@ -16,6 +16,7 @@
 #include "common/common.h"
 
 int (*store_step_hook)(unsigned long n);
+int (*store_step_sql_hook)(const char *sql);
 
 /* Indexed by enum store_stmt (store_int.h). */
 static const char *const sql_text[ST__COUNT] = {
@@ -162,6 +163,16 @@ store_step(struct store *s, sqlite3_stmt *st)
 		snprintf(s->errmsg, sizeof s->errmsg, "injected fault at step %lu: %s",
 		    s->nsteps, sqlite3_errstr(rc));
 		return rc;
+	}
+	if (store_step_sql_hook != NULL) {
+		char *sql = sqlite3_expanded_sql(st);
+
+		rc = store_step_sql_hook(sql != NULL ? sql : sqlite3_sql(st));
+		sqlite3_free(sql);
+		if (rc != 0) {
+			snprintf(s->errmsg, sizeof s->errmsg, "injected fault: %s", sqlite3_errstr(rc));
+			return rc;
+		}
 	}
 	rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)

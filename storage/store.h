@@ -32,7 +32,7 @@ int store_set_synchronous(struct store *s, enum store_sync sync);
 /* store_synchronous reads the connection's setting back from SQLite. */
 int store_synchronous(struct store *s, enum store_sync *out);
 int store_schema_version(struct store *s);	/* PRAGMA user_version */
-#define STORE_SCHEMA_LATEST 6
+#define STORE_SCHEMA_LATEST 7
 
 /* Transactions: store_begin is BEGIN IMMEDIATE (the writer lock is taken at
  * once, so a transaction never fails half-way on a lock). */
@@ -226,6 +226,10 @@ int store_outbox_counts(struct store *s, struct outbox_counts *c);
  * ordinal number since store_open; a non-zero return (an SQLite error code
  * such as SQLITE_BUSY or SQLITE_FULL) is used instead of stepping. */
 extern int (*store_step_hook)(unsigned long n);
+/* Test seam: when set, called before every sqlite3_step with the step's
+ * SQL, its parameters filled in; a non-zero return fails that step alone
+ * (one message's write failing, the others of its batch not). */
+extern int (*store_step_sql_hook)(const char *sql);
 
 /* The domains, each in its own header and file. */
 #include "storage/store_market.h"
