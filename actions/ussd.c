@@ -25,27 +25,6 @@ struct step_ctx {
 	const struct mo *m;
 };
 
-/* fit_screen cuts a reply to one USSD screen (MENU_SCREEN_MAX septets), at
- * a word boundary, with "..." to show it was cut. */
-static void
-fit_screen(char *text)
-{
-	size_t len = strlen(text);
-
-	if (sms_length(text, SMS_GSM7) <= MENU_SCREEN_MAX)
-		return;
-	while (len > 0) {
-		text[--len] = '\0';
-		if (len > 0 && text[len - 1] != ' ')
-			continue;
-		if (sms_length(text, SMS_GSM7) + 3 <= MENU_SCREEN_MAX)
-			break;
-	}
-	while (len > 0 && text[len - 1] == ' ')
-		text[--len] = '\0';
-	strcat(text, "...");
-}
-
 /* kinds_of: the units a product is offered in, from how the lexicon says
  * it is sold (livestock by the head: "con"; other counted goods: "qua",
  * "bo", ...). */
@@ -607,7 +586,8 @@ finish(struct actions *a, const struct mo *m, struct step *st, struct act_reply 
 		if (act_run_command(a, m, &st->out.cmd, r) < 0)
 			return -1;
 		menu_gsm_clean(r->text, clean, sizeof clean);
-		fit_screen(clean);
+		/* the reply of the finished command, on one screen */
+		text_fit(clean, sizeof clean, MENU_SCREEN_MAX, SMS_GSM7);
 		snprintf(r->text, sizeof r->text, "%s", clean);
 	} else
 		snprintf(r->text, sizeof r->text, "%s", st->out.screen);

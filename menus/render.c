@@ -472,9 +472,7 @@ render(const struct menu_def *d, const struct menu_sess *s, const struct menu_io
 	 * each: the byte count above can then be short of the septet count
 	 * (never by more than double, so short screens need no count) */
 	while (len > MENU_SCREEN_MAX / 2 && sms_length(out->screen, SMS_GSM7) > MENU_SCREEN_MAX) {
-		do	/* a whole character at a time */
-			len--;
-		while (len > 0 && ((unsigned char)out->screen[len] & 0xC0) == 0x80);
+		len = utf8_cut_len(out->screen, len - 1);	/* a whole character at a time */
 		out->screen[len] = '\0';
 		out->cut = true;
 	}
