@@ -540,12 +540,15 @@ outbox_lifecycle(void)
 	struct store *s = open_db("l.db");
 	struct outbox_msg out[4];
 	struct outbox_counts c;
-	long long now = time(NULL), a, b, d;
+	long long now, a, b, d;
 	int n;
 
 	a = add_out(s, "+84912000001", "a", OUTBOX_PRIO_NOTIFY, 0);
 	b = add_out(s, "+84912000002", "b", OUTBOX_PRIO_NOTIFY, 0);
 	d = add_out(s, "+84912000003", "c", OUTBOX_PRIO_NOTIFY, 0);
+	/* read after the adds: a second may tick between them, and a row is
+	 * due from the second it was added */
+	now = time(NULL);
 	T_ASSERT(store_outbox_claim(s, now, 4, out, &n) == STORE_OK && n == 3);
 	T_ASSERT(store_outbox_counts(s, &c) == STORE_OK);
 	T_ASSERT(c.queued == 0 && c.sending == 3);
@@ -583,6 +586,7 @@ outbox_requeue_sending(void)
 	add_out(s, "+84912000001", "a", OUTBOX_PRIO_NOTIFY, 0);
 	add_out(s, "+84912000002", "b", OUTBOX_PRIO_NOTIFY, 0);
 	add_out(s, "+84912000003", "c", OUTBOX_PRIO_NOTIFY, now + 1000);
+	now = time(NULL);	/* the adds may have crossed a second */
 	T_ASSERT(store_outbox_claim(s, now, 4, out, &n) == STORE_OK && n == 2);
 	store_close(s);
 
