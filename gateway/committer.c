@@ -4,6 +4,7 @@
  * its DLRs.
  */
 #include "gateway/committer.h"
+#include "gateway/kannel.h"
 #include "gateway/log.h"
 #include "gateway/metrics.h"
 #include "storage/store.h"
@@ -12,7 +13,9 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 /* A batch is at most what smsbox has in flight (max-pending-requests 512
@@ -43,6 +46,80 @@ job_free(struct job *j)
 	free(j->text);
 	free(j->raw);
 	free(j);
+}
+
+struct job *
+job_new_mo(const struct mo_in *in, char *why, size_t whylen, bool *bad_text)
+{
+	struct job *j;
+	char phone[20], *text;
+	const char *bad = NULL;
+	size_t text_len = 0;
+
+	*bad_text = false;
+	if (in->from == NULL || in->from[0] == '\0') {
+		snprintf(why, whylen, "missing from (the sender's number)\n");
+		return NULL;
+	}
+	if (in->id == NULL || in->id[0] == '\0') {
+		snprintf(why, whylen, "missing id (Kannel's %%I)\n");
+		return NULL;
+	}
+	if (strlen(in->id) >= sizeof j->id) {
+		snprintf(why, whylen, "id longer than 63 bytes\n");
+		return NULL;
+	}
+	if (!in->has_text) {
+		snprintf(why, whylen, "missing text\n");
+		return NULL;
+	}
+	if (in->text_len == 0) {
+		snprintf(why, whylen, "empty text\n");
+		return NULL;
+	}
+	if (phone_to_e164(in->from, phone, sizeof phone) < 0) {
+		snprintf(why, whylen, "from is not a phone number in a known form\n");
+		return NULL;
+	}
+	text = kannel_decode_text(in->text, in->text_len, in->charset, &text_len, &bad);
+	if (text == NULL) {
+		snprintf(why, whylen, "text: %s\n", bad);
+		*bad_text = true;
+		return NULL;
+	}
+	j = xcalloc(1, sizeof *j);
+	snprintf(j->id, sizeof j->id, "%s", in->id);
+	snprintf(j->phone, sizeof j->phone, "%s", phone);
+	str_copy(j->to, sizeof j->to, in->to ? in->to : "");
+	str_copy(j->smsc, sizeof j->smsc, in->smsc ? in->smsc : "");
+	j->text = text;
+	j->raw = xmalloc(in->text_len + 1);
+	memcpy(j->raw, in->text, in->text_len);
+	if (in->meta && kannel_ussd_meta(in->meta, &j->m.ussd_op, j->its_session, sizeof j->its_session)) {
+		j->m.channel = MO_USSD_KANNEL;
+		snprintf(j->session, sizeof j->session, "%s/%s", phone, j->its_session);
+	}
+	j->m.session = j->session;
+	j->m.kannel_id = j->id;
+	j->m.phone = j->phone;
+	j->m.to = j->to;
+	j->m.text = j->text;
+	j->m.text_len = text_len;
+	j->m.raw = j->raw;
+	j->m.raw_len = in->text_len;
+	j->m.coding = in->coding;
+	j->m.smsc = j->smsc;
+	return j;
+}
+
+void
+job_reply_meta(const struct job *j, char *out, size_t outlen)
+{
+	if (j->kind == JOB_MO && j->m.channel == MO_USSD_KANNEL)
+		snprintf(out, outlen, "?smpp?ussd_service_op=%d&its_session_info=%s&",
+		    j->reply.ussd_end ? 17 : 2, j->its_session);
+	else if (outlen > 0)
+		out[0] = '\0';
 }
 
 /* dlr_txn records n delivery reports in one transaction; false (rolled
@@ -163,8 +240,12 @@ commit_batch(struct committer *c, struct job **jobs, int n)
 	for (int i = 0; i < n && !wrote; i++)
 		wrote = jobs[i]->kind == JOB_DLR ? jobs[i]->rc != STORE_ERR : jobs[i]->rc == 0;
 	metrics_set_db(c->metrics, wrote);
-	for (int i = 0; i < n; i++)
-		c->resume(jobs[i]->conn);
+	for (int i = 0; i < n; i++) {
+		if (jobs[i]->done != NULL)
+			jobs[i]->done(jobs[i]);
+		else
+			c->resume(jobs[i]->conn);
+	}
 }
 
 static void *
@@ -227,7 +308,8 @@ committer_submit(struct committer *c, struct job *j)
 		return -1;
 	}
 	/* suspended before the committer can see the job: it resumes it */
-	c->suspend(j->conn);
+	if (j->done == NULL)
+		c->suspend(j->conn);
 	j->next = NULL;
 	if (c->tail)
 		c->tail->next = j;

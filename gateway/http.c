@@ -289,110 +289,21 @@ token_ok(const struct conf *conf, const struct kv *kvs, int n)
 	return diff == 0;
 }
 
-/* One MO, from either GET parameters or a POST body with X-Kannel headers. */
-struct mo_in {
-	const char *from, *to, *id, *charset, *smsc, *meta;
-	const char *text;
-	size_t text_len;
-	bool has_text;
-	int coding;
-};
-
 static enum MHD_Result enqueue(struct http *h, struct MHD_Connection *c, struct req *r,
     struct job *j);
-
-/* meta_value finds key in Kannel meta-data ("?smpp?k=v&k2=v2&", values
- * %-encoded) and copies its still-encoded value. */
-static bool
-meta_value(const char *meta, const char *key, char *out, size_t outlen)
-{
-	size_t klen = strlen(key);
-
-	for (const char *p = meta; (p = strstr(p, key)) != NULL; p += klen) {
-		size_t n;
-
-		if ((p != meta && p[-1] != '?' && p[-1] != '&') || p[klen] != '=')
-			continue;
-		p += klen + 1;
-		n = strcspn(p, "&");
-		if (n >= outlen)
-			return false;
-		memcpy(out, p, n);
-		out[n] = '\0';
-		return true;
-	}
-	return false;
-}
-
-/* parse_ussd_meta: a USSD MO over SMPP carries ussd_service_op as a raw
- * byte ("%01", kannel.md §6) and its_session_info to echo back. */
-static bool
-parse_ussd_meta(const char *meta, int *op, char *session, size_t sessionlen)
-{
-	char v[16];
-	unsigned hi, lo;
-
-	if (!meta_value(meta, "ussd_service_op", v, sizeof v))
-		return false;
-	if (v[0] == '%' && sscanf(v + 1, "%1x%1x", &hi, &lo) == 2)
-		*op = (int)(hi * 16 + lo);
-	else
-		*op = atoi(v);
-	if (!meta_value(meta, "its_session_info", session, sessionlen))
-		session[0] = '\0';
-	return true;
-}
 
 static enum MHD_Result
 handle_mo(struct http *h, struct MHD_Connection *c, struct req *r, const struct mo_in *in)
 {
 	struct job *j;
-	char phone[20], *text;
-	const char *why = NULL;
-	size_t text_len = 0;
+	char why[128];
+	bool bad_text = false;
 
-	if (in->from == NULL || in->from[0] == '\0')
-		return respond(c, h, "mo", 400, "missing from (the sender's number)\n", NULL, NULL);
-	if (in->id == NULL || in->id[0] == '\0')
-		return respond(c, h, "mo", 400, "missing id (Kannel's %I)\n", NULL, NULL);
-	if (strlen(in->id) >= sizeof j->id)
-		return respond(c, h, "mo", 400, "id longer than 63 bytes\n", NULL, NULL);
-	if (!in->has_text)
-		return respond(c, h, "mo", 400, "missing text\n", NULL, NULL);
-	if (in->text_len == 0)
-		return respond(c, h, "mo", 400, "empty text\n", NULL, NULL);
-	if (phone_to_e164(in->from, phone, sizeof phone) < 0)
-		return respond(c, h, "mo", 400, "from is not a phone number in a known form\n", NULL, NULL);
-	text = kannel_decode_text(in->text, in->text_len, in->charset, &text_len, &why);
-	if (text == NULL) {
-		char msg[128];
-
-		snprintf(msg, sizeof msg, "text: %s\n", why);
-		metrics_mo(h->metrics, "bad_request", elapsed(&r->t0));
-		return respond(c, h, "mo", 400, msg, NULL, NULL);
+	if ((j = job_new_mo(in, why, sizeof why, &bad_text)) == NULL) {
+		if (bad_text)
+			metrics_mo(h->metrics, "bad_request", elapsed(&r->t0));
+		return respond(c, h, "mo", 400, why, NULL, NULL);
 	}
-	j = xcalloc(1, sizeof *j);
-	snprintf(j->id, sizeof j->id, "%s", in->id);
-	snprintf(j->phone, sizeof j->phone, "%s", phone);
-	str_copy(j->to, sizeof j->to, in->to ? in->to : "");
-	str_copy(j->smsc, sizeof j->smsc, in->smsc ? in->smsc : "");
-	j->text = text;
-	j->raw = xmalloc(in->text_len + 1);
-	memcpy(j->raw, in->text, in->text_len);
-	if (in->meta && parse_ussd_meta(in->meta, &j->m.ussd_op, j->its_session, sizeof j->its_session)) {
-		j->m.channel = MO_USSD_KANNEL;
-		snprintf(j->session, sizeof j->session, "%s/%s", phone, j->its_session);
-	}
-	j->m.session = j->session;
-	j->m.kannel_id = j->id;
-	j->m.phone = j->phone;
-	j->m.to = j->to;
-	j->m.text = j->text;
-	j->m.text_len = text_len;
-	j->m.raw = j->raw;
-	j->m.raw_len = in->text_len;
-	j->m.coding = in->coding;
-	j->m.smsc = j->smsc;
 	return enqueue(h, c, r, j);
 }
 
@@ -443,11 +354,9 @@ answer_mo(struct http *h, struct MHD_Connection *c, struct req *r)
 	}
 	snprintf(coding, sizeof coding, "%d", j->reply.coding);
 	if (j->m.channel == MO_USSD_KANNEL) {
-		/* 2 = USSR request (show and wait), 17 = PSSR response (end) */
 		char meta[128];
 
-		snprintf(meta, sizeof meta, "?smpp?ussd_service_op=%d&its_session_info=%s&",
-		    j->reply.ussd_end ? 17 : 2, j->its_session);
+		job_reply_meta(j, meta, sizeof meta);
 		return respond(c, h, "mo", 200, j->reply.text, coding, meta);
 	}
 	return respond(c, h, "mo", 200, j->reply.text, coding, NULL);
@@ -649,6 +558,9 @@ handle_healthz(struct http *h, struct MHD_Connection *c)
 {
 	switch (metrics_db(h->metrics, HEALTH_MAX_AGE)) {
 	case 1:
+		/* box mode: MOs and MTs travel only on the bearerbox connection */
+		if (metrics_box(h->metrics) == 0)
+			return respond(c, h, "healthz", 503, "bearerbox connection down\n", NULL, NULL);
 		return respond(c, h, "healthz", 200, "ok\n", NULL, NULL);
 	case 0:
 		return respond(c, h, "healthz", 503, "database not writable\n", NULL, NULL);
@@ -943,6 +855,12 @@ http_port(const struct http *h)
 	const union MHD_DaemonInfo *di = MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_BIND_PORT);
 
 	return di ? di->port : -1;
+}
+
+struct committer *
+http_committer(struct http *h)
+{
+	return h->committer;
 }
 
 void

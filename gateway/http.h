@@ -23,6 +23,10 @@ struct http *http_start(const struct conf *conf, struct actions *act,
     char *err, size_t errlen);
 /* http_port: the bound port (useful with listen port 0). */
 int http_port(const struct http *h);
+/* http_committer: the committer thread http_start started (it runs box
+ * mode's MOs and DLRs too); valid until http_stop. */
+struct committer;
+struct committer *http_committer(struct http *h);
 /* http_stop finishes the request being handled, closes every connection and
  * frees h. */
 void http_stop(struct http *h);

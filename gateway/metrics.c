@@ -38,6 +38,9 @@ struct metrics {
 	struct timespec db_at;
 	bool outbox_known;
 	struct outbox_counts outbox;
+	int box;			/* metrics_box */
+	void (*writer)(void *arg, FILE *out);
+	void *writer_arg;
 };
 
 struct metrics *
@@ -46,6 +49,7 @@ metrics_new(void)
 	struct metrics *m = xcalloc(1, sizeof *m);
 
 	pthread_mutex_init(&m->mu, NULL);
+	m->box = -1;
 	return m;
 }
 
@@ -162,8 +166,39 @@ metrics_db(struct metrics *m, double max_age)
 }
 
 void
+metrics_set_box(struct metrics *m, bool up)
+{
+	pthread_mutex_lock(&m->mu);
+	m->box = up ? 1 : 0;
+	pthread_mutex_unlock(&m->mu);
+}
+
+int
+metrics_box(struct metrics *m)
+{
+	int rc;
+
+	pthread_mutex_lock(&m->mu);
+	rc = m->box;
+	pthread_mutex_unlock(&m->mu);
+	return rc;
+}
+
+void
+metrics_set_writer(struct metrics *m, void (*fn)(void *arg, FILE *out), void *arg)
+{
+	pthread_mutex_lock(&m->mu);
+	m->writer = fn;
+	m->writer_arg = arg;
+	pthread_mutex_unlock(&m->mu);
+}
+
+void
 metrics_write(struct metrics *m, FILE *out)
 {
+	void (*writer)(void *, FILE *);
+	void *writer_arg;
+
 	unsigned long long cum = 0;
 
 	pthread_mutex_lock(&m->mu);
@@ -203,5 +238,10 @@ metrics_write(struct metrics *m, FILE *out)
 		fprintf(out, "langso_outbox_messages{status=\"delivered\"} %lld\n", oc->delivered);
 		fprintf(out, "langso_outbox_messages{status=\"undelivered\"} %lld\n", oc->undelivered);
 	}
+	writer = m->writer;
+	writer_arg = m->writer_arg;
 	pthread_mutex_unlock(&m->mu);
+	/* outside the mutex: the writer takes its own */
+	if (writer != NULL)
+		writer(writer_arg, out);
 }

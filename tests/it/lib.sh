@@ -10,7 +10,8 @@
 #
 # Helpers (see also kl_* in scripts/kannel-lib.sh):
 #   it_need_kannel                 exit 77 unless bearerbox, smsbox and fakesmsc are installed
-#   it_setup [KL_X=v ...]          pick ports (once), render $T/kannel.conf and $CONF (langso)
+#   it_setup [KL_X=v ...]          pick ports (once), render $T/kannel.conf and $CONF (langso);
+#                                  KL_MODE=box: langso as a box of bearerbox, no smsbox
 #   it_import_demo [people]        conf/demo villages (and people) into $DB
 #   it_start_all [ENV=v ...]       langso (with ENV, e.g. LANGSO_TEST_MO_DELAY_MS=3000) + Kannel
 #   kl_stop NAME / kl_kill9 NAME / kl_start_smsbox / it_start_langso   one process by saved PID
@@ -88,7 +89,18 @@ it_import_demo() {
 # it_start_all: bearerbox, smsbox, fakesmsc and langso; a failure is a FAIL and ends the test
 it_start_langso() { kl_start_langso "$@" || { fail "langso serve starts and answers /healthz"; exit 1; }; }
 it_start_kannel() { kl_start_kannel || { fail "Kannel (bearerbox, smsbox, fakesmsc) starts"; exit 1; }; }
-it_start_all() { it_start_langso "$@"; it_start_kannel; }
+# box mode (KL_MODE=box): bearerbox first, since langso is healthy only once its box is
+# connected, then langso, then fakesmsc; no smsbox
+it_start_all() {
+	if [ "${KL_MODE:-http}" = box ]; then
+		kl_start_bearerbox || { fail "bearerbox starts"; exit 1; }
+		it_start_langso "$@"
+		kl_wait 20 kl_box_online || { fail "langso's box is on-line in bearerbox"; exit 1; }
+		kl_start_fakesmsc || { fail "fakesmsc connects"; exit 1; }
+	else
+		it_start_langso "$@"; it_start_kannel
+	fi
+}
 
 # mo PHONE TEXT [text|ucs2]
 mo() { kl_mo "$@" || fail "MO from $1 reaches bearerbox"; }
