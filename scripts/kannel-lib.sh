@@ -416,7 +416,13 @@ kl_start_fakesmsc() {
 }
 
 kl_healthz() { [ "$(curl -fsS --max-time 1 "http://127.0.0.1:$KL_HTTP/healthz" 2>/dev/null)" = ok ]; }
-kl_langso_ready() { kl_alive langso && kl_healthz; }
+# box mode: langso is healthy once its box is connected; while bearerbox is not running
+# (started after langso) it is ready once /healthz says only that
+kl_healthz_box_down() {
+	[ "$KL_MODE" = box ] && ! kl_alive bearerbox &&
+		[ "$(curl -sS --max-time 1 "http://127.0.0.1:$KL_HTTP/healthz" 2>/dev/null)" = "bearerbox connection down" ]
+}
+kl_langso_ready() { kl_alive langso && { kl_healthz || kl_healthz_box_down; }; }
 # kl_start_langso [ENV=VALUE...]: langso serve on $KL_DIR/langso.conf, ready at /healthz
 kl_start_langso() {
 	kl_start langso env "$@" "$LANGSO" serve -c "$KL_DIR/langso.conf"
@@ -426,7 +432,11 @@ kl_start_langso() {
 # kl_start_kannel: bearerbox, smsbox (http mode only) and the interactive fakesmsc
 kl_start_kannel() {
 	if [ "$KL_MODE" = box ]; then
-		kl_start_bearerbox && kl_start_fakesmsc
+		kl_start_bearerbox || return 1
+		if kl_alive langso; then
+			kl_wait 20 kl_box_online || { echo "langso's box not on-line in bearerbox" >&2; return 1; }
+		fi
+		kl_start_fakesmsc
 	else
 		kl_start_bearerbox && kl_start_smsbox && kl_start_fakesmsc
 	fi

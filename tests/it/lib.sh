@@ -89,18 +89,7 @@ it_import_demo() {
 # it_start_all: bearerbox, smsbox, fakesmsc and langso; a failure is a FAIL and ends the test
 it_start_langso() { kl_start_langso "$@" || { fail "langso serve starts and answers /healthz"; exit 1; }; }
 it_start_kannel() { kl_start_kannel || { fail "Kannel (bearerbox, smsbox, fakesmsc) starts"; exit 1; }; }
-# box mode (KL_MODE=box): bearerbox first, since langso is healthy only once its box is
-# connected, then langso, then fakesmsc; no smsbox
-it_start_all() {
-	if [ "${KL_MODE:-http}" = box ]; then
-		kl_start_bearerbox || { fail "bearerbox starts"; exit 1; }
-		it_start_langso "$@"
-		kl_wait 20 kl_box_online || { fail "langso's box is on-line in bearerbox"; exit 1; }
-		kl_start_fakesmsc || { fail "fakesmsc connects"; exit 1; }
-	else
-		it_start_langso "$@"; it_start_kannel
-	fi
-}
+it_start_all() { it_start_langso "$@"; it_start_kannel; }
 
 # mo PHONE TEXT [text|ucs2]
 mo() { kl_mo "$@" || fail "MO from $1 reaches bearerbox"; }
