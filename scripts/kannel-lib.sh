@@ -444,6 +444,19 @@ kl_start_kannel() {
 # box mode: bearerbox's status lists langso's box once it has identified
 kl_box_online() { kl_status_has 'smsbox:langso.*(on-line'; }
 
+# kl_fakesmsc_drain [NAME]: after bearerbox died, let fakesmsc read and log what bearerbox had
+# already written to its socket (bearerbox counts those as sent), then stop it: until its
+# count of MTs stays the same for a second, at most 20 s
+kl_fakesmsc_drain() {
+	local name=${1:-fakesmsc} n prev=-1 i
+	for i in $(seq 40); do
+		n=$(grep -ac 'Got message' "$KL_DIR/log/$name.log" 2>/dev/null)
+		[ "$n" = "$prev" ] && break
+		prev=$n; sleep 0.5
+	done
+	kl_stop "$name" INT
+}
+
 # ---- MO / MT ------------------------------------------------------------------------------
 # kl_mo PHONE TEXT [text|ucs2]: one MO from PHONE to the short code. Without a type, ASCII
 # goes as text and anything else as ucs2 (url-encoded UTF-16BE bytes). fakesmsc's

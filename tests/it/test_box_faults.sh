@@ -84,7 +84,7 @@ for p in "${C[@]}"; do mo "$p" "DK LD02 Ho Ba"; done
 check "(c) the first MO is committed" kl_wait 5 inbox_has "${C[0]}"
 check_eq "(c) no reply yet" "$(kl_mt_count "${C[0]}")" 0
 kl_kill9 bearerbox
-kl_stop fakesmsc INT
+kl_fakesmsc_drain
 check_eq "(c) /healthz says the bearerbox connection is down" \
 	"$(curl -sS --max-time 2 "http://127.0.0.1:$KL_HTTP/healthz")" "bearerbox connection down"
 out=$(for i in $(seq -w 1 20); do printf '+849124000%s\tThong bao so %s\n' "$i" "$i"; done | "$LANGSO" send -c "$CONF" 2>&1)
