@@ -185,7 +185,7 @@ kl_render_kannel() {
 		route="
 group = smsbox-route
 smsbox-id = langso
-shortcode = $KL_SHORTCODE
+shortcode = \"$KL_SHORTCODE;${KL_USSD_CODE:-*868#}\"
 "
 		pending="smsbox-max-pending = $KL_MAX_PENDING"
 	fi

@@ -155,14 +155,18 @@ it_smpp_setup() {
 }
 
 it_smpp_ready() { grep -q '"ev":"listening"' "$IT_SMPP_LOG" 2>/dev/null; }
-# it_smpp_start: the simulator, langso, bearerbox (bound over SMPP) and smsbox
+# it_smpp_start: the simulator, langso, bearerbox (bound over SMPP) and smsbox (http mode)
 it_smpp_start() {
 	kl_start smpp_smsc perl "$IT_ROOT/tests/it/smpp_smsc.pl" "$IT_SMPP_PORT" "$IT_SMPP_FIFO" "$IT_SMPP_LOG"
 	kl_wait 20 it_smpp_ready || { fail "SMPP simulator listens"; exit 1; }
 	it_start_langso "$@"
 	kl_start_bearerbox || { fail "bearerbox starts"; exit 1; }
 	kl_wait 20 kl_status_has 'SMPP:.*(online' || { fail "bearerbox binds to the SMPP simulator"; exit 1; }
-	kl_start_smsbox || { fail "smsbox starts"; exit 1; }
+	if [ "${KL_MODE:-http}" = box ]; then
+		kl_wait 20 kl_box_online || { fail "langso's box is on-line in bearerbox"; exit 1; }
+	else
+		kl_start_smsbox || { fail "smsbox starts"; exit 1; }
+	fi
 }
 
 # smpp_mo FROM OP SESSION TEXT: an MO from the operator; OP '-' is a plain SMS, 1 a USSD
