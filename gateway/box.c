@@ -43,6 +43,7 @@ struct box {
 	bool stopping;
 	uint64_t conn;			/* current connection's number, 0 before the first */
 	bool up;
+	long long pause_until;		/* box_pause: no reading before (monotonic ms) */
 	unsigned char *out;		/* frames for conn, not yet written */
 	size_t out_len, out_cap, out_off;
 	struct box_figures fig;
@@ -122,6 +123,15 @@ box_send(struct box *b, uint64_t conn, const struct boxmsg *m)
 	if (rc == 0)
 		wake(b);
 	return rc;
+}
+
+void
+box_pause(struct box *b, int ms)
+{
+	pthread_mutex_lock(&b->mu);
+	b->pause_until = now_ms() + ms;
+	pthread_mutex_unlock(&b->mu);
+	wake(b);
 }
 
 void
@@ -373,6 +383,7 @@ run(void *arg)
 		long long now = now_ms();
 		struct pollfd p[2];
 		int timeout, fd;
+		bool paused;
 
 		if (b->fd < 0) {
 			if (now < next_try) {
@@ -407,18 +418,23 @@ run(void *arg)
 			next_beat = now + b->conf.heartbeat_s * 1000LL;
 		}
 		pthread_mutex_lock(&b->mu);
+		paused = now < b->pause_until;
 		p[0] = (struct pollfd){.fd = b->fd,
-		    .events = (short)(POLLIN | (b->out_off < b->out_len ? POLLOUT : 0))};
+		    .events = (short)((paused ? 0 : POLLIN) | (b->out_off < b->out_len ? POLLOUT : 0))};
+		timeout = (int)(next_beat - now);
+		if (paused && b->pause_until - now < timeout)
+			timeout = (int)(b->pause_until - now);
 		pthread_mutex_unlock(&b->mu);
 		p[1] = (struct pollfd){.fd = b->wake_fd, .events = POLLIN};
-		timeout = (int)(next_beat - now);
 		if (poll(p, 2, timeout < 0 ? 0 : timeout) < 0 && errno != EINTR) {
 			log_warn("box: poll");
 			continue;
 		}
 		if (p[1].revents & POLLIN)
 			drain_wake(b);
-		if ((p[0].revents & (POLLIN | POLLHUP | POLLERR)) &&
+		/* a hang-up is read at once, paused or not (poll reports it
+		 * whatever the events asked) */
+		if (((p[0].revents & (POLLHUP | POLLERR)) || (!paused && (p[0].revents & POLLIN))) &&
 		    read_frames(b, conn, why, sizeof why) != 0) {
 			went_down(b, why);
 			next_try = now_ms() + 1000;	/* bearerbox restarting: not at once */

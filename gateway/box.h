@@ -46,6 +46,11 @@ struct box *box_start(const struct box_conf *conf, const struct box_ops *ops, vo
  * that connection is not the current one or m cannot be encoded. */
 int box_send(struct box *b, uint64_t conn, const struct boxmsg *m);
 
+/* box_pause: read nothing from bearerbox for ms milliseconds (frames
+ * queued are still written). After an ack_failed_tmp bearerbox gives the
+ * MO again at once (kannel.md §9): the box must wait before taking more. */
+void box_pause(struct box *b, int ms);
+
 /* box_figures: for /healthz and /metrics (thread-safe). */
 struct box_figures {
 	bool up;

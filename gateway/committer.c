@@ -4,6 +4,7 @@
  * its DLRs.
  */
 #include "gateway/committer.h"
+#include "gateway/kannel.h"
 #include "gateway/log.h"
 #include "gateway/metrics.h"
 #include "storage/store.h"
@@ -12,7 +13,9 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 /* A batch is at most what smsbox has in flight (max-pending-requests 512
@@ -43,6 +46,60 @@ job_free(struct job *j)
 	free(j->text);
 	free(j->raw);
 	free(j);
+}
+
+/* the decoded request is copied into the job field by field */
+_Static_assert(sizeof ((struct job *)0)->id == sizeof ((struct mo_req *)0)->id, "id");
+_Static_assert(sizeof ((struct job *)0)->phone == sizeof ((struct mo_req *)0)->phone, "phone");
+_Static_assert(sizeof ((struct job *)0)->to == sizeof ((struct mo_req *)0)->to, "to");
+_Static_assert(sizeof ((struct job *)0)->smsc == sizeof ((struct mo_req *)0)->smsc, "smsc");
+_Static_assert(sizeof ((struct job *)0)->session == sizeof ((struct mo_req *)0)->session, "session");
+_Static_assert(sizeof ((struct job *)0)->its_session == sizeof ((struct mo_req *)0)->its_session,
+    "its_session");
+
+struct job *
+job_new_mo(const struct mo_fields *f, char *why, size_t whylen)
+{
+	struct mo_req mo;
+	struct job *j;
+
+	if (request_mo(f, &mo, why, whylen) != 0)
+		return NULL;
+	j = xcalloc(1, sizeof *j);
+	memcpy(j->id, mo.id, sizeof j->id);
+	memcpy(j->phone, mo.phone, sizeof j->phone);
+	memcpy(j->to, mo.to, sizeof j->to);
+	memcpy(j->smsc, mo.smsc, sizeof j->smsc);
+	j->text = mo.text;
+	j->raw = xmalloc(f->text_len + 1);
+	memcpy(j->raw, f->text, f->text_len);
+	if (mo.ussd) {
+		j->m.channel = MO_USSD_KANNEL;
+		j->m.ussd_op = mo.ussd_op;
+		memcpy(j->its_session, mo.its_session, sizeof j->its_session);
+		memcpy(j->session, mo.session, sizeof j->session);
+	}
+	j->m.session = j->session;
+	j->m.kannel_id = j->id;
+	j->m.phone = j->phone;
+	j->m.to = j->to;
+	j->m.text = j->text;
+	j->m.text_len = mo.text_len;
+	j->m.raw = j->raw;
+	j->m.raw_len = f->text_len;
+	j->m.coding = f->coding;
+	j->m.smsc = j->smsc;
+	return j;
+}
+
+void
+job_reply_meta(const struct job *j, char *out, size_t outlen)
+{
+	if (j->kind == JOB_MO && j->m.channel == MO_USSD_KANNEL)
+		snprintf(out, outlen, "?smpp?ussd_service_op=%d&its_session_info=%s&",
+		    j->reply.ussd_end ? 17 : 2, j->its_session);
+	else if (outlen > 0)
+		out[0] = '\0';
 }
 
 /* dlr_txn records n delivery reports in one transaction; false (rolled
@@ -163,8 +220,12 @@ commit_batch(struct committer *c, struct job **jobs, int n)
 	for (int i = 0; i < n && !wrote; i++)
 		wrote = jobs[i]->kind == JOB_DLR ? jobs[i]->rc != STORE_ERR : jobs[i]->rc == 0;
 	metrics_set_db(c->metrics, wrote);
-	for (int i = 0; i < n; i++)
-		c->resume(jobs[i]->conn);
+	for (int i = 0; i < n; i++) {
+		if (jobs[i]->done != NULL)
+			jobs[i]->done(jobs[i]);
+		else
+			c->resume(jobs[i]->conn);
+	}
 }
 
 static void *
@@ -227,7 +288,8 @@ committer_submit(struct committer *c, struct job *j)
 		return -1;
 	}
 	/* suspended before the committer can see the job: it resumes it */
-	c->suspend(j->conn);
+	if (j->done == NULL)
+		c->suspend(j->conn);
 	j->next = NULL;
 	if (c->tail)
 		c->tail->next = j;

@@ -10,6 +10,10 @@
 #define LANGSO_COMMITTER_H
 
 #include "actions/actions.h"
+#include "gateway/request.h"
+
+#include <stdbool.h>
+#include <stdint.h>
 
 /* A job owns copies of everything it points to: the request's buffers may
  * move while it waits. Free with job_free. */
@@ -27,10 +31,29 @@ struct job {
 	struct act_reply reply;
 	int rc;				/* MO: 0 reply set, -1 db failed; DLR: STORE_* */
 	void *conn;			/* the caller's connection, to resume */
+	/* done, when set, is called (on the committer thread) instead of the
+	 * committer's resume once rc and reply are set, and then owns j; such
+	 * a job is not suspended either. Box mode's jobs use it to ack. */
+	void (*done)(struct job *j);
+	uint64_t box_conn;		/* box mode: the bearerbox connection it came on */
+	char box_from[32], box_to[32];	/* box mode: sender, receiver as received */
+	double box_t0;			/* box mode: when it arrived (monotonic s) */
 	struct job *next;
 };
 
 void job_free(struct job *j);
+
+/* job_new_mo checks and decodes one MO as Kannel hands it over (get-url,
+ * post-url or a box message: request.h's mo_fields) and builds its JOB_MO:
+ * the sender's number in E.164, the text decoded to UTF-8 by its charset,
+ * the USSD session of SMPP meta-data, the Kannel id for deduplication.
+ * NULL with a one-line reason (for a 400 or a refused box MO) in why. */
+struct job *job_new_mo(const struct mo_fields *f, char *why, size_t whylen);
+
+/* job_reply_meta: the meta-data of the reply to a Kannel USSD job (2 = USSR
+ * request, show and wait; 17 = PSSR response, end), its_session_info
+ * echoed; "" for any other job. */
+void job_reply_meta(const struct job *j, char *out, size_t outlen);
 
 struct committer;
 

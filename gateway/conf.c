@@ -14,7 +14,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-enum conf_type { CT_STR, CT_INT, CT_BOOL, CT_ADDR, CT_ALLOW, CT_HOURS, CT_URL, CT_TZ, CT_SYNC };
+enum conf_type { CT_STR, CT_INT, CT_BOOL, CT_ADDR, CT_ALLOW, CT_HOURS, CT_URL, CT_TZ, CT_SYNC,
+	CT_MODE };
 
 struct conf_key {
 	const char *section, *key;
@@ -39,12 +40,16 @@ static const struct conf_key keys[] = {
 	{"http", "kannel_keepalive", CT_BOOL, S(kannel_keepalive), "false", 0, 0, "keep smsbox's connections open between requests"},
 	{"storage", "path", CT_STR, S(db_path), "var/langso.db", 0, 0, "SQLite database file"},
 	{"storage", "synchronous", CT_SYNC, S(synchronous), "full", 0, 0, "full: a committed MO survives power loss; normal: survives a crash of langso only"},
+	{"kannel", "mode", CT_MODE, S(mode), "box", 0, 0, "box: langso is a box of bearerbox (MOs acked after commit, no smsbox); http: smsbox's sms-service, sending through sendsms"},
+	{"kannel", "bearerbox", CT_ADDR, S(bearerbox), "127.0.0.1:13001", 0, 0, "box mode: bearerbox's smsbox-port"},
+	{"kannel", "box_id", CT_STR, S(box_id), "langso", 0, 0, "box mode: the id langso identifies with (bearerbox's smsbox-route smsbox-id)"},
+	{"kannel", "box_window", CT_INT, S(box_window), "1000", 1, 10000, "box mode: MTs sent to bearerbox and not yet acknowledged, at most"},
 	{"kannel", "sendsms_url", CT_URL, S(sendsms_url), "http://127.0.0.1:13013/cgi-bin/sendsms", 0, 0, "Kannel smsbox sendsms interface"},
 	{"kannel", "username", CT_STR, S(username), "langso", 0, 0, "sendsms-user username"},
 	{"kannel", "password", CT_STR, S(password), "secret", 0, 0, "sendsms-user password"},
 	{"kannel", "sender", CT_STR, S(sender), "8055", 0, 0, "the service number messages come from"},
 	{"kannel", "dlr_url", CT_URL, S(dlr_url), "http://127.0.0.1:8080/kannel/dlr", 0, 0, "delivery reports; langso appends its message id"},
-	{"kannel", "inflight", CT_INT, S(inflight), "128", 1, 512, "sendsms requests in flight at once"},
+	{"kannel", "inflight", CT_INT, S(inflight), "128", 1, 512, "http mode: sendsms requests in flight at once"},
 	{"sms", "reply_diacritics", CT_BOOL, S(reply_diacritics), "false", 0, 0, "replies with diacritics (UCS-2, 70 chars a part)"},
 	{"sms", "max_segments", CT_INT, S(max_segments), "3", 1, 10, "longest reply in SMS parts"},
 	{"sms", "lexicon", CT_STR, S(lexicon), "conf/lexicon.conf", 0, 0, "products, aliases and price ranges"},
@@ -163,8 +168,14 @@ set_value(struct conf *c, const struct conf_key *k, const char *v, char *why, si
 			snprintf(why, whylen, "%s must be IPv4-address:port, got \"%s\"", k->key, v);
 			return -1;
 		}
-		snprintf(c->listen_host, sizeof c->listen_host, "%s", host);
-		c->listen_port = (int)port;
+		/* two keys are address:port: [http] listen and [kannel] bearerbox */
+		if (k->off == offsetof(struct conf, bearerbox)) {
+			snprintf(c->bearerbox_host, sizeof c->bearerbox_host, "%s", host);
+			c->bearerbox_port = (int)port;
+		} else {
+			snprintf(c->listen_host, sizeof c->listen_host, "%s", host);
+			c->listen_port = (int)port;
+		}
 		break;
 	}
 	case CT_ALLOW:
@@ -188,6 +199,13 @@ set_value(struct conf *c, const struct conf_key *k, const char *v, char *why, si
 			snprintf(why, whylen, "%s must be an http:// URL", k->key);
 			return -1;
 		}
+		break;
+	case CT_MODE:
+		if (strcmp(v, "box") != 0 && strcmp(v, "http") != 0) {
+			snprintf(why, whylen, "mode must be box or http, not \"%s\"", v);
+			return -1;
+		}
+		c->box_mode = strcmp(v, "box") == 0;
 		break;
 	case CT_SYNC:
 		if (strcmp(v, "full") != 0 && strcmp(v, "normal") != 0) {

@@ -32,6 +32,13 @@ struct conf {
 	char db_path[512];
 	char synchronous[8];		/* "full" or "normal" */
 	/* [kannel] */
+	char mode[8];			/* "box" or "http" */
+	bool box_mode;			/* mode = box */
+	char bearerbox[64];
+	char bearerbox_host[48];
+	int bearerbox_port;
+	char box_id[64];
+	int box_window;			/* box mode: MTs in flight */
 	char sendsms_url[512];
 	char username[64];
 	char password[128];

@@ -293,16 +293,6 @@ token_ok(const struct conf *conf, const struct kv *kvs, int n)
 static enum MHD_Result enqueue(struct http *h, struct MHD_Connection *c, struct req *r,
     struct job *j);
 
-/* the decoded requests are copied into jobs field by field */
-_Static_assert(sizeof ((struct job *)0)->id == sizeof ((struct mo_req *)0)->id, "id");
-_Static_assert(sizeof ((struct job *)0)->phone == sizeof ((struct mo_req *)0)->phone, "phone");
-_Static_assert(sizeof ((struct job *)0)->to == sizeof ((struct mo_req *)0)->to, "to");
-_Static_assert(sizeof ((struct job *)0)->smsc == sizeof ((struct mo_req *)0)->smsc, "smsc");
-_Static_assert(sizeof ((struct job *)0)->session == sizeof ((struct ussd_req *)0)->session, "session");
-_Static_assert(sizeof ((struct job *)0)->id == sizeof ((struct ussd_req *)0)->id, "ussd id");
-_Static_assert(sizeof ((struct job *)0)->dlr_reply == sizeof ((struct dlr_req *)0)->reply, "reply");
-_Static_assert(sizeof ((struct job *)0)->dlr_smscid == sizeof ((struct dlr_req *)0)->smscid, "smscid");
-
 /* answer_bad sends a 400 with why (and a newline) as its body. */
 static enum MHD_Result
 answer_bad(struct http *h, struct MHD_Connection *c, const char *endpoint, const char *why)
@@ -318,38 +308,13 @@ answer_bad(struct http *h, struct MHD_Connection *c, const char *endpoint, const
 static enum MHD_Result
 handle_mo(struct http *h, struct MHD_Connection *c, struct req *r, const struct mo_fields *f)
 {
-	struct mo_req mo;
 	struct job *j;
 	char why[128];
 
-	if (request_mo(f, &mo, why, sizeof why) != 0) {
+	if ((j = job_new_mo(f, why, sizeof why)) == NULL) {
 		metrics_mo(h->metrics, "bad_request", elapsed(&r->t0));
 		return answer_bad(h, c, "mo", why);
 	}
-	j = xcalloc(1, sizeof *j);
-	memcpy(j->id, mo.id, sizeof j->id);
-	memcpy(j->phone, mo.phone, sizeof j->phone);
-	memcpy(j->to, mo.to, sizeof j->to);
-	memcpy(j->smsc, mo.smsc, sizeof j->smsc);
-	j->text = mo.text;
-	j->raw = xmalloc(f->text_len + 1);
-	memcpy(j->raw, f->text, f->text_len);
-	if (mo.ussd) {
-		j->m.channel = MO_USSD_KANNEL;
-		j->m.ussd_op = mo.ussd_op;
-		snprintf(j->its_session, sizeof j->its_session, "%s", mo.its_session);
-		snprintf(j->session, sizeof j->session, "%s", mo.session);
-	}
-	j->m.session = j->session;
-	j->m.kannel_id = j->id;
-	j->m.phone = j->phone;
-	j->m.to = j->to;
-	j->m.text = j->text;
-	j->m.text_len = mo.text_len;
-	j->m.raw = j->raw;
-	j->m.raw_len = f->text_len;
-	j->m.coding = f->coding;
-	j->m.smsc = j->smsc;
 	return enqueue(h, c, r, j);
 }
 
@@ -400,11 +365,9 @@ answer_mo(struct http *h, struct MHD_Connection *c, struct req *r)
 	}
 	snprintf(coding, sizeof coding, "%d", j->reply.coding);
 	if (j->m.channel == MO_USSD_KANNEL) {
-		/* 2 = USSR request (show and wait), 17 = PSSR response (end) */
 		char meta[128];
 
-		snprintf(meta, sizeof meta, "?smpp?ussd_service_op=%d&its_session_info=%s&",
-		    j->reply.ussd_end ? 17 : 2, j->its_session);
+		job_reply_meta(j, meta, sizeof meta);
 		return respond(c, h, "mo", 200, j->reply.text, coding, meta);
 	}
 	return respond(c, h, "mo", 200, j->reply.text, coding, NULL);
@@ -519,6 +482,9 @@ handle_healthz(struct http *h, struct MHD_Connection *c)
 {
 	switch (metrics_db(h->metrics, HEALTH_MAX_AGE)) {
 	case 1:
+		/* box mode: MOs and MTs travel only on the bearerbox connection */
+		if (metrics_box(h->metrics) == 0)
+			return respond(c, h, "healthz", 503, "bearerbox connection down\n", NULL, NULL);
 		return respond(c, h, "healthz", 200, "ok\n", NULL, NULL);
 	case 0:
 		return respond(c, h, "healthz", 503, "database not writable\n", NULL, NULL);
@@ -813,6 +779,12 @@ http_port(const struct http *h)
 	const union MHD_DaemonInfo *di = MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_BIND_PORT);
 
 	return di ? di->port : -1;
+}
+
+struct committer *
+http_committer(struct http *h)
+{
+	return h->committer;
 }
 
 void

@@ -25,6 +25,10 @@ struct http *http_start(const struct conf *conf, struct actions *act,
     char *err, size_t errlen);
 /* http_port: the bound port (useful with listen port 0). */
 int http_port(const struct http *h);
+/* http_committer: the committer thread http_start started (it runs box
+ * mode's MOs and DLRs too); valid until http_stop. */
+struct committer;
+struct committer *http_committer(struct http *h);
 /* http_stop stops accepting, lets the committer finish every queued job
  * and the answers go out (at most 2 s), then stops MHD and only then frees
  * the committer, and h. */

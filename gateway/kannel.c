@@ -6,6 +6,8 @@
 #include "common/common.h"
 
 #include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
 #include <strings.h>
@@ -201,6 +203,81 @@ kannel_decode_text(const char *bytes, size_t len, const char *charset,
 		return from_8bit(b, len, true, outlen, why);
 	*why = "unknown charset";
 	return NULL;
+}
+
+bool
+kannel_meta_value(const char *meta, const char *key, char *out, size_t outlen)
+{
+	size_t klen = strlen(key);
+
+	for (const char *p = meta; (p = strstr(p, key)) != NULL; p += klen) {
+		size_t n;
+
+		if ((p != meta && p[-1] != '?' && p[-1] != '&') || p[klen] != '=')
+			continue;
+		p += klen + 1;
+		n = strcspn(p, "&");
+		if (n >= outlen)
+			return false;
+		memcpy(out, p, n);
+		out[n] = '\0';
+		return true;
+	}
+	return false;
+}
+
+bool
+kannel_ussd_meta(const char *meta, int *op, char *session, size_t sessionlen)
+{
+	char v[16];
+	unsigned hi, lo;
+
+	if (!kannel_meta_value(meta, "ussd_service_op", v, sizeof v))
+		return false;
+	if (v[0] == '%' && sscanf(v + 1, "%1x%1x", &hi, &lo) == 2)
+		*op = (int)(hi * 16 + lo);
+	else {
+		char *end;
+		long n = strtol(v, &end, 10);	/* never atoi: "99999999999" is undefined */
+
+		*op = *end == '\0' && n >= 0 && n <= 255 ? (int)n : -1;
+	}
+	if (!kannel_meta_value(meta, "its_session_info", session, sessionlen))
+		session[0] = '\0';
+	return true;
+}
+
+long
+kannel_utf16be(const char *utf8, size_t len, unsigned char *out, size_t cap)
+{
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)utf8;
+	size_t o = 0;
+
+	while (len > 0) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t n = utf8proc_iterate(p, (utf8proc_ssize_t)len, &cp);
+
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+		if (cp >= 0x10000) {
+			uint32_t v = (uint32_t)cp - 0x10000;
+
+			if (o + 4 > cap)
+				return -1;
+			out[o++] = (unsigned char)(0xD8 | (v >> 18));
+			out[o++] = (unsigned char)(v >> 10);
+			out[o++] = (unsigned char)(0xDC | ((v >> 8) & 0x03));
+			out[o++] = (unsigned char)v;
+		} else {
+			if (o + 2 > cap)
+				return -1;
+			out[o++] = (unsigned char)(cp >> 8);
+			out[o++] = (unsigned char)cp;
+		}
+	}
+	return (long)o;
 }
 
 enum kannel_verdict

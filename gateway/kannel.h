@@ -36,6 +36,23 @@ const struct kv *kv_get(const struct kv *kvs, int n, const char *key);
 char *kannel_decode_text(const char *bytes, size_t len, const char *charset,
     size_t *outlen, const char **why);
 
+/* kannel_meta_value finds key in Kannel meta-data ("?smpp?k=v&k2=v2&",
+ * values %-encoded, as %D, X-Kannel-Meta-Data and a box message's
+ * meta_data carry it) and copies its still-encoded value; false when absent
+ * or longer than outlen - 1. */
+#include <stdbool.h>
+bool kannel_meta_value(const char *meta, const char *key, char *out, size_t outlen);
+
+/* kannel_ussd_meta: a USSD MO over SMPP carries ussd_service_op as a raw
+ * byte ("%01", kannel.md §6) and its_session_info to echo back (still
+ * %-encoded; "" when absent). false: not a USSD message. */
+bool kannel_ussd_meta(const char *meta, int *op, char *session, size_t sessionlen);
+
+/* kannel_utf16be writes UTF-8 text as UTF-16BE (what a UCS-2 message
+ * carries on a box connection, where no smsbox converts it): its length,
+ * or -1 for invalid UTF-8 or an out shorter than needed. */
+long kannel_utf16be(const char *utf8, size_t len, unsigned char *out, size_t cap);
+
 /* What a sendsms answer means for the message. */
 enum kannel_verdict { KANNEL_ACCEPTED, KANNEL_FAILED, KANNEL_RETRY };
 

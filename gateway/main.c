@@ -2,6 +2,7 @@
  * main.c - langso's command line: serve, check, parse, import, send. Reads
  * like a table of contents; each subcommand is a short function.
  */
+#include "gateway/boxlink.h"
 #include "gateway/conf.h"
 #include "gateway/dbopen.h"
 #include "gateway/http.h"
@@ -171,6 +172,7 @@ cmd_serve(const struct opts *o)
 	struct actions_conf ac;
 	struct metrics *m;
 	struct outbox *ob;
+	struct boxlink *bl = NULL;
 	struct http *h;
 	struct sigaction sa;
 	char err[512];
@@ -202,7 +204,12 @@ cmd_serve(const struct opts *o)
 	ticker = actions_new(out_store, p, &ac);
 	test_clock_seam(act, ticker);
 	m = metrics_new();
-	if ((ob = outbox_new(&c, out_store, m, err, sizeof err)) == NULL)
+	/* box mode: the outbox sends through the bearerbox connection, which
+	 * it then owns (outbox_free frees it) */
+	if (c.box_mode && (bl = boxlink_new(&c, m)) == NULL)
+		fatalx(EX_NET, "cannot set up the bearerbox connection");
+	if ((ob = outbox_new(&c, out_store, m, bl ? boxlink_backend() : NULL, bl, err,
+	    sizeof err)) == NULL)
 		fatalx(EX_NET, "%s", err);
 	outbox_set_ticker(ob, ticker);
 	wake_fd = outbox_wake_fd(ob);
@@ -213,13 +220,29 @@ cmd_serve(const struct opts *o)
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	/* http_start starts the committer (every MO and DLR, HTTP or box) and
+	 * the listener; the box connects right after, so the first MO
+	 * bearerbox hands over finds everything running */
 	if ((h = http_start(&c, act, web_store, m, wake_fd, err, sizeof err)) == NULL)
 		fatalx(EX_NET, "%s", err);
-	log_info("langso: listening on %s:%d, database %s, sending to %s", c.listen_host,
-	    http_port(h), c.db_path, c.sendsms_url);
+	if (bl != NULL && boxlink_start(bl, http_committer(h), wake_fd) < 0)
+		fatalx(EX_NET, "cannot start the bearerbox connection's thread");
+	if (bl != NULL)
+		log_info("langso: box mode: bearerbox %s:%d as \"%s\"; HTTP on %s:%d, database %s",
+		    c.bearerbox_host, c.bearerbox_port, c.box_id, c.listen_host, http_port(h), c.db_path);
+	else
+		log_info("langso: listening on %s:%d, database %s, sending to %s", c.listen_host,
+		    http_port(h), c.db_path, c.sendsms_url);
 	outbox_run(ob, &stop_flag);
 	log_info("langso: stopping");
+	/* 1. no more MOs taken from bearerbox (those not acked come again at
+	 * the next start); 2. the committer finishes what it has, HTTP and
+	 * box jobs, whose acks are queued on the box; 3. the box writes them
+	 * and closes; 4. the outbox (it finished its sends in outbox_run) */
+	if (bl != NULL)
+		boxlink_quiesce(bl);
 	http_stop(h);
+	boxlink_stop(bl);
 	wake_fd = -1;
 	outbox_free(ob);
 	metrics_free(m);

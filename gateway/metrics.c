@@ -54,6 +54,9 @@ struct metrics {
 	struct timespec db_at;
 	bool outbox_known;
 	struct outbox_counts outbox;
+	int box;			/* metrics_box */
+	void (*writer)(void *arg, FILE *out);
+	void *writer_arg;
 };
 
 struct metrics *
@@ -69,6 +72,7 @@ metrics_new(void)
 	}
 	for (size_t i = 0; i < sizeof outcome_extra / sizeof outcome_extra[0]; i++)
 		snprintf(m->outcome_name[k++], sizeof m->outcome_name[0], "%s", outcome_extra[i]);
+	m->box = -1;
 	return m;
 }
 
@@ -233,8 +237,39 @@ dlr_value(const struct metrics *m, size_t i, char *buf, size_t len)
 }
 
 void
+metrics_set_box(struct metrics *m, bool up)
+{
+	pthread_mutex_lock(&m->mu);
+	m->box = up ? 1 : 0;
+	pthread_mutex_unlock(&m->mu);
+}
+
+int
+metrics_box(struct metrics *m)
+{
+	int rc;
+
+	pthread_mutex_lock(&m->mu);
+	rc = m->box;
+	pthread_mutex_unlock(&m->mu);
+	return rc;
+}
+
+void
+metrics_set_writer(struct metrics *m, void (*fn)(void *arg, FILE *out), void *arg)
+{
+	pthread_mutex_lock(&m->mu);
+	m->writer = fn;
+	m->writer_arg = arg;
+	pthread_mutex_unlock(&m->mu);
+}
+
+void
 metrics_write(struct metrics *m, FILE *out)
 {
+	void (*writer)(void *, FILE *);
+	void *writer_arg;
+
 	unsigned long long cum = 0;
 	bool any = false;
 
@@ -281,5 +316,10 @@ metrics_write(struct metrics *m, FILE *out)
 		fprintf(out, "langso_outbox_messages{status=\"delivered\"} %lld\n", oc->delivered);
 		fprintf(out, "langso_outbox_messages{status=\"undelivered\"} %lld\n", oc->undelivered);
 	}
+	writer = m->writer;
+	writer_arg = m->writer_arg;
 	pthread_mutex_unlock(&m->mu);
+	/* outside the mutex: the writer takes its own */
+	if (writer != NULL)
+		writer(writer_arg, out);
 }

@@ -33,6 +33,13 @@ void metrics_set_outbox(struct metrics *m, const struct outbox_counts *c);
  * 0 when it failed, -1 when there was none for max_age seconds. */
 int metrics_db(struct metrics *m, double max_age);
 
+/* Box mode (boxlink.c): whether the bearerbox connection is up, for
+ * /healthz (metrics_box: 1 up, 0 down, -1 not in box mode), and a writer
+ * that appends the box's own figures to /metrics. */
+void metrics_set_box(struct metrics *m, bool up);
+int metrics_box(struct metrics *m);
+void metrics_set_writer(struct metrics *m, void (*fn)(void *arg, FILE *out), void *arg);
+
 /* metrics_write appends everything counted so far to out (a memstream). */
 void metrics_write(struct metrics *m, FILE *out);
 

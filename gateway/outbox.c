@@ -26,8 +26,11 @@
  * enough of it to show the operator, drop the rest. */
 #define ANSWER_MAX 256
 #define BACKOFF_MAX_S 60
+#define ANSWERS_MAX 256
 
-struct job {
+/* ---- the sendsms backend: libcurl multi, keep-alive connections ---- */
+
+struct sendsms_req {
 	struct outbox_msg msg;
 	CURL *easy;
 	char *url;
@@ -35,16 +38,24 @@ struct job {
 	size_t answer_len;
 };
 
+struct sendsms {
+	const struct conf *conf;
+	CURLM *multi;
+	int active;
+};
+
 struct outbox {
 	const struct conf *conf;
 	struct store *s;
 	struct metrics *m;
-	CURLM *multi;
+	const struct outbox_backend *be;
+	void *t;			/* the backend's state */
+	int window;			/* claimed at most at once */
 	int wake_fd;
-	int active;
 	double tokens;			/* rate limiter: sends allowed now */
 	struct timespec last_refill;
 	struct outbox_msg *claimed;	/* scratch for store_outbox_claim */
+	struct outbox_answer *answers;	/* scratch for be->answers */
 	struct actions *ticker;		/* periodic duties, or NULL */
 	double next_tick;
 	double next_count;		/* next outbox count for /metrics */
@@ -66,29 +77,98 @@ mono_now(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-struct outbox *
-outbox_new(const struct conf *conf, struct store *s, struct metrics *m, char *err, size_t errlen)
+/* sendsms backend */
+static void sendsms_free(void *t);
+
+static int
+sendsms_capacity(void *t)
 {
-	struct outbox *o;
+	struct sendsms *ss = t;
+
+	return ss->conf->inflight - ss->active;
+}
+
+static int
+sendsms_in_flight(void *t)
+{
+	return ((struct sendsms *)t)->active;
+}
+
+static int sendsms_send(void *t, const struct outbox_msg *m, char *why, size_t whylen);
+static void sendsms_wait(void *t, int wake_fd, int ms);
+static int sendsms_answers(void *t, struct outbox_answer *out, int max);
+
+static const struct outbox_backend sendsms_backend = {
+	.name = "sendsms",
+	.capacity = sendsms_capacity,
+	.in_flight = sendsms_in_flight,
+	.send = sendsms_send,
+	.wait = sendsms_wait,
+	.answers = sendsms_answers,
+	.free = sendsms_free,
+};
+
+static struct sendsms *
+sendsms_new(const struct conf *conf, char *err, size_t errlen)
+{
+	struct sendsms *ss;
 
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		snprintf(err, errlen, "libcurl initialisation failed");
 		return NULL;
 	}
+	ss = xcalloc(1, sizeof *ss);
+	ss->conf = conf;
+	if ((ss->multi = curl_multi_init()) == NULL) {
+		snprintf(err, errlen, "cannot create the sendsms client");
+		free(ss);
+		curl_global_cleanup();
+		return NULL;
+	}
+	curl_multi_setopt(ss->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)conf->inflight);
+	curl_multi_setopt(ss->multi, CURLMOPT_MAXCONNECTS, (long)conf->inflight);
+	return ss;
+}
+
+static void
+sendsms_free(void *t)
+{
+	struct sendsms *ss = t;
+
+	if (ss == NULL)
+		return;
+	curl_multi_cleanup(ss->multi);
+	free(ss);
+	curl_global_cleanup();
+}
+
+struct outbox *
+outbox_new(const struct conf *conf, struct store *s, struct metrics *m,
+    const struct outbox_backend *be, void *t, char *err, size_t errlen)
+{
+	struct outbox *o;
+
+	if (be == NULL) {
+		if ((t = sendsms_new(conf, err, errlen)) == NULL)
+			return NULL;
+		be = &sendsms_backend;
+	}
 	o = xcalloc(1, sizeof *o);
 	o->conf = conf;
 	o->s = s;
 	o->m = m;
-	o->multi = curl_multi_init();
+	o->be = be;
+	o->t = t;
+	/* the most any backend takes at once: scratch for claims */
+	o->window = conf->inflight > conf->box_window ? conf->inflight : conf->box_window;
 	o->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	if (o->multi == NULL || o->wake_fd < 0) {
+	if (o->wake_fd < 0) {
 		snprintf(err, errlen, "cannot create the outbox worker's event handles");
 		outbox_free(o);
 		return NULL;
 	}
-	curl_multi_setopt(o->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)conf->inflight);
-	curl_multi_setopt(o->multi, CURLMOPT_MAXCONNECTS, (long)conf->inflight);
-	o->claimed = xcalloc((size_t)conf->inflight, sizeof *o->claimed);
+	o->claimed = xcalloc((size_t)o->window, sizeof *o->claimed);
+	o->answers = xcalloc(ANSWERS_MAX, sizeof *o->answers);
 	o->tokens = 1;
 	clock_gettime(CLOCK_MONOTONIC, &o->last_refill);
 	return o;
@@ -99,13 +179,12 @@ outbox_free(struct outbox *o)
 {
 	if (o == NULL)
 		return;
-	if (o->multi)
-		curl_multi_cleanup(o->multi);
+	o->be->free(o->t);
 	if (o->wake_fd >= 0)
 		close(o->wake_fd);
 	free(o->claimed);
+	free(o->answers);
 	free(o);
-	curl_global_cleanup();
 }
 
 void
@@ -157,7 +236,7 @@ outbox_wake_fd(const struct outbox *o)
 static size_t
 on_body(char *data, size_t size, size_t n, void *arg)
 {
-	struct job *j = arg;
+	struct sendsms_req *j = arg;
 	size_t len = size * n, room = sizeof j->answer - 1 - j->answer_len;
 
 	if (len > room)
@@ -199,20 +278,20 @@ sendsms_url(const struct conf *c, CURL *e, const struct outbox_msg *m)
 	return url;
 }
 
-static void
-start_job(struct outbox *o, const struct outbox_msg *m)
+static int
+sendsms_send(void *t, const struct outbox_msg *m, char *why, size_t whylen)
 {
-	struct job *j = xcalloc(1, sizeof *j);
+	struct sendsms *ss = t;
+	struct sendsms_req *j = xcalloc(1, sizeof *j);
 
 	j->msg = *m;
 	j->easy = curl_easy_init();
-	if (j->easy == NULL || (j->url = sendsms_url(o->conf, j->easy, m)) == NULL) {
-		log_warnx("outbox: cannot build the request for #%lld", m->id);
-		store_outbox_retry(o->s, m->id, time(NULL) + 1, "internal: request not built");
+	if (j->easy == NULL || (j->url = sendsms_url(ss->conf, j->easy, m)) == NULL) {
+		snprintf(why, whylen, "internal: request not built");
 		if (j->easy)
 			curl_easy_cleanup(j->easy);
 		free(j);
-		return;
+		return -1;
 	}
 	curl_easy_setopt(j->easy, CURLOPT_URL, j->url);
 	curl_easy_setopt(j->easy, CURLOPT_PRIVATE, j);
@@ -222,66 +301,115 @@ start_job(struct outbox *o, const struct outbox_msg *m)
 	curl_easy_setopt(j->easy, CURLOPT_CONNECTTIMEOUT_MS, 3000L);
 	curl_easy_setopt(j->easy, CURLOPT_TIMEOUT_MS, 20000L);
 	curl_easy_setopt(j->easy, CURLOPT_TCP_NODELAY, 1L);
-	curl_multi_add_handle(o->multi, j->easy);
-	o->active++;
+	curl_multi_add_handle(ss->multi, j->easy);
+	ss->active++;
+	return 0;
 }
 
+/* sendsms_answer turns a finished request into its answer and frees it. */
 static void
-finish_job(struct outbox *o, struct job *j, CURLcode cc)
+sendsms_answer(struct sendsms *ss, struct sendsms_req *j, CURLcode cc, struct outbox_answer *a)
 {
 	long status = 0;
-	enum kannel_verdict v;
-	char answer[ANSWER_MAX + 64];
-	int rc;
 
 	if (cc == CURLE_OK)
 		curl_easy_getinfo(j->easy, CURLINFO_RESPONSE_CODE, &status);
 	j->answer[strcspn(j->answer, "\r\n")] = '\0';
 	if (cc == CURLE_OK)
-		snprintf(answer, sizeof answer, "%ld %s", status, j->answer);
+		snprintf(a->text, sizeof a->text, "%ld %.200s", status, j->answer);
 	else
-		snprintf(answer, sizeof answer, "error: %s", curl_easy_strerror(cc));
-	v = kannel_classify(status, j->answer);
-	if (v == KANNEL_ACCEPTED) {
-		rc = store_outbox_accepted(o->s, j->msg.id, answer);
-		metrics_out(o->m, "accepted");
-	} else if (v == KANNEL_FAILED) {
-		rc = store_outbox_failed(o->s, j->msg.id, answer);
-		metrics_out(o->m, "failed");
-		log_warnx("outbox: #%lld refused for good: %s", j->msg.id, answer);
-	} else {
-		int shift = j->msg.attempts < 6 ? j->msg.attempts : 6;
-		long long delay = 1LL << shift;
-
-		if (delay > BACKOFF_MAX_S)
-			delay = BACKOFF_MAX_S;
-		rc = store_outbox_retry(o->s, j->msg.id, (long long)time(NULL) + delay, answer);
-		metrics_out(o->m, "retry");
-		log_debug("outbox: #%lld retry in %llds: %s", j->msg.id, delay, answer);
+		snprintf(a->text, sizeof a->text, "error: %s", curl_easy_strerror(cc));
+	switch (kannel_classify(status, j->answer)) {
+	case KANNEL_ACCEPTED: a->verdict = SENT_ACCEPTED; break;
+	case KANNEL_FAILED: a->verdict = SENT_FAILED; break;
+	case KANNEL_RETRY: a->verdict = SENT_RETRY; break;
 	}
-	if (rc != STORE_OK)
-		log_warnx("outbox: cannot record the answer for #%lld: %s", j->msg.id,
-		    store_errmsg(o->s));
-	curl_multi_remove_handle(o->multi, j->easy);
+	a->msg = j->msg;
+	curl_multi_remove_handle(ss->multi, j->easy);
 	curl_easy_cleanup(j->easy);
 	free(j->url);
 	free(j);
-	o->active--;
+	ss->active--;
 }
 
-static void
-reap(struct outbox *o)
+static int
+sendsms_answers(void *t, struct outbox_answer *out, int max)
 {
+	struct sendsms *ss = t;
 	CURLMsg *msg;
-	int left;
+	int left, running, n = 0;
 
-	while ((msg = curl_multi_info_read(o->multi, &left)) != NULL) {
-		struct job *j = NULL;
+	curl_multi_perform(ss->multi, &running);
+	while (n < max && (msg = curl_multi_info_read(ss->multi, &left)) != NULL) {
+		struct sendsms_req *j = NULL;
 
 		if (msg->msg != CURLMSG_DONE)
 			continue;
 		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&j);
-		finish_job(o, j, msg->data.result);
+		sendsms_answer(ss, j, msg->data.result, &out[n++]);
+	}
+	return n;
+}
+
+static void
+sendsms_wait(void *t, int wake_fd, int ms)
+{
+	struct sendsms *ss = t;
+	struct curl_waitfd wfd = {.fd = wake_fd, .events = CURL_WAIT_POLLIN};
+	int running;
+
+	curl_multi_perform(ss->multi, &running);
+	curl_multi_poll(ss->multi, &wfd, 1, ms, NULL);
+}
+
+/* record keeps one answer in the outbox table: accepted, failed for good,
+ * or retried with back-off. */
+static void
+record(struct outbox *o, const struct outbox_answer *a)
+{
+	int rc;
+
+	if (a->verdict == SENT_ACCEPTED) {
+		rc = store_outbox_accepted(o->s, a->msg.id, a->text);
+		metrics_out(o->m, "accepted");
+	} else if (a->verdict == SENT_FAILED) {
+		rc = store_outbox_failed(o->s, a->msg.id, a->text);
+		metrics_out(o->m, "failed");
+		log_warnx("outbox: #%lld refused for good: %s", a->msg.id, a->text);
+	} else {
+		int shift = a->msg.attempts < 6 ? a->msg.attempts : 6;
+		long long delay = 1LL << shift;
+
+		if (delay > BACKOFF_MAX_S)
+			delay = BACKOFF_MAX_S;
+		rc = store_outbox_retry(o->s, a->msg.id, (long long)time(NULL) + delay, a->text);
+		metrics_out(o->m, "retry");
+		log_debug("outbox: #%lld retry in %llds: %s", a->msg.id, delay, a->text);
+	}
+	if (rc != STORE_OK)
+		log_warnx("outbox: cannot record the answer for #%lld: %s", a->msg.id,
+		    store_errmsg(o->s));
+}
+
+/* reap records every answer that arrived, in one transaction: at the box's
+ * thousands of acks a second, a commit each would be the bottleneck. */
+static void
+reap(struct outbox *o)
+{
+	int n;
+
+	while ((n = o->be->answers(o->t, o->answers, ANSWERS_MAX)) > 0) {
+		bool txn = n > 1 && store_begin(o->s) == STORE_OK;
+
+		for (int i = 0; i < n; i++)
+			record(o, &o->answers[i]);
+		if (txn && store_commit(o->s) != STORE_OK) {
+			log_warnx("outbox: cannot commit %d answers: %s (the rows stay sending and "
+			    "are sent again)", n, store_errmsg(o->s));
+			store_rollback(o->s);
+		}
+		if (n < ANSWERS_MAX)
+			break;
 	}
 }
 
@@ -301,14 +429,16 @@ refill(struct outbox *o)
 		o->tokens = cap;
 }
 
-/* claim_due starts as many due messages as free slots and tokens allow.
- * Returns how many it started. */
+/* claim_due hands as many due messages to the backend as it has room for
+ * and tokens allow. Returns how many it claimed. */
 static int
 claim_due(struct outbox *o)
 {
-	int want = o->conf->inflight - o->active, n = 0;
+	int want = o->be->capacity(o->t), n = 0;
 	long long due;
 
+	if (want > o->window)
+		want = o->window;
 	if ((double)want > o->tokens)
 		want = (int)o->tokens;
 	if (want <= 0)
@@ -321,8 +451,14 @@ claim_due(struct outbox *o)
 		log_warnx("outbox: claim failed: %s", store_errmsg(o->s));
 		return 0;
 	}
-	for (int i = 0; i < n; i++)
-		start_job(o, &o->claimed[i]);
+	for (int i = 0; i < n; i++) {
+		char why[128];
+
+		if (o->be->send(o->t, &o->claimed[i], why, sizeof why) != 0) {
+			log_warnx("outbox: #%lld not sent: %s", o->claimed[i].id, why);
+			store_outbox_retry(o->s, o->claimed[i].id, time(NULL) + 1, why);
+		}
+	}
 	o->tokens -= n;
 	return n;
 }
@@ -334,8 +470,8 @@ next_wait_ms(struct outbox *o, int started)
 	long long due;
 	long long now = (long long)time(NULL);
 
-	if (o->active >= o->conf->inflight)
-		return 1000;			/* a finishing request wakes us */
+	if (o->be->capacity(o->t) <= 0)
+		return 1000;			/* an answer (or the box coming up) wakes us */
 	if (o->tokens < 1)
 		return (int)((1 - o->tokens) * 1000 / o->conf->rate) + 1;
 	if (started > 0)
@@ -352,7 +488,7 @@ next_wait_ms(struct outbox *o, int started)
 void
 outbox_run(struct outbox *o, volatile sig_atomic_t *stop)
 {
-	int n = 0, running;
+	int n = 0;
 	double stop_deadline = 0;
 
 	if (store_outbox_requeue_sending(o->s, &n) != STORE_OK)
@@ -360,30 +496,29 @@ outbox_run(struct outbox *o, volatile sig_atomic_t *stop)
 	else if (n > 0)
 		log_info("outbox: %d message(s) were in flight at the last stop; sending again", n);
 	for (;;) {
-		struct curl_waitfd wfd = {.fd = o->wake_fd, .events = CURL_WAIT_POLLIN};
 		int started = 0, wait;
 		uint64_t v;
 
 		if (*stop) {
 			if (stop_deadline == 0)
 				stop_deadline = mono_now() + 5;
-			if (o->active == 0 || mono_now() > stop_deadline)
+			if (o->be->in_flight(o->t) == 0 || mono_now() > stop_deadline)
 				break;
 		} else {
 			tick(o);
 			refill(o);
 			started = claim_due(o);
 		}
-		curl_multi_perform(o->multi, &running);
 		reap(o);
 		wait = *stop ? 100 : next_wait_ms(o, started);
 		if (wait > 0)
-			curl_multi_poll(o->multi, &wfd, 1, wait, NULL);
+			o->be->wait(o->t, o->wake_fd, wait);
 		if (read(o->wake_fd, &v, sizeof v) < 0) {
 			/* EAGAIN: nobody woke us */
 		}
+		reap(o);
 	}
-	if (o->active > 0)
-		log_warnx("outbox: %d request(s) still in flight at stop; they are sent again at the next start",
-		    o->active);
+	if ((n = o->be->in_flight(o->t)) > 0)
+		log_warnx("outbox: %d message(s) still in flight at stop (%s); they are sent again at "
+		    "the next start", n, o->be->name);
 }

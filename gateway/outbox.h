@@ -10,14 +10,48 @@
 #include <signal.h>
 #include <stddef.h>
 
+#include "storage/store.h"
+
 struct conf;
-struct store;
 struct metrics;
 struct outbox;
 
-/* outbox_new: s is the worker's own connection (owned by the caller). */
+/*
+ * How the worker hands messages to Kannel, in OpenSMTPD's queue_backend
+ * shape: the worker claims rows, paces them ([broadcast] rate) and records
+ * every answer in the outbox table; a backend only talks to Kannel. Two
+ * exist: sendsms over HTTP (outbox.c, mode = http) and the bearerbox
+ * connection (boxlink.c, mode = box). All run on the worker's thread.
+ */
+enum outbox_verdict { SENT_ACCEPTED, SENT_FAILED, SENT_RETRY };
+
+struct outbox_answer {
+	struct outbox_msg msg;		/* as claimed */
+	enum outbox_verdict verdict;
+	char text[256];			/* for the operator: Kannel's answer or the error */
+};
+
+struct outbox_backend {
+	const char *name;
+	/* capacity: messages it may take now (its window less those in
+	 * flight; 0 while it cannot send at all) */
+	int (*capacity)(void *t);
+	int (*in_flight)(void *t);
+	/* send takes m: 0 in flight (its answer comes through answers), -1
+	 * not sent (why says so; the worker retries it) */
+	int (*send)(void *t, const struct outbox_msg *m, char *why, size_t whylen);
+	/* wait blocks up to ms for an answer or a write to wake_fd */
+	void (*wait)(void *t, int wake_fd, int ms);
+	/* answers: up to max answers that arrived since the last call */
+	int (*answers)(void *t, struct outbox_answer *out, int max);
+	void (*free)(void *t);
+};
+
+/* outbox_new: s is the worker's own connection (owned by the caller). be
+ * NULL: sendsms ([kannel] sendsms_url, inflight); otherwise be with its
+ * state t, which the worker frees (be->free) in outbox_free. */
 struct outbox *outbox_new(const struct conf *conf, struct store *s,
-    struct metrics *m, char *err, size_t errlen);
+    struct metrics *m, const struct outbox_backend *be, void *t, char *err, size_t errlen);
 void outbox_free(struct outbox *o);
 
 /* outbox_wake_fd: an eventfd; writing 8 bytes wakes the worker at once

@@ -81,48 +81,6 @@ request_mo_post_fields(const struct kv *kvs, int n, const struct mo_post_headers
 	f->text_len = body ? body_len : 0;
 }
 
-/* meta_value finds key in Kannel meta-data ("?smpp?k=v&k2=v2&", values
- * %-encoded) and copies its still-encoded value. */
-static bool
-meta_value(const char *meta, const char *key, char *out, size_t outlen)
-{
-	size_t klen = strlen(key);
-
-	for (const char *p = meta; (p = strstr(p, key)) != NULL; p += klen) {
-		size_t n;
-
-		if ((p != meta && p[-1] != '?' && p[-1] != '&') || p[klen] != '=')
-			continue;
-		p += klen + 1;
-		n = strcspn(p, "&");
-		if (n >= outlen)
-			return false;
-		memcpy(out, p, n);
-		out[n] = '\0';
-		return true;
-	}
-	return false;
-}
-
-/* parse_ussd_meta: a USSD MO over SMPP carries ussd_service_op as a raw
- * byte ("%01", kannel.md §6) and its_session_info to echo back. */
-static bool
-parse_ussd_meta(const char *meta, int *op, char *session, size_t sessionlen)
-{
-	char v[16];
-	unsigned hi, lo;
-
-	if (!meta_value(meta, "ussd_service_op", v, sizeof v))
-		return false;
-	if (v[0] == '%' && sscanf(v + 1, "%1x%1x", &hi, &lo) == 2)
-		*op = (int)(hi * 16 + lo);
-	else
-		*op = small_int(v);
-	if (!meta_value(meta, "its_session_info", session, sessionlen))
-		session[0] = '\0';
-	return true;
-}
-
 int
 request_mo(const struct mo_fields *f, struct mo_req *out, char *why, size_t whylen)
 {
@@ -155,7 +113,7 @@ request_mo(const struct mo_fields *f, struct mo_req *out, char *why, size_t whyl
 	snprintf(out->id, sizeof out->id, "%s", f->id);
 	str_copy(out->to, sizeof out->to, f->to ? f->to : "");
 	str_copy(out->smsc, sizeof out->smsc, f->smsc ? f->smsc : "");
-	if (f->meta && parse_ussd_meta(f->meta, &out->ussd_op, out->its_session, sizeof out->its_session)) {
+	if (f->meta && kannel_ussd_meta(f->meta, &out->ussd_op, out->its_session, sizeof out->its_session)) {
 		out->ussd = true;
 		snprintf(out->session, sizeof out->session, "%s/%s", out->phone, out->its_session);
 	}

@@ -9,6 +9,10 @@
 #   KL_DIR                   work dir: run/ log/ store/ and the rendered configs
 #   KL_ADMIN KL_BOX KL_SMSC KL_SENDSMS KL_HTTP   bearerbox admin, smsbox link, fake SMSC,
 #                            sendsms and langso ports (all on 127.0.0.1)
+#   KL_MODE=http|box         how langso talks to Kannel: http (smsbox's sms-service, sendsms;
+#                            the default here, what the older tests exercise) or box (langso is
+#                            a box of bearerbox: no smsbox is started; kannel.md §9)
+#   KL_MAX_PENDING           box mode: bearerbox's smsbox-max-pending (MOs a box has unacked)
 #   KL_SERVICE=get|post      how smsbox hands MOs to langso (get-url or post-url)
 #   KL_MO_RECODE=0|1         smsbox mo-recode (UCS-2 MOs arrive as UTF-8 instead of UTF-16BE)
 #   KL_HTTP_RETRY KL_HTTP_DELAY KL_HTTP_TIMEOUT   smsbox http-request-retry/-queue-delay/-timeout
@@ -149,6 +153,7 @@ kl_defaults() {
 	: "${KL_SERVICE:=get}" "${KL_MO_RECODE:=0}" "${KL_HTTP_RETRY:=10}" "${KL_HTTP_DELAY:=2}"
 	: "${KL_HTTP_TIMEOUT:=10}" "${KL_LOG_LEVEL:=1}" "${KL_EXTRA_SERVICES:=}" "${KL_TOKEN:=}"
 	: "${KL_RATE:=500}" "${KL_DB:=$KL_DIR/langso.db}" "${LANGSO:=build/langso}"
+	: "${KL_MODE:=http}" "${KL_MAX_PENDING:=500}"
 	mkdir -p "$KL_DIR/run" "$KL_DIR/log" "$KL_DIR/store"
 }
 
@@ -172,8 +177,18 @@ kl_mo_url() {
 # kl_render_kannel FILE
 kl_render_kannel() {
 	kl_defaults
-	local recode="" svc
+	local recode="" svc route="" pending=""
 	[ "$KL_MO_RECODE" = 1 ] && recode="mo-recode = true"
+	# box mode: the service number's MOs go to langso's box id; an smsbox, if one is also
+	# connected, gets every other MO (and none of these: they wait for langso)
+	if [ "$KL_MODE" = box ]; then
+		route="
+group = smsbox-route
+smsbox-id = langso
+shortcode = \"$KL_SHORTCODE;${KL_USSD_CODE:-*868#}\"
+"
+		pending="smsbox-max-pending = $KL_MAX_PENDING"
+	fi
 	if [ "$KL_SERVICE" = post ]; then
 		svc="post-url = \"$(kl_mo_url)\"
 send-sender = true"
@@ -197,7 +212,8 @@ store-type = file
 store-location = "$KL_DIR/store/kannel.store"
 store-dump-freq = 5
 dlr-storage = internal
-
+$pending
+$route
 group = smsbox
 bearerbox-host = 127.0.0.1
 bearerbox-port = $KL_BOX
@@ -251,6 +267,9 @@ token = $KL_TOKEN
 path = $KL_DB
 
 [kannel]
+mode = $KL_MODE
+bearerbox = 127.0.0.1:$KL_BOX
+box_id = langso
 sendsms_url = http://127.0.0.1:$KL_SENDSMS/cgi-bin/sendsms
 username = $KL_SEND_USER
 password = $KL_SEND_PW
@@ -397,15 +416,46 @@ kl_start_fakesmsc() {
 }
 
 kl_healthz() { [ "$(curl -fsS --max-time 1 "http://127.0.0.1:$KL_HTTP/healthz" 2>/dev/null)" = ok ]; }
-kl_langso_ready() { kl_alive langso && kl_healthz; }
+# box mode: langso is healthy once its box is connected; while bearerbox is not running
+# (started after langso) it is ready once /healthz says only that
+kl_healthz_box_down() {
+	[ "$KL_MODE" = box ] && ! kl_alive bearerbox &&
+		[ "$(curl -sS --max-time 1 "http://127.0.0.1:$KL_HTTP/healthz" 2>/dev/null)" = "bearerbox connection down" ]
+}
+kl_langso_ready() { kl_alive langso && { kl_healthz || kl_healthz_box_down; }; }
 # kl_start_langso [ENV=VALUE...]: langso serve on $KL_DIR/langso.conf, ready at /healthz
 kl_start_langso() {
 	kl_start langso env "$@" "$LANGSO" serve -c "$KL_DIR/langso.conf"
 	kl_wait 20 kl_langso_ready || { echo "langso not ready (see $KL_DIR/log/langso.log)" >&2; return 1; }
 }
 
-# kl_start_kannel: bearerbox, smsbox and the interactive fakesmsc
-kl_start_kannel() { kl_start_bearerbox && kl_start_smsbox && kl_start_fakesmsc; }
+# kl_start_kannel: bearerbox, smsbox (http mode only) and the interactive fakesmsc
+kl_start_kannel() {
+	if [ "$KL_MODE" = box ]; then
+		kl_start_bearerbox || return 1
+		if kl_alive langso; then
+			kl_wait 20 kl_box_online || { echo "langso's box not on-line in bearerbox" >&2; return 1; }
+		fi
+		kl_start_fakesmsc
+	else
+		kl_start_bearerbox && kl_start_smsbox && kl_start_fakesmsc
+	fi
+}
+# box mode: bearerbox's status lists langso's box once it has identified
+kl_box_online() { kl_status_has 'smsbox:langso.*(on-line'; }
+
+# kl_fakesmsc_drain [NAME]: after bearerbox died, let fakesmsc read and log what bearerbox had
+# already written to its socket (bearerbox counts those as sent), then stop it: until its
+# count of MTs stays the same for a second, at most 20 s
+kl_fakesmsc_drain() {
+	local name=${1:-fakesmsc} n prev=-1 i
+	for i in $(seq 40); do
+		n=$(grep -ac 'Got message' "$KL_DIR/log/$name.log" 2>/dev/null)
+		[ "$n" = "$prev" ] && break
+		prev=$n; sleep 0.5
+	done
+	kl_stop "$name" INT
+}
 
 # ---- MO / MT ------------------------------------------------------------------------------
 # kl_mo PHONE TEXT [text|ucs2]: one MO from PHONE to the short code. Without a type, ASCII

@@ -10,7 +10,8 @@
 #
 # Helpers (see also kl_* in scripts/kannel-lib.sh):
 #   it_need_kannel                 exit 77 unless bearerbox, smsbox and fakesmsc are installed
-#   it_setup [KL_X=v ...]          pick ports (once), render $T/kannel.conf and $CONF (langso)
+#   it_setup [KL_X=v ...]          pick ports (once), render $T/kannel.conf and $CONF (langso);
+#                                  KL_MODE=box: langso as a box of bearerbox, no smsbox
 #   it_import_demo [people]        conf/demo villages (and people) into $DB
 #   it_start_all [ENV=v ...]       langso (with ENV, e.g. LANGSO_TEST_MO_DELAY_MS=3000) + Kannel
 #   kl_stop NAME / kl_kill9 NAME / kl_start_smsbox / it_start_langso   one process by saved PID
@@ -154,14 +155,18 @@ it_smpp_setup() {
 }
 
 it_smpp_ready() { grep -q '"ev":"listening"' "$IT_SMPP_LOG" 2>/dev/null; }
-# it_smpp_start: the simulator, langso, bearerbox (bound over SMPP) and smsbox
+# it_smpp_start: the simulator, langso, bearerbox (bound over SMPP) and smsbox (http mode)
 it_smpp_start() {
 	kl_start smpp_smsc perl "$IT_ROOT/tests/it/smpp_smsc.pl" "$IT_SMPP_PORT" "$IT_SMPP_FIFO" "$IT_SMPP_LOG"
 	kl_wait 20 it_smpp_ready || { fail "SMPP simulator listens"; exit 1; }
 	it_start_langso "$@"
 	kl_start_bearerbox || { fail "bearerbox starts"; exit 1; }
 	kl_wait 20 kl_status_has 'SMPP:.*(online' || { fail "bearerbox binds to the SMPP simulator"; exit 1; }
-	kl_start_smsbox || { fail "smsbox starts"; exit 1; }
+	if [ "${KL_MODE:-http}" = box ]; then
+		kl_wait 20 kl_box_online || { fail "langso's box is on-line in bearerbox"; exit 1; }
+	else
+		kl_start_smsbox || { fail "smsbox starts"; exit 1; }
+	fi
 }
 
 # smpp_mo FROM OP SESSION TEXT: an MO from the operator; OP '-' is a plain SMS, 1 a USSD

@@ -1,0 +1,4 @@
+#!/usr/bin/env bash
+# test_kill9.sh in box mode (issue 10): langso a box of bearerbox, no smsbox.
+KL_MODE=box
+. "$(dirname "$0")/test_kill9.sh"
