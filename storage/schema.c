@@ -148,6 +148,7 @@ static const struct migration {
 	{3, migrate_v3_broadcast, "PRAGMA user_version = 3"},
 	{4, migrate_v4_ussd, "PRAGMA user_version = 4"},
 	{5, migrate_v5, "PRAGMA user_version = 5"},
+	{6, migrate_v6_console, "PRAGMA user_version = 6"},
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_LATEST,
