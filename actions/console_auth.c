@@ -141,14 +141,15 @@ list_one(const struct console_user *u, void *arg)
 		gmtime_r(&t, &tm);
 		strftime(last, sizeof last, "%Y-%m-%dT%H:%MZ", &tm);
 	}
-	fprintf(out, "%-20s %-8s %-24s %s\n", u->login, u->role, u->commune[0] ? u->commune : "-", last);
+	/* the commune last: a padded column would count its bytes, not letters */
+	fprintf(out, "%-20s %-8s %-18s %s\n", u->login, u->role, last, u->commune[0] ? u->commune : "-");
 	return 0;
 }
 
 int
 console_user_list(struct store *s, FILE *out)
 {
-	fprintf(out, "%-20s %-8s %-24s %s\n", "login", "role", "commune", "last login");
+	fprintf(out, "%-20s %-8s %-18s %s\n", "login", "role", "last login", "commune");
 	return store_console_user_each(s, list_one, out) == STORE_OK ? 0 : -1;
 }
 

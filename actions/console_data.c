@@ -146,16 +146,17 @@ console_api_people(struct console *c, const struct console_who *who, const struc
 }
 
 /* csv_field writes v quoted when it holds a comma, a quote or a line
- * end; a leading = + - @ is prefixed with ' so a spreadsheet never runs
- * a name as a formula. */
+ * end. A free text (a name) starting with = + - @ gets a ' in front, so a
+ * spreadsheet never runs it as a formula; phones, codes and roles are
+ * langso's own checked values and stay as they are (re-importable). */
 static void
-csv_field(FILE *f, const char *v)
+csv_field(FILE *f, const char *v, bool free_text)
 {
 	bool quote = strpbrk(v, ",\"\r\n") != NULL;
 
 	if (quote)
 		fputc('"', f);
-	if (strchr("=+-@", v[0]) != NULL && v[0] != '\0')
+	if (free_text && v[0] != '\0' && strchr("=+-@", v[0]) != NULL)
 		fputc('\'', f);
 	for (const char *p = v; *p; p++) {
 		if (*p == '"')
@@ -173,13 +174,13 @@ on_person_csv(const struct console_person *p, void *arg)
 	char phone[24];
 
 	phone_shown(o->who, p->phone, phone, sizeof phone);
-	csv_field(o->csv, phone);
+	csv_field(o->csv, phone, false);
 	fputc(',', o->csv);
-	csv_field(o->csv, p->name);
+	csv_field(o->csv, p->name, true);
 	fputc(',', o->csv);
-	csv_field(o->csv, p->village_code);
+	csv_field(o->csv, p->village_code, false);
 	fputc(',', o->csv);
-	csv_field(o->csv, p->role);
+	csv_field(o->csv, p->role, false);
 	fputs("\r\n", o->csv);
 	return 0;
 }
