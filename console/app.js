@@ -20,12 +20,15 @@ function el(tag, attrs, ...children) {
     else if (k === 'value' || k === 'checked' || k === 'selected' || k === 'disabled') e[k] = v;
     else e.setAttribute(k, v === true ? '' : String(v));
   }
-  for (const c of children.flat()) {
+  for (const c of children.flat(Infinity)) {
     if (c === null || c === undefined || c === false) continue;
     e.append(c instanceof Node ? c : document.createTextNode(String(c)));
   }
   return e;
 }
+
+/* put appends children, skipping the absent ones (append(null) would add "null") */
+function put(node, ...children) { node.append(...children.filter((c) => c !== null && c !== undefined && c !== false)); return node; }
 
 function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); return node; }
 
@@ -197,8 +200,9 @@ function personForm(main, onSaved) {
       village_code: f.querySelector('#p-village').value, role: f.querySelector('#p-role').value,
       opted_out: f.querySelector('#p-optout').checked,
     });
-    clear(out).append(r.status < 300 ? message('Đã lưu ' + r.data.name + ' (' + r.data.phone + ')', 'ok') : message(r.data.error, 'error'));
-    if (r.status < 300) onSaved();
+    if (r.status >= 300) { clear(out).append(message(r.data.error, 'error')); return; }
+    await onSaved();	/* the list again, then the message in the new form */
+    document.getElementById('person-msg').append(message('Đã lưu ' + r.data.name + ' (' + r.data.phone + ')', 'ok'));
   });
   return f;
 }
@@ -311,7 +315,7 @@ function composeForm(onSent) {
       const r = await api('POST', '/api/notices/preview', body);
       if (r.status !== 200) { preview.append(message(r.data.error, 'error')); return; }
       const p = r.data;
-      preview.append(el('div', { class: 'sms', id: 'n-sms' }, p.text),
+      put(preview, el('div', { class: 'sms', id: 'n-sms' }, p.text),
         el('p', { class: p.too_long ? 'msg error' : 'muted', id: 'n-parts' },
           p.parts + ' tin nhắn (' + p.coding + '), ' + p.chars + '/' + p.max_chars + ' ký tự' +
           (p.too_long ? ' — dài quá, không gửi được' : '')),
@@ -328,10 +332,8 @@ function composeForm(onSent) {
     const r = await api('POST', '/api/notices', composeBody(f));
     clear(out);
     if (r.status === 201) {
-      out.append(message('Đã gửi TB #' + r.data.id + ' tới ' + num(r.data.recipients) + ' hộ ' + r.data.label, 'ok'));
-      f.querySelector('#n-text').value = '';
-      clear(preview);
-      onSent();
+      await onSent();	/* the list again, with the new notice; then the message */
+      document.getElementById('notice-msg').append(message('Đã gửi TB #' + r.data.id + ' tới ' + num(r.data.recipients) + ' hộ ' + r.data.label, 'ok'));
     } else {
       out.append(message(r.data.error, 'error'));
     }
@@ -365,7 +367,7 @@ async function pageNotices(main, params) {
       el('td', {}, el('button', { type: 'button', class: 'link', onclick: () => showNotice(n.id, detail) }, '#' + n.id)),
       el('td', {}, when(n.created_at)), el('td', {}, n.target), el('td', {}, n.sender),
       el('td', { class: 'text' }, (n.urgent ? '[Khẩn] ' : '') + n.text),
-      [n.recipients, n.sent, n.delivered, n.waiting, n.failed].map((v, i) => el('td', { class: 'n', 'data-k': ['recipients', 'sent', 'delivered', 'waiting', 'failed'][i] }, num(v)))))),
+      [n.recipients, n.sent, n.delivered, n.waiting, n.failed].map((v, i) => el('td', { class: 'n', 'data-k': ['recipients', 'sent', 'delivered', 'waiting', 'failed'][i] }, num(v))))),
     { id: 'notices' }), detail);
 }
 
