@@ -170,7 +170,7 @@ async function pageOverview(main, params) {
   const colours = ['#8e44ad', '#d35400', '#16a085', '#2c3e50'];
   chart(document.getElementById('chart-prices'), {
     type: 'line',
-    data: { labels, datasets: d.prices.map((p, i) => ({ label: p.label, data: p.median_per_kg, borderColor: colours[i % 4], pointRadius: 0, spanGaps: true })) },
+    data: { labels, datasets: d.prices.map((p, i) => ({ label: p.label, data: p.median_per_kg, borderColor: colours[i % 4], pointRadius: 2, spanGaps: true })) },
   });
 }
 
@@ -366,7 +366,7 @@ async function pageNotices(main, params) {
     r.data.notices.map((n) => el('tr', { 'data-id': n.id },
       el('td', {}, el('button', { type: 'button', class: 'link', onclick: () => showNotice(n.id, detail) }, '#' + n.id)),
       el('td', {}, when(n.created_at)), el('td', {}, n.target), el('td', {}, n.sender),
-      el('td', { class: 'text' }, (n.urgent ? '[Khẩn] ' : '') + n.text),
+      el('td', { class: 'text' }, n.text),
       [n.recipients, n.sent, n.delivered, n.waiting, n.failed].map((v, i) => el('td', { class: 'n', 'data-k': ['recipients', 'sent', 'delivered', 'waiting', 'failed'][i] }, num(v))))),
     { id: 'notices' }), detail);
 }
