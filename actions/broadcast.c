@@ -5,6 +5,7 @@
  * non-urgent notice until morning; BC reports what the DLRs said.
  */
 #include "actions/actions_int.h"
+#include "actions/notice_int.h"
 #include "storage/store.h"
 #include "common/common.h"
 
@@ -12,11 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-/* A notice's whole text: the prefix (under 320 bytes: "[KHAN][TB xã <commune>
- * > <village>] ", names under 128 bytes) plus what the sender typed, which is
- * at most one concatenated SMS (see CMD_TEXT_MAX): nothing is ever cut. */
-#define NOTICE_MAX (CMD_TEXT_MAX + 512)
 
 struct target {
 	char village_code[8];		/* one village, or */
@@ -110,17 +106,61 @@ hhmm(long long when, char *out, size_t outlen)
 	snprintf(out, outlen, "%02d:%02d", tm.tm_hour, tm.tm_min);
 }
 
+/*
+ * queue_notice is a notice's one path to the phones, for a TB by SMS and
+ * for one composed in the web console alike: the text as the phones get it
+ * (prefix, diacritics as configured), its length against max_segments,
+ * quiet hours unless urgent, one outbox row per recipient. With dry_run it
+ * only fills *o (text, coding, parts, lengths, send_at).
+ */
+static int
+queue_notice(struct actions *a, const struct target *t, const struct broadcast_new *from,
+    bool urgent, const char *text, bool dry_run, struct act_notice *o)
+{
+	struct broadcast_new b;
+	size_t prefix_units, len, max;
+	long long now = act_now(a);
+	enum sms_coding coding;
+	int rc;
+
+	memset(o, 0, sizeof *o);
+	compose(a, t, urgent, text, o->text, sizeof o->text, &prefix_units);
+	coding = sms_coding_of(o->text);
+	len = sms_length(o->text, coding);
+	max = sms_max_length(a->conf.max_segments, coding);
+	o->coding = (int)coding;
+	o->parts = sms_segments(o->text);
+	o->chars = len - prefix_units;
+	o->max_chars = max - prefix_units;
+	o->too_long = len > max;
+	o->send_at = urgent ? now : act_next_allowed(a, a->conf.broadcast_start_min,
+	    a->conf.broadcast_end_min);
+	snprintf(o->label, sizeof o->label, "%s", t->label);
+	if (o->too_long || dry_run)
+		return 0;
+	b = *from;
+	snprintf(b.village_code, sizeof b.village_code, "%s", t->village_code);
+	snprintf(b.commune_of, sizeof b.commune_of, "%s", t->commune_of);
+	b.text = o->text;
+	b.coding = (int)coding;
+	b.urgent = urgent;
+	b.send_at = o->send_at;
+	rc = store_broadcast_create(a->s, &b, &o->id, &o->recipients);
+	/* an urgent notice leaves nobody out; an ordinary one, NGUNG phones */
+	if (rc == STORE_OK && !b.urgent)
+		rc = store_broadcast_opted_out(a->s, &b, &o->opted_out);
+	return rc == STORE_OK ? 0 : -1;
+}
+
 int
 act_broadcast(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r)
 {
 	struct person p;
 	struct target t;
-	struct broadcast_new b;
-	char *notice;
-	size_t prefix_units, len, max;
-	long long id = 0, n = 0, opted_out = 0, now = act_now(a);
+	struct broadcast_new from;
+	struct act_notice *o;
+	long long now = act_now(a);
 	int rc = store_person_by_phone(a->s, m->phone, &p);
-	enum sms_coding coding;
 	char out_note[48] = "";
 
 	if (rc == STORE_ERR)
@@ -132,56 +172,76 @@ act_broadcast(struct actions *a, const struct mo *m, const struct command *c, st
 	}
 	if ((rc = choose_target(a, &p, c, &t, r)) <= 0)
 		return rc;
-	notice = xmalloc(NOTICE_MAX);
-	compose(a, &t, c->urgent, c->text, notice, NOTICE_MAX, &prefix_units);
-	coding = sms_coding_of(notice);
-	len = sms_length(notice, coding);
-	max = sms_max_length(a->conf.max_segments, coding);
-	if (len > max) {
+	memset(&from, 0, sizeof from);
+	from.sender_id = p.id;
+	o = xmalloc(sizeof *o);
+	if (queue_notice(a, &t, &from, c->urgent, c->text, false, o) < 0) {
+		free(o);
+		return -1;
+	}
+	if (o->too_long) {
 		reply_set(r, "Thông báo dài quá: tối đa %zu ký tự%s, tin của bạn %zu. Xin gửi ngắn hơn",
-		    max - prefix_units, coding == SMS_UCS2 ? " (có dấu)" : "", len - prefix_units);
-		free(notice);
+		    o->max_chars, o->coding == SMS_UCS2 ? " (có dấu)" : "", o->chars);
+		free(o);
 		return 0;
 	}
-	memset(&b, 0, sizeof b);
-	b.sender_id = p.id;
-	snprintf(b.village_code, sizeof b.village_code, "%s", t.village_code);
-	snprintf(b.commune_of, sizeof b.commune_of, "%s", t.commune_of);
-	b.text = notice;
-	b.coding = (int)coding;
-	b.urgent = c->urgent;
-	b.send_at = c->urgent ? now : act_next_allowed(a, a->conf.broadcast_start_min,
-	    a->conf.broadcast_end_min);
-	rc = store_broadcast_create(a->s, &b, &id, &n);
-	free(notice);
-	/* an urgent notice leaves nobody out; an ordinary one, NGUNG phones */
-	if (rc == STORE_OK && !b.urgent)
-		rc = store_broadcast_opted_out(a->s, &b, &opted_out);
-	if (rc != STORE_OK)
-		return -1;
-	if (opted_out > 0)
-		snprintf(out_note, sizeof out_note, " (%lld hộ đã NGUNG)", opted_out);
-	if (n == 0) {
-		if (opted_out > 0)
+	if (o->opted_out > 0)
+		snprintf(out_note, sizeof out_note, " (%lld hộ đã NGUNG)", o->opted_out);
+	if (o->recipients == 0) {
+		if (o->opted_out > 0)
 			reply_set(r, "Chưa có hộ nào của %s nhận được tin: %lld hộ đã NGUNG, không còn hộ "
-			    "nào khác đăng ký. Chưa gửi", t.label, opted_out);
+			    "nào khác đăng ký. Chưa gửi", t.label, o->opted_out);
 		else
 			reply_set(r, "Chưa có hộ nào của %s nhận được tin (chưa hộ nào đăng ký). Chưa gửi",
 			    t.label);
-		return 0;
-	}
-	r->queued += (int)n;
-	if (b.send_at > now) {
+	} else if (o->send_at > now) {
 		char at[8];
 
-		hhmm(b.send_at, at, sizeof at);
+		r->queued += (int)o->recipients;
+		hhmm(o->send_at, at, sizeof at);
 		reply_set(r, "TB #%lld tới %lld hộ %s%s sẽ gửi lúc %s (giờ yên tĩnh). Gửi ngay: TB KHAN "
-		    "<nội dung>", id, n, t.label, out_note, at);
+		    "<nội dung>", o->id, o->recipients, t.label, out_note, at);
 	} else {
-		reply_set(r, "Đã gửi TB #%lld tới %lld hộ %s%s. Xem kết quả: BC %lld", id, n, t.label,
-		    out_note, id);
+		r->queued += (int)o->recipients;
+		reply_set(r, "Đã gửi TB #%lld tới %lld hộ %s%s. Xem kết quả: BC %lld", o->id,
+		    o->recipients, t.label, out_note, o->id);
 	}
+	free(o);
 	return 0;
+}
+
+/*
+ * act_console_notice: a notice composed in the web console by a console
+ * user, to one village (village_code) or to a whole commune (commune_id,
+ * village_code ""), through queue_notice like a TB from an official of
+ * that commune. The caller checked the user may write to that commune and
+ * holds the transaction.
+ */
+int
+act_console_notice(struct actions *a, const struct act_console_notice_req *q,
+    struct act_notice *o)
+{
+	struct target t;
+	struct village v;
+	struct broadcast_new from;
+	int rc = store_village_by_code(a->s, q->village_code, &v);
+
+	if (rc != STORE_OK)
+		return rc == STORE_ERR ? -1 : 1;
+	memset(&t, 0, sizeof t);
+	if (q->whole_commune) {
+		snprintf(t.commune_of, sizeof t.commune_of, "%s", v.code);
+		snprintf(t.label, sizeof t.label, "xã %s", v.commune);
+		snprintf(t.prefix_name, sizeof t.prefix_name, "xã %s", v.commune);
+	} else {
+		snprintf(t.village_code, sizeof t.village_code, "%s", v.code);
+		snprintf(t.label, sizeof t.label, "thôn %s", v.name);
+		snprintf(t.prefix_name, sizeof t.prefix_name, "xã %s > %s", v.commune, v.name);
+	}
+	memset(&from, 0, sizeof from);
+	from.console_user_id = q->user_id;
+	from.sender_login = q->login;
+	return queue_notice(a, &t, &from, q->urgent, q->text, q->dry_run, o);
 }
 
 /* How many not-yet-reached recipients BC looks up to name: more than any

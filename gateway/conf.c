@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 
 enum conf_type { CT_STR, CT_INT, CT_BOOL, CT_ADDR, CT_ALLOW, CT_HOURS, CT_URL, CT_TZ, CT_SYNC,
-	CT_MODE };
+	CT_MODE, CT_CONSOLE };
 
 struct conf_key {
 	const char *section, *key;
@@ -59,6 +59,10 @@ static const struct conf_key keys[] = {
 	{"orders", "expire_hours", CT_INT, S(expire_hours), "48", 1, 8760, "unanswered orders expire after"},
 	{"ussd", "session_timeout", CT_INT, S(session_timeout), "120", 10, 3600, "seconds of silence that end a session"},
 	{"ussd", "menus", CT_STR, S(menus), "conf/menus.conf", 0, 0, "USSD screens and flows"},
+	{"console", "listen", CT_CONSOLE, S(console_listen), "", 0, 0, "address:port of the operators' web console; empty: none (never [http] listen)"},
+	{"console", "assets", CT_STR, S(console_assets), "console", 0, 0, "folder of the console's pages, scripts and styles"},
+	{"console", "chartjs", CT_STR, S(console_chartjs), "/usr/share/javascript/chart.js/chart.min.js", 0, 0, "Chart.js 3 (Debian libjs-chart.js), served as /static/chart.js"},
+	{"console", "tls_proxy", CT_BOOL, S(console_tls_proxy), "false", 0, 0, "behind a TLS reverse proxy on this host: Secure cookies, client address from X-Real-IP"},
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 
@@ -115,6 +119,34 @@ parse_allow(char list[][48], int *n, const char *v, char *why, size_t whylen)
 	return 0;
 }
 
+/* parse_addr reads "IPv4:port" into host[48] and *port. */
+static int
+parse_addr(const struct conf_key *k, const char *v, char *host_out, int *port_out, char *why,
+    size_t whylen)
+{
+	const char *colon = strrchr(v, ':');
+	char host[48];
+	long port;
+	char *end;
+	struct in_addr a4;
+
+	if (colon == NULL || (size_t)(colon - v) >= sizeof host) {
+		snprintf(why, whylen, "%s must be address:port", k->key);
+		return -1;
+	}
+	memcpy(host, v, (size_t)(colon - v));
+	host[colon - v] = '\0';
+	port = strtol(colon + 1, &end, 10);
+	if (*end != '\0' || end == colon + 1 || port < 0 || port > 65535 ||
+	    inet_pton(AF_INET, host, &a4) != 1) {
+		snprintf(why, whylen, "%s must be IPv4-address:port, got \"%s\"", k->key, v);
+		return -1;
+	}
+	snprintf(host_out, 48, "%s", host);
+	*port_out = (int)port;
+	return 0;
+}
+
 /* set_value validates v for key k and stores it; why explains a refusal. */
 static int
 set_value(struct conf *c, const struct conf_key *k, const char *v, char *why, size_t whylen)
@@ -149,35 +181,19 @@ set_value(struct conf *c, const struct conf_key *k, const char *v, char *why, si
 			return -1;
 		}
 		return 0;
-	case CT_ADDR: {
-		const char *colon = strrchr(v, ':');
-		char host[48];
-		long port;
-		char *end;
-		struct in_addr a4;
-
-		if (colon == NULL || (size_t)(colon - v) >= sizeof host) {
-			snprintf(why, whylen, "%s must be address:port", k->key);
-			return -1;
-		}
-		memcpy(host, v, (size_t)(colon - v));
-		host[colon - v] = '\0';
-		port = strtol(colon + 1, &end, 10);
-		if (*end != '\0' || end == colon + 1 || port < 0 || port > 65535 ||
-		    inet_pton(AF_INET, host, &a4) != 1) {
-			snprintf(why, whylen, "%s must be IPv4-address:port, got \"%s\"", k->key, v);
-			return -1;
-		}
+	case CT_ADDR:
 		/* two keys are address:port: [http] listen and [kannel] bearerbox */
-		if (k->off == offsetof(struct conf, bearerbox)) {
-			snprintf(c->bearerbox_host, sizeof c->bearerbox_host, "%s", host);
-			c->bearerbox_port = (int)port;
-		} else {
-			snprintf(c->listen_host, sizeof c->listen_host, "%s", host);
-			c->listen_port = (int)port;
-		}
+		if (k->off == offsetof(struct conf, bearerbox) ?
+		    parse_addr(k, v, c->bearerbox_host, &c->bearerbox_port, why, whylen) < 0 :
+		    parse_addr(k, v, c->listen_host, &c->listen_port, why, whylen) < 0)
+			return -1;
 		break;
-	}
+	case CT_CONSOLE:
+		c->console_host[0] = '\0';
+		c->console_port = 0;
+		if (*v != '\0' && parse_addr(k, v, c->console_host, &c->console_port, why, whylen) < 0)
+			return -1;
+		break;
 	case CT_ALLOW:
 		if (k->off == offsetof(struct conf, allow) ?
 		    parse_allow(c->allow_list, &c->allow_n, v, why, whylen) < 0 :
@@ -348,6 +364,15 @@ conf_load(struct conf *c, const char *path, FILE *errs)
 			CONF_ERR("%s", why);
 	}
 	fclose(f);
+	/* the console never shares the address Kannel calls (port 0 asks
+	 * for any free port, so two of them never collide) */
+	if (c->console_listen[0] != '\0' && c->console_port != 0 &&
+	    c->console_port == c->listen_port && (strcmp(c->console_host, c->listen_host) == 0 ||
+	    strcmp(c->console_host, "0.0.0.0") == 0 || strcmp(c->listen_host, "0.0.0.0") == 0)) {
+		fprintf(errs, "%s: [console] listen %s is [http] listen: the console needs an address "
+		    "of its own (the [http] one faces Kannel only)\n", path, c->console_listen);
+		nerr++;
+	}
 	return nerr;
 #undef CONF_ERR
 }

@@ -59,6 +59,13 @@ struct conf {
 	/* [ussd] */
 	int session_timeout;
 	char menus[512];
+	/* [console] */
+	char console_listen[64];	/* "" : no console */
+	char console_host[48];
+	int console_port;
+	char console_assets[512];
+	char console_chartjs[512];
+	bool console_tls_proxy;
 };
 
 /* conf_defaults fills every field with its default. */

@@ -4,18 +4,21 @@
  */
 #include "gateway/boxlink.h"
 #include "gateway/conf.h"
+#include "gateway/console.h"
 #include "gateway/dbopen.h"
 #include "gateway/http.h"
 #include "gateway/log.h"
 #include "gateway/metrics.h"
 #include "gateway/outbox.h"
 #include "actions/actions.h"
+#include "actions/console.h"
 #include "menus/menu.h"
 #include "parser/parser.h"
 #include "storage/store.h"
 #include "common/common.h"
 
 #include <errno.h>
+#include <sodium.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdint.h>
@@ -43,6 +46,9 @@ usage(void)
 	    "       langso send   -c FILE [PHONE TEXT]   queue one SMS, or PHONE<TAB>TEXT lines from stdin\n"
 	    "       langso stats  -c FILE [--json]       market figures per commune and village\n"
 	    "       langso backup -c FILE DEST           online copy of the database to a new file DEST\n"
+	    "       langso user add -c FILE LOGIN --role admin|commune|viewer [--commune NAME]\n"
+	    "                                            console user; the password is read from stdin\n"
+	    "       langso user list -c FILE | user del -c FILE LOGIN\n"
 	    "\ndefaults (langso.conf):\n");
 	conf_print_defaults(stderr);
 	exit(EX_USAGE);
@@ -53,6 +59,8 @@ struct opts {
 	const char *lexicon;
 	int verbose;
 	int json;		/* stats --json */
+	const char *role;	/* user add --role */
+	const char *commune;	/* user add --commune */
 	int argc;		/* what is left after the options */
 	char **argv;
 };
@@ -60,7 +68,9 @@ struct opts {
 static void
 parse_opts(int argc, char **argv, struct opts *o)
 {
-	static const struct option longopts[] = {{"json", no_argument, NULL, 'j'}, {NULL, 0, NULL, 0}};
+	static const struct option longopts[] = {{"json", no_argument, NULL, 'j'},
+		{"role", required_argument, NULL, 'r'}, {"commune", required_argument, NULL, 'm'},
+		{NULL, 0, NULL, 0}};
 	int ch;
 
 	memset(o, 0, sizeof *o);
@@ -68,6 +78,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 	while ((ch = getopt_long(argc, argv, "c:l:v", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'j': o->json = 1; break;
+		case 'r': o->role = optarg; break;
+		case 'm': o->commune = optarg; break;
 		case 'c': o->conf_path = optarg; break;
 		case 'l': o->lexicon = optarg; break;
 		case 'v': o->verbose++; break;
@@ -161,6 +173,28 @@ test_clock_seam(struct actions *act, struct actions *ticker)
 	    clock_offset);
 }
 
+/* console_start starts the web console on [console] listen, with its own
+ * database connection and context; nothing when listen is empty. */
+static struct console *
+console_start(const struct conf *c, const struct parser *p, const struct actions_conf *ac,
+    struct store **store, struct console_http **ch)
+{
+	struct console *con;
+	char err[512];
+
+	*store = NULL;
+	*ch = NULL;
+	if (c->console_listen[0] == '\0')
+		return NULL;
+	*store = open_store(c, "console");
+	if ((con = console_new(*store, p, ac)) == NULL)
+		fatalx(EX_BAD, "console: libsodium cannot start");
+	if ((*ch = console_http_start(c, con, wake_fd, err, sizeof err)) == NULL)
+		fatalx(EX_NET, "%s", err);
+	log_info("langso: console on http://%s:%d/", c->console_host, console_http_port(*ch));
+	return con;
+}
+
 static int
 cmd_serve(const struct opts *o)
 {
@@ -175,6 +209,9 @@ cmd_serve(const struct opts *o)
 	struct boxlink *bl = NULL;
 	struct http *h;
 	struct sigaction sa;
+	struct console *con;
+	struct console_http *ch;
+	struct store *con_store;
 	char err[512];
 
 	load_conf(o, &c);
@@ -233,8 +270,15 @@ cmd_serve(const struct opts *o)
 	else
 		log_info("langso: listening on %s:%d, database %s, sending to %s", c.listen_host,
 		    http_port(h), c.db_path, c.sendsms_url);
+	con = console_start(&c, p, &ac, &con_store, &ch);
 	outbox_run(ob, &stop_flag);
 	log_info("langso: stopping");
+	/* 0. the console first: what it queues goes through the outbox, which
+	 * has finished by now (a notice composed this instant is sent at the
+	 * next start) */
+	console_http_stop(ch);
+	console_free(con);
+	store_close(con_store);
 	/* 1. no more MOs taken from bearerbox (those not acked come again at
 	 * the next start); 2. the committer finishes what it has, HTTP and
 	 * box jobs, whose acks are queued on the box; 3. the box writes them
@@ -468,6 +512,65 @@ cmd_backup(const struct opts *o)
 	return EX_OK;
 }
 
+/* read_password: one line of standard input, without its line end */
+static int
+read_password(char *out, size_t outlen)
+{
+	size_t n;
+
+	if (fgets(out, (int)outlen, stdin) == NULL)
+		return -1;
+	n = strcspn(out, "\r\n");
+	if (out[n] == '\0' && !feof(stdin))
+		return -1;	/* longer than the buffer */
+	out[n] = '\0';
+	return 0;
+}
+
+/* user: the web console's users (actions/console_auth.c) */
+static int
+cmd_user(const struct opts *o)
+{
+	struct conf c;
+	struct store *s;
+	char err[512], pw[1024];
+	int rc;
+
+	load_conf(o, &c);
+	if (o->argc < 1 || (strcmp(o->argv[0], "list") == 0 ? o->argc != 1 : o->argc != 2))
+		usage();
+	if (strcmp(o->argv[0], "add") != 0 && strcmp(o->argv[0], "del") != 0 &&
+	    strcmp(o->argv[0], "list") != 0)
+		usage();
+	if (strcmp(o->argv[0], "add") == 0 && (o->role == NULL || read_password(pw, sizeof pw) < 0)) {
+		fprintf(stderr, "langso: user add needs --role and the password on standard input\n");
+		return EX_USAGE;
+	}
+	s = open_store(&c, "user");
+	if (strcmp(o->argv[0], "list") == 0)
+		rc = console_user_list(s, stdout);
+	else if (strcmp(o->argv[0], "add") == 0)
+		rc = console_user_add(s, o->argv[1], pw, o->role, o->commune, err, sizeof err);
+	else
+		rc = console_user_del(s, o->argv[1], err, sizeof err);
+	sodium_memzero(pw, sizeof pw);
+	store_close(s);
+	if (rc < 0 && strcmp(o->argv[0], "list") == 0) {
+		fprintf(stderr, "langso: database error\n");
+		return EX_DB;
+	}
+	if (rc < 0) {
+		fprintf(stderr, "langso: user %s: %s\n", o->argv[0], err);
+		return EX_BAD;
+	}
+	if (strcmp(o->argv[0], "add") == 0)
+		printf("user %s added (%s%s%s)\n", o->argv[1], o->role, o->commune ? ", " : "",
+		    o->commune ? o->commune : "");
+	else if (strcmp(o->argv[0], "del") == 0)
+		printf("user %s deleted\n", o->argv[1]);
+	return EX_OK;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -477,7 +580,7 @@ main(int argc, char **argv)
 	} cmds[] = {
 		{"serve", cmd_serve}, {"check", cmd_check}, {"parse", cmd_parse},
 		{"import", cmd_import}, {"send", cmd_send}, {"stats", cmd_stats},
-		{"backup", cmd_backup},
+		{"backup", cmd_backup}, {"user", cmd_user},
 	};
 	struct opts o;
 

@@ -5,7 +5,8 @@ set -euo pipefail
 pkgs=(build-essential pkg-config clang libclang-rt-14-dev
       libmicrohttpd-dev libsqlite3-dev sqlite3 libpcre2-dev libcurl4-openssl-dev
       libutf8proc-dev libjansson-dev libsodium-dev libcsv-dev
-      kannel kannel-extras kannel-dev libnet-smpp-perl curl wrk valgrind python3 bc)
+      kannel kannel-extras kannel-dev libnet-smpp-perl curl wrk valgrind python3 bc
+      libjs-chart.js chromium chromium-driver python3-selenium)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -44,8 +44,10 @@ enum {
 
 static const char *const sql[BC__COUNT] = {
 	[BC_ADD] =
-	    "INSERT INTO broadcasts(sender_id, village_id, commune_id, text, urgent, send_at, created_at)"
-	    " SELECT ?1, CASE WHEN ?2 IS NULL THEN NULL ELSE v.id END, v.commune_id, ?4, ?5, ?6, ?7"
+	    "INSERT INTO broadcasts(sender_id, village_id, commune_id, text, urgent, send_at, created_at,"
+	    " console_user_id, sender_login)"
+	    " SELECT ?1, CASE WHEN ?2 IS NULL THEN NULL ELSE v.id END, v.commune_id, ?4, ?5, ?6, ?7,"
+	    " ?8, ?9"
 	    " FROM villages v WHERE v.code = coalesce(?2, ?3)",
 	/* one row per household of the village (an unregistered phone has
 	 * none); NGUNG holds back all but urgent notices (commands.md §7);
@@ -109,7 +111,9 @@ store_broadcast_create(struct store *s, const struct broadcast_new *b, long long
 	st = ST(BC_ADD);
 	store_bind_opt(st, 2, b->village_code);
 	store_bind_opt(st, 3, b->commune_of);
-	sqlite3_bind_int64(st, 1, b->sender_id);
+	store_bind_id(st, 1, b->sender_id);	/* 0: from the console (NULL) */
+	store_bind_id(st, 8, b->console_user_id);
+	store_bind_opt(st, 9, b->sender_login);
 	store_bind_text(st, 4, b->text);
 	sqlite3_bind_int(st, 5, b->urgent);
 	sqlite3_bind_int64(st, 6, b->send_at);

@@ -6,7 +6,9 @@
 #define LANGSO_STORE_BROADCAST_H
 
 struct broadcast_new {
-	long long sender_id;		/* people.id of the head or official */
+	long long sender_id;		/* people.id of the head or official, or 0 ... */
+	long long console_user_id;	/* ... for a notice composed in the web console */
+	const char *sender_login;	/* that console user's login (kept after user del) */
 	char village_code[8];		/* the village, or ... */
 	char commune_of[8];		/* ... every village of this village's commune */
 	const char *text;		/* as the phones get it, prefix included */

@@ -1,0 +1,35 @@
+/*
+ * console_int.h - what the web console's action files share inside
+ * actions/ (console_auth.c, console_api.c, console_data.c).
+ */
+#ifndef LANGSO_CONSOLE_INT_H
+#define LANGSO_CONSOLE_INT_H
+
+#include "actions/console.h"
+
+#include <jansson.h>
+
+struct actions;
+
+struct console {
+	struct store *s;
+	struct actions *act;		/* for notices: the same path as TB */
+	long long (*clock)(void);	/* NULL: time(NULL) */
+	int queued;			/* outbox rows the last call added */
+};
+
+long long console_now(const struct console *c);
+
+/* console_answer_json fills ans with doc (consumed) and status. */
+void console_answer_json(struct console_answer *ans, int status, json_t *doc);
+
+/* console_audit records a change the user made, in the caller's
+ * transaction: -1 on a database error. */
+int console_audit(struct console *c, const struct console_who *who, const char *action,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+struct console_user;
+int console_audit_user(struct console *c, const struct console_user *u, const char *action,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+#endif
