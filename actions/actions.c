@@ -49,12 +49,16 @@ actions_new(struct store *s, const struct parser *p, const struct actions_conf *
 	a->conf = *conf;
 	if (a->conf.max_segments < 1)
 		a->conf.max_segments = 1;
+	act_context_add(a);
 	return a;
 }
 
 void
 actions_free(struct actions *a)
 {
+	if (a == NULL)
+		return;
+	act_context_remove(a);
 	free(a);
 }
 
@@ -143,8 +147,8 @@ handle_one(struct actions *a, const struct mo *m, struct act_reply *r)
 	return store_inbox_add(a->s, &in) == STORE_OK ? 0 : -1;
 }
 
-int
-actions_handle_batch(struct actions *a, const struct mo *const *m, struct act_reply *const *r, int n)
+static int
+handle_batch(struct actions *a, const struct mo *const *m, struct act_reply *const *r, int n)
 {
 	if (store_begin(a->s) != STORE_OK)
 		return -1;
@@ -158,6 +162,17 @@ actions_handle_batch(struct actions *a, const struct mo *const *m, struct act_re
 		return -1;
 	}
 	return 0;
+}
+
+int
+actions_handle_batch(struct actions *a, const struct mo *const *m, struct act_reply *const *r, int n)
+{
+	int rc;
+
+	actions_lexicon_hold();
+	rc = handle_batch(a, m, r, n);
+	actions_lexicon_release();
+	return rc;
 }
 
 int

@@ -70,6 +70,19 @@ struct actions *actions_new(struct store *s, const struct parser *p,
 void actions_free(struct actions *a);
 
 /*
+ * actions_reload gives every actions context the lexicon p and the menus
+ * (SIGHUP), at once: it waits for the message batch, tick or console
+ * request using the old ones, and when it returns nothing uses them any
+ * more, so the caller frees them. The caller checked p and menus first.
+ * Work on a context outside actions_handle_* and actions_tick (the
+ * console's API) runs between actions_lexicon_hold and _release; never
+ * nested on one thread.
+ */
+void actions_reload(const struct parser *p, const struct menu_def *menus);
+void actions_lexicon_hold(void);
+void actions_lexicon_release(void);
+
+/*
  * actions_handle_mo stores the message (once per kannel_id), executes it and
  * commits, all in one transaction, then fills *r. A repeated kannel_id gets
  * the reply given the first time and changes nothing. Returns 0, or -1 when

@@ -16,6 +16,12 @@ struct actions {
 	long long (*clock)(void);	/* NULL: time(NULL) */
 };
 
+/* reload.c: every context is listed (actions_new, actions_free) so that
+ * actions_reload reaches it; the generation changes at each reload. */
+void act_context_add(struct actions *a);
+void act_context_remove(struct actions *a);
+unsigned long act_lexicon_generation(void);
+
 /* reply_set formats the reply in Vietnamese with diacritics; act_reply_finish
  * later strips them unless configured and fits it to max_segments. */
 void reply_set(struct act_reply *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

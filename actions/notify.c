@@ -68,8 +68,8 @@ act_notify(struct actions *a, struct act_reply *r, const char *phone, const char
 	return rc;
 }
 
-int
-actions_tick(struct actions *a)
+static int
+tick(struct actions *a)
 {
 	int queued, digests = 0;
 
@@ -86,4 +86,15 @@ actions_tick(struct actions *a)
 		return -1;
 	}
 	return queued;
+}
+
+int
+actions_tick(struct actions *a)
+{
+	int rc;
+
+	actions_lexicon_hold();
+	rc = tick(a);
+	actions_lexicon_release();
+	return rc;
 }

@@ -40,16 +40,18 @@ kinds_of(unsigned sold_by)
 	return k;
 }
 
-/* The lexicon's products as choices, made once per thread and parser (the
- * lexicon does not change while the daemon runs). */
+/* The lexicon's products as choices, made once per thread and lexicon
+ * (a reload changes the generation, even if the new parser sits at the old
+ * one's address). */
 static _Thread_local const struct parser *products_of;
+static _Thread_local unsigned long products_gen;
 static _Thread_local struct menu_item products[MENU_ITEMS_MAX];
 static _Thread_local int nproducts;
 
 static int
 fetch_products(const struct parser *p, struct menu_item *out, int max, int *n)
 {
-	if (products_of != p) {
+	if (products_of != p || products_gen != act_lexicon_generation()) {
 		int count = parser_product_count(p);
 
 		nproducts = 0;
@@ -66,6 +68,7 @@ fetch_products(const struct parser *p, struct menu_item *out, int max, int *n)
 			nproducts++;
 		}
 		products_of = p;
+		products_gen = act_lexicon_generation();
 	}
 	*n = nproducts < max ? nproducts : max;
 	memcpy(out, products, sizeof *out * (size_t)*n);

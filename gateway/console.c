@@ -9,6 +9,7 @@
 #include "gateway/conf.h"
 #include "gateway/kannel.h"
 #include "gateway/log.h"
+#include "actions/actions.h"
 #include "actions/console.h"
 #include "common/common.h"
 
@@ -347,7 +348,10 @@ do_api(struct console_http *h, struct MHD_Connection *conn, const struct route *
 		    "Yêu cầu quá lớn");
 	ctype = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
 	req = (struct console_req){req_arg, q, q->body, q->len, ctype ? ctype : ""};
+	/* the lexicon and menus stay put while the request reads them (SIGHUP) */
+	actions_lexicon_hold();
 	rt->fn(h->c, &who, &req, &a);
+	actions_lexicon_release();
 	if (console_queued(h->c) > 0 && h->wake_fd >= 0) {
 		uint64_t one = 1;
 

@@ -32,6 +32,7 @@
 enum { EX_OK = 0, EX_BAD = 1, EX_USAGE = 2, EX_DB = 3, EX_NET = 4 };
 
 static volatile sig_atomic_t stop_flag;
+static volatile sig_atomic_t reload_flag;	/* SIGHUP */
 static int wake_fd = -1;
 
 static void
@@ -147,6 +148,56 @@ on_signal(int sig)
 	}
 }
 
+static void
+on_hup(int sig)
+{
+	uint64_t one = 1;
+
+	(void)sig;
+	reload_flag = 1;
+	if (wake_fd >= 0 && write(wake_fd, &one, sizeof one) < 0) {
+		/* the outbox loop sees the flag at its next turn anyway */
+	}
+}
+
+/* What SIGHUP reloads: the lexicon and the menus, from the paths of the
+ * configuration read at start. */
+struct lexicon {
+	const char *lexicon_path, *menus_path;
+	struct parser *p;
+	struct menu_def *menus;
+};
+
+/* reload runs on the main thread (the outbox loop) after a SIGHUP. Both
+ * files are read and checked whole before anything changes: a bad one
+ * keeps the old lexicon and menus and logs its FILE:LINE. No connection
+ * is closed and no message waits longer than the batch being run. */
+static void
+reload(void *arg)
+{
+	struct lexicon *lx = arg;
+	struct parser *p;
+	struct menu_def *menus;
+	char err[512];
+
+	if ((p = parser_new(lx->lexicon_path, err, sizeof err)) == NULL) {
+		log_warnx("reload: %s; the old lexicon and menus stay", err);
+		return;
+	}
+	if ((menus = menu_load(lx->menus_path, err, sizeof err)) == NULL) {
+		log_warnx("reload: %s; the old lexicon and menus stay", err);
+		parser_free(p);
+		return;
+	}
+	actions_reload(p, menus);
+	parser_free(lx->p);
+	menu_free(lx->menus);
+	lx->p = p;
+	lx->menus = menus;
+	log_info("reload: lexicon %s (%d products) and menus %s in use", lx->lexicon_path,
+	    parser_product_count(p), lx->menus_path);
+}
+
 /* Test seam: LANGSO_TEST_CLOCK_OFFSET=<seconds> shifts the clock the
  * actions read (order expiry, alert hours) so tests/it/test_market.sh can
  * let an order expire without waiting hours. Never set in production:
@@ -212,6 +263,7 @@ cmd_serve(const struct opts *o)
 	struct console *con;
 	struct console_http *ch;
 	struct store *con_store;
+	struct lexicon lx;
 	char err[512];
 
 	load_conf(o, &c);
@@ -249,12 +301,16 @@ cmd_serve(const struct opts *o)
 	    sizeof err)) == NULL)
 		fatalx(EX_NET, "%s", err);
 	outbox_set_ticker(ob, ticker);
+	lx = (struct lexicon){c.lexicon, c.menus, p, menus};
+	outbox_set_reload(ob, &reload_flag, reload, &lx);
 	wake_fd = outbox_wake_fd(ob);
 
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = on_hup;
+	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
 	/* http_start starts the committer (every MO and DLR, HTTP or box) and
@@ -292,8 +348,8 @@ cmd_serve(const struct opts *o)
 	metrics_free(m);
 	actions_free(ticker);
 	actions_free(act);
-	menu_free(menus);
-	parser_free(p);
+	menu_free(lx.menus);
+	parser_free(lx.p);
 	store_close(out_store);
 	store_close(web_store);
 	return EX_OK;

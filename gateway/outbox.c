@@ -57,6 +57,9 @@ struct outbox {
 	struct outbox_msg *claimed;	/* scratch for store_outbox_claim */
 	struct outbox_answer *answers;	/* scratch for be->answers */
 	struct actions *ticker;		/* periodic duties, or NULL */
+	volatile sig_atomic_t *reload;	/* set by SIGHUP: call reload_fn */
+	void (*reload_fn)(void *);
+	void *reload_arg;
 	double next_tick;
 	double next_count;		/* next outbox count for /metrics */
 };
@@ -185,6 +188,14 @@ outbox_free(struct outbox *o)
 	free(o->claimed);
 	free(o->answers);
 	free(o);
+}
+
+void
+outbox_set_reload(struct outbox *o, volatile sig_atomic_t *flag, void (*fn)(void *), void *arg)
+{
+	o->reload = flag;
+	o->reload_fn = fn;
+	o->reload_arg = arg;
 }
 
 void
@@ -505,6 +516,10 @@ outbox_run(struct outbox *o, volatile sig_atomic_t *stop)
 			if (o->be->in_flight(o->t) == 0 || mono_now() > stop_deadline)
 				break;
 		} else {
+			if (o->reload != NULL && *o->reload) {
+				*o->reload = 0;
+				o->reload_fn(o->reload_arg);
+			}
 			tick(o);
 			refill(o);
 			started = claim_due(o);

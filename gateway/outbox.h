@@ -63,6 +63,11 @@ int outbox_wake_fd(const struct outbox *o);
 struct actions;
 void outbox_set_ticker(struct outbox *o, struct actions *act);
 
+/* outbox_set_reload: whenever *flag is found set (a SIGHUP handler sets it
+ * and wakes the worker), the worker clears it and calls fn(arg) from its
+ * loop: the daemon's reload runs on the main thread, between sends. */
+void outbox_set_reload(struct outbox *o, volatile sig_atomic_t *flag, void (*fn)(void *), void *arg);
+
 /* outbox_run blocks, sending, until *stop becomes non-zero; then it stops
  * claiming, lets requests in flight finish (at most a few seconds) and
  * returns. Messages still marked sending are requeued at the next start. */
