@@ -218,13 +218,14 @@ SUBST := sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
              -e 's|@KANNEL_CONF@|$(KANNEL_CONF)|g'
 
 install: $(LANGSO)
-	install -d $(DESTDIR)$(BINDIR) $(ETC) $(DESTDIR)$(SHAREDIR)/examples \
+	install -d $(DESTDIR)$(BINDIR) $(ETC) $(DESTDIR)$(SHAREDIR)/examples $(DESTDIR)$(SHAREDIR)/console \
 	    $(DESTDIR)$(DOCDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR)
 	install -m 0755 $(LANGSO) $(DESTDIR)$(BINDIR)/langso
 	@mkdir -p $(B)
 	sed -e 's|^\(path *= *\)var/langso\.db|\1/var/lib/langso/langso.db|' \
 	    -e 's|^\(lexicon *= *\)conf/lexicon\.conf|\1$(SYSCONFDIR)/langso/lexicon.conf|' \
 	    -e 's|^\(menus *= *\)conf/menus\.conf|\1$(SYSCONFDIR)/langso/menus.conf|' \
+	    -e 's|^\(assets *= *\)console |\1$(SHAREDIR)/console |' \
 	    conf/langso.conf >$(B)/langso.conf.installed
 	@for f in langso.conf:$(B)/langso.conf.installed lexicon.conf:conf/lexicon.conf \
 	    menus.conf:conf/menus.conf; do \
@@ -234,6 +235,7 @@ install: $(LANGSO)
 	install -m 0644 conf/langso.conf conf/kannel.conf conf/demo/villages.csv \
 	    conf/demo/people.csv $(DESTDIR)$(SHAREDIR)/examples/
 	install -m 0644 README.md $(DESTDIR)$(DOCDIR)/
+	install -m 0644 console/* $(DESTDIR)$(SHAREDIR)/console/
 	for u in $(UNITS); do $(SUBST) dist/$$u.in >$(B)/$$u && \
 	    install -m 0644 $(B)/$$u $(DESTDIR)$(UNITDIR)/$$u || exit 1; done
 	install -m 0644 dist/langso.sysusers $(DESTDIR)$(SYSUSERSDIR)/langso.conf

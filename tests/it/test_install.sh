@@ -26,6 +26,10 @@ usr/lib/systemd/system/kannel-smsbox.service
 usr/lib/systemd/system/langso.service
 usr/lib/sysusers.d/langso.conf
 usr/share/doc/langso/README.md
+usr/share/langso/console/app.html
+usr/share/langso/console/app.js
+usr/share/langso/console/login.html
+usr/share/langso/console/style.css
 usr/share/langso/examples/kannel.conf
 usr/share/langso/examples/langso.conf
 usr/share/langso/examples/people.csv
@@ -37,6 +41,7 @@ check_eq "no file names the build tree or DESTDIR" "$(grep -rlI -e "$R" -e "$IT_
 ic=$R/etc/langso/langso.conf
 check_eq "the installed config reads the installed lexicon" "$(sed -n 's/^lexicon *= *\([^ ]*\).*/\1/p' "$ic")" /etc/langso/lexicon.conf
 check_eq "... and menus" "$(sed -n 's/^menus *= *\([^ ]*\).*/\1/p' "$ic")" /etc/langso/menus.conf
+check_eq "... and the installed console pages" "$(sed -n 's/^assets *= *\([^ ]*\).*/\1/p' "$ic")" /usr/share/langso/console
 check_eq "... and keeps the database in the StateDirectory" "$(sed -n 's/^path *= *\([^ ]*\).*/\1/p' "$ic")" /var/lib/langso/langso.db
 unit=$R/usr/lib/systemd/system/langso.service
 check_eq "langso.service runs the installed binary on the installed config" \
