@@ -3,6 +3,7 @@
  */
 #include "tests/t.h"
 
+#include <dirent.h>
 #include <stdarg.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -93,4 +94,38 @@ t_main(int argc, char **argv, const struct t_case *cases)
 		fflush(stdout);
 	}
 	return fail ? 1 : 0;
+}
+
+int
+t_replay_dir(const char *dir, void (*each)(const unsigned char *, size_t, void *), void *arg)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	T_ASSERTF(d != NULL, "cannot open %s (run from the repository root)", dir);
+	while ((e = readdir(d)) != NULL) {
+		char path[512];
+		unsigned char *buf;
+		long len;
+		FILE *fp;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		fp = fopen(path, "rb");
+		T_ASSERTF(fp != NULL, "cannot open %s", path);
+		fseek(fp, 0, SEEK_END);
+		len = ftell(fp);
+		rewind(fp);
+		T_ASSERTF(len >= 0 && (buf = malloc((size_t)len + 1)) != NULL, "cannot read %s", path);
+		T_ASSERT(fread(buf, 1, (size_t)len, fp) == (size_t)len);
+		fclose(fp);
+		each(buf, (size_t)len, arg);
+		free(buf);
+		n++;
+	}
+	closedir(d);
+	printf("# %d corpus files of %s replayed\n", n, dir);
+	return n;
 }

@@ -37,6 +37,14 @@ void t_fail(const char *file, int line, const char *fmt, ...)
 /* t_tmpdir returns the case's own temporary directory (removed afterwards). */
 const char *t_tmpdir(void);
 
+/* t_replay_dir gives the bytes of every file of dir (a fuzz corpus,
+ * relative to the repository root) to each(data, len, arg) and returns how
+ * many files there were; the case fails when dir cannot be read. The
+ * corpus replays of make check (tests/unit/test_fuzz_*replay.c) use it to
+ * run every input the fuzzers kept under the normal sanitized build. */
+int t_replay_dir(const char *dir, void (*each)(const unsigned char *data, size_t len, void *arg),
+    void *arg);
+
 /* t_main runs every case of the NULL-terminated table, or only those named on
  * the command line. */
 int t_main(int argc, char **argv, const struct t_case *cases);

@@ -2,44 +2,29 @@
  * Replays every file of tests/fuzz/corpus_http/ through the HTTP decoding
  * fuzz target's own function (tests/fuzz/fuzz_http.c), so the normal build
  * and its ASan/UBSan variant in make check run the corpus and every crasher
- * ever found, without clang or libFuzzer.
+ * ever found, without clang or libFuzzer. Every one of the target's five
+ * input modes must have corpus files.
  */
 #include "tests/t.h"
 #include "tests/fuzz/fuzz_http.c"
 
-#include <dirent.h>
+static void
+one(const unsigned char *data, size_t len, void *arg)
+{
+	int *modes = arg;
 
-#define CORPUS "tests/fuzz/corpus_http"
+	LLVMFuzzerTestOneInput(data, len);
+	if (len > 0)
+		modes[data[0] % 5]++;
+}
 
 static void
 replay(void)
 {
-	DIR *d = opendir(CORPUS);
-	struct dirent *e;
-	static uint8_t buf[1 << 16];
-	int n = 0, modes[5] = {0};
+	int n, modes[5] = {0};
 
-	T_ASSERTF(d != NULL, "cannot open %s (run from the repository root)", CORPUS);
 	LLVMFuzzerInitialize(NULL, NULL);
-	while ((e = readdir(d)) != NULL) {
-		char path[512];
-		FILE *fp;
-		size_t len;
-
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof path, "%s/%s", CORPUS, e->d_name);
-		fp = fopen(path, "rb");
-		T_ASSERTF(fp != NULL, "cannot open %s", path);
-		len = fread(buf, 1, sizeof buf, fp);
-		fclose(fp);
-		LLVMFuzzerTestOneInput(buf, len);
-		if (len > 0)
-			modes[buf[0] % 5]++;
-		n++;
-	}
-	closedir(d);
-	printf("# %d corpus files replayed\n", n);
+	n = t_replay_dir("tests/fuzz/corpus_http", one, modes);
 	T_ASSERTF(n >= 20, "only %d corpus files", n);
 	for (int m = 0; m < 5; m++)
 		T_ASSERTF(modes[m] > 0, "no corpus file for mode %d", m);

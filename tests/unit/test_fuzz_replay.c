@@ -1,42 +1,24 @@
 /*
- * Replays every file of tests/fuzz/corpus/ through the fuzz target's own
- * function, so the normal build (and its ASan/UBSan variant in make check)
- * runs the corpus and every crasher ever found, without clang or libFuzzer.
+ * Replays every file of tests/fuzz/corpus/ through tests/fuzz/fuzz_parser.c's own function, so make check runs
+ * the corpus (and every crasher ever kept) under the normal build and
+ * ASan+UBSan, without clang or libFuzzer.
  */
 #include "tests/t.h"
 #include "tests/fuzz/fuzz_parser.c"
 
-#include <dirent.h>
-
-#define CORPUS "tests/fuzz/corpus"
+static void
+one(const unsigned char *data, size_t len, void *arg)
+{
+	(void)arg;	/* unused: t_replay_dir callback */
+	LLVMFuzzerTestOneInput(data, len);
+}
 
 static void
 replay(void)
 {
-	DIR *d = opendir(CORPUS);
-	struct dirent *e;
-	static uint8_t buf[1 << 16];
-	int n = 0;
-
-	T_ASSERTF(d != NULL, "cannot open %s (run from the repository root)", CORPUS);
+	int n;
 	LLVMFuzzerInitialize(NULL, NULL);
-	while ((e = readdir(d)) != NULL) {
-		char path[512];
-		FILE *fp;
-		size_t len;
-
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof path, "%s/%s", CORPUS, e->d_name);
-		fp = fopen(path, "rb");
-		T_ASSERTF(fp != NULL, "cannot open %s", path);
-		len = fread(buf, 1, sizeof buf, fp);
-		fclose(fp);
-		LLVMFuzzerTestOneInput(buf, len);
-		n++;
-	}
-	closedir(d);
-	printf("# %d corpus files replayed\n", n);
+	n = t_replay_dir("tests/fuzz/corpus", one, NULL);
 	T_ASSERTF(n >= 24, "only %d corpus files", n);
 }
 
