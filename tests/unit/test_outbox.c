@@ -100,7 +100,7 @@ start_worker(struct worker *w, int port)
 	w->s = store_open(w->conf.db_path, err, sizeof err);
 	T_ASSERTF(w->s != NULL, "%s", err);
 	w->m = metrics_new();
-	w->o = outbox_new(&w->conf, w->s, w->m, err, sizeof err);
+	w->o = outbox_new(&w->conf, w->s, w->m, NULL, NULL, err, sizeof err);
 	T_ASSERTF(w->o != NULL, "%s", err);
 }
 
@@ -242,7 +242,7 @@ notifications_before_broadcasts(void)
 	{
 		char err[128];
 
-		w.o = outbox_new(&w.conf, w.s, w.m, err, sizeof err);
+		w.o = outbox_new(&w.conf, w.s, w.m, NULL, NULL, err, sizeof err);
 	}
 	for (int i = 0; i < 5; i++)
 		add(w.s, "+84912345678", "broadcast", 0, OUTBOX_PRIO_BROADCAST);
