@@ -571,9 +571,11 @@ be_answers(void *t, struct outbox_answer *out, int max)
 			log_warnx("box: %d MT(s) without an ack for %d s: sent again", late, ACK_TIMEOUT_S);
 	}
 	n = bl->ndone < max ? bl->ndone : max;
-	memcpy(out, bl->done, (size_t)n * sizeof *out);
-	memmove(bl->done, bl->done + n, (size_t)(bl->ndone - n) * sizeof *bl->done);
-	bl->ndone -= n;
+	if (n > 0) {
+		memcpy(out, bl->done, (size_t)n * sizeof *out);
+		memmove(bl->done, bl->done + n, (size_t)(bl->ndone - n) * sizeof *bl->done);
+		bl->ndone -= n;
+	}
 	pthread_mutex_unlock(&bl->mu);
 	return n;
 }
