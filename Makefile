@@ -118,7 +118,7 @@ check-asan:
 
 # Under the sanitizers everything runs several times slower: the heavy
 # integration tests use smaller populations there (same code paths).
-SCALE_asan := BROADCAST_N=1000 KILL9_N=1000
+SCALE_asan := BROADCAST_N=1000 KILL9_N=1000 BOX_STORM_N=1000
 check-run: build-tests
 	LANGSO=$(abspath $(LANGSO)) TESTBIN=$(abspath $(B)/tests) VARIANT=$(VARIANT) \
 	    $(SCALE_$(VARIANT)) bash tests/run.sh

@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
-# bench/kannel.sh [N] - end-to-end MO -> reply throughput through real Kannel.
-#
-# fakesmsc (command-line mode, -i 0: as fast as it can) sends N MOs (default 20000) to
-# bearerbox; smsbox hands each to langso (GET /kannel/mo), langso's reply goes back through
-# bearerbox to fakesmsc. The same Kannel is then driven through a static `text =` service
-# (keyword "static", no HTTP at all) as the baseline. The rate is measured as in the Kannel
-# notes: N / (time from starting fakesmsc until bearerbox's status page counts every reply
-# as sent), polled every 0.2 s. Prints both rates and their ratio; asserts no timing.
+# bench/kannel.sh [N] - end-to-end MO -> reply throughput through real Kannel, three ways
+# in one run on the same bearerbox:
+#   static      Kannel's own static `text =` service in smsbox (keyword "static", no HTTP):
+#               the baseline, Kannel alone
+#   langso http langso in [kannel] mode = http: smsbox hands each MO to langso (GET
+#               /kannel/mo), the reply goes back in the HTTP answer
+#   langso box  langso in mode = box: bearerbox hands each MO to langso's box connection
+#               (smsbox-route for 8055), the reply goes back as an mt_reply; no smsbox on
+#               the way (smsbox stays connected, idle)
+# fakesmsc (command-line mode, -i 0: as fast as it can) sends N MOs (default 20000); the
+# first two go to 9055 (smsbox's services), the box run to 8055 (langso's route). The rate is
+# measured as in the Kannel notes: N / (time from starting fakesmsc until bearerbox's status
+# page counts every reply as sent), polled every 0.2 s. Prints the rates and the ratios
+# langso/static; asserts no timing.
 #
 # Kannel runs with log-level 2; langso gets a fresh database with the demo villages.
 # Env: LANGSO (binary, default build/langso), BENCH_TEXT (MO text for langso, default
@@ -33,7 +39,9 @@ catch-all = true
 max-messages = 1'
 kl_bench_dir bench
 
-kl_render_kannel "$KL_DIR/kannel.conf"
+# Kannel with langso's smsbox-route (box mode), langso first in http mode
+KL_MODE=box kl_render_kannel "$KL_DIR/kannel.conf"
+KL_MODE=http
 kl_render_langso "$KL_DIR/langso.conf"
 "$LANGSO" import villages -c "$KL_DIR/langso.conf" conf/demo/villages.csv >"$KL_DIR/log/import.log" 2>&1 \
 	|| { cat "$KL_DIR/log/import.log"; exit 1; }
@@ -45,7 +53,7 @@ now() { date +%s.%N; }
 # each a valid Vietnamese mobile number (its -z option would append random digits)
 mo_args() {
 	local i
-	for i in $(seq 1 "$PHONES"); do printf '+8491200%04d 8055 text %s\n' "$i" "$1"; done
+	for i in $(seq 1 "$PHONES"); do printf '+8491200%04d %s text %s\n' "$i" "$TO" "$1"; done
 }
 # fsmsc COUNT TEXT: start a command-line fakesmsc in the background (FPID)
 fsmsc() {
@@ -109,11 +117,22 @@ run() {
 }
 
 echo "bench/kannel.sh: N=$N, langso text \"$TEXT\" from $PHONES phones, Kannel log-level 2, $(nproc) CPUs"
+TO=9055
 run static "static gia lua" || exit 1; r_static=$RATE
-run langso "$TEXT" || exit 1; r_langso=$RATE
+run langso-http "$TEXT" || exit 1; r_http=$RATE
+# langso again, now as a box of bearerbox (same database: the MO ids are new)
+kl_stop langso
+KL_MODE=box
+kl_render_langso "$KL_DIR/langso.conf"
+kl_start_langso || { tail "$KL_DIR/log/langso.log"; exit 1; }
+kl_wait 20 kl_box_online || { echo "langso's box did not connect" >&2; exit 1; }
+TO=8055
+run langso-box "$TEXT" || exit 1; r_box=$RATE
 inbox=$(sqlite3 "$KL_DB" 'select count(*) from inbox' 2>&1)
-printf 'static text service : %8.0f msg/s\n' "$r_static"
-printf 'langso get-url      : %8.0f msg/s\n' "$r_langso"
-printf 'ratio langso/static : %8.2f   (target >= 0.50)\n' "$(echo "$r_langso / $r_static" | bc -l)"
-echo "langso inbox rows: $inbox (expected $((N + 1)))"
+printf 'static text service      : %8.0f msg/s\n' "$r_static"
+printf 'langso http (get-url)    : %8.0f msg/s\n' "$r_http"
+printf 'langso box               : %8.0f msg/s\n' "$r_box"
+printf 'ratio langso http/static : %8.2f   (target >= 0.50)\n' "$(echo "$r_http / $r_static" | bc -l)"
+printf 'ratio langso box/static  : %8.2f   (target >= 0.90)\n' "$(echo "$r_box / $r_static" | bc -l)"
+echo "langso inbox rows: $inbox (expected $((2 * N + 2)))"
 kl_status | grep -E '^SMS: (received|inbound)'

@@ -31,6 +31,10 @@
  * flight, so reaching it means bearerbox stopped reading. */
 #define OUT_MAX (8u << 20)
 #define CONNECT_TIMEOUT_MS 5000
+#define READ_AHEAD 65536
+/* reads in one go before the thread writes what is queued (the acks of
+ * what it read) and polls again */
+#define READS_MAX 16
 
 struct box {
 	struct box_conf conf;
@@ -48,9 +52,10 @@ struct box {
 	size_t out_len, out_cap, out_off;
 	struct box_figures fig;
 
-	/* the thread's own */
+	/* the thread's own: frames are read in bulk (many MOs or acks a
+	 * read), so the buffer holds the largest frame and room to read ahead */
 	int fd;
-	unsigned char in[BOXMSG_HEADER + BOXMSG_MAX];
+	unsigned char in[BOXMSG_HEADER + BOXMSG_MAX + READ_AHEAD];
 	size_t in_len;
 };
 
@@ -115,12 +120,19 @@ int
 box_send(struct box *b, uint64_t conn, const struct boxmsg *m)
 {
 	int rc = -1;
+	bool was_empty = false;
 
 	pthread_mutex_lock(&b->mu);
-	if (b->up && conn == b->conn && !b->stopping)
+	if (b->up && conn == b->conn && !b->stopping) {
+		was_empty = b->out_off == b->out_len;
 		rc = queue_locked(b, m);
+	}
 	pthread_mutex_unlock(&b->mu);
-	if (rc == 0)
+	/* only the first frame of a burst wakes the thread: write_out empties
+	 * the buffer under the mutex, so a frame queued to a non-empty buffer
+	 * is written with the ones before it (one wake, one send, for the acks
+	 * and replies of a whole committed batch) */
+	if (rc == 0 && was_empty)
 		wake(b);
 	return rc;
 }
@@ -293,28 +305,40 @@ dispatch(struct box *b, uint64_t conn, const struct boxmsg *m)
 	}
 }
 
-/* read_frames reads what the socket has and dispatches every whole frame.
- * 0, or -1 with the reason (the connection is then closed). */
+/* read_frames reads what the socket has, in bulk, and dispatches every
+ * whole frame. 0, or -1 with the reason (the connection is then closed). */
 static int
 read_frames(struct box *b, uint64_t conn, char *why, size_t whylen)
 {
-	for (;;) {
-		size_t need = BOXMSG_HEADER, len = 0;
-		ssize_t n;
+	for (int reads = 0; reads < READS_MAX; reads++) {
+		size_t off = 0;
+		ssize_t n = read(b->fd, b->in + b->in_len, sizeof b->in - b->in_len);
 
-		if (b->in_len >= BOXMSG_HEADER) {
-			if (boxmsg_frame_len(b->in, &len) != 0) {
+		if (n == 0) {
+			snprintf(why, whylen, "bearerbox closed it");
+			return -1;
+		}
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				return 0;
+			snprintf(why, whylen, "read: %s", strerror(errno));
+			return -1;
+		}
+		b->in_len += (size_t)n;
+		while (b->in_len - off >= BOXMSG_HEADER) {
+			const unsigned char *f = b->in + off;
+			struct boxmsg m;
+			size_t len = 0;
+
+			if (boxmsg_frame_len(f, &len) != 0) {
 				snprintf(why, whylen, "a frame length of %u bytes (at most %d)",
-				    (unsigned)((uint32_t)b->in[0] << 24 | (uint32_t)b->in[1] << 16 |
-				    (uint32_t)b->in[2] << 8 | b->in[3]), BOXMSG_MAX);
+				    (unsigned)((uint32_t)f[0] << 24 | (uint32_t)f[1] << 16 |
+				    (uint32_t)f[2] << 8 | f[3]), BOXMSG_MAX);
 				return -1;
 			}
-			need = BOXMSG_HEADER + len;
-		}
-		if (b->in_len == need && len > 0) {
-			struct boxmsg m;
-
-			if (boxmsg_decode(b->in + BOXMSG_HEADER, len, &m) != 0) {
+			if (b->in_len - off < BOXMSG_HEADER + len)
+				break;		/* the rest of it is still on its way */
+			if (boxmsg_decode(f + BOXMSG_HEADER, len, &m) != 0) {
 				pthread_mutex_lock(&b->mu);
 				b->fig.bad_frames++;
 				pthread_mutex_unlock(&b->mu);
@@ -325,23 +349,14 @@ read_frames(struct box *b, uint64_t conn, char *why, size_t whylen)
 			b->fig.frames_in++;
 			pthread_mutex_unlock(&b->mu);
 			dispatch(b, conn, &m);
-			b->in_len = 0;
-			continue;
+			off += BOXMSG_HEADER + len;
 		}
-		n = read(b->fd, b->in + b->in_len, need - b->in_len);
-		if (n > 0) {
-			b->in_len += (size_t)n;
-			continue;
-		}
-		if (n == 0) {
-			snprintf(why, whylen, "bearerbox closed it");
-			return -1;
-		}
-		if (errno == EAGAIN || errno == EINTR)
-			return 0;
-		snprintf(why, whylen, "read: %s", strerror(errno));
-		return -1;
+		/* what is left is less than one frame (at most BOXMSG_HEADER +
+		 * BOXMSG_MAX), so READ_AHEAD bytes are always free for the next read */
+		memmove(b->in, b->in + off, b->in_len - off);
+		b->in_len -= off;
 	}
+	return 0;
 }
 
 /* write_out writes what is queued. 0, or -1 with the reason. */

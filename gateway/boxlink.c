@@ -253,8 +253,9 @@ static void
 take_mo(struct boxlink *bl, uint64_t conn, const struct boxmsg_sms *m, const char *id)
 {
 	char from[32], to[32], smsc[32] = "", charset[32] = "", meta[512] = "", why[128];
-	struct mo_fields in;
+	struct mo_in in;
 	struct job *j;
+	bool bad_text;
 
 	memset(&in, 0, sizeof in);
 	in.id = id;
@@ -272,7 +273,7 @@ take_mo(struct boxlink *bl, uint64_t conn, const struct boxmsg_sms *m, const cha
 	in.has_text = m->msgdata.len >= 0;
 	in.text = in.has_text ? m->msgdata.p : "";
 	in.text_len = in.has_text ? (size_t)m->msgdata.len : 0;
-	if ((j = job_new_mo(&in, why, sizeof why)) == NULL) {
+	if ((j = job_new_mo(&in, why, sizeof why, &bad_text)) == NULL) {
 		/* it will never be better: bearerbox is told to drop it */
 		why[strcspn(why, "\n")] = '\0';
 		log_warnx("box: MO %s from %s refused: %s", id, in.from ? in.from : "(none)", why);
@@ -570,7 +571,7 @@ be_answers(void *t, struct outbox_answer *out, int max)
 			log_warnx("box: %d MT(s) without an ack for %d s: sent again", late, ACK_TIMEOUT_S);
 	}
 	n = bl->ndone < max ? bl->ndone : max;
-	if (n > 0) {	/* done is NULL until the first answer: no memcpy from it */
+	if (n > 0) {
 		memcpy(out, bl->done, (size_t)n * sizeof *out);
 		memmove(bl->done, bl->done + n, (size_t)(bl->ndone - n) * sizeof *bl->done);
 		bl->ndone -= n;

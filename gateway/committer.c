@@ -137,14 +137,14 @@ commit_dlrs(struct committer *c, struct job **jobs, int n)
 		    store_errmsg(c->store));
 	for (int i = 0; i < n; i++)
 		if (n == 1 || !dlr_txn(c, &jobs[i], 1))
-			log_warnx("committer: DLR for message %lld not stored, answered 503: %s",
-			    jobs[i]->dlr_id, store_errmsg(c->store));
+			log_warnx("committer: DLR for message %lld not stored (answered: retry "
+			    "later): %s", jobs[i]->dlr_id, store_errmsg(c->store));
 }
 
 static void
 log_mo_failed(struct committer *c, const struct job *j)
 {
-	log_warnx("committer: MO %s from %s not stored, answered 503: %s", j->id, j->phone,
+	log_warnx("committer: MO %s from %s not stored (answered: retry later): %s", j->id, j->phone,
 	    store_errmsg(c->store));
 }
 

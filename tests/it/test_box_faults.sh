@@ -10,6 +10,9 @@
 #     bearerbox for langso (smsbox-route), other numbers' MOs go to smsbox.
 # (e) a fake bearerbox sends an oversize frame, then a malformed one: langso closes the
 #     connection, logs why, and connects again.
+# (f) the database refuses writes for a while (another process holds its write lock past
+#     langso's 5 s busy timeout): the MO is answered ack_failed_tmp, bearerbox gives it
+#     again, and once the lock is gone it is stored and answered once.
 # PRAGMA integrity_check after each fault.
 . "$(dirname "$0")/lib.sh"
 it_need_kannel
@@ -123,6 +126,25 @@ it_start_langso
 check_match "(d) langso answers it once its box is back" "$(reply "$D" 1 20)" "Da dang ky*Cho Langso*"
 check_eq "(d) it came through the box (no HTTP MO)" "$(metric 'langso_http_responses_total{endpoint="mo",status="200"}')" ""
 kl_stop smsbox
+
+# ---- (f) the database locked for 9 s ----
+F=+84912000501
+tmp0=$(metric 'langso_box_acks_total{direction="out",of="mo",status="failed_tmp"}')
+kl_start dblock bash -c 'printf "%s\n" "BEGIN IMMEDIATE;" "INSERT INTO communes(name) VALUES (\"lock holder\");" \
+	"SELECT \"locked\";" ".shell sleep 9" "ROLLBACK;" | sqlite3 "$1"' _ "$DB"
+locked() { grep -q '^locked' "$T/log/dblock.log"; }
+kl_wait 5 locked || fail "(f) the database is locked by another process"
+mo "$F" "DK LD02 Khoa Van Ba"
+check_match "(f) the MO is answered once the lock is gone" "$(reply "$F" 1 30)" "Da dang ky*Khoa Van Ba*"
+tmp1=$(metric 'langso_box_acks_total{direction="out",of="mo",status="failed_tmp"}')
+note "(f) ack_failed_tmp sent while the database was locked: $((tmp1 - tmp0))"
+check "(f) it was answered ack_failed_tmp while the database refused it" [ $((tmp1 - tmp0)) -ge 1 ]
+check "(f) the failure is logged" grep -q "not stored: answered failed_tmp" "$T/log/langso.log"
+sleep 1
+check_eq "(f) one reply, one inbox row" "$(kl_mt_count "$F") $(q "select count(*) from inbox where phone = '$F'")" "1 1"
+check "(f) bearerbox's store is empty" kl_wait 10 store_empty
+check_eq "(f) integrity_check" "$(q 'PRAGMA integrity_check')" ok
+kl_stop dblock
 
 # ---- (e) a hostile bearerbox ----
 FAKE_PORT=$(kl_py ports 2)

@@ -102,6 +102,35 @@ bad_addresses(void)
 	T_ASSERTF(strstr(errs, ":5: sendsms_url must be an http:// URL") != NULL, "%s", errs);
 }
 
+/* [kannel] mode: box by default (issue 10), http on request, nothing else;
+ * bearerbox is an address:port of its own, not [http] listen's */
+static void
+box_mode_keys(void)
+{
+	struct conf c;
+	char errs[1024] = "";
+
+	T_ASSERT(load("", &c, errs, sizeof errs) == 0);
+	T_ASSERT(c.box_mode);
+	T_STREQ(c.bearerbox_host, "127.0.0.1");
+	T_ASSERT(c.bearerbox_port == 13001);
+	T_STREQ(c.box_id, "langso");
+	T_ASSERT(c.box_window == 1000);
+	T_ASSERT(load("[kannel]\nmode = http\nbearerbox = 10.0.0.5:14001\nbox_id = ls2\n", &c, errs,
+	    sizeof errs) == 0);
+	T_ASSERT(!c.box_mode);
+	T_STREQ(c.bearerbox_host, "10.0.0.5");
+	T_ASSERT(c.bearerbox_port == 14001);
+	T_STREQ(c.listen_host, "127.0.0.1");
+	T_ASSERT(c.listen_port == 8080);
+	T_STREQ(c.box_id, "ls2");
+	T_ASSERT(load("[kannel]\nmode = smsbox\nbearerbox = bearer:13001\nbox_window = 0\n", &c, errs,
+	    sizeof errs) == 3);
+	T_ASSERTF(strstr(errs, ":2: mode must be box or http, not \"smsbox\"") != NULL, "%s", errs);
+	T_ASSERTF(strstr(errs, ":3: bearerbox must be IPv4-address:port") != NULL, "%s", errs);
+	T_ASSERTF(strstr(errs, ":4: box_window must be between 1 and 10000") != NULL, "%s", errs);
+}
+
 static void
 missing_file(void)
 {
@@ -150,6 +179,7 @@ main(int argc, char **argv)
 		{"values_and_comments", values_and_comments},
 		{"every_error_with_line", every_error_with_line},
 		{"bad_addresses", bad_addresses},
+		{"box_mode_keys", box_mode_keys},
 		{"missing_file", missing_file},
 		{"ussd_service_code_is_gone", ussd_service_code_is_gone},
 		{"sample_config_loads", sample_config_loads},

@@ -3,6 +3,7 @@
 #include "gateway/kannel.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 static void
 query_with_raw_bytes(void)
@@ -73,6 +74,39 @@ decode_rejects(void)
 	T_ASSERT(kannel_decode_text("a\0b", 3, "UTF-8", &len, &why) == NULL);
 }
 
+/* box mode sends UCS-2 itself (no smsbox converts it): UTF-16BE, with a
+ * surrogate pair above the BMP; invalid UTF-8 or no room is refused */
+static void
+utf16be_encoding(void)
+{
+	unsigned char out[16];
+
+	T_ASSERT(kannel_utf16be("B\xc3\xa1n \xc4\x91", 7, out, sizeof out) == 10);
+	T_ASSERT(memcmp(out, "\0B\0\xe1\0n\0 \x01\x11", 10) == 0);
+	T_ASSERT(kannel_utf16be("\xf0\x9f\x98\x80", 4, out, sizeof out) == 4);
+	T_ASSERT(memcmp(out, "\xd8\x3d\xde\x00", 4) == 0);
+	T_ASSERT(kannel_utf16be("B\xe1n", 3, out, sizeof out) == -1);
+	T_ASSERT(kannel_utf16be("abcdefghi", 9, out, sizeof out) == -1);
+}
+
+/* meta-data as %D, X-Kannel-Meta-Data and a box message carry it */
+static void
+ussd_meta(void)
+{
+	char sess[16];
+	int op = 0;
+
+	T_ASSERT(kannel_ussd_meta("?smpp?ussd_service_op=%01&its_session_info=%04%00&", &op, sess,
+	    sizeof sess));
+	T_ASSERT(op == 1);
+	T_STREQ(sess, "%04%00");
+	T_ASSERT(kannel_ussd_meta("?smpp?ussd_service_op=18&", &op, sess, sizeof sess));
+	T_ASSERT(op == 18);
+	T_STREQ(sess, "");
+	T_ASSERT(!kannel_ussd_meta("?smpp?x_ussd_service_op=1&", &op, sess, sizeof sess));
+	T_ASSERT(!kannel_ussd_meta("?orig_msg?dlr_mask=31&", &op, sess, sizeof sess));
+}
+
 static void
 sendsms_answers(void)
 {
@@ -93,6 +127,8 @@ main(int argc, char **argv)
 		{"plus_is_space", plus_is_space},
 		{"decode_charsets", decode_charsets},
 		{"decode_rejects", decode_rejects},
+		{"utf16be_encoding", utf16be_encoding},
+		{"ussd_meta", ussd_meta},
 		{"sendsms_answers", sendsms_answers},
 		{NULL, NULL},
 	};
