@@ -109,6 +109,26 @@ check_match "/api/overview: the province's figures and 90 days of series" \
 	"$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); p=d["province"]; print(p["households"], p["listed_ever"], p["listings"], p["accepted"], p["value"], len(d["days"]), len(d["series"]["mo"]), sum(d["series"]["mo"]))' "$ov")" \
 	"30 2 2 1 600000 90 90 5"
 
+# ---- market, order sheet, messages ----
+check_eq "/api/market/listings: both listings, newest first" \
+	"$(curl -s -b "$T/admin" "$U/api/market/listings" | python3 -c 'import json,sys; print([(l["id"], l["product"], l["status"]) for l in json.load(sys.stdin)["listings"]])')" \
+	"[(2, 'Gà', 'open'), (1, 'Na', 'open')]"
+check_eq "... filtered by product" \
+	"$(curl -s -b "$T/admin" "$U/api/market/listings?product=na" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["listings"]))')" 1
+check_eq "/api/market/orders?status=accepted: the accepted order" \
+	"$(curl -s -b "$T/admin" "$U/api/market/orders?status=accepted" | python3 -c 'import json,sys; print([(o["id"], o["qty"], o["value"]) for o in json.load(sys.stdin)["orders"]])')" \
+	"[(1, '20kg', 600000)]"
+check_match "the order sheet as CSV (BOM; seller, village, product, quantity, buyer's phone)" \
+	"$(curl -s -b "$T/admin" "$U/api/market/sheet?format=csv")" \
+	$'\xEF\xBB\xBF*\r\n"Chi Lăng","Lăng Đồn","1","Hoàng Văn Châu","+84912345678","Na","20kg","+84987000111"*'
+check_eq "commune user asking for another commune's order sheet: 403" \
+	"$(status GET '/api/market/sheet?commune=L%E1%BB%99c%20B%C3%ACnh' -b "$T/commune")" 403
+check_eq "commune user reading a phone's messages: 403 (admins only)" \
+	"$(status GET '/api/messages?phone=0912345678' -b "$T/commune")" 403
+check_eq "an admin reads the seller's messages: what it sent and the replies" \
+	"$(curl -s -b "$T/admin" "$U/api/messages?phone=0912345678" | python3 -c 'import json,sys; print([m["text"] for m in json.load(sys.stdin)["messages"] if m["dir"] == "in"])')" \
+	"['OK 1', 'Bán na 50kg 30.000đ']"
+
 # ---- CSRF ----
 ADM=$(csrf_of "$T/admin")
 before=$(row_counts)
