@@ -432,7 +432,7 @@ async function pageMessages(main, params) {
       card('queued', 'Đang chờ gửi', num(o.queued + o.sending)), card('accepted', 'Kannel đã nhận', num(o.accepted)),
       card('failed', 'Gửi lỗi', num(o.failed)), card('delivered', 'Đã tới máy', num(o.delivered)),
       card('undelivered', 'Không tới máy', num(o.undelivered)),
-      card('dlr_pct', 'Tỉ lệ tới máy (theo báo cáo)', o.delivered_pct === null ? '—' : o.delivered_pct.toLocaleString('vi-VN') + ' %')));
+      card('dlr_pct', 'Tỉ lệ tới máy (theo báo cáo)', h.data.delivered_pct === null ? '—' : h.data.delivered_pct.toLocaleString('vi-VN') + ' %')));
   }
   if (state.me.role !== 'admin') return;
   const phone = params.get('phone') || '';
