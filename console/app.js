@@ -161,11 +161,12 @@ async function pageOverview(main, params) {
       { label: 'Tin nhắn đến', data: d.series.mo, borderColor: '#1d6fa5', pointRadius: 0 },
       { label: 'Tin đăng bán mới', data: d.series.listings, borderColor: '#2e8b57', pointRadius: 0 },
       { label: 'Giao dịch thành công', data: d.series.accepted, borderColor: '#c0392b', pointRadius: 0 }] },
+    options: { scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
   });
   chart(document.getElementById('chart-communes'), {
     type: 'bar',
     data: { labels: d.communes.map((c) => c.commune), datasets: [{ label: 'Tin đăng bán', data: d.communes.map((c) => c.listings), backgroundColor: '#2e8b57' }] },
-    options: { indexAxis: d.communes.length > 8 ? 'y' : 'x' },
+    options: { indexAxis: d.communes.length > 8 ? 'y' : 'x', scales: { x: { ticks: { precision: 0 } }, y: { ticks: { precision: 0 } } } },
   });
   const colours = ['#8e44ad', '#d35400', '#16a085', '#2c3e50'];
   chart(document.getElementById('chart-prices'), {

@@ -112,7 +112,7 @@ static const char *const sql[CR__COUNT] = {
 	    " WHERE o.status = 'accepted' AND o.decided_at >= ?1 AND (?3 = 0 OR l.commune_id = ?3)"
 	    " GROUP BY d ORDER BY d",
 	[CR_TOP_PRODUCTS] =
-	    "SELECT product, sum(listings) AS n FROM price_hist WHERE day >= ?1"
+	    "SELECT product, sum(listings) AS n FROM price_hist WHERE day >= ?1 AND basis = 'kg'"
 	    " GROUP BY product ORDER BY n DESC, product LIMIT ?2",
 	[CR_PRICES] =
 	    "SELECT day, unit_price, listings + deals FROM price_hist"

@@ -253,6 +253,12 @@ def phase_counts(url, db, notice, shots, password):
               'Mọi hộ đã nhận' in d.find_element(By.ID, 'notice-detail').text)
         shot(d, shots, 'notices', DESKTOP)
         shot(d, shots, 'notices', PHONE)
+        # the README's picture: the overview's first screen on a desktop
+        d.set_window_size(1280, 860)
+        d.get(url + '/overview')
+        ready(d)
+        time.sleep(0.3)
+        d.save_screenshot(os.path.join(shots, 'console-readme.png'))
     finally:
         d.quit()
 
