@@ -206,6 +206,12 @@ check_eq "... one outbox row per household of Chi Lăng, as a TB would" \
 	"$(q "select count(*) from people p join villages v on v.id = p.village_id join communes c on c.id = v.commune_id where c.name = 'Chi Lăng' and p.opted_out = 0")"
 check_eq "... recorded with the console user as sender" \
 	"$(q "select coalesce(sender_id, 'null')||'|'||sender_login from broadcasts where id = 1")" "null|chilang"
+# the overview's notice figures (kept by triggers) are BC's, counted from the outbox rows
+q "update outbox set status = 'accepted', dlr_type = 1 where id = (select min(id) from outbox where broadcast_id = 1)"
+q "update outbox set status = 'failed' where id = (select max(id) from outbox where broadcast_id = 1)"
+check_eq "the overview's notice figures for Chi Lăng are the outbox's" \
+	"$(curl -s -b "$T/admin" "$U/api/overview" | python3 -c 'import json,sys; c=[c for c in json.load(sys.stdin)["communes"] if c["commune"] == "Chi Lăng"][0]; print(c["notices"], c["messages"], c["delivered"], c["failed"], c["waiting"])')" \
+	"$(q "select count(distinct b.id)||' '||count(o.id)||' '||sum(o.dlr_type is 1)||' '||sum(o.status = 'failed' or coalesce(o.dlr_type, 0) in (2, 16))||' '||sum(o.status in ('queued', 'sending')) from broadcasts b join outbox o on o.broadcast_id = b.id")"
 check_match "the notices list shows it with its counts" "$(curl -s -b "$T/admin" "$U/api/notices")" \
 	'*"id":1,*"sender":"chilang (bảng điều khiển)",*"waiting":*'
 check_eq "a commune user cannot read another commune's notice figures" \
