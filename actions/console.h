@@ -129,6 +129,17 @@ void console_api_notice_send(struct console *, const struct console_who *,
 void console_api_audit(struct console *, const struct console_who *,
     const struct console_req *, struct console_answer *);
 
+void console_api_listings(struct console *, const struct console_who *,
+    const struct console_req *, struct console_answer *);
+void console_api_orders(struct console *, const struct console_who *,
+    const struct console_req *, struct console_answer *);
+void console_api_sheet(struct console *, const struct console_who *,
+    const struct console_req *, struct console_answer *);
+void console_api_messages(struct console *, const struct console_who *,
+    const struct console_req *, struct console_answer *);
+void console_api_health(struct console *, const struct console_who *,
+    const struct console_req *, struct console_answer *);
+
 /* console_answer_error fills ans with {"error": message} and status. */
 void console_answer_error(struct console_answer *ans, int status, const char *message);
 

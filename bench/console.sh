@@ -38,11 +38,15 @@ INSERT INTO inbox(kannel_id, phone, text, action, reply, received_at)
   SELECT 'b-' || i, printf('+849000%05d', i % 99999), 'GIA NA', 'PRICE', 'ok', $now - (i * 38) % (90 * 86400) FROM n;
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200)
 INSERT INTO broadcasts(sender_id, village_id, commune_id, text, urgent, recipients, send_at, created_at)
-  SELECT p.id, v.id, v.commune_id, 'Họp thôn ' || n.i, 0, 500, $now - n.i * 3600, $now - n.i * 3600
+  SELECT p.id, v.id, v.commune_id, 'Họp thôn ' || n.i, 0, 0, $now - n.i * 3600, $now - n.i * 3600
   FROM n JOIN villages v ON v.id = 1 + n.i % 999 JOIN people p ON p.id = n.i;
 WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 99999)
-INSERT INTO outbox(phone, text, status, next_at, created_at, broadcast_id, dlr_type)
-  SELECT printf('+84901%06d', i), 'Họp thôn', 'accepted', $now, $now, 1 + i / 500, CASE WHEN i % 10 THEN 1 ELSE 2 END FROM n;
+INSERT INTO outbox(phone, text, status, next_at, created_at, broadcast_id)
+  SELECT printf('+84901%06d', i), 'Họp thôn', 'queued', $now, $now, 1 + i / 500 FROM n;
+-- as the daemon does it: the recipients counted, then each message sent and reported
+UPDATE broadcasts SET recipients = 500;
+UPDATE outbox SET status = 'accepted', dlr_type = CASE WHEN id % 10 THEN 1 ELSE 2 END
+  WHERE broadcast_id IS NOT NULL;
 COMMIT;" || exit 1
 printf 'seeded in %.1f s: %s households, %s listings, %s orders, %s MOs, %s notices (%s messages)\n' \
 	"$(echo "$(date +%s.%N) - $t0" | bc)" \

@@ -161,11 +161,12 @@ async function pageOverview(main, params) {
       { label: 'Tin nhắn đến', data: d.series.mo, borderColor: '#1d6fa5', pointRadius: 0 },
       { label: 'Tin đăng bán mới', data: d.series.listings, borderColor: '#2e8b57', pointRadius: 0 },
       { label: 'Giao dịch thành công', data: d.series.accepted, borderColor: '#c0392b', pointRadius: 0 }] },
+    options: { scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
   });
   chart(document.getElementById('chart-communes'), {
     type: 'bar',
     data: { labels: d.communes.map((c) => c.commune), datasets: [{ label: 'Tin đăng bán', data: d.communes.map((c) => c.listings), backgroundColor: '#2e8b57' }] },
-    options: { indexAxis: d.communes.length > 8 ? 'y' : 'x' },
+    options: { indexAxis: d.communes.length > 8 ? 'y' : 'x', scales: { x: { ticks: { precision: 0 } }, y: { ticks: { precision: 0 } } } },
   });
   const colours = ['#8e44ad', '#d35400', '#16a085', '#2c3e50'];
   chart(document.getElementById('chart-prices'), {
@@ -371,6 +372,85 @@ async function pageNotices(main, params) {
     { id: 'notices' }), detail);
 }
 
+/* ---- market ---- */
+
+const LISTING_STATUS = { open: 'Đang bán', sold_out: 'Hết hàng', cancelled: 'Đã huỷ' };
+const ORDER_STATUS = { pending: 'Chờ trả lời', accepted: 'Đã nhận', declined: 'Từ chối', cancelled: 'Đã huỷ', expired: 'Quá hạn' };
+
+async function pageMarket(main, params) {
+  const qs = new URLSearchParams();
+  for (const k of ['product', 'commune', 'status']) if (params.get(k)) qs.set(k, params.get(k));
+  const [ls, os, sheet] = await Promise.all([
+    api('GET', '/api/market/listings?' + qs.toString()),
+    api('GET', '/api/market/orders?' + qs.toString()),
+    api('GET', '/api/market/sheet' + (params.get('commune') ? '?commune=' + encodeURIComponent(params.get('commune')) : ''))]);
+  clear(main);
+  main.append(el('h1', {}, 'Chợ: tin đăng bán và đơn hàng'));
+  for (const r of [ls, os, sheet]) if (r.status !== 200) { main.append(message(r.data.error, 'error')); return; }
+  const commune = communeSelect('m-commune', params.get('commune') || '', null, true);
+  if (commune.tagName === 'SELECT') commune.name = 'commune';
+  main.append(el('form', { class: 'filters', id: 'market-filter' },
+    el('input', { name: 'product', value: params.get('product') || '', placeholder: 'Sản phẩm (vd: na, ga)', 'aria-label': 'Sản phẩm' }),
+    commune,
+    el('select', { name: 'status', 'aria-label': 'Trạng thái' }, el('option', { value: '' }, 'Mọi trạng thái'),
+      Object.entries(Object.assign({}, LISTING_STATUS, ORDER_STATUS)).map(([k, v]) => el('option', { value: k, selected: params.get('status') === k }, v))),
+    el('button', { type: 'submit' }, 'Lọc')));
+  main.append(el('h2', {}, 'Tin đăng bán'),
+    table(['Số', 'Sản phẩm', 'Còn / đăng', 'Giá', 'Người bán', 'Thôn', 'Xã', 'Ghi chú', 'Trạng thái', 'Lúc'],
+      ls.data.listings.map((l) => el('tr', {}, el('td', {}, '#' + l.id), el('td', {}, l.product),
+        el('td', { class: 'n' }, l.qty_left + ' / ' + l.qty), el('td', {}, l.price),
+        el('td', {}, l.seller + ' · ' + l.seller_phone), el('td', {}, l.village), el('td', {}, l.commune),
+        el('td', { class: 'text' }, l.note), el('td', {}, LISTING_STATUS[l.status] || l.status), el('td', {}, when(l.created_at)))),
+      { id: 'listings' }),
+    el('h2', {}, 'Đơn hàng'),
+    table(['Số', 'Sản phẩm', 'Số lượng', 'Giá trị', 'Người mua', 'Người bán', 'Xã', 'Trạng thái', 'Lúc'],
+      os.data.orders.map((o) => el('tr', {}, el('td', {}, '#' + o.id), el('td', {}, o.listing.product),
+        el('td', { class: 'n' }, o.qty), el('td', { class: 'n' }, money(o.value)), el('td', {}, o.buyer_phone),
+        el('td', {}, o.listing.seller), el('td', {}, o.listing.commune),
+        el('td', {}, ORDER_STATUS[o.status] || o.status), el('td', {}, when(o.created_at)))),
+      { id: 'orders' }));
+  const sheetCsv = '/api/market/sheet?format=csv' + (params.get('commune') ? '&commune=' + encodeURIComponent(params.get('commune')) : '');
+  main.append(el('section', { class: 'sheet', id: 'sheet' },
+    el('div', { class: 'bar' }, el('h2', {}, 'Phiếu giao hàng cho bưu điện (đơn đã nhận)'),
+      el('div', {}, el('button', { type: 'button', onclick: () => window.print() }, 'In'), ' ',
+        el('a', { class: 'button', href: sheetCsv }, 'Tải CSV'))),
+    table(['Xã', 'Thôn', 'Đơn', 'Người bán', 'Sản phẩm', 'Số lượng', 'Số người mua'],
+      sheet.data.orders.map((o) => el('tr', {}, el('td', {}, o.listing.commune), el('td', {}, o.listing.village),
+        el('td', {}, '#' + o.id), el('td', {}, o.listing.seller + ' · ' + o.listing.seller_phone),
+        el('td', {}, o.listing.product), el('td', { class: 'n' }, o.qty), el('td', {}, o.buyer_phone))),
+      { id: 'sheet-table' })));
+}
+
+/* ---- messages and health ---- */
+
+async function pageMessages(main, params) {
+  const h = await api('GET', '/api/health');
+  clear(main);
+  main.append(el('h1', {}, 'Tin nhắn và tình trạng hệ thống'));
+  if (h.status === 200) {
+    const o = h.data.outbox;
+    main.append(el('div', { class: 'cards' },
+      card('queued', 'Đang chờ gửi', num(o.queued + o.sending)), card('accepted', 'Kannel đã nhận', num(o.accepted)),
+      card('failed', 'Gửi lỗi', num(o.failed)), card('delivered', 'Đã tới máy', num(o.delivered)),
+      card('undelivered', 'Không tới máy', num(o.undelivered)),
+      card('dlr_pct', 'Tỉ lệ tới máy (theo báo cáo)', h.data.delivered_pct === null ? '—' : h.data.delivered_pct.toLocaleString('vi-VN') + ' %')));
+  }
+  if (state.me.role !== 'admin') return;
+  const phone = params.get('phone') || '';
+  main.append(el('form', { class: 'filters', id: 'msg-filter' },
+    el('input', { name: 'phone', value: phone, placeholder: 'Số điện thoại', inputmode: 'tel', 'aria-label': 'Số điện thoại' }),
+    el('button', { type: 'submit' }, 'Xem tin nhắn')));
+  if (!phone) return;
+  const r = await api('GET', '/api/messages?phone=' + encodeURIComponent(phone));
+  if (r.status !== 200) { main.append(message(r.data.error, 'error')); return; }
+  const rows = r.data.messages.sort((a, b) => b.at - a.at);
+  main.append(table(['Lúc', 'Chiều', 'Nội dung', 'Trả lời / trạng thái'],
+    rows.map((m) => el('tr', {}, el('td', {}, when(m.at)), el('td', {}, m.dir === 'in' ? 'Đến' : 'Đi'),
+      el('td', { class: 'text' }, m.text),
+      el('td', { class: 'text' }, m.dir === 'in' ? m.reply : m.status + (m.dlr_type === 1 ? ', đã tới máy' : m.dlr_type ? ', báo cáo ' + m.dlr_type : '')))),
+    { id: 'messages' }));
+}
+
 /* ---- audit ---- */
 
 async function pageAudit(main) {
@@ -385,7 +465,7 @@ async function pageAudit(main) {
 
 /* ---- start ---- */
 
-const PAGES = { overview: pageOverview, people: pagePeople, notices: pageNotices, audit: pageAudit };
+const PAGES = { overview: pageOverview, people: pagePeople, market: pageMarket, notices: pageNotices, messages: pageMessages, audit: pageAudit };
 
 async function start() {
   const main = document.getElementById('main');

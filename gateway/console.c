@@ -96,10 +96,16 @@ static const struct route {
 	{"POST", "/api/notices/preview", NEED_WRITER, console_api_notice_preview, false},
 	{"POST", "/api/notices", NEED_WRITER, console_api_notice_send, false},
 	{"GET", "/api/audit", NEED_ADMIN, console_api_audit, false},
+	{"GET", "/api/market/listings", NEED_USER, console_api_listings, false},
+	{"GET", "/api/market/orders", NEED_USER, console_api_orders, false},
+	{"GET", "/api/market/sheet", NEED_USER, console_api_sheet, false},
+	{"GET", "/api/messages", NEED_ADMIN, console_api_messages, false},
+	{"GET", "/api/health", NEED_USER, console_api_health, false},
 };
 
 /* the pages of the application (app.html; app.js draws each) */
-static const char *const pages[] = {"/overview", "/people", "/notices", "/audit"};
+static const char *const pages[] = {"/overview", "/people", "/market", "/notices", "/messages",
+	"/audit"};
 
 /* ---- answers ---- */
 

@@ -13,12 +13,28 @@
  * composed in the console has a console user as its sender instead of a
  * phone: sender_id becomes nullable and console_user_id names the user;
  * exactly one of them is set. The indexes serve the console's series
- * (MOs, listings, accepted orders per day).
+ * (listings and accepted orders per day).
+ *
+ * The overview must answer in under 100 ms with 200,000 households: two
+ * figures are kept up to date by triggers instead of being counted from
+ * the big tables at every request (bench/console.sh).
+ *  - MOs per UTC hour, for the province and per commune of the sender's
+ *    village at the time (mo_hourly*): an hour is a whole part of any local
+ *    day, so the series is summed into local days when read. It costs an MO
+ *    ~3 µs more to store (measured: 100,000 inbox rows in 0.19 s without
+ *    the trigger, 0.51 s with it), instead of 40-150 ms a request counting
+ *    200,000 inbox rows.
+ *  - Notices per commune and their messages' outcomes (notice_figs), with
+ *    the same definitions as BC (storage/broadcast.c BC_REPORT): counted
+ *    when the broadcast gets its recipients (BC_SET_COUNT), moved by every
+ *    change of an outbox row's status or delivery report.
+ * Both start from what the tables hold when migrating.
  */
 int
 migrate_v8_console(struct store *s)
 {
-	return schema_run_script(s,
+	/* two scripts: one C string literal stays under C99's 4095 bytes */
+	if (schema_run_script(s,
 	    "CREATE TABLE console_users ("
 	    "  id INTEGER PRIMARY KEY,"
 	    "  login TEXT UNIQUE NOT NULL,"
@@ -67,9 +83,60 @@ migrate_v8_console(struct store *s)
 	    "CREATE INDEX broadcasts_village ON broadcasts(village_id, id);"
 	    "CREATE INDEX broadcasts_commune ON broadcasts(commune_id, id);"
 	    "CREATE INDEX broadcasts_sender ON broadcasts(sender_id, id);"
-	    "CREATE INDEX inbox_received ON inbox(received_at);"
 	    "CREATE INDEX listings_day ON listings(day, commune_id);"
-	    "CREATE INDEX orders_decided ON orders(decided_at) WHERE status = 'accepted';");
+	    "CREATE INDEX orders_decided ON orders(decided_at) WHERE status = 'accepted';") != STORE_OK)
+		return STORE_ERR;
+	return schema_run_script(s,
+	    "CREATE TABLE mo_hourly ("
+	    "  hour INTEGER PRIMARY KEY,"		/* received_at / 3600 */
+	    "  n INTEGER NOT NULL);"
+	    "CREATE TABLE mo_hourly_commune ("
+	    "  commune_id INTEGER NOT NULL, hour INTEGER NOT NULL, n INTEGER NOT NULL,"
+	    "  PRIMARY KEY(commune_id, hour)) WITHOUT ROWID;"
+	    "INSERT INTO mo_hourly SELECT received_at / 3600, count(*) FROM inbox GROUP BY 1;"
+	    "INSERT INTO mo_hourly_commune SELECT v.commune_id, i.received_at / 3600, count(*)"
+	    "  FROM inbox i JOIN people p ON p.phone = i.phone JOIN villages v ON v.id = p.village_id"
+	    "  GROUP BY 1, 2;"
+	    "CREATE TRIGGER inbox_hourly AFTER INSERT ON inbox BEGIN"
+	    "  INSERT INTO mo_hourly(hour, n) VALUES (NEW.received_at / 3600, 1)"
+	    "    ON CONFLICT(hour) DO UPDATE SET n = n + 1;"
+	    "  INSERT INTO mo_hourly_commune(commune_id, hour, n)"
+	    "    SELECT v.commune_id, NEW.received_at / 3600, 1 FROM people p"
+	    "    JOIN villages v ON v.id = p.village_id WHERE p.phone = NEW.phone"
+	    "    ON CONFLICT(commune_id, hour) DO UPDATE SET n = n + 1;"
+	    "END;"
+	    "CREATE TABLE notice_figs ("
+	    "  commune_id INTEGER PRIMARY KEY,"
+	    "  notices INTEGER NOT NULL DEFAULT 0,"	/* broadcasts with recipients */
+	    "  messages INTEGER NOT NULL DEFAULT 0,"	/* their outbox rows */
+	    "  delivered INTEGER NOT NULL DEFAULT 0,"	/* DLR type 1 */
+	    "  failed INTEGER NOT NULL DEFAULT 0,"	/* refused, or DLR 2 or 16 */
+	    "  waiting INTEGER NOT NULL DEFAULT 0);"	/* queued or being sent */
+	    "INSERT INTO notice_figs SELECT b.commune_id, count(DISTINCT b.id), count(o.id),"
+	    "  coalesce(sum(o.dlr_type IS 1), 0),"
+	    "  coalesce(sum(o.status = 'failed' OR coalesce(o.dlr_type, 0) IN (2, 16)), 0),"
+	    "  coalesce(sum(o.status IN ('queued', 'sending')), 0)"
+	    "  FROM broadcasts b JOIN outbox o ON o.broadcast_id = b.id GROUP BY b.commune_id;"
+	    /* a broadcast is counted when store_broadcast_create sets its
+	     * recipients: every row is then queued */
+	    "CREATE TRIGGER broadcast_counted AFTER UPDATE OF recipients ON broadcasts BEGIN"
+	    "  INSERT INTO notice_figs(commune_id, notices, messages, waiting)"
+	    "    VALUES (NEW.commune_id, 1, NEW.recipients - OLD.recipients,"
+	    "      NEW.recipients - OLD.recipients)"
+	    "    ON CONFLICT(commune_id) DO UPDATE SET notices = notices + (OLD.recipients = 0),"
+	    "      messages = messages + excluded.messages, waiting = waiting + excluded.waiting;"
+	    "END;"
+	    "CREATE TRIGGER outbox_notice_figs AFTER UPDATE OF status, dlr_type ON outbox"
+	    "  WHEN NEW.broadcast_id IS NOT NULL BEGIN"
+	    "  UPDATE notice_figs SET"
+	    "    delivered = delivered + (NEW.dlr_type IS 1) - (OLD.dlr_type IS 1),"
+	    "    failed = failed"
+	    "      + (NEW.status = 'failed' OR coalesce(NEW.dlr_type, 0) IN (2, 16))"
+	    "      - (OLD.status = 'failed' OR coalesce(OLD.dlr_type, 0) IN (2, 16)),"
+	    "    waiting = waiting + (NEW.status IN ('queued', 'sending'))"
+	    "      - (OLD.status IN ('queued', 'sending'))"
+	    "  WHERE commune_id = (SELECT commune_id FROM broadcasts WHERE id = NEW.broadcast_id);"
+	    "END;");
 }
 
 enum {

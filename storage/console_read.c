@@ -33,6 +33,11 @@ enum {
 	CR_VILLAGE_COMMUNE,
 	CR_NOTICES,
 	CR_NOTICE,
+	CR_LISTINGS,
+	CR_ORDERS,
+	CR_SHEET,
+	CR_INBOX_OF,
+	CR_OUTBOX_OF,
 	CR__COUNT
 };
 
@@ -51,6 +56,20 @@ enum {
 	" LEFT JOIN people p ON p.id = b.sender_id" \
 	" LEFT JOIN outbox o ON o.broadcast_id = b.id"
 
+/* the columns row_listing reads (market.c's LCOLS and LFROM) */
+#define LISTING_COLS \
+	"l.id, l.seller_id, l.village_id, l.commune_id, p.phone, p.name, v.name, c.name," \
+	" l.product, coalesce(l.variety, ''), coalesce(l.grade, 0), l.unit, l.qty, l.qty_left," \
+	" coalesce(l.pieces, 0), coalesce(l.price_vnd, 0), coalesce(l.price_per, '')," \
+	" coalesce(l.unit_price, 0), l.price_check, coalesce(l.note, ''), coalesce(l.contact, '')," \
+	" l.status, l.created_at"
+#define LISTING_FROM \
+	" FROM listings l JOIN people p ON p.id = l.seller_id" \
+	" JOIN villages v ON v.id = l.village_id JOIN communes c ON c.id = l.commune_id"
+#define ORDER_COLS \
+	"o.id, o.buyer_phone, o.qty, o.value, o.created_at, coalesce(o.decided_at, 0), o.status, "
+#define ORDER_NCOLS 7
+
 static const char *const sql[CR__COUNT] = {
 	[CR_VILLAGES_FIG] =
 	    "SELECT v.id, v.commune_id, v.code, v.name, c.name FROM villages v"
@@ -65,35 +84,34 @@ static const char *const sql[CR__COUNT] = {
 	    " count(DISTINCT CASE WHEN status = 'open' THEN seller_id END)"
 	    " FROM listings GROUP BY village_id",
 	/* total(): exact to 2^53 đ, saturated past 2^63 (as MK_STATS) */
+	/* CROSS JOIN: orders outside, each finding its listing by key (the
+	 * planner would scan every listing for its orders: twice as slow) */
 	[CR_ORDERS_PER_VILLAGE] =
 	    "SELECT l.village_id, count(*), sum(o.status = 'accepted'),"
 	    " CAST(total(CASE WHEN o.status = 'accepted' THEN o.value END) AS INTEGER)"
-	    " FROM orders o JOIN listings l ON l.id = o.listing_id GROUP BY l.village_id",
+	    " FROM orders o CROSS JOIN listings l ON l.id = o.listing_id GROUP BY l.village_id",
+	/* kept by triggers (console.c, version 6) */
 	[CR_NOTICE_FIGS] =
-	    "SELECT b.commune_id, count(DISTINCT b.id), count(o.id),"
-	    " coalesce(sum(o.dlr_type = 1), 0),"
-	    " coalesce(sum(o.status = 'failed' OR o.dlr_type IN (2, 16)), 0),"
-	    " coalesce(sum(o.status IN ('queued', 'sending')), 0)"
-	    " FROM broadcasts b LEFT JOIN outbox o ON o.broadcast_id = b.id"
-	    " WHERE ?1 = 0 OR b.commune_id = ?1 GROUP BY b.commune_id",
-	/* ?1 first second counted, ?2 seconds east of UTC */
+	    "SELECT commune_id, notices, messages, delivered, failed, waiting FROM notice_figs"
+	    " WHERE ?1 = 0 OR commune_id = ?1",
+	/* ?1 first second counted (a local midnight: a whole hour), ?2
+	 * seconds east of UTC; from the hourly counts the triggers keep */
 	[CR_DAILY_MO] =
-	    "SELECT (received_at + ?2) / 86400 AS d, count(*) FROM inbox"
-	    " WHERE received_at >= ?1 GROUP BY d ORDER BY d",
+	    "SELECT (hour * 3600 + ?2) / 86400 AS d, sum(n) FROM mo_hourly"
+	    " WHERE hour >= ?1 / 3600 GROUP BY d ORDER BY d",
 	[CR_DAILY_MO_COMMUNE] =
-	    "SELECT (i.received_at + ?2) / 86400 AS d, count(*) FROM inbox i"
-	    " JOIN people p ON p.phone = i.phone JOIN villages v ON v.id = p.village_id"
-	    " WHERE i.received_at >= ?1 AND v.commune_id = ?3 GROUP BY d ORDER BY d",
+	    "SELECT (hour * 3600 + ?2) / 86400 AS d, sum(n) FROM mo_hourly_commune"
+	    " WHERE commune_id = ?3 AND hour >= ?1 / 3600 GROUP BY d ORDER BY d",
 	[CR_DAILY_LISTINGS] =
 	    "SELECT day, count(*) FROM listings WHERE day >= ?1 AND (?3 = 0 OR commune_id = ?3)"
 	    " GROUP BY day ORDER BY day",
 	[CR_DAILY_ACCEPTED] =
 	    "SELECT (o.decided_at + ?2) / 86400 AS d, count(*) FROM orders o"
-	    " JOIN listings l ON l.id = o.listing_id"
+	    " CROSS JOIN listings l ON l.id = o.listing_id"
 	    " WHERE o.status = 'accepted' AND o.decided_at >= ?1 AND (?3 = 0 OR l.commune_id = ?3)"
 	    " GROUP BY d ORDER BY d",
 	[CR_TOP_PRODUCTS] =
-	    "SELECT product, sum(listings) AS n FROM price_hist WHERE day >= ?1"
+	    "SELECT product, sum(listings) AS n FROM price_hist WHERE day >= ?1 AND basis = 'kg'"
 	    " GROUP BY product ORDER BY n DESC, product LIMIT ?2",
 	[CR_PRICES] =
 	    "SELECT day, unit_price, listings + deals FROM price_hist"
@@ -119,6 +137,30 @@ static const char *const sql[CR__COUNT] = {
 	[CR_NOTICES] =
 	    NOTICE_COLS " WHERE ?1 = 0 OR b.commune_id = ?1 GROUP BY b.id ORDER BY b.id DESC LIMIT ?2",
 	[CR_NOTICE] = NOTICE_COLS " WHERE b.id = ?1 GROUP BY b.id",
+	[CR_LISTINGS] =
+	    "SELECT " LISTING_COLS LISTING_FROM
+	    " WHERE (?1 = 0 OR l.commune_id = ?1) AND (?2 IS NULL OR l.product = ?2)"
+	    " AND (?3 IS NULL OR l.status = ?3) ORDER BY l.id DESC LIMIT ?4 OFFSET ?5",
+	[CR_ORDERS] =
+	    "SELECT " ORDER_COLS LISTING_COLS " FROM orders o JOIN listings l ON l.id = o.listing_id"
+	    " JOIN people p ON p.id = l.seller_id JOIN villages v ON v.id = l.village_id"
+	    " JOIN communes c ON c.id = l.commune_id"
+	    " WHERE (?1 = 0 OR l.commune_id = ?1) AND (?2 IS NULL OR l.product = ?2)"
+	    " AND (?3 IS NULL OR o.status = ?3) ORDER BY o.id DESC LIMIT ?4 OFFSET ?5",
+	/* the post office's sheet (commands.md §7): accepted orders */
+	[CR_SHEET] =
+	    "SELECT " ORDER_COLS LISTING_COLS " FROM orders o JOIN listings l ON l.id = o.listing_id"
+	    " JOIN people p ON p.id = l.seller_id JOIN villages v ON v.id = l.village_id"
+	    " JOIN communes c ON c.id = l.commune_id"
+	    " WHERE o.status = 'accepted' AND (?1 = 0 OR l.commune_id = ?1)"
+	    " ORDER BY c.name, v.name, p.name, o.id",
+	/* no index on phone: a rare look-up by an operator reads the table */
+	[CR_INBOX_OF] =
+	    "SELECT id, received_at, coalesce(text, ''), coalesce(action, ''), coalesce(reply, '')"
+	    " FROM inbox WHERE phone = ?1 ORDER BY id DESC LIMIT ?2",
+	[CR_OUTBOX_OF] =
+	    "SELECT id, created_at, text, status, coalesce(dlr_type, 0), coalesce(broadcast_id, 0)"
+	    " FROM outbox WHERE phone = ?1 ORDER BY id DESC LIMIT ?2",
 };
 
 const struct store_domain_sql console_read_sql = {sql, CR__COUNT};
@@ -499,4 +541,131 @@ store_console_notice(struct store *s, long long id, struct console_notice *out)
 	notice_row(st, out);
 	store_done(st);
 	return STORE_OK;
+}
+
+/* ---- the market ---- */
+
+static void
+bind_market_q(sqlite3_stmt *st, const struct console_market_q *q)
+{
+	sqlite3_bind_int64(st, 1, q->commune_id);
+	store_bind_opt(st, 2, q->product);
+	store_bind_opt(st, 3, q->status);
+	sqlite3_bind_int(st, 4, q->limit);
+	sqlite3_bind_int(st, 5, q->offset);
+}
+
+int
+store_console_listings(struct store *s, const struct console_market_q *q,
+    int (*fn)(const struct listing *l, void *arg), void *arg)
+{
+	sqlite3_stmt *st = ST(CR_LISTINGS);
+	struct listing *l = xmalloc(sizeof *l);
+	int rc, stop = 0;
+
+	bind_market_q(st, q);
+	while (stop == 0 && (rc = store_step(s, st)) == SQLITE_ROW) {
+		row_listing(st, 0, l);
+		stop = fn(l, arg);
+	}
+	store_done(st);
+	free(l);
+	if (stop != 0)
+		return stop;
+	return rc == SQLITE_DONE ? STORE_OK : STORE_ERR;
+}
+
+static int
+each_order(struct store *s, sqlite3_stmt *st, int (*fn)(const struct console_order *o, void *arg),
+    void *arg)
+{
+	struct console_order *o = xmalloc(sizeof *o);
+	int rc, stop = 0;
+
+	while (stop == 0 && (rc = store_step(s, st)) == SQLITE_ROW) {
+		memset(o, 0, sizeof *o);
+		o->id = sqlite3_column_int64(st, 0);
+		store_col_copy(st, 1, o->buyer_phone, sizeof o->buyer_phone);
+		o->qty = sqlite3_column_int64(st, 2);
+		o->value = sqlite3_column_int64(st, 3);
+		o->created_at = sqlite3_column_int64(st, 4);
+		o->decided_at = sqlite3_column_int64(st, 5);
+		store_col_copy(st, 6, o->status, sizeof o->status);
+		row_listing(st, ORDER_NCOLS, &o->l);
+		stop = fn(o, arg);
+	}
+	store_done(st);
+	free(o);
+	if (stop != 0)
+		return stop;
+	return rc == SQLITE_DONE ? STORE_OK : STORE_ERR;
+}
+
+int
+store_console_orders(struct store *s, const struct console_market_q *q,
+    int (*fn)(const struct console_order *o, void *arg), void *arg)
+{
+	sqlite3_stmt *st = ST(CR_ORDERS);
+
+	bind_market_q(st, q);
+	return each_order(s, st, fn, arg);
+}
+
+int
+store_console_sheet(struct store *s, long long commune_id,
+    int (*fn)(const struct console_order *o, void *arg), void *arg)
+{
+	sqlite3_stmt *st = ST(CR_SHEET);
+
+	sqlite3_bind_int64(st, 1, commune_id);
+	return each_order(s, st, fn, arg);
+}
+
+/* ---- one phone's messages ---- */
+
+static int
+each_msg(struct store *s, sqlite3_stmt *st, bool in, struct console_msg *m,
+    int (*fn)(const struct console_msg *m, void *arg), void *arg)
+{
+	int rc, stop = 0;
+
+	while (stop == 0 && (rc = store_step(s, st)) == SQLITE_ROW) {
+		memset(m, 0, sizeof *m);
+		m->from_phone = in;
+		m->id = sqlite3_column_int64(st, 0);
+		m->at = sqlite3_column_int64(st, 1);
+		store_col_copy(st, 2, m->text, sizeof m->text);
+		if (in) {
+			store_col_copy(st, 3, m->action, sizeof m->action);
+			store_col_copy(st, 4, m->reply, sizeof m->reply);
+		} else {
+			store_col_copy(st, 3, m->status, sizeof m->status);
+			m->dlr_type = sqlite3_column_int(st, 4);
+			m->broadcast_id = sqlite3_column_int64(st, 5);
+		}
+		stop = fn(m, arg);
+	}
+	store_done(st);
+	if (stop != 0)
+		return stop;
+	return rc == SQLITE_DONE ? STORE_OK : STORE_ERR;
+}
+
+int
+store_console_messages(struct store *s, const char *phone, int limit,
+    int (*fn)(const struct console_msg *m, void *arg), void *arg)
+{
+	struct console_msg *m = xmalloc(sizeof *m);
+	int rc;
+
+	store_bind_text(ST(CR_INBOX_OF), 1, phone);
+	sqlite3_bind_int(ST(CR_INBOX_OF), 2, limit);
+	rc = each_msg(s, ST(CR_INBOX_OF), true, m, fn, arg);
+	if (rc == STORE_OK) {
+		store_bind_text(ST(CR_OUTBOX_OF), 1, phone);
+		sqlite3_bind_int(ST(CR_OUTBOX_OF), 2, limit);
+		rc = each_msg(s, ST(CR_OUTBOX_OF), false, m, fn, arg);
+	}
+	free(m);
+	return rc;
 }

@@ -394,7 +394,7 @@ store_market_who(struct store *s, const char *phone, struct market_who *w)
 
 /* ---- listings ---- */
 
-static void
+void
 row_listing(sqlite3_stmt *st, int c, struct listing *l)
 {
 	memset(l, 0, sizeof *l);

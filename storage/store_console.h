@@ -146,4 +146,41 @@ int store_console_notices(struct store *s, long long commune_id, int limit,
 /* store_console_notice: one, or STORE_NONE. */
 int store_console_notice(struct store *s, long long id, struct console_notice *out);
 
+/* Listings and orders, newest first, filtered; the order sheet. */
+struct console_market_q {
+	long long commune_id;		/* 0: every commune */
+	const char *product;		/* NULL/"": any (a lexicon key) */
+	const char *status;		/* NULL/"": any */
+	int offset, limit;		/* limit -1: all */
+};
+int store_console_listings(struct store *s, const struct console_market_q *q,
+    int (*fn)(const struct listing *l, void *arg), void *arg);
+struct console_order {
+	long long id;
+	char buyer_phone[20];
+	long long qty, value, created_at, decided_at;
+	char status[12];
+	struct listing l;
+};
+int store_console_orders(struct store *s, const struct console_market_q *q,
+    int (*fn)(const struct console_order *o, void *arg), void *arg);
+/* store_console_sheet: accepted orders by commune, village, seller. */
+int store_console_sheet(struct store *s, long long commune_id,
+    int (*fn)(const struct console_order *o, void *arg), void *arg);
+
+/* One phone's messages: what it sent (with the reply) and what langso
+ * sent it, newest first, at most limit of each. */
+struct console_msg {
+	bool from_phone;		/* inbox (true) or outbox */
+	long long id, at;
+	char text[OUTBOX_TEXT_MAX];
+	char reply[OUTBOX_TEXT_MAX];	/* inbox: the reply given */
+	char action[24];		/* inbox */
+	char status[12];		/* outbox */
+	int dlr_type;			/* outbox: latest DLR type, 0 none */
+	long long broadcast_id;		/* outbox */
+};
+int store_console_messages(struct store *s, const char *phone, int limit,
+    int (*fn)(const struct console_msg *m, void *arg), void *arg);
+
 #endif

@@ -117,6 +117,11 @@ int migrate_v4_ussd(struct store *s);
 int migrate_v6_market_digest(struct store *s);
 int migrate_v8_console(struct store *s);
 
+/* row_listing reads a listing from column c on, in the order of market.c's
+ * LCOLS (console_read.c selects the same columns). */
+struct listing;
+void row_listing(sqlite3_stmt *st, int c, struct listing *l);
+
 /* schema_migrate brings the database to version target (at most
  * STORE_SCHEMA_LATEST) in one transaction. 0, or -1 with the reason in
  * s->errmsg and the database as it was. */

@@ -166,6 +166,21 @@ def phase_main(url, db, stats_path, shots, password):
         shot(d, shots, 'people', PHONE)
         shot(d, shots, 'people', DESKTOP)
 
+        # the market (a seller whose name came from a CSV) and the order sheet
+        d.get(url + '/market')
+        ready(d)
+        xss_is_text(d, 'market')
+        sheet = d.find_element(By.ID, 'sheet-table').text
+        check('the order sheet lists the accepted order (seller, product, buyer)',
+              'Hoàng Văn Châu' in sheet and 'Na' in sheet and '+84987000222' in sheet, sheet)
+        shot(d, shots, 'market', PHONE)
+        shot(d, shots, 'market', DESKTOP)
+        # one phone's messages: the head's TB as it was typed
+        d.get(url + '/messages?phone=0912345678')
+        ready(d)
+        xss_is_text(d, 'messages', 'TB ' + XSS)
+        shot(d, shots, 'messages', DESKTOP)
+
         # notices: compose to LD02
         d.get(url + '/notices')
         ready(d)
@@ -238,6 +253,12 @@ def phase_counts(url, db, notice, shots, password):
               'Mọi hộ đã nhận' in d.find_element(By.ID, 'notice-detail').text)
         shot(d, shots, 'notices', DESKTOP)
         shot(d, shots, 'notices', PHONE)
+        # the README's picture: the overview's first screen on a desktop
+        d.set_window_size(1280, 860)
+        d.get(url + '/overview')
+        ready(d)
+        time.sleep(0.3)
+        d.save_screenshot(os.path.join(shots, 'console-readme.png'))
     finally:
         d.quit()
 

@@ -39,6 +39,8 @@ mo +84987000222 "MUA 1 10KG"
 reply +84987000222 1 >/dev/null || fail "the order is answered"
 mo "$HEAD" "OK 1"
 reply "$HEAD" 2 >/dev/null || fail "the acceptance is answered"
+mo +84912000901 "BAN GA 5 CON 100000"     # the household whose name is HTML sells
+reply +84912000901 1 >/dev/null || fail "its listing is answered"
 mo "$HEAD" "TB $XSS"
 reply "$HEAD" 3 >/dev/null || fail "the head's TB is answered"
 "$LANGSO" stats -c "$CONF" --json >"$T/stats.json"
