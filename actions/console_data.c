@@ -11,6 +11,7 @@
 #include "storage/store.h"
 #include "common/common.h"
 
+#include <csv.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -145,26 +146,24 @@ console_api_people(struct console *c, const struct console_who *who, const struc
 	    (json_int_t)page, "per", (json_int_t)per, "people", o.a));
 }
 
-/* csv_field writes v quoted when it holds a comma, a quote or a line
- * end. A free text (a name) starting with = + - @ gets a ' in front, so a
+/* csv_field writes v as one CSV field through libcsv, which quotes it and
+ * doubles its quotes (RFC 4180), the same library the import reads with.
+ * A free text (a name) starting with = + - @ gets a ' in front, so a
  * spreadsheet never runs it as a formula; phones, codes and roles are
  * langso's own checked values and stay as they are (re-importable). */
 static void
 csv_field(FILE *f, const char *v, bool free_text)
 {
-	bool quote = strpbrk(v, ",\"\r\n") != NULL;
+	if (free_text && v[0] != '\0' && strchr("=+-@", v[0]) != NULL) {
+		char *guarded;
 
-	if (quote)
-		fputc('"', f);
-	if (free_text && v[0] != '\0' && strchr("=+-@", v[0]) != NULL)
-		fputc('\'', f);
-	for (const char *p = v; *p; p++) {
-		if (*p == '"')
-			fputc('"', f);
-		fputc(*p, f);
+		if (asprintf(&guarded, "'%s", v) < 0)
+			return;
+		csv_fwrite(f, guarded, strlen(guarded));
+		free(guarded);
+		return;
 	}
-	if (quote)
-		fputc('"', f);
+	csv_fwrite(f, v, strlen(v));
 }
 
 static int

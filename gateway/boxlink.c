@@ -253,9 +253,8 @@ static void
 take_mo(struct boxlink *bl, uint64_t conn, const struct boxmsg_sms *m, const char *id)
 {
 	char from[32], to[32], smsc[32] = "", charset[32] = "", meta[512] = "", why[128];
-	struct mo_in in;
+	struct mo_fields in;
 	struct job *j;
-	bool bad_text;
 
 	memset(&in, 0, sizeof in);
 	in.id = id;
@@ -273,7 +272,7 @@ take_mo(struct boxlink *bl, uint64_t conn, const struct boxmsg_sms *m, const cha
 	in.has_text = m->msgdata.len >= 0;
 	in.text = in.has_text ? m->msgdata.p : "";
 	in.text_len = in.has_text ? (size_t)m->msgdata.len : 0;
-	if ((j = job_new_mo(&in, why, sizeof why, &bad_text)) == NULL) {
+	if ((j = job_new_mo(&in, why, sizeof why)) == NULL) {
 		/* it will never be better: bearerbox is told to drop it */
 		why[strcspn(why, "\n")] = '\0';
 		log_warnx("box: MO %s from %s refused: %s", id, in.from ? in.from : "(none)", why);
