@@ -42,13 +42,12 @@ menu_unit_is_weight(const char *unit)
 	return unit[0] == '\0' || (u >= 0 && menu_units[u].grams > 0);
 }
 
-/* The commands a finished flow may give: menu.c knows how to fill each. */
-static const struct { const char *name; enum cmd_action action; } actions[] = {
-	{"LIST", CMD_LIST}, {"PRICE", CMD_PRICE}, {"SEARCH", CMD_SEARCH},
-	{"ORDER", CMD_ORDER}, {"ACCEPT", CMD_ACCEPT}, {"DECLINE", CMD_DECLINE},
-	{"SOLD_OUT", CMD_SOLD_OUT}, {"CANCEL_LISTING", CMD_CANCEL_LISTING},
-	{"CANCEL_ORDER", CMD_CANCEL_ORDER}, {"REGISTER", CMD_REGISTER},
-	{"STOP", CMD_STOP}, {"RESUME", CMD_RESUME}, {"STATUS", CMD_STATUS},
+/* The commands a finished flow may give (the ussd column of
+ * parser/commands.def): menu.c knows how to fill each. */
+static const struct { const char *name; enum cmd_action action; bool ussd; } actions[] = {
+#define CMD(id, json, reader, action, ussd, ...) {json, CMD_##id, ussd},
+#include "parser/commands.def"
+#undef CMD
 };
 
 static const char *const kinds[] = {"menu", "list", "input", "show", "end", NULL};
@@ -163,7 +162,7 @@ parse_target(struct loader *l, const char *w, struct menu_target *t)
 	t->screen = -1;
 	if (w[0] == '!') {
 		for (size_t i = 0; i < sizeof actions / sizeof actions[0]; i++)
-			if (strcmp(actions[i].name, w + 1) == 0) {
+			if (actions[i].ussd && strcmp(actions[i].name, w + 1) == 0) {
 				t->action = actions[i].action;
 				return 0;
 			}
