@@ -8,7 +8,6 @@
 #include "storage/store.h"
 #include "common/common.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,16 +37,6 @@ void
 actions_free(struct actions *a)
 {
 	free(a);
-}
-
-void
-reply_set(struct act_reply *r, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(r->text, sizeof r->text, fmt, ap);
-	va_end(ap);
 }
 
 void

@@ -6,6 +6,7 @@
 #define LANGSO_ACTIONS_INT_H
 
 #include "actions/actions.h"
+#include "actions/replies.h"
 #include "parser/parser.h"
 
 struct actions {
@@ -16,9 +17,9 @@ struct actions {
 	long long (*clock)(void);	/* NULL: time(NULL) */
 };
 
-/* reply_set formats the reply in Vietnamese with diacritics; act_reply_finish
- * later strips them unless configured and fits it to max_segments. */
-void reply_set(struct act_reply *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Replies are written with rpl_<name>(RPL_TO(r), ...) from the catalogue
+ * (replies.def), in Vietnamese with diacritics; act_reply_finish later
+ * strips them unless configured and fits it to max_segments. */
 void act_reply_finish(const struct actions *a, struct act_reply *r);
 
 /*

@@ -53,15 +53,13 @@ act_help(struct actions *a, const struct mo *m, const struct command *c, struct 
 
 				/* a command with no argument needs no syntax line */
 				if (strcmp(h->syntax, h->example) == 0)
-					reply_set(r, "%s: %s. Nhắn: %s", h->keyword, h->does, h->example);
+					rpl_help_topic_plain(RPL_TO(r), h->keyword, h->does, h->example);
 				else
-					reply_set(r, "%s: %s. Cú pháp: %s. Ví dụ: %s", h->keyword, h->does,
-					    h->syntax, h->example);
+					rpl_help_topic(RPL_TO(r), h->keyword, h->does, h->syntax, h->example);
 				return 0;
 			}
 	}
-	reply_set(r, "Làng số: DK LD02 Họ Tên (đăng ký); BAN NA 50KG 30000 (bán); GIA NA (giá); "
-	    "TIM NA (tìm); MUA 123 20KG (mua); NGUNG (dừng tin). HD BAN: xem từng lệnh");
+	rpl_help_menu(RPL_TO(r));
 	return 0;
 }
 
@@ -94,13 +92,13 @@ act_syntax_reply(const struct command *c, struct act_reply *r)
 	if (mk_limit_reply(c, r))	/* qty_too_large, price_too_large (market_fmt.c) */
 		return;
 	if (strcmp(c->error, "multiple_items") == 0)
-		reply_set(r, "Mỗi tin nhắn một mặt hàng. Gửi từng tin, ví dụ: %s", h->example);
+		rpl_syntax_multiple(RPL_TO(r), h->example);
 	else if (strcmp(c->error, "price_range") == 0)
-		reply_set(r, "Xin ghi một giá, không ghi khoảng giá. Ví dụ: %s", h->example);
+		rpl_syntax_range(RPL_TO(r), h->example);
 	else if (what != NULL)
-		reply_set(r, "Thiếu %s. Cú pháp: %s. Ví dụ: %s", what, h->syntax, h->example);
+		rpl_syntax_missing(RPL_TO(r), what, h->syntax, h->example);
 	else
-		reply_set(r, "Tin nhắn chưa đúng. Cú pháp: %s. Ví dụ: %s", h->syntax, h->example);
+		rpl_syntax_wrong(RPL_TO(r), h->syntax, h->example);
 }
 
 int
@@ -109,10 +107,10 @@ act_unknown(struct actions *a, const struct mo *m, const struct command *c, stru
 	(void)a;
 	(void)m;
 	if (strchr(c->suggest, ' ') != NULL)	/* a whole command: BAN NA 50KG 30K */
-		reply_set(r, "Không hiểu tin nhắn. Ý bạn là: %s? Nhắn HD để xem hướng dẫn", c->suggest);
+		rpl_unknown_command(RPL_TO(r), c->suggest);
 	else if (c->suggest[0] != '\0')
-		reply_set(r, "Không hiểu tin nhắn. Có phải %s? Nhắn HD để xem hướng dẫn", c->suggest);
+		rpl_unknown_keyword(RPL_TO(r), c->suggest);
 	else
-		reply_set(r, "Không hiểu tin nhắn. Nhắn HD để xem hướng dẫn");
+		rpl_unknown(RPL_TO(r));
 	return 0;
 }

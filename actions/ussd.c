@@ -626,7 +626,7 @@ act_ussd(struct actions *a, const struct mo *m, struct act_reply *r)
 
 	st.d = a->conf.menus;
 	if (st.d == NULL) {
-		reply_set(r, "Menu tam ngung. Nhan HD toi %s de xem huong dan.", a->conf.sender);
+		rpl_ussd_off(RPL_TO(r), a->conf.sender);
 		r->ussd_end = true;
 		return 0;
 	}
