@@ -28,7 +28,7 @@ int
 act_follow(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r)
 {
 	struct market_who w;
-	char name[128], key[128], stopped[128] = "";
+	char name[128], key[128];
 	bool changed = false;
 
 	if (store_follow_set(a->s, m->phone, c->product, true, act_now(a), &changed) != STORE_OK ||
@@ -36,12 +36,14 @@ act_follow(struct actions *a, const struct mo *m, const struct command *c, struc
 		return -1;
 	mk_product_key(a, c->product, name, sizeof name);
 	mk_keyword(c->product, key, sizeof key);
-	if (w.opted_out)
-		rpl_follow_stopped(stopped, sizeof stopped);
-	if (changed)
-		rpl_follow_done(RPL_TO(r), name, MK_ALERTS_PER_DAY, stopped, key);
+	if (changed && w.opted_out)
+		rpl_follow_done_stopped(RPL_TO(r), name, MK_ALERTS_PER_DAY, key);
+	else if (changed)
+		rpl_follow_done(RPL_TO(r), name, MK_ALERTS_PER_DAY, key);
+	else if (w.opted_out)
+		rpl_follow_again_stopped(RPL_TO(r), name, MK_ALERTS_PER_DAY, key);
 	else
-		rpl_follow_again(RPL_TO(r), name, MK_ALERTS_PER_DAY, stopped, key);
+		rpl_follow_again(RPL_TO(r), name, MK_ALERTS_PER_DAY, key);
 	return 0;
 }
 

@@ -228,8 +228,9 @@ offer_text(const struct order *o, char *out, size_t len)
 static int
 order_messages(struct actions *a, const struct order *o, struct act_reply *r)
 {
-	char (*cand)[ACT_REPLY_MAX] = xmalloc((ORDER_LEVELS + 1) * sizeof *cand);
+	char (*cand)[ACT_REPLY_MAX] = xmalloc((ORDER_LEVELS + 2) * sizeof *cand);
 	char w[400], price[80], money[48], total[80] = "", offer[96], buyer[24], mine[48] = "";
+	char qty[48], prod[300];
 	long long t = mk_total(&o->l, o->qty);
 	int hours = a->conf.expire_hours > 0 ? a->conf.expire_hours : 48, rc = 0;
 
@@ -252,7 +253,11 @@ order_messages(struct actions *a, const struct order *o, struct act_reply *r)
 	/* the total without the price it came from */
 	rpl_order_seller_shortest(cand[3], sizeof cand[3], o->id, buyer, w, t > 0 ? total + 2 : price,
 	    offer, hours);
-	if (notify(a, r, o->l.seller_phone, cand[mk_pick(a, cand, ORDER_LEVELS + 1)]) < 0)
+	/* no listing number, and the buyer's offer rather than the total */
+	rpl_order_seller_min(cand[4], sizeof cand[4], o->id, buyer,
+	    mk_qty(o->qty, o->l.unit, qty, sizeof qty), mk_product(a, &o->l, prod, sizeof prod),
+	    offer[0] ? offer + 2 : t > 0 ? total + 2 : price, hours);
+	if (notify(a, r, o->l.seller_phone, cand[mk_pick(a, cand, ORDER_LEVELS + 2)]) < 0)
 		rc = -1;
 	/* to the buyer, in one SMS: the phone sentence is the part to go */
 	rpl_order_sent(cand[0], sizeof cand[0], o->id, w, price, total, mine);
