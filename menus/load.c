@@ -13,23 +13,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define W MENU_KIND_WEIGHT
-#define P MENU_KIND_PIECE
+/* The parser's units (parser/units.def): those with a menu name. */
+#define U(word, kind, factor, count, menu, menu_kind) \
+	{menu, MENU_KIND_##menu_kind == MENU_KIND_WEIGHT ? factor : 0, MENU_KIND_##menu_kind},
 const struct menu_unit menu_units[] = {
-	{"kg", 1000, W}, {"yen", 10000, W}, {"ta", 100000, W}, {"tan", 1000000, W},
-	{"con", 0, MENU_KIND_HEAD}, {"qua", 0, P}, {"bo", 0, P}, {"buong", 0, P},
-	{"cay", 0, P}, {"cai", 0, P}, {"goi", 0, P}, {"hop", 0, P}, {"thung", 0, P},
-	{"bao", 0, P}, {"lit", 0, P},
-	{NULL, 0, 0},
+#include "parser/units.def"
 };
-#undef W
-#undef P
+#undef U
+const int menu_nunits = (int)(sizeof menu_units / sizeof menu_units[0]);
 
 int
 menu_unit_find(const char *name)
 {
-	for (int i = 0; menu_units[i].name != NULL; i++)
-		if (strcmp(menu_units[i].name, name) == 0)
+	for (int i = 0; i < menu_nunits; i++)
+		if (menu_units[i].name != NULL && strcmp(menu_units[i].name, name) == 0)
 			return i;
 	return -1;
 }
