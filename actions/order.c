@@ -458,7 +458,8 @@ accepted_messages(struct actions *a, const struct order *o, long long ordered, l
 		rpl_accepted_free(base, sizeof base, o->id, q, prod, buyer, rest);
 	if (pending_hint(a, &o->l, left, base, hint, sizeof hint) < 0)
 		return -1;
-	snprintf(r->text, sizeof r->text, "%s%s", base, hint);
+	str_copy(r->text, sizeof r->text, base);
+	str_copy(r->text + strlen(r->text), sizeof r->text - strlen(r->text), hint);
 	return 0;
 }
 
