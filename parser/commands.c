@@ -39,7 +39,8 @@ const struct cmd_parse cmd_parse[CMD__COUNT] = {
 #undef CMD
 };
 
-/* a command that has aliases but no reader would never be read */
+/* every command but UNKNOWN has a main keyword (HD <topic>, suggestions);
+ * a missing reader or keyword is refused by parser_new (table_check) */
 #define CMD(id, json, reader, action, ussd, topic, keywords, ...) \
 	_Static_assert(CMD_##id == CMD_UNKNOWN || sizeof(topic) > 1, \
 	    "commands.def: " #id " has no topic");
