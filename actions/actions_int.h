@@ -6,6 +6,7 @@
 #define LANGSO_ACTIONS_INT_H
 
 #include "actions/actions.h"
+#include "actions/replies.h"
 #include "parser/parser.h"
 
 struct actions {
@@ -22,9 +23,9 @@ void act_context_add(struct actions *a);
 void act_context_remove(struct actions *a);
 unsigned long act_lexicon_generation(void);
 
-/* reply_set formats the reply in Vietnamese with diacritics; act_reply_finish
- * later strips them unless configured and fits it to max_segments. */
-void reply_set(struct act_reply *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Replies are written with rpl_<name>(RPL_TO(r), ...) from the catalogue
+ * (replies.def), in Vietnamese with diacritics; act_reply_finish later
+ * strips them unless configured and fits it to max_segments. */
 void act_reply_finish(const struct actions *a, struct act_reply *r);
 
 /*
@@ -52,13 +53,16 @@ long long act_next_allowed(const struct actions *a, int start_min, int end_min);
 typedef int (*act_fn)(struct actions *a, const struct mo *m, const struct command *c,
     struct act_reply *r);
 
-int act_register(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r);
-int act_help(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r);
-int act_unknown(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r);
-int act_stop(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r);
-/* HUY DK: the household leaves its village, its open listings close */
-int act_unregister(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r);
-int act_resume(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r);
+/* The action of every command (the action column of parser/commands.def):
+ * register.c (DK, NGUNG, TIEP, HUY DK), help.c (HD, UNKNOWN), broadcast.c
+ * (TB, BC), listing.c (BAN, HUY, HET), price.c (GIA, TIM), order.c (MUA,
+ * OK, KO, HUY DON, TT), follow.c (THEO, BO THEO). */
+#define CMD(id, json, reader, action, ...) \
+	int action(struct actions *a, const struct mo *m, const struct command *c, \
+	    struct act_reply *r);
+#include "parser/commands.def"
+#undef CMD
+
 /* act_ussd answers one USSD step (m->channel is not MO_SMS): sets r->text
  * to the screen and r->ussd_end (actions/ussd.c). */
 int act_ussd(struct actions *a, const struct mo *m, struct act_reply *r);
@@ -66,27 +70,13 @@ int act_ussd(struct actions *a, const struct mo *m, struct act_reply *r);
  * through the SMS action table; the reply is not fitted (actions.c). */
 int act_run_command(struct actions *a, const struct mo *m, const struct command *c,
     struct act_reply *r);
-int act_broadcast(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r);
-int act_report(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r);
-int act_not_yet(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r);
 
 /* act_syntax_reply answers a known command with an error (missing_*,
  * multiple_items, price_range) with the right syntax and an example. */
 void act_syntax_reply(const struct command *c, struct act_reply *r);
 
 /* ---- the marketplace (issue 4): listing.c, price.c, order.c, follow.c ---- */
-int act_list(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r);
-int act_cancel_listing(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r);
-int act_sold_out(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r);
-int act_price(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r);
-int act_search(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r);
-int act_order(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r);
-int act_accept(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r);
-int act_decline(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r);
-int act_cancel_order(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r);
-int act_status(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r);
-int act_follow(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r);
-int act_unfollow(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r);
+
 
 /* mk_expire_orders expires pending orders past their time and tells each
  * buyer (order.c; run by actions_tick). Returns messages queued, or -1. */

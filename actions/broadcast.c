@@ -31,12 +31,11 @@ choose_target(struct actions *a, const struct person *p, const struct command *c
 	int rc = store_village_by_code(a->s, p->village_code, &own);
 
 	if (rc != STORE_OK)
-		return rc == STORE_ERR ? -1 : (reply_set(r, "Số này chưa gắn với thôn nào. Liên hệ cán bộ xã"), 0);
+		return rc == STORE_ERR ? -1 : (rpl_tb_no_village(RPL_TO(r)), 0);
 	memset(t, 0, sizeof *t);
 	if (strcmp(p->role, "head") == 0) {
 		if (c->village[0] != '\0' && strcmp(c->village, own.code) != 0) {
-			reply_set(r, "Bạn là trưởng thôn %s, chỉ gửi được thông báo cho thôn %s (%s)",
-			    own.name, own.name, own.code);
+			rpl_tb_head_other(RPL_TO(r), own.name, own.code);
 			return 0;
 		}
 		tv = own;
@@ -45,29 +44,27 @@ choose_target(struct actions *a, const struct person *p, const struct command *c
 		if (rc == STORE_ERR)
 			return -1;
 		if (rc == STORE_NONE) {
-			reply_set(r, "Không tìm thấy thôn %s. Nhắn TB <mã thôn> <nội dung> hoặc TB <nội dung> "
-			    "cho cả xã", c->village);
+			rpl_tb_unknown_village(RPL_TO(r), c->village);
 			return 0;
 		}
 		if (strcmp(tv.commune, own.commune) != 0) {
-			reply_set(r, "Thôn %s thuộc xã %s, không thuộc xã %s của bạn", tv.code, tv.commune,
-			    own.commune);
+			rpl_tb_other_commune(RPL_TO(r), tv.code, tv.commune, own.commune);
 			return 0;
 		}
 	} else {
 		snprintf(t->commune_of, sizeof t->commune_of, "%s", own.code);
-		snprintf(t->label, sizeof t->label, "xã %s", own.commune);
-		snprintf(t->prefix_name, sizeof t->prefix_name, "xã %s", own.commune);
+		rpl_tb_label_commune(t->label, sizeof t->label, own.commune);
+		rpl_tb_label_commune(t->prefix_name, sizeof t->prefix_name, own.commune);
 		return 1;
 	}
 	snprintf(t->village_code, sizeof t->village_code, "%s", tv.code);
-	snprintf(t->label, sizeof t->label, "thôn %s", tv.name);
+	rpl_tb_label_village(t->label, sizeof t->label, tv.name);
 	/* an official's notice to one village says it comes from the commune,
 	 * not from the village's own head */
 	if (strcmp(p->role, "head") == 0)
 		snprintf(t->prefix_name, sizeof t->prefix_name, "%s", tv.name);
 	else
-		snprintf(t->prefix_name, sizeof t->prefix_name, "xã %s > %s", own.commune, tv.name);
+		rpl_tb_from_commune(t->prefix_name, sizeof t->prefix_name, own.commune, tv.name);
 	return 1;
 }
 
@@ -81,7 +78,10 @@ compose(const struct actions *a, const struct target *t, bool urgent, const char
 {
 	char prefix[sizeof t->prefix_name + 16];
 
-	snprintf(prefix, sizeof prefix, "%s[TB %s] ", urgent ? "[KHAN]" : "", t->prefix_name);
+	if (urgent)
+		rpl_tb_prefix_urgent(prefix, sizeof prefix, t->prefix_name);
+	else
+		rpl_tb_prefix(prefix, sizeof prefix, t->prefix_name);
 	snprintf(out, outlen, "%s%s", prefix, text);
 	if (!a->conf.reply_diacritics) {
 		/* like replies: plain letters keep a notice in GSM-7, 160 a part */
@@ -166,8 +166,7 @@ act_broadcast(struct actions *a, const struct mo *m, const struct command *c, st
 	if (rc == STORE_ERR)
 		return -1;
 	if (rc == STORE_NONE || strcmp(p.role, "household") == 0) {
-		reply_set(r, "Xin lỗi, chỉ trưởng thôn và cán bộ xã được gửi thông báo. "
-		    "Cần báo tin cho thôn, xin liên hệ trưởng thôn");
+		rpl_tb_not_allowed(RPL_TO(r));
 		return 0;
 	}
 	if ((rc = choose_target(a, &p, c, &t, r)) <= 0)
@@ -180,31 +179,29 @@ act_broadcast(struct actions *a, const struct mo *m, const struct command *c, st
 		return -1;
 	}
 	if (o->too_long) {
-		reply_set(r, "Thông báo dài quá: tối đa %zu ký tự%s, tin của bạn %zu. Xin gửi ngắn hơn",
-		    o->max_chars, o->coding == SMS_UCS2 ? " (có dấu)" : "", o->chars);
+		if (o->coding == SMS_UCS2)
+			rpl_tb_too_long_ucs2(RPL_TO(r), o->max_chars, o->chars);
+		else
+			rpl_tb_too_long(RPL_TO(r), o->max_chars, o->chars);
 		free(o);
 		return 0;
 	}
 	if (o->opted_out > 0)
-		snprintf(out_note, sizeof out_note, " (%lld hộ đã NGUNG)", o->opted_out);
+		rpl_tb_opted_out_note(out_note, sizeof out_note, o->opted_out);
 	if (o->recipients == 0) {
 		if (o->opted_out > 0)
-			reply_set(r, "Chưa có hộ nào của %s nhận được tin: %lld hộ đã NGUNG, không còn hộ "
-			    "nào khác đăng ký. Chưa gửi", t.label, o->opted_out);
+			rpl_tb_nobody_opted_out(RPL_TO(r), t.label, o->opted_out);
 		else
-			reply_set(r, "Chưa có hộ nào của %s nhận được tin (chưa hộ nào đăng ký). Chưa gửi",
-			    t.label);
+			rpl_tb_nobody(RPL_TO(r), t.label);
 	} else if (o->send_at > now) {
 		char at[8];
 
 		r->queued += (int)o->recipients;
 		hhmm(o->send_at, at, sizeof at);
-		reply_set(r, "TB #%lld tới %lld hộ %s%s sẽ gửi lúc %s (giờ yên tĩnh). Gửi ngay: TB KHAN "
-		    "<nội dung>", o->id, o->recipients, t.label, out_note, at);
+		rpl_tb_later(RPL_TO(r), o->id, o->recipients, t.label, out_note, at);
 	} else {
 		r->queued += (int)o->recipients;
-		reply_set(r, "Đã gửi TB #%lld tới %lld hộ %s%s. Xem kết quả: BC %lld", o->id,
-		    o->recipients, t.label, out_note, o->id);
+		rpl_tb_sent(RPL_TO(r), o->id, o->recipients, t.label, out_note);
 	}
 	free(o);
 	return 0;
@@ -279,9 +276,12 @@ name_unreached(struct actions *a, const struct broadcast_report *b, struct act_r
 			phone_mask(who[i].phone, masked, sizeof masked);
 			name = masked;
 		}
-		snprintf(item, sizeof item, "%s%s", i ? ", " : ". Chưa nhận: ", name);
+		if (i)
+			rpl_bc_unreached_next(item, sizeof item, name);
+		else
+			rpl_bc_unreached_first(item, sizeof item, name);
 		if (left - i - 1 > 0)
-			snprintf(rest, sizeof rest, " và %lld hộ khác", left - i - 1);
+			rpl_bc_unreached_rest(rest, sizeof rest, left - i - 1);
 		/* the reply with this name and the count of the rest must fit */
 		w = snprintf(try, sizeof try, "%s%s%s", text, item, rest);
 		if (w < 0 || (size_t)w >= sizeof try || !mk_fits(a, try))
@@ -290,9 +290,9 @@ name_unreached(struct actions *a, const struct broadcast_report *b, struct act_r
 		named++;
 	}
 	if (named == 0)
-		snprintf(text + len, ACT_REPLY_MAX - len, ". Chưa nhận: %lld hộ", left);
+		rpl_bc_unreached_count(text + len, ACT_REPLY_MAX - len, left);
 	else if (left > named)
-		snprintf(text + len, ACT_REPLY_MAX - len, " và %lld hộ khác", left - named);
+		rpl_bc_unreached_rest(text + len, ACT_REPLY_MAX - len, left - named);
 	/* every step above was checked to fit, so nothing is cut here */
 	str_copy(r->text, sizeof r->text, text);
 out:
@@ -318,7 +318,7 @@ act_report(struct actions *a, const struct mo *m, const struct command *c, struc
 		if (rc == STORE_ERR)
 			return -1;
 		if (rc == STORE_NONE) {
-			reply_set(r, "Số này chưa gửi thông báo nào. Gửi: TB <nội dung>");
+			rpl_bc_none_sent(RPL_TO(r));
 			return 0;
 		}
 	}
@@ -331,16 +331,15 @@ act_report(struct actions *a, const struct mo *m, const struct command *c, struc
 	if (rc == STORE_NONE || p.id == 0 || b->sender_id != p.id) {
 		/* the same answer whether it exists or not: numbers are short and
 		 * guessable, and a notice's figures are its sender's */
-		reply_set(r, "Không có TB #%lld do số này gửi. Nhắn BC <số TB> với số trong tin xác nhận",
-		    id);
+		rpl_bc_not_yours(RPL_TO(r), id);
 	} else if (b->send_at > act_now(a)) {
 		char at[8];
 
 		hhmm(b->send_at, at, sizeof at);
-		reply_set(r, "TB #%lld (%lld hộ): chưa tới giờ gửi, sẽ gửi lúc %s", b->id, b->recipients, at);
+		rpl_bc_waiting(RPL_TO(r), b->id, b->recipients, at);
 	} else {
-		reply_set(r, "TB #%lld (%lld hộ): đã gửi %lld, đã nhận %lld, đang chờ %lld, lỗi %lld",
-		    b->id, b->recipients, b->sent, b->delivered, b->waiting, b->failed);
+		rpl_bc_report(RPL_TO(r), b->id, b->recipients, b->sent, b->delivered, b->waiting,
+		    b->failed);
 		rc = name_unreached(a, b, r);
 	}
 	free(b);

@@ -36,10 +36,14 @@ act_follow(struct actions *a, const struct mo *m, const struct command *c, struc
 		return -1;
 	mk_product_key(a, c->product, name, sizeof name);
 	mk_keyword(c->product, key, sizeof key);
-	reply_set(r, "%s %s: sẽ nhắn khi có tin bán mới, từ 7h đến 22h, tối đa %d tin mỗi ngày, "
-	    "các tin sau gộp vào một tin lúc 21h30.%s "
-	    "Dừng: BO THEO %s", changed ? "Đã theo dõi" : "Bạn đã theo dõi", name, MK_ALERTS_PER_DAY,
-	    w.opted_out ? " Bạn đang NGUNG nhận tin: nhắn TIEP để nhận." : "", key);
+	if (changed && w.opted_out)
+		rpl_follow_done_stopped(RPL_TO(r), name, MK_ALERTS_PER_DAY, key);
+	else if (changed)
+		rpl_follow_done(RPL_TO(r), name, MK_ALERTS_PER_DAY, key);
+	else if (w.opted_out)
+		rpl_follow_again_stopped(RPL_TO(r), name, MK_ALERTS_PER_DAY, key);
+	else
+		rpl_follow_again(RPL_TO(r), name, MK_ALERTS_PER_DAY, key);
 	return 0;
 }
 
@@ -54,10 +58,9 @@ act_unfollow(struct actions *a, const struct mo *m, const struct command *c, str
 	mk_product_key(a, c->product, name, sizeof name);
 	mk_keyword(c->product, key, sizeof key);
 	if (changed)
-		reply_set(r, "Đã thôi theo dõi %s, sẽ không nhắn tin bán %s nữa. Theo lại: THEO %s",
-		    name, name, key);
+		rpl_unfollow_done(RPL_TO(r), name, key);
 	else
-		reply_set(r, "Bạn không theo dõi %s. Theo dõi: THEO %s", name, key);
+		rpl_unfollow_none(RPL_TO(r), name, key);
 	return 0;
 }
 
@@ -77,11 +80,10 @@ alert_text(const struct actions *a, const struct listing *l, char *out, size_t l
 	for (int level = 0; level < 3; level++) {
 		where[0] = note[0] = '\0';
 		if (level < 2)
-			snprintf(where, sizeof where, ", thôn %s, xã %s", l->village, l->commune);
+			rpl_alert_where(where, sizeof where, l->village, l->commune);
 		if (level < 1 && mk_note(l, clean, sizeof clean)[0])
-			snprintf(note, sizeof note, " %s.", clean);
-		snprintf(out, len, "Tin mới #%lld: %s %s, %s%s, %s.%s Nhắn MUA %lld <số %s> để mua. "
-		    "Dừng: BO THEO %s", l->id, prod, qty, price, where, phone, note, l->id, mk_per(l), key);
+			rpl_alert_note(note, sizeof note, clean);
+		rpl_alert(out, len, l->id, prod, qty, price, where, phone, note, mk_per(l), key);
 		if (mk_fits(a, out))
 			return;
 	}
@@ -142,21 +144,19 @@ digest_text(const struct actions *a, const struct market_digest *d, char *out, s
 
 	mk_product_key(a, d->product, name, sizeof name);
 	mk_keyword(d->product, key, sizeof key);
-	snprintf(tail, sizeof tail, " Nhắn TIM %s để xem, MUA <số tin> <số lượng> để mua. "
-	    "Dừng: BO THEO %s", key, key);
+	rpl_digest_tail(tail, sizeof tail, key);
 	for (int i = 0; i < d->n; i++) {
-		char try[ACT_REPLY_MAX];
+		char try[ACT_REPLY_MAX], upto[sizeof ids + sizeof one];
 
-		snprintf(one, sizeof one, "%s#%lld", i ? ", " : "", d->ids[i]);
-		snprintf(try, sizeof try, "%d tin mới %s hôm nay: %s%s, ...%s", d->total, name, ids,
-		    one, tail);
+		rpl_digest_id(one, sizeof one, i ? ", " : "", d->ids[i]);
+		snprintf(upto, sizeof upto, "%s%s", ids, one);
+		rpl_digest(try, sizeof try, d->total, name, upto, ", ...", tail);
 		if (shown > 0 && !mk_fits_one(a, try))
 			break;
 		str_copy(ids + strlen(ids), sizeof ids - strlen(ids), one);
 		shown++;
 	}
-	snprintf(out, len, "%d tin mới %s hôm nay: %s%s%s", d->total, name, ids,
-	    shown < d->total ? ", ..." : ".", tail);
+	rpl_digest(out, len, d->total, name, ids, shown < d->total ? ", ..." : ".", tail);
 }
 
 int

@@ -70,17 +70,16 @@ describe(const struct actions *a, const struct listing *l, int level, char *out,
 	if (l->pieces > 1 && strcmp(l->unit, "g") == 0 && l->qty % l->pieces == 0) {
 		char one[32];
 
-		snprintf(each, sizeof each, " (%d x %s)", l->pieces,
-		    mk_qty(l->qty / l->pieces, "g", one, sizeof one));
+		rpl_list_each(each, sizeof each, l->pieces, mk_qty(l->qty / l->pieces, "g", one, sizeof one));
 	}
 	mk_price(l, price, sizeof price);
 	if (level < 3 && t > 0 && t != l->unit_price)
-		snprintf(total, sizeof total, " (tổng %s)", mk_money(t, money, sizeof money));
+		rpl_list_total(total, sizeof total, mk_money(t, money, sizeof money));
 	if (level < 1 && mk_note(l, note, sizeof note)[0])
-		snprintf(extra, sizeof extra, ", ghi chú: %s", note);
+		rpl_list_note(extra, sizeof extra, note);
 	if (level < 2 && l->contact[0]) {
 		phone_national(l->contact, phone, sizeof phone);
-		snprintf(extra + strlen(extra), sizeof extra - strlen(extra), ", LH %s", phone);
+		rpl_list_contact(extra + strlen(extra), sizeof extra - strlen(extra), phone);
 	}
 	snprintf(out, len, "%s %s%s, %s%s%s", prod, qty, each, price, total, extra);
 }
@@ -115,9 +114,8 @@ lot_question(const struct listing *l, char *out, size_t len)
 	mk_qty(l->qty, l->unit, qty, sizeof qty);
 	mk_keyword(l->product, key, sizeof key);
 	mk_keyword(l->variety, var, sizeof var);
-	snprintf(out, len, " Nếu %s là giá cả %s: nhắn HUY %lld rồi gửi BAN %s%s%s %s TONG %lld.",
-	    money, qty, l->id, key, var[0] ? " " : "", var, mk_keyword(qty, up, sizeof up),
-	    l->price_vnd);
+	rpl_list_warn_lot(out, len, money, qty, l->id, key, var[0] ? " " : "", var,
+	    mk_keyword(qty, up, sizeof up), l->price_vnd);
 }
 
 static void
@@ -128,8 +126,8 @@ list_reply(struct actions *a, const struct listing *l, bool lot_doubt, struct ac
 	char desc[1280], price[64], warn[512] = "";
 
 	if (l->price_check)
-		snprintf(warn, sizeof warn, " Lưu ý: giá %s %sbất thường. Sai? Nhắn HUY %lld rồi gửi lại.",
-		    mk_price(l, price, sizeof price), high_or_low(a, l), l->id);
+		rpl_list_warn_price(warn, sizeof warn, mk_price(l, price, sizeof price), high_or_low(a, l),
+		    l->id);
 	else if (lot_doubt)
 		lot_question(l, warn, sizeof warn);
 	/* drop the note, the contact, then the total rather than cut the undo
@@ -137,13 +135,11 @@ list_reply(struct actions *a, const struct listing *l, bool lot_doubt, struct ac
 	for (int level = 0; level < LIST_LEVELS; level++) {
 		describe(a, l, level, desc, sizeof desc);
 		if (warn[0])
-			snprintf(cand[level], sizeof cand[level], "Đã đăng tin #%lld: %s.%s", l->id, desc,
-			    warn);
+			rpl_list_done_warn(cand[level], sizeof cand[level], l->id, desc, warn);
 		else
-			snprintf(cand[level], sizeof cand[level], "Đã đăng tin #%lld: %s. Sai? Nhắn HUY %lld.",
-			    l->id, desc, l->id);
+			rpl_list_done(cand[level], sizeof cand[level], l->id, desc);
 	}
-	reply_set(r, "%s", cand[mk_pick(a, cand, LIST_LEVELS)]);
+	str_copy(r->text, sizeof r->text, cand[mk_pick(a, cand, LIST_LEVELS)]);
 	free(cand);
 }
 
@@ -158,8 +154,7 @@ act_list(struct actions *a, const struct mo *m, const struct command *c, struct 
 	if (rc == STORE_ERR)
 		return -1;
 	if (w.village_id == 0) {
-		reply_set(r, "Chỉ hộ đã đăng ký mới đăng tin bán được. Nhắn DK <mã thôn> <họ tên>, "
-		    "ví dụ DK LD02 Hoàng Văn Châu, rồi gửi lại tin BAN.");
+		rpl_list_not_registered(RPL_TO(r));
 		return 0;
 	}
 	if (!c->has_qty || c->qty.amount <= 0) {
@@ -195,17 +190,18 @@ own_listing(struct actions *a, const struct mo *m, const struct command *c, stru
 	if (rc == STORE_ERR)
 		return -1;
 	if (rc == STORE_NONE) {
-		reply_set(r, "Không có tin #%lld. Nhắn TT để xem các tin của bạn.", c->listing);
+		rpl_listing_none(RPL_TO(r), c->listing);
 		return 1;
 	}
 	if (strcmp(l->seller_phone, m->phone) != 0) {
-		reply_set(r, "Tin #%lld không phải tin của bạn: chỉ người đăng mới đóng được tin. "
-		    "Nhắn TT để xem các tin của bạn.", l->id);
+		rpl_listing_not_yours(RPL_TO(r), l->id);
 		return 1;
 	}
 	if (strcmp(l->status, "open") != 0) {
-		reply_set(r, "Tin #%lld đã %s từ trước.", l->id,
-		    strcmp(l->status, "sold_out") == 0 ? "hết hàng" : "bị hủy");
+		if (strcmp(l->status, "sold_out") == 0)
+			rpl_listing_was_sold_out(RPL_TO(r), l->id);
+		else
+			rpl_listing_was_cancelled(RPL_TO(r), l->id);
 		return 1;
 	}
 	return 0;
@@ -217,7 +213,7 @@ close_listing(struct actions *a, const struct mo *m, const struct command *c,
     struct act_reply *r, bool sold_out)
 {
 	struct listing *l = xmalloc(sizeof *l);
-	char prod[300], qty[48], key[128];
+	char prod[300], qty[48], key[128], told[64] = "";
 	int rc = own_listing(a, m, c, l, r), n = 0;
 
 	if (rc == 0)
@@ -228,12 +224,12 @@ close_listing(struct actions *a, const struct mo *m, const struct command *c,
 	if (rc == 0) {
 		mk_product(a, l, prod, sizeof prod);
 		mk_qty(l->qty_left, l->unit, qty, sizeof qty);
+		if (n)
+			rpl_close_told(told, sizeof told);
 		if (sold_out)
-			reply_set(r, "Đã đóng tin #%lld (%s): hết hàng, tin không còn hiện khi tìm.%s",
-			    l->id, prod, n ? " Đã báo người đặt các đơn đang chờ." : "");
+			rpl_sold_out_done(RPL_TO(r), l->id, prod, told);
 		else
-			reply_set(r, "Đã hủy tin #%lld (%s %s).%s Đăng lại: BAN %s <số lượng> <giá>.",
-			    l->id, prod, qty, n ? " Đã báo người đặt các đơn đang chờ." : "",
+			rpl_listing_cancel_done(RPL_TO(r), l->id, prod, qty, told,
 			    mk_keyword(l->product, key, sizeof key));
 	}
 	free(l);

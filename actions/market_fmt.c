@@ -83,9 +83,9 @@ mk_price(const struct listing *l, char *out, size_t len)
 	char money[48];
 
 	if (l->unit_price <= 0)
-		snprintf(out, len, "giá thỏa thuận");
+		rpl_price_free(out, len);
 	else
-		snprintf(out, len, "%s/%s", mk_money(l->unit_price, money, sizeof money), mk_per(l));
+		rpl_price_per(out, len, mk_money(l->unit_price, money, sizeof money), mk_per(l));
 	return out;
 }
 
@@ -95,9 +95,9 @@ mk_price_words(const struct listing *l, char *out, size_t len)
 	char price[64];
 
 	if (l->unit_price <= 0)
-		snprintf(out, len, "giá thỏa thuận");
+		rpl_price_free(out, len);
 	else
-		snprintf(out, len, "giá %s", mk_price(l, price, sizeof price));
+		rpl_price_words(out, len, mk_price(l, price, sizeof price));
 	return out;
 }
 
@@ -236,12 +236,10 @@ mk_limit_reply(const struct command *c, struct act_reply *r)
 			example = ex[i].example;
 	/* a command built elsewhere (a USSD menu) meets the same bounds */
 	if (strcmp(c->error, "qty_too_large") == 0 || (c->error[0] == '\0' && qty_big))
-		reply_set(r, "Số lượng quá lớn: mỗi tin tối đa %s (%lld tấn) hoặc %s/quả. Ví dụ: %s",
-		    mk_qty(CMD_QTY_MAX_G, "g", a, sizeof a), CMD_QTY_MAX_G / 1000000,
+		rpl_limit_qty(RPL_TO(r), mk_qty(CMD_QTY_MAX_G, "g", a, sizeof a), CMD_QTY_MAX_G / 1000000,
 		    mk_qty(CMD_PIECES_MAX, "con", b, sizeof b), example);
 	else if (strcmp(c->error, "price_too_large") == 0 || (c->error[0] == '\0' && price_big))
-		reply_set(r, "Giá quá lớn: tối đa %s (10 tỷ đồng). Ví dụ: %s",
-		    mk_money(CMD_VND_MAX, a, sizeof a), example);
+		rpl_limit_price(RPL_TO(r), mk_money(CMD_VND_MAX, a, sizeof a), example);
 	else
 		return false;
 	return true;
@@ -272,7 +270,7 @@ mk_product(const struct actions *a, const struct listing *l, char *out, size_t l
 	mk_product_key(a, l->product, name, sizeof name);
 	n = snprintf(out, len, "%s%s%s", name, l->variety[0] ? " " : "", l->variety);
 	if (l->grade > 0 && n >= 0 && (size_t)n < len)
-		snprintf(out + n, len - (size_t)n, " loại %d", l->grade);
+		rpl_grade(out + n, len - (size_t)n, l->grade);
 	return out;
 }
 

@@ -39,20 +39,23 @@ order_qty(const struct listing *l, const struct cmd_amount *q, long long *out)
 	return *out > 0 ? 0 : -1;
 }
 
+/* status_words: an order's status in words; out holds 64 bytes */
+#define STATUS_WORDS 64
 static const char *
-status_words(const char *status)
+status_words(const char *status, char *out, size_t len)
 {
-	static const struct { const char *status, *words; } w[] = {
-		{"pending", "đang chờ người bán trả lời"},
-		{"accepted", "đã được người bán nhận"},
-		{"declined", "đã bị từ chối"},
-		{"cancelled", "đã bị hủy"},
-		{"expired", "đã hết hạn"},
+	static const struct {
+		const char *status;
+		char *(*words)(char *, size_t);
+	} w[] = {
+		{"pending", rpl_order_pending}, {"accepted", rpl_order_accepted},
+		{"declined", rpl_order_declined}, {"cancelled", rpl_order_cancelled},
+		{"expired", rpl_order_expired},
 	};
 
 	for (size_t i = 0; i < sizeof w / sizeof w[0]; i++)
 		if (strcmp(w[i].status, status) == 0)
-			return w[i].words;
+			return w[i].words(out, len);
 	return status;
 }
 
@@ -63,10 +66,9 @@ what_as(const struct actions *a, const struct order *o, bool nested, char *out, 
 {
 	char prod[300], qty[48];
 
-	snprintf(out, len, nested ? "%s %s, tin #%lld" : "%s %s (tin #%lld)",
-	    mk_qty(o->qty, o->l.unit, qty, sizeof qty), mk_product(a, &o->l, prod, sizeof prod),
-	    o->l.id);
-	return out;
+	mk_qty(o->qty, o->l.unit, qty, sizeof qty);
+	mk_product(a, &o->l, prod, sizeof prod);
+	return nested ? rpl_what_in(out, len, qty, prod, o->l.id) : rpl_what(out, len, qty, prod, o->l.id);
 }
 
 static char *
@@ -110,9 +112,10 @@ pick_listing(struct actions *a, const struct mo *m, const struct command *c, lon
 		*id = shown;
 		return 0;
 	}
-	reply_set(r, "Chưa rõ bạn mua tin nào%s. Nhắn MUA <số tin> <số lượng>, ví dụ MUA 123 20KG. "
-	    "Xem số tin: TIM NA.", rc == STORE_OK && shown == 0 && act_now(a) - at <= SHOWN_TTL ?
-	    " (bạn vừa xem nhiều tin)" : "");
+	if (rc == STORE_OK && shown == 0 && act_now(a) - at <= SHOWN_TTL)
+		rpl_order_which_many(RPL_TO(r));
+	else
+		rpl_order_which(RPL_TO(r));
 	return 1;
 }
 
@@ -164,9 +167,8 @@ after_alert(struct actions *a, const struct mo *m, const struct command *c, stru
 	want = strcmp(l->unit, "g") == 0 ? mk_mul(c->listing, 1000) : c->listing;
 	if (rc == STORE_OK && strcmp(l->status, "open") == 0 && want > 0 && want <= l->qty_left) {
 		mk_qty(want, l->unit, qty, sizeof qty);
-		reply_set(r, "Ý bạn là MUA %lld %s (%s %s của tin #%lld vừa báo)? Nhắn lại như vậy để "
-		    "mua. Mua tin #%lld: MUA %lld <số lượng>.", l->id, mk_keyword(qty, up, sizeof up),
-		    qty, mk_product(a, l, prod, sizeof prod), l->id, c->listing, c->listing);
+		rpl_order_meant(RPL_TO(r), l->id, mk_keyword(qty, up, sizeof up), qty,
+		    mk_product(a, l, prod, sizeof prod), c->listing);
 		rc = 1;
 	} else {
 		rc = rc == STORE_ERR ? -1 : 0;
@@ -184,26 +186,26 @@ order_refusal(const struct mo *m, const struct command *c, const struct listing 
 	char left[48], key[128];
 
 	if (strcmp(l->status, "open") != 0) {
-		reply_set(r, "Tin #%lld đã %s. Tìm tin khác: TIM %s.", l->id,
-		    strcmp(l->status, "sold_out") == 0 ? "hết hàng" : "bị hủy",
-		    mk_keyword(l->product, key, sizeof key));
+		mk_keyword(l->product, key, sizeof key);
+		if (strcmp(l->status, "sold_out") == 0)
+			rpl_order_listing_sold_out(RPL_TO(r), l->id, key);
+		else
+			rpl_order_listing_cancelled(RPL_TO(r), l->id, key);
 		return 1;
 	}
 	if (strcmp(l->seller_phone, m->phone) == 0) {
-		reply_set(r, "Tin #%lld là tin của chính bạn, không đặt mua được.", l->id);
+		rpl_order_own(RPL_TO(r), l->id);
 		return 1;
 	}
 	mk_qty(l->qty_left, l->unit, left, sizeof left);
 	if (!c->has_qty)
 		*qty = l->qty_left;
 	else if (order_qty(l, &c->qty, qty) < 0) {
-		reply_set(r, "Tin #%lld bán theo %s. Nhắn MUA %lld <số %s>, ví dụ MUA %lld %s.", l->id,
-		    mk_per(l), l->id, mk_per(l), l->id, left);
+		rpl_order_unit(RPL_TO(r), l->id, mk_per(l), left);
 		return 1;
 	}
 	if (*qty > l->qty_left) {
-		reply_set(r, "Không đủ hàng: tin #%lld chỉ còn %s. Nhắn MUA %lld %s để mua hết.",
-		    l->id, left, l->id, left);
+		rpl_order_short(RPL_TO(r), l->id, left);
 		return 1;
 	}
 	return 0;
@@ -215,10 +217,10 @@ offer_text(const struct order *o, char *out, size_t len)
 	char money[48];
 
 	out[0] = '\0';
-	if (o->offer_vnd > 0)
-		snprintf(out, len, ", khách trả giá %s%s%s", mk_money(o->offer_vnd, money, sizeof money),
-		    strcmp(o->offer_per, "lot") == 0 ? " cả lô" : "/",
-		    strcmp(o->offer_per, "lot") == 0 ? "" : mk_per(&o->l));
+	if (o->offer_vnd > 0 && strcmp(o->offer_per, "lot") == 0)
+		rpl_order_offer_lot(out, len, mk_money(o->offer_vnd, money, sizeof money));
+	else if (o->offer_vnd > 0)
+		rpl_order_offer_per(out, len, mk_money(o->offer_vnd, money, sizeof money), mk_per(&o->l));
 }
 
 #define ORDER_LEVELS 3
@@ -226,43 +228,43 @@ offer_text(const struct order *o, char *out, size_t len)
 static int
 order_messages(struct actions *a, const struct order *o, struct act_reply *r)
 {
-	char (*cand)[ACT_REPLY_MAX] = xmalloc((ORDER_LEVELS + 1) * sizeof *cand);
-	char w[400], price[80], money[48], total[80] = "", offer[96], buyer[24];
+	char (*cand)[ACT_REPLY_MAX] = xmalloc((ORDER_LEVELS + 2) * sizeof *cand);
+	char w[400], price[80], money[48], total[80] = "", offer[96], buyer[24], mine[48] = "";
+	char qty[48], prod[300];
 	long long t = mk_total(&o->l, o->qty);
 	int hours = a->conf.expire_hours > 0 ? a->conf.expire_hours : 48, rc = 0;
 
 	what(a, o, w, sizeof w);
 	mk_price_words(&o->l, price, sizeof price);	/* never "giá giá thỏa thuận" */
 	if (t > 0)
-		snprintf(total, sizeof total, ", tạm tính %s", mk_money(t, money, sizeof money));
+		rpl_order_total(total, sizeof total, mk_money(t, money, sizeof money));
 	offer_text(o, offer, sizeof offer);
+	if (o->offer_vnd > 0)
+		rpl_order_seller_price(mine, sizeof mine);
 	phone_mask(o->buyer_phone, buyer, sizeof buyer);
 	/* to the seller: the note, then the long answer, go before a 2nd SMS */
-	snprintf(cand[0], sizeof cand[0], "Đơn #%lld: khách %s muốn mua %s, %s%s%s. Nhắn OK %lld để "
-	    "nhận, KO %lld để từ chối. Tự hủy sau %d giờ.%s%s", o->id, buyer, w, price, total, offer,
-	    o->id, o->id, hours, o->note[0] ? " Ghi chú: " : "", o->note);
-	snprintf(cand[1], sizeof cand[1], "Đơn #%lld: khách %s muốn mua %s, %s%s%s. Nhắn OK %lld để "
-	    "nhận, KO %lld để từ chối. Tự hủy sau %d giờ.", o->id, buyer, w, price, total, offer,
-	    o->id, o->id, hours);
-	snprintf(cand[2], sizeof cand[2], "Đơn #%lld: khách %s mua %s, %s%s%s. Nhắn OK %lld hoặc "
-	    "KO %lld. Tự hủy sau %d giờ.", o->id, buyer, w, price, total, offer, o->id, o->id, hours);
+	if (o->note[0])
+		rpl_order_seller_note(cand[0], sizeof cand[0], o->id, buyer, w, price, total, offer, hours,
+		    o->note);
+	else
+		rpl_order_seller(cand[0], sizeof cand[0], o->id, buyer, w, price, total, offer, hours);
+	rpl_order_seller(cand[1], sizeof cand[1], o->id, buyer, w, price, total, offer, hours);
+	rpl_order_seller_short(cand[2], sizeof cand[2], o->id, buyer, w, price, total, offer, hours);
 	/* the total without the price it came from */
-	snprintf(cand[3], sizeof cand[3], "Đơn #%lld: khách %s mua %s, %s%s. Nhắn OK %lld hoặc "
-	    "KO %lld. Tự hủy sau %d giờ.", o->id, buyer, w, t > 0 ? total + 2 : price, offer, o->id,
-	    o->id, hours);
-	if (notify(a, r, o->l.seller_phone, cand[mk_pick(a, cand, ORDER_LEVELS + 1)]) < 0)
+	rpl_order_seller_shortest(cand[3], sizeof cand[3], o->id, buyer, w, t > 0 ? total + 2 : price,
+	    offer, hours);
+	/* no listing number, and the buyer's offer rather than the total */
+	rpl_order_seller_min(cand[4], sizeof cand[4], o->id, buyer,
+	    mk_qty(o->qty, o->l.unit, qty, sizeof qty), mk_product(a, &o->l, prod, sizeof prod),
+	    offer[0] ? offer + 2 : t > 0 ? total + 2 : price, hours);
+	if (notify(a, r, o->l.seller_phone, cand[mk_pick(a, cand, ORDER_LEVELS + 2)]) < 0)
 		rc = -1;
 	/* to the buyer, in one SMS: the phone sentence is the part to go */
-	snprintf(cand[0], sizeof cand[0], "Đã gửi đơn #%lld tới người bán: %s, %s%s%s. Số điện thoại "
-	    "hai bên sẽ được báo khi người bán nhận đơn. Hủy: HUY DON %lld.", o->id, w, price, total,
-	    o->offer_vnd > 0 ? " (giá người bán)" : "", o->id);
-	snprintf(cand[1], sizeof cand[1], "Đã gửi đơn #%lld: %s, %s%s%s. Có số người bán khi họ "
-	    "nhận đơn. Hủy: HUY DON %lld.", o->id, w, price, total,
-	    o->offer_vnd > 0 ? " (giá người bán)" : "", o->id);
-	snprintf(cand[2], sizeof cand[2], "Đã gửi đơn #%lld: %s, %s%s%s. Hủy: HUY DON %lld.", o->id,
-	    w, price, total, o->offer_vnd > 0 ? " (giá người bán)" : "", o->id);
+	rpl_order_sent(cand[0], sizeof cand[0], o->id, w, price, total, mine);
+	rpl_order_sent_short(cand[1], sizeof cand[1], o->id, w, price, total, mine);
+	rpl_order_sent_shortest(cand[2], sizeof cand[2], o->id, w, price, total, mine);
 	if (rc == 0)
-		reply_set(r, "%s", cand[mk_pick(a, cand, ORDER_LEVELS)]);
+		str_copy(r->text, sizeof r->text, cand[mk_pick(a, cand, ORDER_LEVELS)]);
 	free(cand);
 	return rc;
 }
@@ -281,7 +283,7 @@ act_order(struct actions *a, const struct mo *m, const struct command *c, struct
 	if (rc == 0) {
 		rc = store_listing_get(a->s, id, &o->l);
 		if (rc == STORE_NONE) {
-			reply_set(r, "Không có tin #%lld. Xem các tin đang bán: TIM NA.", id);
+			rpl_order_no_listing(RPL_TO(r), id);
 			rc = 1;
 		} else if (rc == STORE_ERR)
 			rc = -1;
@@ -318,7 +320,7 @@ load_order(struct actions *a, const struct command *c, struct order *o, struct a
 	if (rc == STORE_ERR)
 		return -1;
 	if (rc == STORE_NONE) {
-		reply_set(r, "Không có đơn #%lld. Nhắn TT để xem các đơn của bạn.", c->order);
+		rpl_order_none(RPL_TO(r), c->order);
 		return 1;
 	}
 	return 0;
@@ -330,18 +332,18 @@ static int
 seller_order(struct actions *a, const struct mo *m, const struct command *c, struct order *o,
     struct act_reply *r)
 {
-	char w[400];
+	char w[400], st[STATUS_WORDS];
 	int rc = load_order(a, c, o, r);
 
 	if (rc != 0)
 		return rc;
 	if (strcmp(o->l.seller_phone, m->phone) != 0) {
-		reply_set(r, "Đơn #%lld không phải đơn cho tin của bạn: chỉ người bán mới nhận hoặc "
-		    "từ chối được.", o->id);
+		rpl_order_not_seller(RPL_TO(r), o->id);
 		return 1;
 	}
 	if (strcmp(o->status, "pending") != 0) {
-		reply_set(r, "Đơn #%lld (%s) %s.", o->id, what_in(a, o, w, sizeof w), status_words(o->status));
+		rpl_order_status(RPL_TO(r), o->id, what_in(a, o, w, sizeof w),
+		    status_words(o->status, st, sizeof st));
 		return 1;
 	}
 	return 0;
@@ -359,8 +361,7 @@ accept_qty(const struct command *c, const struct order *o, long long *qty, struc
 	if (mk_limit_reply(c, r))
 		return 1;
 	if (order_qty(&o->l, &c->qty, qty) < 0 || *qty > o->qty) {
-		reply_set(r, "Đơn #%lld đặt %s; nhắn OK %lld để bán đủ, hoặc OK %lld <số lượng nhỏ hơn>.",
-		    o->id, mk_qty(o->qty, o->l.unit, ordered, sizeof ordered), o->id, o->id);
+		rpl_accept_qty_bad(RPL_TO(r), o->id, mk_qty(o->qty, o->l.unit, ordered, sizeof ordered));
 		return 1;
 	}
 	return 0;
@@ -376,13 +377,14 @@ pending_hint(struct actions *a, const struct listing *l, long long left, const c
 {
 	struct order *o = xmalloc(sizeof *o);
 	long long ids[CLOSE_BATCH];
-	char item[160], q[48], lq[48], try[ACT_REPLY_MAX];
+	char item[160], q[48], lq[48], try[ACT_REPLY_MAX], first[32];
 	int n = 0, shown = 0, rc = 0;
 
 	out[0] = '\0';
 	if (store_order_pending_ids(a->s, l->id, -1, CLOSE_BATCH, ids, &n) != STORE_OK)
 		rc = -1;
 	mk_qty(left, l->unit, lq, sizeof lq);
+	rpl_pend_first(first, sizeof first);
 	for (int i = 0; rc == 0 && i < n; i++) {
 		if (store_order_get(a->s, ids[i], o) != STORE_OK) {
 			rc = -1;
@@ -390,27 +392,26 @@ pending_hint(struct actions *a, const struct listing *l, long long left, const c
 		}
 		mk_qty(o->qty, l->unit, q, sizeof q);
 		if (left <= 0)
-			snprintf(item, sizeof item, "%s #%lld %s (KO %lld)", shown ? "," : " Đơn chờ:",
-			    o->id, q, o->id);
+			rpl_pend_ko(item, sizeof item, shown ? "," : first, o->id, q);
 		else if (o->qty > left)
-			snprintf(item, sizeof item, "%s #%lld %s (OK %lld %s/KO %lld)",
-			    shown ? "," : " Đơn chờ:", o->id, q, o->id, lq, o->id);
+			rpl_pend_ok_part(item, sizeof item, shown ? "," : first, o->id, q, lq);
 		else
-			snprintf(item, sizeof item, "%s #%lld %s (OK %lld/KO %lld)",
-			    shown ? "," : " Đơn chờ:", o->id, q, o->id, o->id);
+			rpl_pend_ok(item, sizeof item, shown ? "," : first, o->id, q);
 		if (snprintf(try, sizeof try, "%s%s%s.", base, out, item) >= (int)sizeof try ||
 		    !mk_fits_one(a, try))
 			break;
 		str_copy(out + strlen(out), len - strlen(out), item);
 		shown++;
 	}
-	if (rc == 0 && shown > 0)
-		str_copy(out + strlen(out), len - strlen(out), shown < n ? ", xem thêm: TT." : ".");
+	if (rc == 0 && shown > 0 && shown < n)
+		rpl_pend_more(out + strlen(out), len - strlen(out));
+	else if (rc == 0 && shown > 0)
+		str_copy(out + strlen(out), len - strlen(out), ".");
 	else if (rc == 0 && n > 0) {
-		snprintf(out, len, " Còn %d đơn chờ: nhắn TT để xem.", n);
+		rpl_pend_count(out, len, n);
 		if (snprintf(try, sizeof try, "%s%s", base, out) >= (int)sizeof try ||
 		    !mk_fits_one(a, try))
-			snprintf(out, len, " Còn %d đơn chờ: TT.", n);
+			rpl_pend_count_short(out, len, n);
 	}
 	free(o);
 	return rc;
@@ -431,27 +432,34 @@ accepted_messages(struct actions *a, const struct order *o, long long ordered, l
 		char c2[24];
 
 		phone_national(o->l.contact, c2, sizeof c2);
-		snprintf(alt, sizeof alt, " hoặc %s", c2);
+		rpl_accept_alt(alt, sizeof alt, c2);
 	}
 	/* accepted in part: the buyer is told how much of what he asked */
 	if (o->qty < ordered)
-		snprintf(part, sizeof part, " (bạn đặt %s)", mk_qty(ordered, o->l.unit, q, sizeof q));
-	snprintf(text, sizeof text, "Người bán đã nhận đơn #%lld: %s%s%s%s. Gọi người bán %s %s%s "
-	    "(thôn %s, xã %s) để hẹn giao hàng.", o->id, w, part, o->value ? ", tổng " : "",
-	    o->value ? money : "", o->l.seller_name, seller, alt, o->l.village, o->l.commune);
+		rpl_accept_part(part, sizeof part, mk_qty(ordered, o->l.unit, q, sizeof q));
+	if (o->value)
+		rpl_accepted_buyer(text, sizeof text, o->id, w, part, money, o->l.seller_name, seller, alt,
+		    o->l.village, o->l.commune);
+	else
+		rpl_accepted_buyer_free(text, sizeof text, o->id, w, part, o->l.seller_name, seller, alt,
+		    o->l.village, o->l.commune);
 	if (notify(a, r, o->buyer_phone, text) < 0)
 		return -1;
 	if (left > 0)
-		snprintf(rest, sizeof rest, " Tin #%lld còn %s.", o->l.id, mk_qty(left, o->l.unit, q, sizeof q));
+		rpl_accept_left(rest, sizeof rest, o->l.id, mk_qty(left, o->l.unit, q, sizeof q));
 	else
-		snprintf(rest, sizeof rest, " Tin #%lld đã hết hàng.", o->l.id);
+		rpl_accept_listing_sold_out(rest, sizeof rest, o->l.id);
 	/* the listing's number follows in rest: "20kg Na", not "(tin #1)" twice */
-	snprintf(base, sizeof base, "Đã nhận đơn #%lld: %s %s%s%s. Gọi khách %s để hẹn giao hàng.%s",
-	    o->id, mk_qty(o->qty, o->l.unit, q, sizeof q), mk_product(a, &o->l, prod, sizeof prod),
-	    o->value ? ", " : "", o->value ? money : "", buyer, rest);
+	mk_qty(o->qty, o->l.unit, q, sizeof q);
+	mk_product(a, &o->l, prod, sizeof prod);
+	if (o->value)
+		rpl_accepted(base, sizeof base, o->id, q, prod, money, buyer, rest);
+	else
+		rpl_accepted_free(base, sizeof base, o->id, q, prod, buyer, rest);
 	if (pending_hint(a, &o->l, left, base, hint, sizeof hint) < 0)
 		return -1;
-	reply_set(r, "%s%s", base, hint);
+	str_copy(r->text, sizeof r->text, base);
+	str_copy(r->text + strlen(r->text), sizeof r->text - strlen(r->text), hint);
 	return 0;
 }
 
@@ -470,13 +478,11 @@ act_accept(struct actions *a, const struct mo *m, const struct command *c, struc
 		 * orders for the last 20 kg, the second finds too little here */
 		rc = store_listing_reserve(a->s, o->l.id, qty, now, &left);
 		if (rc == STORE_NONE && (o->l.qty_left <= 0 || strcmp(o->l.status, "open") != 0)) {
-			reply_set(r, "Tin #%lld đã hết hàng, không nhận thêm được đơn #%lld. Nhắn KO %lld "
-			    "để báo khách.", o->l.id, o->id, o->id);
+			rpl_accept_sold_out(RPL_TO(r), o->l.id, o->id);
 			rc = 1;
 		} else if (rc == STORE_NONE) {
 			mk_qty(o->l.qty_left, o->l.unit, have, sizeof have);
-			reply_set(r, "Không đủ hàng cho đơn #%lld: tin #%lld chỉ còn %s. Nhắn OK %lld %s "
-			    "để bán phần còn lại, hoặc KO %lld.", o->id, o->l.id, have, o->id, have, o->id);
+			rpl_accept_short(RPL_TO(r), o->id, o->l.id, have);
 			rc = 1;
 		} else if (rc == STORE_ERR)
 			rc = -1;
@@ -514,15 +520,15 @@ act_decline(struct actions *a, const struct mo *m, const struct command *c, stru
 		rc = store_order_decide(a->s, o->id, "declined", 0, 0, act_now(a)) == STORE_OK ? 0 : -1;
 	if (rc == 0) {
 		what_in(a, o, w, sizeof w);
-		snprintf(text, sizeof text, "Người bán đã từ chối đơn #%lld (%s).%s%s Tìm hàng khác: TIM %s.",
-		    o->id, w, why[0] ? " Lý do: " : "", why, mk_keyword(o->l.product, key, sizeof key));
-		if (!mk_fits(a, text))
-			snprintf(text, sizeof text, "Người bán đã từ chối đơn #%lld (%s). Tìm hàng khác: TIM %s.",
-			    o->id, w, key);
+		mk_keyword(o->l.product, key, sizeof key);
+		if (why[0])
+			rpl_declined_buyer_why(text, sizeof text, o->id, w, why, key);
+		if (!why[0] || !mk_fits(a, text))
+			rpl_declined_buyer(text, sizeof text, o->id, w, key);
 		rc = notify(a, r, o->buyer_phone, text);
 	}
 	if (rc == 0)
-		reply_set(r, "Đã từ chối đơn #%lld (%s). Đã báo người mua.", o->id, w);
+		rpl_decline_done(RPL_TO(r), o->id, w);
 	free(o);
 	return rc < 0 ? -1 : 0;
 }
@@ -532,31 +538,30 @@ act_cancel_order(struct actions *a, const struct mo *m, const struct command *c,
     struct act_reply *r)
 {
 	struct order *o = xmalloc(sizeof *o);
-	char text[ACT_REPLY_MAX], w[400], seller[24];
+	char text[ACT_REPLY_MAX], w[400], seller[24], st[STATUS_WORDS];
 	int rc = load_order(a, c, o, r);
 
 	if (rc == 0 && strcmp(o->buyer_phone, m->phone) != 0) {
-		reply_set(r, "Đơn #%lld không phải đơn của bạn: chỉ người đặt mới hủy được.", o->id);
+		rpl_cancel_not_yours(RPL_TO(r), o->id);
 		rc = 1;
 	}
 	if (rc == 0 && strcmp(o->status, "accepted") == 0) {
 		phone_national(o->l.seller_phone, seller, sizeof seller);
-		reply_set(r, "Đơn #%lld đã được người bán nhận; muốn hủy, hãy gọi người bán %s.", o->id,
-		    seller);
+		rpl_cancel_accepted(RPL_TO(r), o->id, seller);
 		rc = 1;
 	} else if (rc == 0 && strcmp(o->status, "pending") != 0) {
-		reply_set(r, "Đơn #%lld %s.", o->id, status_words(o->status));
+		rpl_cancel_status(RPL_TO(r), o->id, status_words(o->status, st, sizeof st));
 		rc = 1;
 	}
 	if (rc == 0)
 		rc = store_order_decide(a->s, o->id, "cancelled", 0, 0, act_now(a)) == STORE_OK ? 0 : -1;
 	if (rc == 0) {
 		what_in(a, o, w, sizeof w);
-		snprintf(text, sizeof text, "Khách đã hủy đơn #%lld (%s).", o->id, w);
+		rpl_cancelled_seller(text, sizeof text, o->id, w);
 		rc = notify(a, r, o->l.seller_phone, text);
 	}
 	if (rc == 0)
-		reply_set(r, "Đã hủy đơn #%lld (%s). Đã báo người bán.", o->id, w);
+		rpl_order_cancel_done(RPL_TO(r), o->id, w);
 	free(o);
 	return rc < 0 ? -1 : 0;
 }
@@ -585,9 +590,10 @@ mk_close_orders(struct actions *a, struct act_reply *r, const struct listing *l,
 				break;
 			}
 			what_in(a, o, w, sizeof w);
-			snprintf(text, sizeof text, "Đơn #%lld (%s) không thực hiện được: tin đã %s. "
-			    "Tìm hàng khác: TIM %s.", o->id, w, strcmp(status, "cancelled") == 0 ?
-			    "bị người bán hủy" : "hết hàng", key);
+			if (strcmp(status, "cancelled") == 0)
+				rpl_closed_buyer_cancelled(text, sizeof text, o->id, w, key);
+			else
+				rpl_closed_buyer_sold_out(text, sizeof text, o->id, w, key);
 			rc = notify(a, r, o->buyer_phone, text);
 			(*n)++;
 		}
@@ -611,8 +617,8 @@ mk_expire_orders(struct actions *a)
 		    store_order_decide(a->s, ids[i], "expired", 0, 0, now) != STORE_OK)
 			goto fail;
 		what_in(a, o, w, sizeof w);
-		snprintf(text, sizeof text, "Đơn #%lld (%s) đã hết hạn: người bán chưa trả lời sau %d giờ. "
-		    "Tìm hàng khác: TIM %s.", o->id, w, hours, mk_keyword(o->l.product, key, sizeof key));
+		rpl_expired_buyer(text, sizeof text, o->id, w, hours,
+		    mk_keyword(o->l.product, key, sizeof key));
 		if (notify(a, NULL, o->buyer_phone, text) < 0)
 			goto fail;
 		queued++;
@@ -659,15 +665,16 @@ tt_add(struct tt *t, const char *sep, const char *item)
 static void
 status_listings(struct tt *t, const struct listing *l, int n)
 {
-	char item[600], prod[300], qty[48], price[64];
+	char item[600], prod[300], qty[48], price[64], head[64];
 	int shown = 0;
+
+	rpl_tt_listings(head, sizeof head);
 
 	for (int i = 0; i < n; i++) {
 		/* what is left, under a header that says so: never "Gà còn 5 con" */
-		snprintf(item, sizeof item, "#%lld %s %s, %s", l[i].id,
-		    mk_product(t->a, &l[i], prod, sizeof prod), mk_qty(l[i].qty_left, l[i].unit, qty,
-		    sizeof qty), mk_price(&l[i], price, sizeof price));
-		if (!tt_add(t, shown ? "; " : "Tin đang bán (còn lại): ", item))
+		rpl_tt_listing(item, sizeof item, l[i].id, mk_product(t->a, &l[i], prod, sizeof prod),
+		    mk_qty(l[i].qty_left, l[i].unit, qty, sizeof qty), mk_price(&l[i], price, sizeof price));
+		if (!tt_add(t, shown ? "; " : head, item))
 			break;
 		shown++;
 	}
@@ -684,13 +691,12 @@ status_orders(struct tt *t, const char *phone, const struct order *o, int n)
 		what(t->a, &o[i], w, sizeof w);
 		if (strcmp(o[i].buyer_phone, phone) != 0) {
 			phone_mask(o[i].buyer_phone, ph, sizeof ph);
-			snprintf(item, sizeof item, "Đơn #%lld chờ bạn: khách %s mua %s, nhắn OK %lld/KO %lld.",
-			    o[i].id, ph, w, o[i].id, o[i].id);
+			rpl_tt_order_wait(item, sizeof item, o[i].id, ph, w);
 		} else if (strcmp(o[i].status, "accepted") == 0) {
 			phone_national(o[i].l.seller_phone, ph, sizeof ph);
-			snprintf(item, sizeof item, "Đơn #%lld mua %s đã nhận, người bán %s.", o[i].id, w, ph);
+			rpl_tt_order_accepted(item, sizeof item, o[i].id, w, ph);
 		} else {
-			snprintf(item, sizeof item, "Đơn #%lld mua %s chờ người bán.", o[i].id, w);
+			rpl_tt_order_pending(item, sizeof item, o[i].id, w);
 		}
 		if (!tt_add(t, t->r->text[0] ? " " : "", item))
 			break;
@@ -715,8 +721,7 @@ act_status(struct actions *a, const struct mo *m, const struct command *c, struc
 	if (rc == 0) {
 		r->text[0] = '\0';
 		if (nl == 0 && no == 0)
-			reply_set(r, "Bạn chưa có tin bán hay đơn mua nào đang mở. Bán: BAN NA 50KG 30000. "
-			    "Tìm: TIM NA.");
+			rpl_tt_none(RPL_TO(r));
 		struct tt t = {a, r, false};
 
 		status_listings(&t, l, nl);

@@ -15,7 +15,6 @@
 
 #define BOARD_MAX 8
 #define PAGE_MAX 8
-#define BOARD_TAIL " Chi tiết từng loại: GIA NA."
 
 static long long
 window_start(const struct actions *a)
@@ -33,13 +32,12 @@ stats_line(const struct price_stats *ps, char *out, size_t len)
 	char lo[32], mid[32], hi[32], where[160] = "", deals[48] = "";
 
 	if (ps->cheapest_commune[0])
-		snprintf(where, sizeof where, " Rẻ nhất ở xã %s.", ps->cheapest_commune);
+		rpl_stats_where(where, sizeof where, ps->cheapest_commune);
 	if (ps->deals > 0)
-		snprintf(deals, sizeof deals, ", %lld đơn đã bán", ps->deals);
-	if (snprintf(out, len, "thấp %s, giữa %s, cao %s /%s (%lld tin bán%s).%s",
-	    mk_money(ps->lo, lo, sizeof lo), mk_money(ps->median, mid, sizeof mid),
-	    mk_money(ps->hi, hi, sizeof hi), ps->basis, ps->offers, deals, where) >= (int)len)
-		out[len - 1] = '\0';	/* a commune name of 100+ characters: cut */
+		rpl_stats_deals(deals, sizeof deals, ps->deals);
+	/* a commune name of 100+ characters: cut (at a character boundary) */
+	rpl_stats_line(out, len, mk_money(ps->lo, lo, sizeof lo), mk_money(ps->median, mid, sizeof mid),
+	    mk_money(ps->hi, hi, sizeof hi), ps->basis, ps->offers, deals, where);
 }
 
 static int
@@ -54,17 +52,15 @@ price_of(struct actions *a, const struct command *c, struct act_reply *r)
 	mk_product_key(a, c->product, name, sizeof name);
 	mk_keyword(c->product, key, sizeof key);
 	if (n == 0) {
-		reply_set(r, "Chưa có giá %s trong %d ngày qua. Nhắn THEO %s để được báo khi có tin bán.",
-		    name, MK_PRICE_DAYS, key);
+		rpl_price_none(RPL_TO(r), name, MK_PRICE_DAYS, key);
 		return 0;
 	}
 	for (int i = 0; i < n; i++)
 		stats_line(&ps[i], line[i], sizeof line[i]);
-	reply_set(r, "Giá %s %d ngày qua: %s%s%s Xem tin bán: TIM %s.", name, MK_PRICE_DAYS, line[0],
-	    n > 1 ? " Theo " : "", n > 1 ? line[1] : "", key);
-	if (!mk_fits(a, r->text))	/* the second basis is the one to go */
-		reply_set(r, "Giá %s %d ngày qua: %s Xem tin bán: TIM %s.", name, MK_PRICE_DAYS,
-		    line[0], key);
+	if (n > 1)
+		rpl_price_two(RPL_TO(r), name, MK_PRICE_DAYS, line[0], line[1], key);
+	if (n == 1 || !mk_fits(a, r->text))	/* the second basis is the one to go */
+		rpl_price_one(RPL_TO(r), name, MK_PRICE_DAYS, line[0], key);
 	return 0;
 }
 
@@ -72,18 +68,18 @@ static int
 price_board(struct actions *a, struct act_reply *r)
 {
 	char (*prod)[128] = xcalloc(BOARD_MAX, sizeof *prod), item[300], name[128], mid[32];
-	char try[ACT_REPLY_MAX];
+	char try[ACT_REPLY_MAX], tail[64];
 	long long counts[BOARD_MAX];
 	struct price_stats ps;
 	int n = 0, k, rc = 0;
 
+	rpl_board_tail(tail, sizeof tail);
 	if (store_price_board(a->s, window_start(a), BOARD_MAX, prod, counts, &n) != STORE_OK)
 		rc = -1;
 	if (rc == 0 && n == 0)
-		reply_set(r, "Chưa có tin bán nào trong %d ngày qua. Bán: BAN NA 50KG 30000.",
-		    MK_PRICE_DAYS);
+		rpl_board_none(RPL_TO(r), MK_PRICE_DAYS);
 	else if (rc == 0)
-		reply_set(r, "Bảng giá %d ngày (giá giữa):", MK_PRICE_DAYS);
+		rpl_board_head(RPL_TO(r), MK_PRICE_DAYS);
 	for (int i = 0; rc == 0 && i < n; i++) {
 		if (store_price_main(a->s, prod[i], window_start(a), &ps, &k) != STORE_OK) {
 			rc = -1;
@@ -91,17 +87,17 @@ price_board(struct actions *a, struct act_reply *r)
 		}
 		mk_product_key(a, prod[i], name, sizeof name);
 		if (k > 0)
-			snprintf(item, sizeof item, " %s %s/%s (%lld tin);", name,
-			    mk_money(ps.median, mid, sizeof mid), ps.basis, counts[i]);
+			rpl_board_item(item, sizeof item, name, mk_money(ps.median, mid, sizeof mid), ps.basis,
+			    counts[i]);
 		else
-			snprintf(item, sizeof item, " %s thỏa thuận (%lld tin);", name, counts[i]);
-		if (snprintf(try, sizeof try, "%s%s%s", r->text, item, BOARD_TAIL) >= (int)sizeof try ||
+			rpl_board_item_free(item, sizeof item, name, counts[i]);
+		if (snprintf(try, sizeof try, "%s%s%s", r->text, item, tail) >= (int)sizeof try ||
 		    !mk_fits(a, try))
 			break;
 		str_copy(r->text + strlen(r->text), sizeof r->text - strlen(r->text), item);
 	}
 	if (rc == 0 && n > 0)
-		str_copy(r->text + strlen(r->text), sizeof r->text - strlen(r->text), BOARD_TAIL);
+		str_copy(r->text + strlen(r->text), sizeof r->text - strlen(r->text), tail);
 	free(prod);
 	return rc;
 }
@@ -133,12 +129,12 @@ offer(const struct actions *a, const struct listing *l, int level, char *out, si
 	char qty[48], price[64], phone[24], var[160] = "", place[160] = "";
 
 	if (level < 1 && (l->variety[0] || l->grade))
-		snprintf(var, sizeof var, " %s%s%.0d", l->variety, l->grade ? " L" : "", l->grade);
+		rpl_offer_variety(var, sizeof var, l->variety, l->grade ? " L" : "", l->grade);
 	if (level < 2)
 		snprintf(place, sizeof place, " %s", l->village);
 	phone_mask(l->seller_phone, phone, sizeof phone);
-	snprintf(out, len, " #%lld%s %s %s%s %s;", l->id, var, mk_qty(l->qty_left, l->unit, qty,
-	    sizeof qty), mk_price(l, price, sizeof price), place, phone);
+	rpl_offer(out, len, l->id, var, mk_qty(l->qty_left, l->unit, qty, sizeof qty),
+	    mk_price(l, price, sizeof price), place, phone);
 	(void)a;
 }
 
@@ -151,10 +147,9 @@ search_page(const struct actions *a, const struct command *c, const struct listi
 	mk_product_key(a, c->product, name, sizeof name);
 	mk_keyword(c->product, key, sizeof key);
 	if (more)
-		snprintf(tail, sizeof tail, " Mua: MUA <số tin> <số %s>. Nhắn TIM %s %d để xem tiếp.",
-		    mk_per(&l[0]), key, page + 1);
+		rpl_search_tail_more(tail, sizeof tail, mk_per(&l[0]), key, page + 1);
 	else
-		snprintf(tail, sizeof tail, " Mua: MUA <số tin> <số %s>.", mk_per(&l[0]));
+		rpl_search_tail(tail, sizeof tail, mk_per(&l[0]));
 	/* shorter offers rather than a cut page: the hint must arrive */
 	for (int level = 0; level < 3; level++) {
 		items[0] = '\0';
@@ -163,9 +158,9 @@ search_page(const struct actions *a, const struct command *c, const struct listi
 			str_copy(items + strlen(items), sizeof items - strlen(items), one);
 		}
 		if (page > 1)
-			reply_set(r, "%s, trang %d:%s%s", name, page, items, tail);
+			rpl_search_page(RPL_TO(r), name, page, items, tail);
 		else
-			reply_set(r, "%s:%s%s", name, items, tail);
+			rpl_search_first(RPL_TO(r), name, items, tail);
 		if (mk_fits(a, r->text))
 			return;
 	}
@@ -273,10 +268,11 @@ act_search(struct actions *a, const struct mo *m, const struct command *c, struc
 		mk_product_key(a, c->product, name, sizeof name);
 		mk_keyword(c->product, key, sizeof key);
 		if (page > 1)
-			reply_set(r, "Hết tin bán %s (trang %d trống). Xem lại từ đầu: TIM %s.", name, page, key);
+			rpl_search_empty_page(RPL_TO(r), name, page, key);
+		else if (q.min_qty)
+			rpl_search_none_qty(RPL_TO(r), name, key);
 		else
-			reply_set(r, "Chưa có tin bán %s%s. Nhắn THEO %s để được báo khi có hàng, "
-			    "GIA %s để xem giá.", name, q.min_qty ? " đủ số lượng đó" : "", key, key);
+			rpl_search_none(RPL_TO(r), name, key);
 	} else if (rc == 0) {
 		search_page(a, c, l, n > size ? size : n, n > size, page, r);
 	}

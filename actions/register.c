@@ -159,14 +159,16 @@ is_operator_role(const char *role)
 	return role[0] != '\0' && strcmp(role, "household") != 0;
 }
 
+/* role_name: a role in words; out holds ROLE_NAME bytes */
+#define ROLE_NAME 64
 static const char *
-role_name(const char *role)
+role_name(const char *role, char *out, size_t len)
 {
 	if (strcmp(role, "head") == 0)
-		return "trưởng thôn";
+		return rpl_role_head(out, len);
 	if (strcmp(role, "official") == 0)
-		return "cán bộ xã";
-	return "tổ công nghệ số";
+		return rpl_role_official(out, len);
+	return rpl_role_helper(out, len);
 }
 
 /* refuse_role_move answers a head, official or helper whose DK names
@@ -175,17 +177,16 @@ static int
 refuse_role_move(struct actions *a, const struct person *old, struct act_reply *r)
 {
 	struct village own;
+	char role[ROLE_NAME];
 	int rc = old->village_code[0] ? store_village_by_code(a->s, old->village_code, &own) : STORE_NONE;
 
 	if (rc == STORE_ERR)
 		return -1;
 	if (rc == STORE_OK)
-		reply_set(r, "Số này là %s, thôn %s (%s) xã %s. Không đổi thôn bằng tin nhắn được: "
-		    "cần đổi, xin liên hệ cán bộ xã", role_name(old->role), own.name, own.code,
+		rpl_reg_role_move(RPL_TO(r), role_name(old->role, role, sizeof role), own.name, own.code,
 		    own.commune);
 	else
-		reply_set(r, "Số này là %s. Không đổi thôn bằng tin nhắn được: cần đổi, xin liên hệ "
-		    "cán bộ xã", role_name(old->role));
+		rpl_reg_role_move_nowhere(RPL_TO(r), role_name(old->role, role, sizeof role));
 	return 0;
 }
 
@@ -246,8 +247,10 @@ write_person(struct actions *a, const struct mo *m, const struct village *v, con
 	snprintf(p.role, sizeof p.role, "%s", role[0] ? role : "household");
 	if (store_person_upsert(a->s, &p, &changed) != STORE_OK)
 		return -1;
-	reply_set(r, "%s %s, thôn %s, xã %s. Nhắn HD để xem hướng dẫn",
-	    change ? "Đã đổi đăng ký:" : "Đã đăng ký", p.name, v->name, v->commune);
+	if (change)
+		rpl_reg_changed(RPL_TO(r), p.name, v->name, v->commune);
+	else
+		rpl_reg_done(RPL_TO(r), p.name, v->name, v->commune);
 	return 0;
 }
 
@@ -270,9 +273,8 @@ ask_confirm(struct actions *a, const struct mo *m, const struct person *old,
 	pr.created_at = act_now(a);
 	if (store_pending_reg_set(a->s, m->phone, &pr) != STORE_OK)
 		return -1;
-	reply_set(r, "Số này đang đăng ký: %s, thôn %s. Đổi thành %s, thôn %s? Nhắn DK OK trong 24 "
-	    "giờ để xác nhận, không thì giữ như cũ", old->name, rc == STORE_OK ? cur.name :
-	    old->village_code, pr.name, v->name);
+	rpl_reg_confirm(RPL_TO(r), old->name, rc == STORE_OK ? cur.name : old->village_code, pr.name,
+	    v->name);
 	return 0;
 }
 
@@ -314,8 +316,7 @@ confirm_change(struct actions *a, const struct mo *m, struct act_reply *r)
 	if (rc == STORE_OK && act_now(a) - pr.created_at > DK_CONFIRM_SECONDS) {
 		if (store_pending_reg_delete(a->s, m->phone) != STORE_OK)
 			return -1;
-		reply_set(r, "Yêu cầu đổi đăng ký đã quá 24 giờ nên đăng ký giữ như cũ. Muốn đổi, nhắn "
-		    "lại DK <mã thôn> <họ tên>");
+		rpl_reg_confirm_late(RPL_TO(r));
 		return 0;
 	}
 	if (rc == STORE_OK)
@@ -325,8 +326,7 @@ confirm_change(struct actions *a, const struct mo *m, struct act_reply *r)
 	if (rc == STORE_ERR)
 		return -1;
 	if (rc == STORE_NONE) {
-		reply_set(r, "Không có thay đổi đăng ký nào chờ xác nhận. Đăng ký: DK <mã thôn> <họ tên>, "
-		    "ví dụ DK LD02 Hoàng Văn Châu");
+		rpl_reg_confirm_none(RPL_TO(r));
 		return 0;
 	}
 	if (store_pending_reg_delete(a->s, m->phone) != STORE_OK)
@@ -360,17 +360,15 @@ register_by_name(struct actions *a, const struct mo *m, const char *text, struct
 				pick = pick == -1 ? i : -2;
 	}
 	if (ctx.n == 0) {
-		reply_set(r, "Không tìm thấy thôn trong tin nhắn. Nhắn DK <mã thôn> <họ tên>, "
-		    "ví dụ DK LD02 Hoàng Văn Châu. Hỏi trưởng thôn mã thôn");
+		rpl_reg_no_village_named(RPL_TO(r));
 	} else if (pick < 0) {
 		char list[400] = "";
 		size_t o = 0;
 
-		for (int i = 0; i < ctx.n; i++)
-			o += (size_t)snprintf(list + o, o < sizeof list ? sizeof list - o : 0, "%s%s (xã %s)",
-			    i ? ", " : "", ctx.cand[i].code, ctx.cand[i].commune);
-		reply_set(r, "Có %d thôn tên %s: %s. Nhắn DK <mã thôn> <họ tên>", ctx.n,
-		    ctx.cand[0].name, list);
+		for (int i = 0; i < ctx.n && o < sizeof list; i++)
+			o += strlen(rpl_reg_village_item(list + o, sizeof list - o, i ? ", " : "",
+			    ctx.cand[i].code, ctx.cand[i].commune));
+		rpl_reg_villages(RPL_TO(r), ctx.n, ctx.cand[0].name, list);
 	} else {
 		int clen = 0, cat;
 
@@ -379,8 +377,7 @@ register_by_name(struct actions *a, const struct mo *m, const char *text, struct
 			mark(w, cat, clen);
 		name_from_rest(w, name, sizeof name);
 		if (name[0] == '\0')
-			reply_set(r, "Thiếu họ tên. Cú pháp: DK %s <họ tên>. Ví dụ: DK %s Hoàng Văn Châu",
-			    ctx.cand[pick].code, ctx.cand[pick].code);
+			rpl_reg_missing_name(RPL_TO(r), ctx.cand[pick].code);
 		else
 			rc = save_person(a, m, &ctx.cand[pick], name, r);
 	}
@@ -402,8 +399,7 @@ act_register(struct actions *a, const struct mo *m, const struct command *c, str
 	if (rc == STORE_ERR)
 		return -1;
 	if (rc == STORE_NONE) {
-		reply_set(r, "Không tìm thấy thôn %s. Hỏi trưởng thôn mã thôn, rồi nhắn "
-		    "DK <mã thôn> <họ tên>, ví dụ DK LD02 Hoàng Văn Châu", c->village);
+		rpl_reg_no_village(RPL_TO(r), c->village);
 		return 0;
 	}
 	return save_person(a, m, &v, c->name, r);
@@ -415,8 +411,7 @@ act_stop(struct actions *a, const struct mo *m, const struct command *c, struct 
 	(void)c;
 	if (store_person_set_opted_out(a->s, m->phone, true) != STORE_OK)
 		return -1;
-	reply_set(r, "Đã ngừng gửi thông báo và tin rao tới số này. Thông báo khẩn (TB KHAN) của thôn, "
-	    "xã vẫn đến. Nhắn TIEP để nhận lại");
+	rpl_stop_done(RPL_TO(r));
 	return 0;
 }
 
@@ -461,13 +456,13 @@ act_unregister(struct actions *a, const struct mo *m, const struct command *c, s
 	if (rc == STORE_ERR)
 		return -1;
 	if (rc == STORE_OK && is_operator_role(p.role)) {
-		reply_set(r, "Số này là %s: vai trò do cán bộ xã đặt, không hủy bằng tin nhắn được. "
-		    "Cần hủy, xin liên hệ cán bộ xã. Ngừng nhận tin: NGUNG", role_name(p.role));
+		char role[ROLE_NAME];
+
+		rpl_unreg_role(RPL_TO(r), role_name(p.role, role, sizeof role));
 		return 0;
 	}
 	if (rc == STORE_NONE || p.village_code[0] == '\0') {
-		reply_set(r, "Số này chưa đăng ký thôn nào. Đăng ký: DK <mã thôn> <họ tên>, ví dụ "
-		    "DK LD02 Hoàng Văn Châu");
+		rpl_unreg_none(RPL_TO(r));
 		return 0;
 	}
 	if ((rc = store_village_by_code(a->s, p.village_code, &v)) == STORE_ERR)
@@ -478,11 +473,9 @@ act_unregister(struct actions *a, const struct mo *m, const struct command *c, s
 	    store_person_unregister(a->s, m->phone, act_now(a)) == STORE_ERR)
 		return -1;
 	if (closed > 0)
-		reply_set(r, "Đã hủy đăng ký: số này không còn thuộc thôn %s, %d tin bán đã đóng, "
-		    "không nhận tin gì nữa. Đăng ký lại: DK <mã thôn> <họ tên>", v.name, closed);
+		rpl_unreg_done_closed(RPL_TO(r), v.name, closed);
 	else
-		reply_set(r, "Đã hủy đăng ký: số này không còn thuộc thôn %s, không nhận tin gì nữa. "
-		    "Đăng ký lại: DK <mã thôn> <họ tên>", v.name);
+		rpl_unreg_done(RPL_TO(r), v.name);
 	return 0;
 }
 
@@ -492,6 +485,6 @@ act_resume(struct actions *a, const struct mo *m, const struct command *c, struc
 	(void)c;
 	if (store_person_set_opted_out(a->s, m->phone, false) != STORE_OK)
 		return -1;
-	reply_set(r, "Đã nhận lại thông báo và tin rao. Nhắn NGUNG để ngừng");
+	rpl_resume_done(RPL_TO(r));
 	return 0;
 }

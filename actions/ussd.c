@@ -307,10 +307,14 @@ fetch(void *arg, enum menu_src src, const struct menu_vals *v, struct menu_item 
 static _Thread_local struct listing chk_listing;
 static _Thread_local struct order chk_order;
 
-static const char *
-closed_words(const char *status)
+/* closed: why listing l cannot be used any more */
+static void
+closed(const struct listing *l, char *why, size_t n)
 {
-	return strcmp(status, "sold_out") == 0 ? "da het hang" : "da bi huy";
+	if (strcmp(l->status, "sold_out") == 0)
+		rpl_ussd_listing_sold_out(why, n, l->id);
+	else
+		rpl_ussd_listing_cancelled(why, n, l->id);
 }
 
 /* check_listing: listing v->listing can be ordered by phone; its unit,
@@ -325,11 +329,11 @@ check_listing(struct actions *a, const char *phone, struct menu_vals *v, char *w
 	if (rc == STORE_ERR)
 		return -1;
 	if (rc == STORE_NONE)
-		snprintf(why, n, "Khong co tin #%lld.", v->listing);
+		rpl_ussd_no_listing(why, n, v->listing);
 	else if (strcmp(l->status, "open") != 0)
-		snprintf(why, n, "Tin #%lld %s.", l->id, closed_words(l->status));
+		closed(l, why, n);
 	else if (strcmp(l->seller_phone, phone) == 0)
-		snprintf(why, n, "Tin #%lld la tin cua ban.", l->id);
+		rpl_ussd_own_listing(why, n, l->id);
 	else {
 		str_copy(v->unit, sizeof v->unit, strcmp(l->unit, "g") == 0 ? "kg" : l->unit);
 		v->price = l->unit_price;
@@ -352,11 +356,11 @@ check_my_listing(struct actions *a, const char *phone, struct menu_vals *v, char
 	if (rc == STORE_ERR)
 		return -1;
 	if (rc == STORE_NONE)
-		snprintf(why, n, "Khong co tin #%lld.", v->listing);
+		rpl_ussd_no_listing(why, n, v->listing);
 	else if (strcmp(l->seller_phone, phone) != 0)
-		snprintf(why, n, "Tin #%lld khong phai tin cua ban.", l->id);
+		rpl_ussd_not_my_listing(why, n, l->id);
 	else if (strcmp(l->status, "open") != 0)
-		snprintf(why, n, "Tin #%lld %s.", l->id, closed_words(l->status));
+		closed(l, why, n);
 	else
 		return 0;
 	return 1;
@@ -371,14 +375,17 @@ check_my_order(struct actions *a, const char *phone, struct menu_vals *v, char *
 	if (rc == STORE_ERR)
 		return -1;
 	if (rc == STORE_NONE)
-		snprintf(why, n, "Khong co don #%lld.", v->order);
+		rpl_ussd_no_order(why, n, v->order);
 	else if (strcmp(o->l.seller_phone, phone) != 0)
-		snprintf(why, n, "Don #%lld khong phai don cho tin cua ban.", o->id);
+		rpl_ussd_not_my_order(why, n, o->id);
+	else if (strcmp(o->status, "accepted") == 0)
+		rpl_ussd_order_accepted(why, n, o->id);
+	else if (strcmp(o->status, "declined") == 0)
+		rpl_ussd_order_declined(why, n, o->id);
+	else if (strcmp(o->status, "expired") == 0)
+		rpl_ussd_order_expired(why, n, o->id);
 	else if (strcmp(o->status, "pending") != 0)
-		snprintf(why, n, "Don #%lld da %s.", o->id,
-		    strcmp(o->status, "accepted") == 0 ? "duoc nhan" :
-		    strcmp(o->status, "declined") == 0 ? "bi tu choi" :
-		    strcmp(o->status, "expired") == 0 ? "het han" : "bi huy");
+		rpl_ussd_order_cancelled(why, n, o->id);
 	else
 		return 0;
 	return 1;
@@ -398,7 +405,7 @@ check_stock(struct actions *a, struct menu_vals *v, char *why, size_t n)
 	if (rc == STORE_ERR)
 		return -1;
 	if (rc == STORE_NONE || strcmp(l->status, "open") != 0) {
-		snprintf(why, n, "Tin #%lld khong con ban.", v->listing);
+		rpl_ussd_not_for_sale(why, n, v->listing);
 		return 1;
 	}
 	v->left = l->qty_left;
@@ -407,7 +414,7 @@ check_stock(struct actions *a, struct menu_vals *v, char *why, size_t n)
 	if (want <= l->qty_left)
 		return 0;
 	amount(l->qty_left, l->unit, left, sizeof left);
-	snprintf(why, n, "Tin #%lld chi con %s.", l->id, left);
+	rpl_ussd_only_left(why, n, l->id, left);
 	return 1;
 }
 
@@ -609,7 +616,7 @@ act_ussd(struct actions *a, const struct mo *m, struct act_reply *r)
 
 	st.d = a->conf.menus;
 	if (st.d == NULL) {
-		reply_set(r, "Menu tam ngung. Nhan HD toi %s de xem huong dan.", a->conf.sender);
+		rpl_ussd_off(RPL_TO(r), a->conf.sender);
 		r->ussd_end = true;
 		return 0;
 	}

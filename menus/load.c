@@ -13,23 +13,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define W MENU_KIND_WEIGHT
-#define P MENU_KIND_PIECE
+/* The parser's units (parser/units.def): those with a menu name. */
+#define U(word, kind, factor, count, menu, menu_kind) \
+	{menu, MENU_KIND_##menu_kind == MENU_KIND_WEIGHT ? factor : 0, MENU_KIND_##menu_kind},
 const struct menu_unit menu_units[] = {
-	{"kg", 1000, W}, {"yen", 10000, W}, {"ta", 100000, W}, {"tan", 1000000, W},
-	{"con", 0, MENU_KIND_HEAD}, {"qua", 0, P}, {"bo", 0, P}, {"buong", 0, P},
-	{"cay", 0, P}, {"cai", 0, P}, {"goi", 0, P}, {"hop", 0, P}, {"thung", 0, P},
-	{"bao", 0, P}, {"lit", 0, P},
-	{NULL, 0, 0},
+#include "parser/units.def"
 };
-#undef W
-#undef P
+#undef U
+const int menu_nunits = (int)(sizeof menu_units / sizeof menu_units[0]);
 
 int
 menu_unit_find(const char *name)
 {
-	for (int i = 0; menu_units[i].name != NULL; i++)
-		if (strcmp(menu_units[i].name, name) == 0)
+	for (int i = 0; i < menu_nunits; i++)
+		if (menu_units[i].name != NULL && strcmp(menu_units[i].name, name) == 0)
 			return i;
 	return -1;
 }
@@ -42,13 +39,12 @@ menu_unit_is_weight(const char *unit)
 	return unit[0] == '\0' || (u >= 0 && menu_units[u].grams > 0);
 }
 
-/* The commands a finished flow may give: menu.c knows how to fill each. */
-static const struct { const char *name; enum cmd_action action; } actions[] = {
-	{"LIST", CMD_LIST}, {"PRICE", CMD_PRICE}, {"SEARCH", CMD_SEARCH},
-	{"ORDER", CMD_ORDER}, {"ACCEPT", CMD_ACCEPT}, {"DECLINE", CMD_DECLINE},
-	{"SOLD_OUT", CMD_SOLD_OUT}, {"CANCEL_LISTING", CMD_CANCEL_LISTING},
-	{"CANCEL_ORDER", CMD_CANCEL_ORDER}, {"REGISTER", CMD_REGISTER},
-	{"STOP", CMD_STOP}, {"RESUME", CMD_RESUME}, {"STATUS", CMD_STATUS},
+/* The commands a finished flow may give (the ussd column of
+ * parser/commands.def): menu.c knows how to fill each. */
+static const struct { const char *name; enum cmd_action action; bool ussd; } actions[] = {
+#define CMD(id, json, reader, action, ussd, ...) {json, CMD_##id, ussd},
+#include "parser/commands.def"
+#undef CMD
 };
 
 static const char *const kinds[] = {"menu", "list", "input", "show", "end", NULL};
@@ -163,7 +159,7 @@ parse_target(struct loader *l, const char *w, struct menu_target *t)
 	t->screen = -1;
 	if (w[0] == '!') {
 		for (size_t i = 0; i < sizeof actions / sizeof actions[0]; i++)
-			if (strcmp(actions[i].name, w + 1) == 0) {
+			if (actions[i].ussd && strcmp(actions[i].name, w + 1) == 0) {
 				t->action = actions[i].action;
 				return 0;
 			}

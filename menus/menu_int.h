@@ -62,11 +62,13 @@ struct menu_def {
 /* Quantity units a menu may offer: how the typed number becomes the
  * command's amount (grams for weights, pieces for counts). */
 struct menu_unit {
-	const char *name;		/* as shown and as in unit= */
+	const char *name;		/* as shown and as in unit=; NULL: not for menus */
 	long long grams;		/* per unit; 0: a count unit */
 	unsigned kind;			/* MENU_KIND_* */
 };
+#define MENU_KIND_NONE 0u		/* a unit of parser/units.def no menu offers */
 extern const struct menu_unit menu_units[];
+extern const int menu_nunits;
 int menu_unit_find(const char *name);
 
 /* menu_opt_key: the key option i of sc is shown with and chosen by, given

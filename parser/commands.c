@@ -13,7 +13,6 @@
 
 static int read_register(struct msg *m, struct command *c);
 static int read_accept(struct msg *m, struct command *c);
-static int read_decline(struct msg *m, struct command *c);
 static int read_tu_choi(struct msg *m, struct command *c);
 static int read_numbered(struct msg *m, struct command *c);
 static int read_broadcast(struct msg *m, struct command *c);
@@ -21,61 +20,32 @@ static int read_plain(struct msg *m, struct command *c);
 static int read_help(struct msg *m, struct command *c);
 
 /*
- * The table. Longest keyword wins (HUY DON over HUY, XEM GIA over XEM);
- * topic is the main keyword a row belongs to (HD topic, suggestions).
+ * The table, from commands.def: each command's aliases (a NULL keyword ends
+ * them), then the command's topic, reader and aliases by its enum value.
  */
-const struct kw_row kw_rows[] = {
-	{"DK", CMD_REGISTER, "DK", read_register, KW_MAIN},
-	{"DANG KY", CMD_REGISTER, "DK", read_register, 0},
-	{"DANG KI", CMD_REGISTER, "DK", read_register, 0},
-	{"DKY", CMD_REGISTER, "DK", read_register, 0},
-	{"BAN", CMD_LIST, "BAN", read_list, KW_MAIN},
-	{"CAN BAN", CMD_LIST, "BAN", read_list, 0},
-	{"GIA", CMD_PRICE, "GIA", read_price, KW_MAIN},
-	{"XEM GIA", CMD_PRICE, "GIA", read_price, 0},
-	{"BANG GIA", CMD_PRICE, "GIA", read_price, 0},
-	{"GIA CA", CMD_PRICE, "GIA", read_price, 0},	/* giá cả: prices */
-	{"TIM", CMD_SEARCH, "TIM", read_search, KW_MAIN},
-	{"XEM", CMD_SEARCH, "TIM", read_search, 0},
-	{"MUA", CMD_ORDER, "MUA", read_order, KW_MAIN | KW_NUM},
-	{"DAT", CMD_ORDER, "MUA", read_order, KW_NUM},
-	{"DAT MUA", CMD_ORDER, "MUA", read_order, KW_NUM},
-	{"DAT HANG", CMD_ORDER, "MUA", read_order, KW_NUM},
-	{"CAN MUA", CMD_ORDER, "MUA", read_order, KW_NUM},
-	{"OK", CMD_ACCEPT, "OK", read_accept, KW_MAIN | KW_NUM},
-	{"DONG Y", CMD_ACCEPT, "OK", read_accept, KW_NUM | KW_EVERYDAY},
-	{"NHAN", CMD_ACCEPT, "OK", read_accept, KW_NUM | KW_EVERYDAY},
-	{"CO", CMD_ACCEPT, "OK", read_accept, KW_NUM | KW_EVERYDAY},
-	{"KO", CMD_DECLINE, "KO", read_decline, KW_MAIN | KW_NUM},
-	{"KHONG", CMD_DECLINE, "KO", read_decline, KW_NUM | KW_EVERYDAY},
-	{"TU CHOI", CMD_DECLINE, "KO", read_tu_choi, KW_NUM},
-	{"HUY", CMD_CANCEL_LISTING, "HUY", read_numbered, KW_MAIN | KW_NUM},
-	{"HUY DON", CMD_CANCEL_ORDER, "HUY DON", read_numbered, KW_MAIN | KW_NUM},
-	{"HET", CMD_SOLD_OUT, "HET", read_numbered, KW_MAIN | KW_NUM},
-	{"TB", CMD_BROADCAST, "TB", read_broadcast, KW_MAIN},
-	{"THONG BAO", CMD_BROADCAST, "TB", read_broadcast, 0},
-	{"BC", CMD_REPORT, "BC", read_numbered, KW_MAIN | KW_NUM},
-	{"BAO CAO", CMD_REPORT, "BC", read_numbered, KW_NUM},
-	{"THEO", CMD_FOLLOW, "THEO", read_follow, KW_MAIN},
-	{"BO THEO", CMD_UNFOLLOW, "BO THEO", read_follow, KW_MAIN},
-	{"NGUNG", CMD_STOP, "NGUNG", read_plain, KW_MAIN},
-	{"STOP", CMD_STOP, "NGUNG", read_plain, 0},
-	{"TC", CMD_STOP, "NGUNG", read_plain, 0},
-	/* §7: HUY + any DK alias unregisters; it is no longer NGUNG */
-	{"HUY DK", CMD_UNREGISTER, "HUY DK", read_plain, KW_MAIN},
-	{"HUY DANG KY", CMD_UNREGISTER, "HUY DK", read_plain, 0},
-	{"HUY DANG KI", CMD_UNREGISTER, "HUY DK", read_plain, 0},
-	{"HUY DKY", CMD_UNREGISTER, "HUY DK", read_plain, 0},
-	{"TIEP", CMD_RESUME, "TIEP", read_plain, KW_MAIN},
-	{"START", CMD_RESUME, "TIEP", read_plain, 0},
-	{"TT", CMD_STATUS, "TT", read_plain, KW_MAIN},
-	{"HD", CMD_HELP, "HD", read_help, KW_MAIN},
-	{"HELP", CMD_HELP, "HD", read_help, 0},
-	{"?", CMD_HELP, "HD", read_help, 0},
-	{"HUONG DAN", CMD_HELP, "HD", read_help, 0},
-	{"TRO GIUP", CMD_HELP, "HD", read_help, 0},
+#define PARSER_UNPAREN(...) __VA_ARGS__
+#define K(kw, flags) {kw, flags, NULL},
+#define KR(kw, flags, reader) {kw, flags, reader},
+#define CMD(id, json, reader, action, ussd, topic, keywords, ...) \
+	static const struct kw_alias alias_##id[] = { PARSER_UNPAREN keywords {NULL, 0, NULL} };
+#include "parser/commands.def"
+#undef CMD
+#undef K
+#undef KR
+
+const struct cmd_parse cmd_parse[CMD__COUNT] = {
+#define CMD(id, json, reader, action, ussd, topic, ...) [CMD_##id] = {topic, reader, alias_##id},
+#include "parser/commands.def"
+#undef CMD
 };
-const int kw_nrows = (int)(sizeof kw_rows / sizeof kw_rows[0]);
+
+/* every command but UNKNOWN has a main keyword (HD <topic>, suggestions);
+ * a missing reader or keyword is refused by parser_new (table_check) */
+#define CMD(id, json, reader, action, ussd, topic, keywords, ...) \
+	_Static_assert(CMD_##id == CMD_UNKNOWN || sizeof(topic) > 1, \
+	    "commands.def: " #id " has no topic");
+#include "parser/commands.def"
+#undef CMD
 
 /* glued_number: word = kw, then digits (or #digits): MUA123, OK45. */
 static bool
@@ -145,14 +115,14 @@ kw_match(struct msg *m, int at, bool glue_numbers, int *nwords)
 
 	if (at >= m->nw)
 		return -1;
-	for (r = 0; r < kw_nrows; r++) {
+	for (r = 0; r < m->p->nkw; r++) {
 		const struct kw_form *f = &m->p->kw[r];
 		size_t glue;
 		int used;
 
 		if (f->w[0][0] != m->fold[m->w[at].fs])
 			continue;		/* every form starts with its first letter */
-		used = row_match(m, f, kw_rows[r].flags, at, glue_numbers, &glue);
+		used = row_match(m, f, m->p->rows[r].flags, at, glue_numbers, &glue);
 
 		if (used > 0 && f->nw > best_kw) {
 			best = r;
@@ -363,15 +333,9 @@ read_accept(struct msg *m, struct command *c)
 {
 	long long v;
 
-	if ((kw_rows[m->kwrow].flags & KW_EVERYDAY) && ref_at(m, m->arg, &v) == 0)
+	if ((m->p->rows[m->kwrow].flags & KW_EVERYDAY) && ref_at(m, m->arg, &v) == 0)
 		return to_unknown(c);
 	return read_numbered(m, c);
-}
-
-static int
-read_decline(struct msg *m, struct command *c)
-{
-	return read_accept(m, c);
 }
 
 /* TU CHOI: with a number it declines, alone it is STOP, else UNKNOWN. */
@@ -402,7 +366,7 @@ read_help(struct msg *m, struct command *c)
 	int i = m->arg, n = 0, r;
 
 	if (i < m->nw && (r = kw_match(m, i, false, &n)) >= 0) {
-		str_copy(c->topic, sizeof c->topic, kw_rows[r].topic);
+		str_copy(c->topic, sizeof c->topic, m->p->rows[r].topic);
 		i += n;
 	}
 	note_from(m, c, i);
@@ -472,12 +436,12 @@ kw_suggest(const struct msg *m, struct command *c)
 	for (k = 0; k < n; k++)
 		if (s[k] < 'A' || s[k] > 'Z')
 			return;
-	for (r = 0; r < kw_nrows; r++) {
+	for (r = 0; r < m->p->nkw; r++) {
 		const struct kw_form *f = &m->p->kw[r];
 		const char *form = f->nw > 1 ? f->glued : f->w[0];
 		size_t fl = f->nw > 1 ? f->gl : f->wl[0];
 
-		if (!(kw_rows[r].flags & KW_MAIN))
+		if (!(m->p->rows[r].flags & KW_MAIN))
 			continue;
 		if (one_edit(s, n, form, fl)) {
 			found = r;
@@ -485,5 +449,5 @@ kw_suggest(const struct msg *m, struct command *c)
 		}
 	}
 	if (count == 1)
-		str_copy(c->suggest, sizeof c->suggest, kw_rows[found].kw);
+		str_copy(c->suggest, sizeof c->suggest, m->p->rows[found].kw);
 }

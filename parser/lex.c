@@ -11,27 +11,12 @@
 
 #include "common/common.h"
 
-/* Units and markers of §3, each glued or apart after a number. */
+/* Units and markers of §3, each glued or apart after a number (units.def,
+ * the table the USSD menus read too). */
 static const struct unit_def units[] = {
-	{"KG", UK_WEIGHT, 1000, NULL}, {"KGS", UK_WEIGHT, 1000, NULL},
-	{"KY", UK_WEIGHT, 1000, NULL}, {"KI", UK_WEIGHT, 1000, NULL},
-	{"KILO", UK_WEIGHT, 1000, NULL}, {"CAN", UK_WEIGHT, 1000, NULL},
-	{"LANG", UK_WEIGHT, 100, NULL}, {"G", UK_WEIGHT, 1, NULL},
-	{"GAM", UK_WEIGHT, 1, NULL}, {"YEN", UK_WEIGHT, 10000, NULL},
-	{"TA", UK_WEIGHT, 100000, NULL}, {"TAN", UK_WEIGHT, 1000000, NULL},
-	{"QUA", UK_COUNT, 1, "qua"}, {"TRAI", UK_COUNT, 1, "trai"},
-	{"CON", UK_COUNT, 1, "con"}, {"BO", UK_COUNT, 1, "bo"},
-	{"BUONG", UK_COUNT, 1, "buong"}, {"CAY", UK_COUNT, 1, "cay"},
-	{"CAI", UK_COUNT, 1, "cai"}, {"GOI", UK_COUNT, 1, "goi"},
-	{"HOP", UK_COUNT, 1, "hop"}, {"THUNG", UK_COUNT, 1, "thung"},
-	{"BAO", UK_COUNT, 1, "bao"}, {"LIT", UK_COUNT, 1, "lit"},
-	{"CHUC", UK_COUNT, 10, "qua"},
-	{"K", UK_MONEY, 1000, NULL}, {"N", UK_MONEY, 1000, NULL},
-	{"NGHIN", UK_MONEY, 1000, NULL}, {"NGAN", UK_MONEY, 1000, NULL},
-	{"TR", UK_MONEY, 1000000, NULL}, {"TRIEU", UK_MONEY, 1000000, NULL},
-	{"CU", UK_MONEY, 1000000, NULL},
-	{"D", UK_ABSORB, 1, NULL}, {"DONG", UK_ABSORB, 1, NULL},
-	{"VND", UK_ABSORB, 1, NULL},
+#define U(word, kind, factor, count, menu, menu_kind) {word, UK_##kind, factor, count},
+#include "parser/units.def"
+#undef U
 };
 
 const struct unit_def *

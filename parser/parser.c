@@ -50,42 +50,85 @@ compile(const char *src, char *err, size_t errlen)
 	return re;
 }
 
-/* build_forms splits each keyword row into words once, for matching. */
+/* build_forms flattens the aliases of every command into rows and splits
+ * each into words once, for matching. */
+/* split_form: a keyword's words (at most 3) and its glued form. */
+static void
+split_form(struct kw_form *f, const char *s)
+{
+	while (*s && f->nw < 3) {
+		const char *sp = strchr(s, ' ');
+		size_t n = sp != NULL ? (size_t)(sp - s) : strlen(s);
+
+		f->w[f->nw] = s;
+		f->wl[f->nw] = n;
+		if (f->gl + n < sizeof f->glued) {
+			memcpy(f->glued + f->gl, s, n);
+			f->gl += n;
+		}
+		f->nw++;
+		s += n;
+		if (*s == ' ')
+			s++;
+	}
+	f->glued[f->gl] = '\0';
+}
+
 static void
 build_forms(struct parser *p)
 {
-	int r;
+	int n = 0, r = 0;
 
-	p->nkw = kw_nrows;
-	p->kw = xcalloc((size_t)kw_nrows, sizeof *p->kw);
-	for (r = 0; r < kw_nrows; r++) {
-		struct kw_form *f = &p->kw[r];
-		const char *s = kw_rows[r].kw;
+	for (int a = 0; a < CMD__COUNT; a++)
+		for (const struct kw_alias *k = cmd_parse[a].alias; k->kw != NULL; k++)
+			n++;
+	p->nkw = n;
+	p->rows = xcalloc((size_t)n, sizeof *p->rows);
+	p->kw = xcalloc((size_t)n, sizeof *p->kw);
+	for (int a = 0; a < CMD__COUNT; a++)
+		for (const struct kw_alias *k = cmd_parse[a].alias; k->kw != NULL; k++, r++) {
+			struct kw_row *row = &p->rows[r];
 
-		while (*s && f->nw < 3) {
-			const char *sp = strchr(s, ' ');
-			size_t n = sp != NULL ? (size_t)(sp - s) : strlen(s);
-
-			f->w[f->nw] = s;
-			f->wl[f->nw] = n;
-			if (f->gl + n < sizeof f->glued) {
-				memcpy(f->glued + f->gl, s, n);
-				f->gl += n;
-			}
-			f->nw++;
-			s += n;
-			if (*s == ' ')
-				s++;
+			row->kw = k->kw;
+			row->action = (enum cmd_action)a;
+			row->topic = cmd_parse[a].topic;
+			row->read = k->read != NULL ? k->read : cmd_parse[a].read;
+			row->flags = k->flags;
+			split_form(&p->kw[r], k->kw);
 		}
-		f->glued[f->gl] = '\0';
+}
+
+/* table_check: every command but UNKNOWN has a keyword and a reader for
+ * each of them (commands.def), so none parses to a command it cannot read. */
+static int
+table_check(char *err, size_t errlen)
+{
+	for (int a = CMD_UNKNOWN + 1; a < CMD__COUNT; a++) {
+		const struct kw_alias *k = cmd_parse[a].alias;
+
+		if (k->kw == NULL) {
+			snprintf(err, errlen, "parser: commands.def: %s has no keyword",
+			    cmd_action_name((enum cmd_action)a));
+			return -1;
+		}
+		for (; k->kw != NULL; k++)
+			if (k->read == NULL && cmd_parse[a].read == NULL) {
+				snprintf(err, errlen, "parser: commands.def: %s has no reader for %s",
+				    cmd_action_name((enum cmd_action)a), k->kw);
+				return -1;
+			}
 	}
+	return 0;
 }
 
 struct parser *
 parser_new(const char *lexicon_path, char *err, size_t errlen)
 {
-	struct parser *p = xcalloc(1, sizeof *p);
+	struct parser *p;
 
+	if (table_check(err, errlen) < 0)
+		return NULL;
+	p = xcalloc(1, sizeof *p);
 	if (lex_load(&p->lx, lexicon_path, err, errlen) < 0) {
 		free(p);
 		return NULL;
@@ -116,6 +159,7 @@ parser_free(struct parser *p)
 	pcre2_code_free(p->re_village);
 	pcre2_match_context_free(p->mctx);
 	free(p->kw);
+	free(p->rows);
 	free(p);
 }
 
@@ -171,8 +215,8 @@ dispatch(struct msg *m, struct command *c)
 	}
 	m->kwrow = r;
 	m->arg = n;
-	c->action = kw_rows[r].action;
-	kw_rows[r].read(m, c);
+	c->action = m->p->rows[r].action;
+	m->p->rows[r].read(m, c);
 	suggest_unglued(m, c);
 }
 
@@ -216,10 +260,9 @@ const char *
 cmd_action_name(enum cmd_action a)
 {
 	static const char *const names[CMD__COUNT] = {
-		"UNKNOWN", "REGISTER", "LIST", "PRICE", "SEARCH", "ORDER", "ACCEPT",
-		"DECLINE", "CANCEL_LISTING", "CANCEL_ORDER", "SOLD_OUT", "BROADCAST",
-		"REPORT", "FOLLOW", "UNFOLLOW", "STOP", "RESUME", "STATUS", "HELP",
-		"UNREGISTER",
+#define CMD(id, json, ...) [CMD_##id] = json,
+#include "parser/commands.def"
+#undef CMD
 	};
 
 	if ((int)a < 0 || a >= CMD__COUNT)

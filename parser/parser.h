@@ -12,27 +12,11 @@
 
 struct parser;
 
+/* CMD_<id> for each row of parser/commands.def, in its order (CMD_UNKNOWN 0) */
 enum cmd_action {
-	CMD_UNKNOWN = 0,
-	CMD_REGISTER,
-	CMD_LIST,
-	CMD_PRICE,
-	CMD_SEARCH,
-	CMD_ORDER,
-	CMD_ACCEPT,
-	CMD_DECLINE,
-	CMD_CANCEL_LISTING,
-	CMD_CANCEL_ORDER,
-	CMD_SOLD_OUT,
-	CMD_BROADCAST,
-	CMD_REPORT,
-	CMD_FOLLOW,
-	CMD_UNFOLLOW,
-	CMD_STOP,
-	CMD_RESUME,
-	CMD_STATUS,
-	CMD_HELP,
-	CMD_UNREGISTER,			/* HUY DK (commands.md §7) */
+#define CMD(id, ...) CMD_##id,
+#include "parser/commands.def"
+#undef CMD
 	CMD__COUNT
 };
 

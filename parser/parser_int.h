@@ -83,7 +83,8 @@ struct parser {
 	pcre2_code *re_phone;		/* a digit run that may be a phone */
 	pcre2_code *re_village;		/* LD02 */
 	pcre2_match_context *mctx;	/* match and depth limits */
-	struct kw_form *kw;		/* one per row of the keyword table */
+	struct kw_row *rows;		/* every alias of commands.def, flattened */
+	struct kw_form *kw;		/* the same rows split into words */
 	int nkw;
 };
 
@@ -182,19 +183,36 @@ int qty_at(struct msg *m, int i, struct command *c);
 int trade_unglue(const struct msg *m, char *out, size_t outlen);
 
 /* commands.c */
-struct kw_row {
-	const char *kw;			/* folded keyword words */
-	enum cmd_action action;
+typedef int (*kw_reader)(struct msg *, struct command *);
+
+/* one alias of a command (the keywords column of commands.def) */
+struct kw_alias {
+	const char *kw;			/* folded keyword words; NULL ends the list */
+	unsigned flags;
+	kw_reader read;			/* NULL: the command's reader */
+};
+
+/* what the parser keeps of a row of commands.def */
+struct cmd_parse {
 	const char *topic;		/* its main keyword */
-	int (*read)(struct msg *, struct command *);
+	kw_reader read;
+	const struct kw_alias *alias;
+};
+extern const struct cmd_parse cmd_parse[CMD__COUNT];
+
+/* one keyword row for matching: an alias with its command's columns,
+ * built by parser_new from cmd_parse */
+struct kw_row {
+	const char *kw;
+	enum cmd_action action;
+	const char *topic;
+	kw_reader read;
 	unsigned flags;
 };
 #define KW_NUM		1u		/* takes a number: MUA123 */
 #define KW_EVERYDAY	2u		/* CO, NHAN, KHONG, DONG Y */
 #define KW_MAIN		4u		/* a main keyword: may be suggested */
 
-extern const struct kw_row kw_rows[];
-extern const int kw_nrows;
 int kw_match(struct msg *m, int at, bool glue_numbers, int *nwords);
 void kw_suggest(const struct msg *m, struct command *c);
 void cmd_clear_error_fields(struct command *c);

@@ -610,7 +610,7 @@ bare_mua_after_alert_asks(void)
 	claim();
 	T_ASSERTF(starts(to(BUYER), "Tin moi #14"), "%s", to(BUYER));
 	r = fx_sms(BUYER, "MUA 20");
-	T_STREQ(r, "Y ban la MUA 14 20KG (20kg Na cua tin #14 vua bao)? Nhan lai nhu vay de mua. "
+	T_STREQ(r, "Y ban la MUA 14 20KG (20kg Na cua tin #14 vua bao)? Nhan lai de mua. "
 	    "Mua tin #20: MUA 20 <so luong>.");
 	T_ASSERT(fx_query_int(S, "SELECT count(*) FROM orders") == 0);
 	r = fx_sms(BUYER, "MUA 14 20KG");

@@ -616,6 +616,10 @@ static const struct {
 	{"screen home menu\ntext Hi\nopt 9 A > home\n", "bad.conf:3: option key must be 1..8"},
 	{"screen home menu\ntext Hi\nopt 1 A > home\nopt 1 B > home\n", "bad.conf:4: option 1 given twice"},
 	{"screen home menu\ntext Hi\nopt 1 A > !FLY\n", "bad.conf:3: unknown command !FLY"},
+	/* commands.def's ussd column: a menu never finishes with these */
+	{"screen home menu\ntext Hi\nopt 1 A > !BROADCAST\n", "bad.conf:3: unknown command !BROADCAST"},
+	{"screen home menu\ntext Hi\nopt 1 A > !UNKNOWN\n", "bad.conf:3: unknown command !UNKNOWN"},
+	{"screen home menu\ntext Hi\nopt 1 A > !HELP\n", "bad.conf:3: unknown command !HELP"},
 	{"screen home menu\ntext B\xc3\xa1n\nopt 1 A > home\n", "bad.conf:2: text must be plain ASCII"},
 	{"screen home list products product\ntext Hi\nnext home\n", "bad.conf:1: the first screen (home) must be a menu"},
 	{"screen home menu\ntext Hi\nopt 1 A > x\nscreen x list cows product\n", "bad.conf:4: list needs a source"},

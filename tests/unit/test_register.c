@@ -75,8 +75,8 @@ dk_change_waits_for_dk_ok(void)
 	setup();
 	sms("+84912000030", "DK LD02 Hoàng Văn Châu");
 	r = sms("+84912000030", "dk cl01 Hoàng Văn Châu");
-	T_STREQ(r, "So nay dang dang ky: Hoang Van Chau, thon Lang Don. Doi thanh Hoang Van Chau, "
-	    "thon Quan Thanh? Nhan DK OK trong 24 gio de xac nhan, khong thi giu nhu cu");
+	T_STREQ(r, "Dang dang ky: Hoang Van Chau, thon Lang Don. Doi thanh Hoang Van Chau, "
+	    "thon Quan Thanh? Nhan DK OK trong 24 gio de doi, khong thi giu nhu cu");
 	T_STREQ(who("+84912000030").village_code, "LD02");
 	/* another name, by the village's name: the newer DK is what waits */
 	r = sms("+84912000030", "DK Hoàng Văn Chầu thôn Lăng Đồn");
