@@ -109,6 +109,10 @@ check_match "/api/overview: the province's figures and 90 days of series" \
 	"$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); p=d["province"]; print(p["households"], p["listed_ever"], p["listings"], p["accepted"], p["value"], len(d["days"]), len(d["series"]["mo"]), sum(d["series"]["mo"]))' "$ov")" \
 	"30 2 2 1 600000 90 90 5"
 
+check_eq "a commune user's overview is the province overview's entry for its commune" \
+	"$(curl -s -b "$T/commune" "$U/api/overview" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["scope"], json.dumps(d["communes"], sort_keys=True))')" \
+	"$(curl -s -b "$T/admin" "$U/api/overview" | python3 -c 'import json,sys; d=json.load(sys.stdin); print("Chi Lăng", json.dumps([c for c in d["communes"] if c["commune"] == "Chi Lăng"], sort_keys=True))')"
+
 # ---- market, order sheet, messages ----
 check_eq "/api/market/listings: both listings, newest first" \
 	"$(curl -s -b "$T/admin" "$U/api/market/listings" | python3 -c 'import json,sys; print([(l["id"], l["product"], l["status"]) for l in json.load(sys.stdin)["listings"]])')" \
