@@ -434,6 +434,14 @@ async function pageMessages(main, params) {
       card('failed', 'Gửi lỗi', num(o.failed)), card('delivered', 'Đã tới máy', num(o.delivered)),
       card('undelivered', 'Không tới máy', num(o.undelivered)),
       card('dlr_pct', 'Tỉ lệ tới máy (theo báo cáo)', h.data.delivered_pct === null ? '—' : h.data.delivered_pct.toLocaleString('vi-VN') + ' %')));
+    if (h.data.kannel) {
+      const k = h.data.kannel;
+      main.append(el('h2', {}, 'Kết nối Kannel (từ lúc langso chạy)'), el('div', { class: 'cards' },
+        card('sendsms_accepted', 'Kannel nhận gửi', num(k.sendsms_accepted)),
+        card('sendsms_failed', 'Kannel từ chối', num(k.sendsms_failed)),
+        card('sendsms_retried', 'Phải gửi lại', num(k.sendsms_retried)),
+        card('database', 'Cơ sở dữ liệu', h.data.database_writable ? 'Ghi được' : 'LỖI: không ghi được')));
+    }
   }
   if (state.me.role !== 'admin') return;
   const phone = params.get('phone') || '';

@@ -9,11 +9,13 @@
 #include "gateway/conf.h"
 #include "gateway/kannel.h"
 #include "gateway/log.h"
+#include "gateway/metrics.h"
 #include "actions/console.h"
 #include "common/common.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <jansson.h>
 #include <microhttpd.h>
 #include <stdarg.h>
 #include <sodium.h>
@@ -55,6 +57,7 @@ struct console_http {
 	struct MHD_Daemon *d;
 	struct console *c;
 	const struct conf *conf;
+	struct metrics *metrics;	/* the daemon's, for /api/health; may be NULL */
 	int wake_fd;
 	struct asset assets[NASSETS];
 };
@@ -99,6 +102,7 @@ static const struct route {
 	{"GET", "/api/market/orders", NEED_USER, console_api_orders, false},
 	{"GET", "/api/market/sheet", NEED_USER, console_api_sheet, false},
 	{"GET", "/api/messages", NEED_ADMIN, console_api_messages, false},
+	/* the outbox from the database, then the gateway adds Kannel's side */
 	{"GET", "/api/health", NEED_USER, console_api_health, false},
 };
 
@@ -328,6 +332,36 @@ do_logout(struct console_http *h, struct MHD_Connection *conn)
 	return redirect(conn, "/", cookie);
 }
 
+/* add_gateway_health completes /api/health with what only the daemon
+ * knows: sendsms answers since start (Kannel's smsbox reachable and
+ * accepting) and whether the database took the last write. */
+static void
+add_gateway_health(struct console_http *h, struct console_answer *a)
+{
+	json_t *doc = json_loadb(a->body, a->len, 0, NULL);
+	char *body;
+
+	if (doc == NULL || h->metrics == NULL) {
+		json_decref(doc);
+		return;
+	}
+	json_object_set_new(doc, "kannel", json_pack("{sI sI sI}",
+	    "sendsms_accepted", (json_int_t)metrics_count(h->metrics, "langso_sendsms_total",
+	    "outcome=\"accepted\""),
+	    "sendsms_failed", (json_int_t)metrics_count(h->metrics, "langso_sendsms_total",
+	    "outcome=\"failed\""),
+	    "sendsms_retried", (json_int_t)metrics_count(h->metrics, "langso_sendsms_total",
+	    "outcome=\"retry\"")));
+	json_object_set_new(doc, "database_writable", json_boolean(metrics_db(h->metrics, 10) == 1));
+	body = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(doc);
+	if (body == NULL)
+		return;
+	free(a->body);
+	a->body = body;
+	a->len = strlen(body);
+}
+
 static enum MHD_Result
 do_api(struct console_http *h, struct MHD_Connection *conn, const struct route *rt, struct creq *q)
 {
@@ -354,6 +388,8 @@ do_api(struct console_http *h, struct MHD_Connection *conn, const struct route *
 	ctype = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
 	req = (struct console_req){req_arg, q, q->body, q->len, ctype ? ctype : ""};
 	rt->fn(h->c, &who, &req, &a);
+	if (rt->fn == console_api_health && a.status == 200)
+		add_gateway_health(h, &a);
 	if (console_queued(h->c) > 0 && h->wake_fd >= 0) {
 		uint64_t one = 1;
 
@@ -580,13 +616,14 @@ load_assets(struct console_http *h, char *err, size_t errlen)
 }
 
 struct console_http *
-console_http_start(const struct conf *conf, struct console *c, int wake_fd, char *err,
-    size_t errlen)
+console_http_start(const struct conf *conf, struct console *c, struct metrics *metrics,
+    int wake_fd, char *err, size_t errlen)
 {
 	struct console_http *h = xcalloc(1, sizeof *h);
 	struct sockaddr_in sa;
 
 	h->conf = conf;
+	h->metrics = metrics;
 	h->c = c;
 	h->wake_fd = wake_fd;
 	if (load_assets(h, err, errlen) < 0)

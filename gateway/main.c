@@ -176,7 +176,7 @@ test_clock_seam(struct actions *act, struct actions *ticker)
  * database connection and context; nothing when listen is empty. */
 static struct console *
 console_start(const struct conf *c, const struct parser *p, const struct actions_conf *ac,
-    struct store **store, struct console_http **ch)
+    struct metrics *m, struct store **store, struct console_http **ch)
 {
 	struct console *con;
 	char err[512];
@@ -188,7 +188,7 @@ console_start(const struct conf *c, const struct parser *p, const struct actions
 	*store = open_store(c, "console");
 	if ((con = console_new(*store, p, ac)) == NULL)
 		fatalx(EX_BAD, "console: libsodium cannot start");
-	if ((*ch = console_http_start(c, con, wake_fd, err, sizeof err)) == NULL)
+	if ((*ch = console_http_start(c, con, m, wake_fd, err, sizeof err)) == NULL)
 		fatalx(EX_NET, "%s", err);
 	log_info("langso: console on http://%s:%d/", c->console_host, console_http_port(*ch));
 	return con;
@@ -254,7 +254,7 @@ cmd_serve(const struct opts *o)
 		fatalx(EX_NET, "%s", err);
 	log_info("langso: listening on %s:%d, database %s, sending to %s", c.listen_host,
 	    http_port(h), c.db_path, c.sendsms_url);
-	con = console_start(&c, p, &ac, &con_store, &ch);
+	con = console_start(&c, p, &ac, m, &con_store, &ch);
 	outbox_run(ob, &stop_flag);
 	log_info("langso: stopping");
 	console_http_stop(ch);

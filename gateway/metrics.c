@@ -205,3 +205,16 @@ metrics_write(struct metrics *m, FILE *out)
 	}
 	pthread_mutex_unlock(&m->mu);
 }
+
+unsigned long long
+metrics_count(struct metrics *m, const char *name, const char *labels)
+{
+	unsigned long long n = 0;
+
+	pthread_mutex_lock(&m->mu);
+	for (int i = 0; i < m->n; i++)
+		if (strcmp(m->s[i].name, name) == 0 && strcmp(m->s[i].labels, labels) == 0)
+			n = m->s[i].value;
+	pthread_mutex_unlock(&m->mu);
+	return n;
+}

@@ -32,6 +32,10 @@ void metrics_set_outbox(struct metrics *m, const struct outbox_counts *c);
  * 0 when it failed, -1 when there was none for max_age seconds. */
 int metrics_db(struct metrics *m, double max_age);
 
+/* metrics_count: one counter's value since start ("langso_sendsms_total",
+ * "outcome=\"accepted\""), 0 when it never moved (the console's health). */
+unsigned long long metrics_count(struct metrics *m, const char *name, const char *labels);
+
 /* metrics_write appends everything counted so far to out (a memstream). */
 void metrics_write(struct metrics *m, FILE *out);
 
