@@ -433,12 +433,32 @@ do_page(struct console_http *h, struct MHD_Connection *conn, const char *url)
 	return answer(conn, 200, a->type, a->data, a->len, NULL);
 }
 
+/* same_origin: a browser's POST names the page it came from in Origin;
+ * one from another site (a forged sign-in or change) is refused before
+ * anything else. Scripts (curl) send none. */
+static bool
+same_origin(struct MHD_Connection *conn)
+{
+	const char *origin = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Origin");
+	const char *host = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Host");
+	const char *sep;
+
+	if (origin == NULL)
+		return true;
+	if (host == NULL || (sep = strstr(origin, "://")) == NULL)
+		return false;
+	return strcmp(sep + 3, host) == 0;
+}
+
 static enum MHD_Result
 route(struct console_http *h, struct MHD_Connection *conn, const char *url, const char *method,
     struct creq *q)
 {
 	const struct asset *a;
 	bool get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+
+	if (!get && !same_origin(conn))
+		return answer_error(conn, 403, "Yêu cầu từ một trang khác");
 
 	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
 		if (strcmp(url, routes[i].path) == 0 && (strcmp(method, routes[i].method) == 0 ||

@@ -143,6 +143,10 @@ check_eq "POST /api/notices without the CSRF token: 403" \
 	-d '{"village_code":"LD02","text":"họp"}' "$U/api/notices")" 403
 check_eq "POST /api/people with a wrong CSRF token: 403" \
 	"$(jpost_status "$T/admin" "$(printf '%064d' 1)" /api/people '{"phone":"0912999000","name":"X","village_code":"LD02","role":"household"}')" 403
+check_eq "a sign-in posted from another site (Origin): 403" \
+	"$(curl -s -o /dev/null -w '%{http_code}' -H 'Origin: http://evil.example' --data-urlencode login=tinh --data-urlencode "password=$PW" "$U/login")" 403
+check_eq "a change posted from another site, with the CSRF token: 403" \
+	"$(curl -s -o /dev/null -w '%{http_code}' -b "$T/admin" -H "X-CSRF-Token: $ADM" -H 'Origin: http://evil.example' -H 'Content-Type: application/json' -d '{"village_code":"LD02","text":"họp"}' "$U/api/notices")" 403
 check_eq "POST /logout without the CSRF token: 403" "$(status POST /logout -b "$T/admin")" 403
 check_eq "... and nothing changed" "$(row_counts) $(q 'select count(*) from broadcasts')" "$before 0"
 
