@@ -405,8 +405,12 @@ import_upload(struct console *c, const struct console_who *who, const struct con
 		return;
 	}
 	errs = xmalloc(65536);
-	rc = villages ? actions_import_villages(c->s, path, errs, 65536, &changed) :
-	    actions_import_people(c->s, path, errs, 65536, &changed);
+	if (villages)
+		rc = actions_import_villages(c->s, path, errs, 65536, &changed);
+	else if (strcmp(who->role, "commune") == 0)
+		rc = actions_import_people_in(c->s, path, who->commune, errs, 65536, &changed);
+	else
+		rc = actions_import_people(c->s, path, errs, 65536, &changed);
 	unlink(path);
 	if (rc < 0) {
 		console_answer_json(ans, 422, json_pack("{ss so}", "error",

@@ -92,7 +92,8 @@ static const struct route {
 	{"GET", "/api/people.csv", NEED_USER, console_api_people_csv, false},
 	{"POST", "/api/people", NEED_WRITER, console_api_person_save, false},
 	{"POST", "/api/import/villages", NEED_ADMIN, console_api_import_villages, true},
-	{"POST", "/api/import/people", NEED_ADMIN, console_api_import_people, true},
+	/* a commune user's people must all be of its commune (import.c) */
+	{"POST", "/api/import/people", NEED_WRITER, console_api_import_people, true},
 	{"GET", "/api/notices", NEED_USER, console_api_notices, false},
 	{"GET", "/api/notice", NEED_USER, console_api_notice, false},
 	{"POST", "/api/notices/preview", NEED_WRITER, console_api_notice_preview, false},

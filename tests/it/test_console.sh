@@ -168,9 +168,18 @@ check_eq "viewer changing a person: 403" \
 check_eq "viewer reading the audit trail: 403" "$(status GET /api/audit -b "$T/viewer")" 403
 check_match "viewers see masked phone numbers" \
 	"$(curl -s -b "$T/viewer" "$U/api/people?per=1")" '*"phone":"0912\*\*\*678"*'
-check_eq "commune user importing a CSV: 403 (admins only)" \
-	"$(curl -s -o /dev/null -w '%{http_code}' -b "$T/commune" -H "X-CSRF-Token: $COM" -H 'Content-Type: text/csv' --data-binary @conf/demo/people.csv "$U/api/import/people")" 403
+check_eq "commune user importing villages: 403 (admins only)" \
+	"$(curl -s -o /dev/null -w '%{http_code}' -b "$T/commune" -H "X-CSRF-Token: $COM" -H 'Content-Type: text/csv' --data-binary @conf/demo/villages.csv "$U/api/import/villages")" 403
+printf 'phone,name,village_code,role\n0912000777,Người Mới,CL01,household\n0912000778,Người Khác,LB01,household\n0364205981,Hoàng Thị Liên,CL02,household\n' >"$T/other.csv"
+before=$(row_counts)
+r=$(curl -s -w ' %{http_code}' -b "$T/commune" -H "X-CSRF-Token: $COM" -H 'Content-Type: text/csv' --data-binary @"$T/other.csv" "$U/api/import/people?name=other.csv")
+check_match "commune user importing people of another commune: 422 naming the rows" "$r" \
+	'*"other.csv:3: village LB01 is in commune Lộc Bình, not Chi Lăng","other.csv:4: +84364205981 is registered in commune Văn Quan, not Chi Lăng"* 422'
+check_eq "... and nothing was imported" "$(row_counts)" "$before"
 check_eq "... and nothing changed" "$(row_counts) $(q 'select count(*) from broadcasts')" "$before 0"
+printf 'phone,name,village_code,role\n0912000777,Người Mới,CL01,household\n' >"$T/own.csv"
+check_eq "commune user importing its own commune's people: applied" \
+	"$(curl -s -w ' %{http_code}' -b "$T/commune" -H "X-CSRF-Token: $COM" -H 'Content-Type: text/csv' --data-binary @"$T/own.csv" "$U/api/import/people?name=own.csv")" '{"changed":1} 200'
 
 # ---- people ----
 check_eq "admin adds a household" "$(jpost_status "$T/admin" "$ADM" /api/people '{"phone":"0912999000","name":"Lường Thị Mến","village_code":"LD02","role":"household","opted_out":false}')" 201
