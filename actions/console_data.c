@@ -22,9 +22,6 @@
 #define NOTICES_MAX 200
 #define UNREACHED_SHOWN 200
 
-int console_scope(struct console *c, const struct console_who *who,
-    const struct console_req *req, long long *commune_id, struct console_answer *ans);
-
 static bool
 is_viewer(const struct console_who *who)
 {
