@@ -636,6 +636,19 @@ load_assets(struct console_http *h, char *err, size_t errlen)
 	return 0;
 }
 
+int
+console_http_check(const struct conf *conf, char *err, size_t errlen)
+{
+	struct console_http h;
+	int rc;
+
+	memset(&h, 0, sizeof h);
+	h.conf = conf;
+	rc = load_assets(&h, err, errlen);
+	free_assets(&h);
+	return rc;
+}
+
 struct console_http *
 console_http_start(const struct conf *conf, struct console *c, struct metrics *metrics,
     int wake_fd, char *err, size_t errlen)

@@ -284,6 +284,12 @@ cmd_check(const struct opts *o)
 	s = open_store(&c, "check");
 	p = open_parser(o->lexicon ? o->lexicon : c.lexicon);
 	menu_free(open_menus(c.menus));
+	if (c.console_listen[0] != '\0') {
+		char err[1200];
+
+		if (console_http_check(&c, err, sizeof err) < 0)
+			fatalx(EX_BAD, "%s", err);
+	}
 	parser_free(p);
 	store_close(s);
 	printf("configuration OK\n");

@@ -246,6 +246,13 @@ check_eq "an expired session: 401" "$(status GET /api/me -b "$T/commune")" 401
 "$LANGSO" user del -c "$CONF" tinh >/dev/null
 check_eq "a deleted user's session: 401" "$(status GET /api/me -b "$T/admin")" 401
 
+# ---- langso check ----
+check_match "langso check reads the console's files" "$("$LANGSO" check -c "$CONF" 2>&1)" "configuration OK"
+printf '[storage]\npath = %s\n[console]\nlisten = 127.0.0.1:0\nchartjs = %s/none.js\n' "$T/c.db" "$T" >"$T/nochart.conf"
+out=$("$LANGSO" check -c "$T/nochart.conf" 2>&1); rc=$?
+check_eq "langso check without Chart.js: exit 1" "$rc" 1
+check_match "... saying where to get it" "$out" "*none.js: No such file or directory (Debian: apt-get install libjs-chart.js*"
+
 # ---- the console never shares Kannel's address ----
 printf '[http]\nlisten = 127.0.0.1:%s\n[console]\nlisten = 127.0.0.1:%s\n' "$KL_HTTP" "$KL_HTTP" >"$T/same.conf"
 out=$("$LANGSO" check -c "$T/same.conf" 2>&1); rc=$?
