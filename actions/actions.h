@@ -136,4 +136,10 @@ int actions_import_people(struct store *s, const char *csv_path,
 int actions_import_csv(struct store *s, bool people, const char *name,
     const char *buf, size_t len, char *errs, size_t errlen, int *changed);
 
+/* actions_import_people_in: the same for a commune's official (the web
+ * console): a row whose village is in another commune, or whose phone is
+ * registered in one, is one more "CSV:LINE: reason". */
+int actions_import_people_in(struct store *s, const char *csv_path, const char *commune,
+    char *errs, size_t errlen, int *changed);
+
 #endif

@@ -40,12 +40,6 @@ console_answer_error(struct console_answer *ans, int status, const char *message
 	console_answer_json(ans, status, json_pack("{ss}", "error", message));
 }
 
-/* console_scope decides which commune a request reads: a commune user's
- * own (another one named: 403), else the `commune` argument's (unknown:
- * 404), else 0 for the province. -1 when ans was filled with the refusal. */
-int console_scope(struct console *c, const struct console_who *who,
-    const struct console_req *req, long long *commune_id, struct console_answer *ans);
-
 int
 console_scope(struct console *c, const struct console_who *who, const struct console_req *req,
     long long *commune_id, struct console_answer *ans)

@@ -23,9 +23,6 @@
 #define NOTICES_MAX 200
 #define UNREACHED_SHOWN 200
 
-int console_scope(struct console *c, const struct console_who *who,
-    const struct console_req *req, long long *commune_id, struct console_answer *ans);
-
 static bool
 is_viewer(const struct console_who *who)
 {
@@ -404,8 +401,12 @@ import_upload(struct console *c, const struct console_who *who, const struct con
 		return;
 	}
 	errs = xmalloc(65536);
-	rc = villages ? actions_import_villages(c->s, path, errs, 65536, &changed) :
-	    actions_import_people(c->s, path, errs, 65536, &changed);
+	if (villages)
+		rc = actions_import_villages(c->s, path, errs, 65536, &changed);
+	else if (strcmp(who->role, "commune") == 0)
+		rc = actions_import_people_in(c->s, path, who->commune, errs, 65536, &changed);
+	else
+		rc = actions_import_people(c->s, path, errs, 65536, &changed);
 	unlink(path);
 	if (rc < 0) {
 		console_answer_json(ans, 422, json_pack("{ss so}", "error",

@@ -28,6 +28,12 @@ void console_answer_json(struct console_answer *ans, int status, json_t *doc);
 int console_audit(struct console *c, const struct console_who *who, const char *action,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/* console_scope decides which commune a request reads: a commune user's
+ * own (another one named: 403), else the `commune` argument's (unknown:
+ * 404), else 0 for the province. -1 when ans was filled with the refusal. */
+int console_scope(struct console *c, const struct console_who *who,
+    const struct console_req *req, long long *commune_id, struct console_answer *ans);
+
 struct console_user;
 int console_audit_user(struct console *c, const struct console_user *u, const char *action,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));

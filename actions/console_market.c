@@ -18,9 +18,6 @@
 #define MARKET_PAGE 50
 #define MESSAGES_MAX 100
 
-int console_scope(struct console *c, const struct console_who *who,
-    const struct console_req *req, long long *commune_id, struct console_answer *ans);
-
 static long
 page_of(const struct console_req *req)
 {

@@ -48,6 +48,7 @@ struct import {
 	const char *path;
 	struct import_err *errs;
 	int nerr, cap;
+	const char *only_commune;	/* people: every row's village in it (console), or NULL */
 };
 
 static void
@@ -624,6 +625,32 @@ check_duplicates(struct import *im, enum kind k, const struct rows *rs)
 	free(keys);
 }
 
+/* outside reports a phone that is registered in a village of another
+ * commune than im->only_commune (an import there may not move it); -1 on a
+ * database error. */
+static int
+outside(struct store *s, struct import *im, const struct person *p, int line)
+{
+	struct person old;
+	struct village v;
+	int rc = store_person_by_phone(s, p->phone, &old);
+
+	if (rc == STORE_OK && old.village_code[0] != '\0')
+		rc = store_village_by_code(s, old.village_code, &v);
+	else if (rc == STORE_OK)
+		return 0;
+	if (rc == STORE_NONE)
+		return 0;
+	if (rc != STORE_OK) {
+		import_err(im, line, "database: %s", store_errmsg(s));
+		return -1;
+	}
+	if (strcmp(v.commune, im->only_commune) != 0)
+		import_err(im, line, "%s is registered in commune %s, not %s", p->phone, v.commune,
+		    im->only_commune);
+	return 0;
+}
+
 /* apply runs inside the caller's transaction: people are checked against
  * the villages first (inside it, so none can vanish in between), then every
  * row is written. -1 on any error (reported). */
@@ -643,7 +670,11 @@ apply(struct store *s, struct import *im, enum kind k, const struct rows *rs,
 		else if (rc != STORE_OK) {
 			import_err(im, rs->line[i], "database: %s", store_errmsg(s));
 			return -1;
-		}
+		} else if (im->only_commune != NULL && strcmp(v.commune, im->only_commune) != 0)
+			import_err(im, rs->line[i], "village %s is in commune %s, not %s",
+			    v.code, v.commune, im->only_commune);
+		else if (im->only_commune != NULL && outside(s, im, &rs->p[i], rs->line[i]) < 0)
+			return -1;
 	}
 	if (im->nerr > 0)
 		return -1;
@@ -701,10 +732,10 @@ out:
 }
 
 static int
-import_file(struct store *s, enum kind k, const char *csv_path, char *errs,
-    size_t errlen, int *changed)
+import_file(struct store *s, enum kind k, const char *csv_path, const char *only_commune,
+    char *errs, size_t errlen, int *changed)
 {
-	struct import im = {csv_path, NULL, 0, 0};
+	struct import im = {csv_path, NULL, 0, 0, only_commune};
 	char *buf = NULL;
 	size_t len;
 	int rc = -1;
@@ -723,7 +754,7 @@ int
 actions_import_csv(struct store *s, bool people, const char *name,
     const char *buf, size_t len, char *errs, size_t errlen, int *changed)
 {
-	struct import im = {name, NULL, 0, 0};
+	struct import im = {name, NULL, 0, 0, NULL};
 	int rc;
 
 	if (errs != NULL && errlen > 0)
@@ -743,12 +774,19 @@ int
 actions_import_villages(struct store *s, const char *csv_path, char *errs,
     size_t errlen, int *changed)
 {
-	return import_file(s, IMPORT_VILLAGES, csv_path, errs, errlen, changed);
+	return import_file(s, IMPORT_VILLAGES, csv_path, NULL, errs, errlen, changed);
 }
 
 int
 actions_import_people(struct store *s, const char *csv_path, char *errs,
     size_t errlen, int *changed)
 {
-	return import_file(s, IMPORT_PEOPLE, csv_path, errs, errlen, changed);
+	return import_file(s, IMPORT_PEOPLE, csv_path, NULL, errs, errlen, changed);
+}
+
+int
+actions_import_people_in(struct store *s, const char *csv_path, const char *commune, char *errs,
+    size_t errlen, int *changed)
+{
+	return import_file(s, IMPORT_PEOPLE, csv_path, commune, errs, errlen, changed);
 }

@@ -225,7 +225,8 @@ function importForm() {
   f.append(el('h2', {}, 'Nhập từ tệp CSV'),
     el('p', { class: 'muted' }, 'Thôn: code,name,commune[,old_district]. Người: phone,name,village_code,role. Tệp có một dòng lỗi thì không nhập gì cả.'),
     el('label', { for: 'i-kind' }, 'Loại'), el('select', { id: 'i-kind' },
-      el('option', { value: 'people' }, 'Người (hộ, trưởng thôn, cán bộ)'), el('option', { value: 'villages' }, 'Thôn')),
+      el('option', { value: 'people' }, 'Người (hộ, trưởng thôn, cán bộ)'),
+      state.me.role === 'admin' ? el('option', { value: 'villages' }, 'Thôn') : null),
     el('label', { for: 'i-file' }, 'Tệp'), el('input', { id: 'i-file', type: 'file', accept: '.csv,text/csv', required: true }),
     el('button', { type: 'submit' }, 'Tải lên'), out);
   f.addEventListener('submit', async (e) => {
@@ -281,7 +282,7 @@ async function pagePeople(main, params) {
       page > 1 ? el('a', { href: link(page - 1) }, '‹ Trước') : null,
       page < pages ? el('a', { href: link(page + 1) }, 'Sau ›') : null));
   if (canWrite()) main.append(personForm(main, () => pagePeople(main, params)));
-  if (state.me.role === 'admin') main.append(importForm());
+  if (canWrite()) main.append(importForm());	/* commune users: their commune's people */
 }
 
 /* ---- notices ---- */
@@ -434,6 +435,14 @@ async function pageMessages(main, params) {
       card('failed', 'Gửi lỗi', num(o.failed)), card('delivered', 'Đã tới máy', num(o.delivered)),
       card('undelivered', 'Không tới máy', num(o.undelivered)),
       card('dlr_pct', 'Tỉ lệ tới máy (theo báo cáo)', h.data.delivered_pct === null ? '—' : h.data.delivered_pct.toLocaleString('vi-VN') + ' %')));
+    if (h.data.kannel) {
+      const k = h.data.kannel;
+      main.append(el('h2', {}, 'Kết nối Kannel (từ lúc langso chạy)'), el('div', { class: 'cards' },
+        card('sendsms_accepted', 'Kannel nhận gửi', num(k.sendsms_accepted)),
+        card('sendsms_failed', 'Kannel từ chối', num(k.sendsms_failed)),
+        card('sendsms_retried', 'Phải gửi lại', num(k.sendsms_retried)),
+        card('database', 'Cơ sở dữ liệu', h.data.database_writable ? 'Ghi được' : 'LỖI: không ghi được')));
+    }
   }
   if (state.me.role !== 'admin') return;
   const phone = params.get('phone') || '';

@@ -9,12 +9,14 @@
 #include "gateway/conf.h"
 #include "gateway/kannel.h"
 #include "gateway/log.h"
+#include "gateway/metrics.h"
 #include "actions/actions.h"
 #include "actions/console.h"
 #include "common/common.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <jansson.h>
 #include <microhttpd.h>
 #include <stdarg.h>
 #include <sodium.h>
@@ -56,6 +58,7 @@ struct console_http {
 	struct MHD_Daemon *d;
 	struct console *c;
 	const struct conf *conf;
+	struct metrics *metrics;	/* the daemon's, for /api/health; may be NULL */
 	int wake_fd;
 	struct asset assets[NASSETS];
 };
@@ -90,7 +93,8 @@ static const struct route {
 	{"GET", "/api/people.csv", NEED_USER, console_api_people_csv, false},
 	{"POST", "/api/people", NEED_WRITER, console_api_person_save, false},
 	{"POST", "/api/import/villages", NEED_ADMIN, console_api_import_villages, true},
-	{"POST", "/api/import/people", NEED_ADMIN, console_api_import_people, true},
+	/* a commune user's people must all be of its commune (import.c) */
+	{"POST", "/api/import/people", NEED_WRITER, console_api_import_people, true},
 	{"GET", "/api/notices", NEED_USER, console_api_notices, false},
 	{"GET", "/api/notice", NEED_USER, console_api_notice, false},
 	{"POST", "/api/notices/preview", NEED_WRITER, console_api_notice_preview, false},
@@ -100,6 +104,7 @@ static const struct route {
 	{"GET", "/api/market/orders", NEED_USER, console_api_orders, false},
 	{"GET", "/api/market/sheet", NEED_USER, console_api_sheet, false},
 	{"GET", "/api/messages", NEED_ADMIN, console_api_messages, false},
+	/* the outbox from the database, then the gateway adds Kannel's side */
 	{"GET", "/api/health", NEED_USER, console_api_health, false},
 };
 
@@ -329,6 +334,33 @@ do_logout(struct console_http *h, struct MHD_Connection *conn)
 	return redirect(conn, "/", cookie);
 }
 
+/* add_gateway_health completes /api/health with what only the daemon
+ * knows: sendsms answers since start (Kannel's smsbox reachable and
+ * accepting) and whether the database took the last write. */
+static void
+add_gateway_health(struct console_http *h, struct console_answer *a)
+{
+	json_t *doc = json_loadb(a->body, a->len, 0, NULL);
+	char *body;
+
+	if (doc == NULL || h->metrics == NULL) {
+		json_decref(doc);
+		return;
+	}
+	json_object_set_new(doc, "kannel", json_pack("{sI sI sI}",
+	    "sendsms_accepted", (json_int_t)metrics_sendsms(h->metrics, "accepted"),
+	    "sendsms_failed", (json_int_t)metrics_sendsms(h->metrics, "failed"),
+	    "sendsms_retried", (json_int_t)metrics_sendsms(h->metrics, "retry")));
+	json_object_set_new(doc, "database_writable", json_boolean(metrics_db(h->metrics, 10) == 1));
+	body = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(doc);
+	if (body == NULL)
+		return;
+	free(a->body);
+	a->body = body;
+	a->len = strlen(body);
+}
+
 static enum MHD_Result
 do_api(struct console_http *h, struct MHD_Connection *conn, const struct route *rt, struct creq *q)
 {
@@ -358,6 +390,8 @@ do_api(struct console_http *h, struct MHD_Connection *conn, const struct route *
 	actions_lexicon_hold();
 	rt->fn(h->c, &who, &req, &a);
 	actions_lexicon_release();
+	if (rt->fn == console_api_health && a.status == 200)
+		add_gateway_health(h, &a);
 	if (console_queued(h->c) > 0 && h->wake_fd >= 0) {
 		uint64_t one = 1;
 
@@ -401,12 +435,32 @@ do_page(struct console_http *h, struct MHD_Connection *conn, const char *url)
 	return answer(conn, 200, a->type, a->data, a->len, NULL);
 }
 
+/* same_origin: a browser's POST names the page it came from in Origin;
+ * one from another site (a forged sign-in or change) is refused before
+ * anything else. Scripts (curl) send none. */
+static bool
+same_origin(struct MHD_Connection *conn)
+{
+	const char *origin = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Origin");
+	const char *host = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Host");
+	const char *sep;
+
+	if (origin == NULL)
+		return true;
+	if (host == NULL || (sep = strstr(origin, "://")) == NULL)
+		return false;
+	return strcmp(sep + 3, host) == 0;
+}
+
 static enum MHD_Result
 route(struct console_http *h, struct MHD_Connection *conn, const char *url, const char *method,
     struct creq *q)
 {
 	const struct asset *a;
 	bool get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+
+	if (!get && !same_origin(conn))
+		return answer_error(conn, 403, "Yêu cầu từ một trang khác");
 
 	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
 		if (strcmp(url, routes[i].path) == 0 && (strcmp(method, routes[i].method) == 0 ||
@@ -583,14 +637,28 @@ load_assets(struct console_http *h, char *err, size_t errlen)
 	return 0;
 }
 
+int
+console_http_check(const struct conf *conf, char *err, size_t errlen)
+{
+	struct console_http h;
+	int rc;
+
+	memset(&h, 0, sizeof h);
+	h.conf = conf;
+	rc = load_assets(&h, err, errlen);
+	free_assets(&h);
+	return rc;
+}
+
 struct console_http *
-console_http_start(const struct conf *conf, struct console *c, int wake_fd, char *err,
-    size_t errlen)
+console_http_start(const struct conf *conf, struct console *c, struct metrics *metrics,
+    int wake_fd, char *err, size_t errlen)
 {
 	struct console_http *h = xcalloc(1, sizeof *h);
 	struct sockaddr_in sa;
 
 	h->conf = conf;
+	h->metrics = metrics;
 	h->c = c;
 	h->wake_fd = wake_fd;
 	if (load_assets(h, err, errlen) < 0)

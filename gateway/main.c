@@ -228,7 +228,7 @@ test_clock_seam(struct actions *act, struct actions *ticker)
  * database connection and context; nothing when listen is empty. */
 static struct console *
 console_start(const struct conf *c, const struct parser *p, const struct actions_conf *ac,
-    struct store **store, struct console_http **ch)
+    struct metrics *m, struct store **store, struct console_http **ch)
 {
 	struct console *con;
 	char err[512];
@@ -240,7 +240,7 @@ console_start(const struct conf *c, const struct parser *p, const struct actions
 	*store = open_store(c, "console");
 	if ((con = console_new(*store, p, ac)) == NULL)
 		fatalx(EX_BAD, "console: libsodium cannot start");
-	if ((*ch = console_http_start(c, con, wake_fd, err, sizeof err)) == NULL)
+	if ((*ch = console_http_start(c, con, m, wake_fd, err, sizeof err)) == NULL)
 		fatalx(EX_NET, "%s", err);
 	log_info("langso: console on http://%s:%d/", c->console_host, console_http_port(*ch));
 	return con;
@@ -326,7 +326,7 @@ cmd_serve(const struct opts *o)
 	else
 		log_info("langso: listening on %s:%d, database %s, sending to %s", c.listen_host,
 		    http_port(h), c.db_path, c.sendsms_url);
-	con = console_start(&c, p, &ac, &con_store, &ch);
+	con = console_start(&c, p, &ac, m, &con_store, &ch);
 	outbox_run(ob, &stop_flag);
 	log_info("langso: stopping");
 	/* 0. the console first: what it queues goes through the outbox, which
@@ -366,6 +366,12 @@ cmd_check(const struct opts *o)
 	s = open_store(&c, "check");
 	p = open_parser(o->lexicon ? o->lexicon : c.lexicon);
 	menu_free(open_menus(c.menus));
+	if (c.console_listen[0] != '\0') {
+		char err[1200];
+
+		if (console_http_check(&c, err, sizeof err) < 0)
+			fatalx(EX_BAD, "%s", err);
+	}
 	parser_free(p);
 	store_close(s);
 	printf("configuration OK\n");

@@ -323,3 +323,14 @@ metrics_write(struct metrics *m, FILE *out)
 	if (writer != NULL)
 		writer(writer_arg, out);
 }
+
+unsigned long long
+metrics_sendsms(struct metrics *m, const char *outcome)
+{
+	unsigned long long n;
+
+	pthread_mutex_lock(&m->mu);
+	n = m->out[str_index(sendsms, N_SENDSMS, outcome)];
+	pthread_mutex_unlock(&m->mu);
+	return n;
+}

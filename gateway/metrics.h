@@ -40,6 +40,10 @@ void metrics_set_box(struct metrics *m, bool up);
 int metrics_box(struct metrics *m);
 void metrics_set_writer(struct metrics *m, void (*fn)(void *arg, FILE *out), void *arg);
 
+/* metrics_sendsms: how many sends had that outcome ("accepted", "failed",
+ * "retry") since start (the console's health page). */
+unsigned long long metrics_sendsms(struct metrics *m, const char *outcome);
+
 /* metrics_write appends everything counted so far to out (a memstream). */
 void metrics_write(struct metrics *m, FILE *out);
 

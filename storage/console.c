@@ -182,7 +182,8 @@ static const char *const sql[CO__COUNT] = {
 	[CS_PURGE] = "DELETE FROM console_sessions WHERE expires_at <= ?1",
 	[CF_COUNT] = "SELECT count(*) FROM console_failures WHERE key = ?1 AND at >= ?2",
 	[CF_ADD] = "INSERT INTO console_failures(key, at) VALUES (?1, ?2)",
-	[CF_PURGE] = "DELETE FROM console_failures WHERE key = ?1 AND at < ?2",
+	/* every old failure, not only this key's: made-up logins do not pile up */
+	[CF_PURGE] = "DELETE FROM console_failures WHERE at < ?2 AND ?1 = ?1",
 	[CF_CLEAR] = "DELETE FROM console_failures WHERE key = ?1",
 	[CA_ADD] =
 	    "INSERT INTO console_audit(at, user_id, login, action, detail)"

@@ -19,6 +19,9 @@ enum {
 	CR_PEOPLE_PER_VILLAGE,
 	CR_LISTINGS_PER_VILLAGE,
 	CR_ORDERS_PER_VILLAGE,
+	CR_PEOPLE_PER_VILLAGE_C,	/* the same three for one commune ?1 */
+	CR_LISTINGS_PER_VILLAGE_C,
+	CR_ORDERS_PER_VILLAGE_C,
 	CR_NOTICE_FIGS,
 	CR_DAILY_MO,
 	CR_DAILY_MO_COMMUNE,
@@ -90,6 +93,20 @@ static const char *const sql[CR__COUNT] = {
 	    "SELECT l.village_id, count(*), sum(o.status = 'accepted'),"
 	    " CAST(total(CASE WHEN o.status = 'accepted' THEN o.value END) AS INTEGER)"
 	    " FROM orders o CROSS JOIN listings l ON l.id = o.listing_id GROUP BY l.village_id",
+	/* one commune: its villages first, then their rows by index */
+	[CR_PEOPLE_PER_VILLAGE_C] =
+	    "SELECT p.village_id, count(*) FROM villages v JOIN people p ON p.village_id = v.id"
+	    " WHERE v.commune_id = ?1 GROUP BY p.village_id",
+	[CR_LISTINGS_PER_VILLAGE_C] =
+	    "SELECT l.village_id, count(*), count(DISTINCT l.seller_id),"
+	    " count(DISTINCT CASE WHEN l.status = 'open' THEN l.seller_id END)"
+	    " FROM villages v JOIN listings l ON l.village_id = v.id WHERE v.commune_id = ?1"
+	    " GROUP BY l.village_id",
+	[CR_ORDERS_PER_VILLAGE_C] =
+	    "SELECT l.village_id, count(*), sum(o.status = 'accepted'),"
+	    " CAST(total(CASE WHEN o.status = 'accepted' THEN o.value END) AS INTEGER)"
+	    " FROM villages v JOIN listings l ON l.village_id = v.id JOIN orders o ON o.listing_id = l.id"
+	    " WHERE v.commune_id = ?1 GROUP BY l.village_id",
 	/* kept by triggers (console.c, version 6) */
 	[CR_NOTICE_FIGS] =
 	    "SELECT commune_id, notices, messages, delivered, failed, waiting FROM notice_figs"
@@ -165,6 +182,11 @@ static const char *const sql[CR__COUNT] = {
 
 const struct store_domain_sql console_read_sql = {sql, CR__COUNT};
 
+_Static_assert(CR_LISTINGS_PER_VILLAGE_C - CR_LISTINGS_PER_VILLAGE ==
+    CR_PEOPLE_PER_VILLAGE_C - CR_PEOPLE_PER_VILLAGE && CR_ORDERS_PER_VILLAGE_C -
+    CR_ORDERS_PER_VILLAGE == CR_PEOPLE_PER_VILLAGE_C - CR_PEOPLE_PER_VILLAGE,
+    "each per-village count has its one-commune statement at the same distance");
+
 #define ST(i) (s->dom[DOM_CONSOLE_READ][i])
 
 /* ---- indicators per village ---- */
@@ -219,14 +241,18 @@ load_villages(struct store *s, long long commune_id, struct figs *f)
 	return STORE_OK;
 }
 
-/* add_counts runs one per-village GROUP BY and adds its columns to the
- * village it names (villages outside the commune asked for are skipped). */
+/* add_counts runs one per-village GROUP BY (over the province, or over
+ * commune_id's villages with the _C statement that follows it in the enum)
+ * and adds its columns to the village it names. */
 static int
-add_counts(struct store *s, int which, struct figs *f)
+add_counts(struct store *s, int which, long long commune_id, struct figs *f)
 {
-	sqlite3_stmt *st = ST(which);
+	sqlite3_stmt *st = ST(commune_id ? which + (CR_PEOPLE_PER_VILLAGE_C - CR_PEOPLE_PER_VILLAGE) :
+	    which);
 	int rc;
 
+	if (commune_id)
+		sqlite3_bind_int64(st, 1, commune_id);
 	while ((rc = store_step(s, st)) == SQLITE_ROW) {
 		struct console_village_fig *v = fig_of(f, sqlite3_column_int64(st, 0));
 
@@ -257,11 +283,11 @@ store_console_village_figs(struct store *s, long long commune_id,
 
 	rc = load_villages(s, commune_id, &f);
 	if (rc == STORE_OK)
-		rc = add_counts(s, CR_PEOPLE_PER_VILLAGE, &f);
+		rc = add_counts(s, CR_PEOPLE_PER_VILLAGE, commune_id, &f);
 	if (rc == STORE_OK)
-		rc = add_counts(s, CR_LISTINGS_PER_VILLAGE, &f);
+		rc = add_counts(s, CR_LISTINGS_PER_VILLAGE, commune_id, &f);
 	if (rc == STORE_OK)
-		rc = add_counts(s, CR_ORDERS_PER_VILLAGE, &f);
+		rc = add_counts(s, CR_ORDERS_PER_VILLAGE, commune_id, &f);
 	for (int i = 0; rc == STORE_OK && i < f.n; i++)
 		rc = fn(&f.v[i], arg);
 	free(f.v);

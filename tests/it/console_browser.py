@@ -179,6 +179,9 @@ def phase_main(url, db, stats_path, shots, password):
         d.get(url + '/messages?phone=0912345678')
         ready(d)
         xss_is_text(d, 'messages', 'TB ' + XSS)
+        accepted = d.find_element(By.CSS_SELECTOR, '[data-k="sendsms_accepted"]').text
+        check('the health figures show Kannel accepting messages (%s)' % accepted,
+              accepted not in ('', '0') and d.find_element(By.CSS_SELECTOR, '[data-k="database"]').text == 'Ghi được')
         shot(d, shots, 'messages', DESKTOP)
 
         # notices: compose to LD02

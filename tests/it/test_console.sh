@@ -109,6 +109,10 @@ check_match "/api/overview: the province's figures and 90 days of series" \
 	"$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); p=d["province"]; print(p["households"], p["listed_ever"], p["listings"], p["accepted"], p["value"], len(d["days"]), len(d["series"]["mo"]), sum(d["series"]["mo"]))' "$ov")" \
 	"30 2 2 1 600000 90 90 5"
 
+check_eq "a commune user's overview is the province overview's entry for its commune" \
+	"$(curl -s -b "$T/commune" "$U/api/overview" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["scope"], json.dumps(d["communes"], sort_keys=True))')" \
+	"$(curl -s -b "$T/admin" "$U/api/overview" | python3 -c 'import json,sys; d=json.load(sys.stdin); print("Chi Lăng", json.dumps([c for c in d["communes"] if c["commune"] == "Chi Lăng"], sort_keys=True))')"
+
 # ---- market, order sheet, messages ----
 check_eq "/api/market/listings: both listings, newest first" \
 	"$(curl -s -b "$T/admin" "$U/api/market/listings" | python3 -c 'import json,sys; print([(l["id"], l["product"], l["status"]) for l in json.load(sys.stdin)["listings"]])')" \
@@ -123,6 +127,8 @@ check_match "the order sheet as CSV (BOM; seller, village, product, quantity, bu
 	$'\xEF\xBB\xBF*\r\n"Chi Lăng","Lăng Đồn","1","Hoàng Văn Châu","+84912345678","Na","20kg","+84987000111"*'
 check_eq "commune user asking for another commune's order sheet: 403" \
 	"$(status GET '/api/market/sheet?commune=L%E1%BB%99c%20B%C3%ACnh' -b "$T/commune")" 403
+check_match "/api/health: the outbox, the sendsms answers since start and the database" \
+	"$(curl -s -b "$T/viewer" "$U/api/health")" '{"outbox":{"queued":*},"delivered_pct":*,"kannel":{"sendsms_accepted":0,"sendsms_failed":0,"sendsms_retried":*},"database_writable":true}'
 check_eq "commune user reading a phone's messages: 403 (admins only)" \
 	"$(status GET '/api/messages?phone=0912345678' -b "$T/commune")" 403
 check_eq "an admin reads the seller's messages: what it sent and the replies" \
@@ -137,6 +143,10 @@ check_eq "POST /api/notices without the CSRF token: 403" \
 	-d '{"village_code":"LD02","text":"họp"}' "$U/api/notices")" 403
 check_eq "POST /api/people with a wrong CSRF token: 403" \
 	"$(jpost_status "$T/admin" "$(printf '%064d' 1)" /api/people '{"phone":"0912999000","name":"X","village_code":"LD02","role":"household"}')" 403
+check_eq "a sign-in posted from another site (Origin): 403" \
+	"$(curl -s -o /dev/null -w '%{http_code}' -H 'Origin: http://evil.example' --data-urlencode login=tinh --data-urlencode "password=$PW" "$U/login")" 403
+check_eq "a change posted from another site, with the CSRF token: 403" \
+	"$(curl -s -o /dev/null -w '%{http_code}' -b "$T/admin" -H "X-CSRF-Token: $ADM" -H 'Origin: http://evil.example' -H 'Content-Type: application/json' -d '{"village_code":"LD02","text":"họp"}' "$U/api/notices")" 403
 check_eq "POST /logout without the CSRF token: 403" "$(status POST /logout -b "$T/admin")" 403
 check_eq "... and nothing changed" "$(row_counts) $(q 'select count(*) from broadcasts')" "$before 0"
 
@@ -158,9 +168,18 @@ check_eq "viewer changing a person: 403" \
 check_eq "viewer reading the audit trail: 403" "$(status GET /api/audit -b "$T/viewer")" 403
 check_match "viewers see masked phone numbers" \
 	"$(curl -s -b "$T/viewer" "$U/api/people?per=1")" '*"phone":"0912\*\*\*678"*'
-check_eq "commune user importing a CSV: 403 (admins only)" \
-	"$(curl -s -o /dev/null -w '%{http_code}' -b "$T/commune" -H "X-CSRF-Token: $COM" -H 'Content-Type: text/csv' --data-binary @conf/demo/people.csv "$U/api/import/people")" 403
+check_eq "commune user importing villages: 403 (admins only)" \
+	"$(curl -s -o /dev/null -w '%{http_code}' -b "$T/commune" -H "X-CSRF-Token: $COM" -H 'Content-Type: text/csv' --data-binary @conf/demo/villages.csv "$U/api/import/villages")" 403
+printf 'phone,name,village_code,role\n0912000777,Người Mới,CL01,household\n0912000778,Người Khác,LB01,household\n0364205981,Hoàng Thị Liên,CL02,household\n' >"$T/other.csv"
+before=$(row_counts)
+r=$(curl -s -w ' %{http_code}' -b "$T/commune" -H "X-CSRF-Token: $COM" -H 'Content-Type: text/csv' --data-binary @"$T/other.csv" "$U/api/import/people?name=other.csv")
+check_match "commune user importing people of another commune: 422 naming the rows" "$r" \
+	'*"other.csv:3: village LB01 is in commune Lộc Bình, not Chi Lăng","other.csv:4: +84364205981 is registered in commune Văn Quan, not Chi Lăng"* 422'
+check_eq "... and nothing was imported" "$(row_counts)" "$before"
 check_eq "... and nothing changed" "$(row_counts) $(q 'select count(*) from broadcasts')" "$before 0"
+printf 'phone,name,village_code,role\n0912000777,Người Mới,CL01,household\n' >"$T/own.csv"
+check_eq "commune user importing its own commune's people: applied" \
+	"$(curl -s -w ' %{http_code}' -b "$T/commune" -H "X-CSRF-Token: $COM" -H 'Content-Type: text/csv' --data-binary @"$T/own.csv" "$U/api/import/people?name=own.csv")" '{"changed":1} 200'
 
 # ---- people ----
 check_eq "admin adds a household" "$(jpost_status "$T/admin" "$ADM" /api/people '{"phone":"0912999000","name":"Lường Thị Mến","village_code":"LD02","role":"household","opted_out":false}')" 201
@@ -229,6 +248,13 @@ q "update console_sessions set expires_at = 1 where user_id = (select id from co
 check_eq "an expired session: 401" "$(status GET /api/me -b "$T/commune")" 401
 "$LANGSO" user del -c "$CONF" tinh >/dev/null
 check_eq "a deleted user's session: 401" "$(status GET /api/me -b "$T/admin")" 401
+
+# ---- langso check ----
+check_match "langso check reads the console's files" "$("$LANGSO" check -c "$CONF" 2>&1)" "configuration OK"
+printf '[storage]\npath = %s\n[console]\nlisten = 127.0.0.1:0\nchartjs = %s/none.js\n' "$T/c.db" "$T" >"$T/nochart.conf"
+out=$("$LANGSO" check -c "$T/nochart.conf" 2>&1); rc=$?
+check_eq "langso check without Chart.js: exit 1" "$rc" 1
+check_match "... saying where to get it" "$out" "*none.js: No such file or directory (Debian: apt-get install libjs-chart.js*"
 
 # ---- the console never shares Kannel's address ----
 printf '[http]\nlisten = 127.0.0.1:%s\n[console]\nlisten = 127.0.0.1:%s\n' "$KL_HTTP" "$KL_HTTP" >"$T/same.conf"
