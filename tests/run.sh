@@ -35,23 +35,26 @@ for t in "$TESTBIN"/test_*; do
   [ -x "$t" ] || continue
   name=$(basename "$t")
   [ -n "$only" ] && [[ " $only " != *" $name "* ]] && continue
+  t0=$SECONDS
   timeout -k 5 "$UNIT_TIMEOUT" "$t" >"$log/$name.out" 2>"$log/$name.err"; rc=$?
   sed 's/^/  /' "$log/$name.out" | grep -v '^  ok ' ; grep -q . "$log/$name.err" && sed 's/^/  | /' "$log/$name.err" | head -40
   count "$name" "$log/$name.out" $rc "$UNIT_TIMEOUT"
-  echo "$name: $(grep -c '^ok ' "$log/$name.out") ok"
+  echo "$name: $(grep -c '^ok ' "$log/$name.out") ok ($((SECONDS - t0)) s)"
 done
 if [ -z "${UNIT_ONLY:-}" ]; then
   for t in "$IT_DIR"/test_*.sh; do
     [ -f "$t" ] || continue
     name=$(basename "$t" .sh)
     [ -n "$only" ] && [[ " $only " != *" $name "* ]] && continue
+    t0=$SECONDS
     timeout -k 5 "$IT_TIMEOUT" bash "$t" >"$log/$name.out" 2>"$log/$name.err"; rc=$?
     grep -v '^ok ' "$log/$name.out" | sed 's/^/  /'
     if [ $rc -ne 0 ]; then sed 's/^/  | /' "$log/$name.err" | tail -60; fi
     count "$name" "$log/$name.out" $rc "$IT_TIMEOUT"
-    echo "$name: $(grep -c '^ok ' "$log/$name.out") ok"
+    echo "$name: $(grep -c '^ok ' "$log/$name.out") ok ($((SECONDS - t0)) s)"
   done
 fi
 rm -rf "$log"
+echo "# ${VARIANT:-release}: the run took $SECONDS s"
 echo "${VARIANT:-release}: $pass passed, $fail failed${skipped:+, $skipped skipped}"
 [ "$fail" -eq 0 ]
