@@ -252,7 +252,7 @@ submit(struct boxlink *bl, struct job *j)
 static void
 take_mo(struct boxlink *bl, uint64_t conn, const struct boxmsg_sms *m, const char *id)
 {
-	char from[32], to[32], smsc[32] = "", charset[32] = "", meta[512] = "", why[128];
+	char from[32] = "", to[32] = "", smsc[32] = "", charset[32] = "", meta[512] = "", why[128];
 	struct mo_fields in;
 	struct job *j;
 

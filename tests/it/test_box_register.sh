@@ -34,6 +34,17 @@ mo "$P" "NGUNG"
 check_match "NGUNG: the reply says urgent notices still arrive" "$(reply "$P" 4)" "*TB KHAN*van den*"
 check_eq "NGUNG: person opted out" "$(person "$P")" "Nguyen Van An|LD02|1"
 
+# replies with diacritics: langso itself encodes the mt_reply as UCS-2 (coding 2, UTF-16BE),
+# since no smsbox converts it on the way
+kl_stop langso
+printf '\n[sms]\nreply_diacritics = true\n' >>"$CONF"
+it_start_langso
+P4=+84912000104
+mo "$P4" "DK LD02 Hoàng Thị Lan" ucs2
+r=$(reply "$P4" 1)
+check_match "UCS-2 reply: the registration is confirmed with diacritics" "$r" "Đã đăng ký*Hoàng Thị Lan*Lăng Đồn*"
+check_eq "UCS-2 reply: it travels as ucs-2" "$(kl_py mts-coding "$T/log/fakesmsc.log" "$P4" | cut -f1)" "ucs-2"
+
 check_eq "every MO bearerbox received has exactly one inbox row" "$(q "select count(*) from inbox")" "$(kl_received)"
 kl_wait 10 kl_status_has 'store size 0' || true
 check "every MO acked: bearerbox's store is empty" kl_status_has 'store size 0'
