@@ -183,6 +183,7 @@ static const struct migration {
 	{5, migrate_v5, "PRAGMA user_version = 5"},
 	{6, migrate_v6_market_digest, "PRAGMA user_version = 6"},
 	{7, migrate_v7_inbox_per_phone, "PRAGMA user_version = 7"},
+	{8, migrate_v8_team, "PRAGMA user_version = 8"},
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_LATEST,

@@ -478,6 +478,7 @@ static const struct store_domain_sql *const domains[DOM__COUNT] = {
 	[DOM_MARKET] = &market_sql,
 	[DOM_BROADCAST] = &broadcast_sql,
 	[DOM_USSD] = &ussd_sql,
+	[DOM_TEAM] = &team_sql,
 };
 
 static int

@@ -32,7 +32,7 @@ int store_set_synchronous(struct store *s, enum store_sync sync);
 /* store_synchronous reads the connection's setting back from SQLite. */
 int store_synchronous(struct store *s, enum store_sync *out);
 int store_schema_version(struct store *s);	/* PRAGMA user_version */
-#define STORE_SCHEMA_LATEST 7
+#define STORE_SCHEMA_LATEST 8
 
 /* Transactions: store_begin is BEGIN IMMEDIATE (the writer lock is taken at
  * once, so a transaction never fails half-way on a lock). */
@@ -88,7 +88,7 @@ struct person {
 	char phone[20];			/* E.164 */
 	char name[128];
 	char village_code[8];		/* "" when not attached to a village */
-	char role[12];			/* "household", "head", "official" */
+	char role[12];			/* "household", "head", "official", "helper" */
 	bool opted_out;
 };
 
@@ -235,5 +235,6 @@ extern int (*store_step_sql_hook)(const char *sql);
 #include "storage/store_market.h"
 #include "storage/store_broadcast.h"
 #include "storage/store_ussd.h"
+#include "storage/store_team.h"
 
 #endif

@@ -69,13 +69,13 @@ enum store_stmt {
  * every domain's statements after migrating, like the core ones above;
  * use them as s->dom[DOM_MARKET][MK_...].
  */
-enum store_domain { DOM_MARKET, DOM_BROADCAST, DOM_USSD, DOM__COUNT };
+enum store_domain { DOM_MARKET, DOM_BROADCAST, DOM_USSD, DOM_TEAM, DOM__COUNT };
 
 struct store_domain_sql {
 	const char *const *sql;
 	int n;
 };
-extern const struct store_domain_sql market_sql, broadcast_sql, ussd_sql;
+extern const struct store_domain_sql market_sql, broadcast_sql, ussd_sql, team_sql;
 
 struct store {
 	sqlite3 *db;
@@ -114,6 +114,7 @@ int migrate_v2_market(struct store *s);
 int migrate_v3_broadcast(struct store *s);
 int migrate_v4_ussd(struct store *s);
 int migrate_v6_market_digest(struct store *s);
+int migrate_v8_team(struct store *s);
 
 /* schema_migrate brings the database to version target (at most
  * STORE_SCHEMA_LATEST) in one transaction. 0, or -1 with the reason in
