@@ -225,6 +225,24 @@ offer_text(const struct order *o, char *out, size_t len)
 
 #define ORDER_LEVELS 3
 
+/* helper_copy sends the helper who made o's listing (HO, §7) the order as
+ * the household got it in its shortest form, with how to answer for it. */
+static int
+helper_copy(struct actions *a, const struct order *o, const char *text, struct act_reply *r)
+{
+	char by[20] = "", who[24], phone[24], copy[ACT_REPLY_MAX];
+	int rc = store_team_listing_actor_get(a->s, o->l.id, by, sizeof by);
+
+	if (rc == STORE_ERR)
+		return -1;
+	if (by[0] == '\0')
+		return 0;
+	phone_mask(o->l.seller_phone, who, sizeof who);
+	phone_national(o->l.seller_phone, phone, sizeof phone);
+	rpl_team_order_copy(copy, sizeof copy, who, text, phone, o->id);
+	return notify(a, r, by, copy);
+}
+
 static int
 order_messages(struct actions *a, const struct order *o, struct act_reply *r)
 {
@@ -258,6 +276,9 @@ order_messages(struct actions *a, const struct order *o, struct act_reply *r)
 	    mk_qty(o->qty, o->l.unit, qty, sizeof qty), mk_product(a, &o->l, prod, sizeof prod),
 	    offer[0] ? offer + 2 : t > 0 ? total + 2 : price, hours);
 	if (notify(a, r, o->l.seller_phone, cand[mk_pick(a, cand, ORDER_LEVELS + 2)]) < 0)
+		rc = -1;
+	/* a helper made the listing: a copy goes to the helper (§7) */
+	if (rc == 0 && helper_copy(a, o, cand[4], r) < 0)
 		rc = -1;
 	/* to the buyer, in one SMS: the phone sentence is the part to go */
 	rpl_order_sent(cand[0], sizeof cand[0], o->id, w, price, total, mine);
@@ -492,6 +513,7 @@ act_accept(struct actions *a, const struct mo *m, const struct command *c, struc
 		o->qty = qty;
 		o->value = mk_total(&o->l, qty);
 		rc = store_order_decide(a->s, o->id, "accepted", qty, o->value, now) == STORE_OK &&
+		    store_team_order_actor(a->s, o->id, a->actor) == STORE_OK &&
 		    store_order_count_price(a->s, &o->l, mk_day(now)) == STORE_OK ? 0 : -1;
 	}
 	/* the other pending orders stay pending: the seller decides each one
@@ -517,7 +539,8 @@ act_decline(struct actions *a, const struct mo *m, const struct command *c, stru
 	if (why[0] != '\0' && strchr(".!?", why[strlen(why) - 1]) == NULL)
 		str_copy(why + strlen(why), sizeof why - strlen(why), ".");
 	if (rc == 0)
-		rc = store_order_decide(a->s, o->id, "declined", 0, 0, act_now(a)) == STORE_OK ? 0 : -1;
+		rc = store_order_decide(a->s, o->id, "declined", 0, 0, act_now(a)) == STORE_OK &&
+		    store_team_order_actor(a->s, o->id, a->actor) == STORE_OK ? 0 : -1;
 	if (rc == 0) {
 		what_in(a, o, w, sizeof w);
 		mk_keyword(o->l.product, key, sizeof key);
@@ -732,4 +755,39 @@ act_status(struct actions *a, const struct mo *m, const struct command *c, struc
 	free(l);
 	free(o);
 	return rc;
+}
+
+/* ---- GIAO (commands.md §7) ---- */
+
+int
+act_delivered(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r)
+{
+	struct order *o = xmalloc(sizeof *o);
+	char text[ACT_REPLY_MAX], w[400], st[STATUS_WORDS], seller[24];
+	int rc = load_order(a, c, o, r);
+
+	if (rc == 0 && strcmp(o->l.seller_phone, m->phone) != 0) {
+		rpl_deliver_not_seller(RPL_TO(r), o->id);
+		rc = 1;
+	} else if (rc == 0 && strcmp(o->status, "accepted") != 0) {
+		rpl_deliver_not_accepted(RPL_TO(r), o->id, status_words(o->status, st, sizeof st));
+		rc = 1;
+	}
+	if (rc == 0) {
+		rc = store_team_order_deliver(a->s, o->id, a->actor, act_now(a));
+		if (rc == STORE_NONE)
+			rpl_deliver_again(RPL_TO(r), o->id);
+		else if (rc == STORE_ERR)
+			rc = -1;
+	}
+	if (rc == 0) {
+		what_in(a, o, w, sizeof w);
+		phone_national(o->l.seller_phone, seller, sizeof seller);
+		rpl_deliver_buyer(text, sizeof text, o->id, w, seller);
+		rc = notify(a, r, o->buyer_phone, text);
+	}
+	if (rc == 0)
+		rpl_deliver_done(RPL_TO(r), o->id, w);
+	free(o);
+	return rc < 0 ? -1 : 0;
 }

@@ -1099,3 +1099,9 @@ store_outbox_counts(struct store *s, struct outbox_counts *c)
 	store_done(st);
 	return STORE_OK;
 }
+
+long long
+store_changes(struct store *s)
+{
+	return sqlite3_total_changes64(s->db);
+}

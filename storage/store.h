@@ -47,6 +47,10 @@ int store_rollback(struct store *s);
 int store_set_autocheckpoint(struct store *s, int pages);
 int store_checkpoint(struct store *s);
 
+/* store_changes: rows inserted, updated or deleted on this connection
+ * since it opened (sqlite3_total_changes): did an action change anything */
+long long store_changes(struct store *s);
+
 /* store_check_writable is for /healthz: a write in a rolled-back
  * transaction. STORE_OK when the database can be written. */
 int store_check_writable(struct store *s);

@@ -73,7 +73,7 @@ migrate_v8_team(struct store *s)
 	    "  WHERE status = 'accepted' AND delivered_at IS NULL;"
 	    "CREATE TABLE listing_changes ("
 	    "  id INTEGER PRIMARY KEY,"
-	    "  listing_id INTEGER NOT NULL REFERENCES listings(id),"
+	    "  listing_id INTEGER NOT NULL REFERENCES listings(id) ON UPDATE CASCADE,"
 	    "  at INTEGER NOT NULL,"
 	    "  what TEXT NOT NULL CHECK(what IN ('open','edit','sold_out','cancelled')),"
 	    "  status TEXT NOT NULL,"
