@@ -42,6 +42,7 @@ usage(void)
 	    "       langso send   -c FILE [PHONE TEXT]   queue one SMS, or PHONE<TAB>TEXT lines from stdin\n"
 	    "       langso stats  -c FILE [--json]       market figures per commune and village\n"
 	    "       langso backup -c FILE DEST           online copy of the database to a new file DEST\n"
+	    "       langso orders -c FILE [--commune NAME] [--csv]  accepted orders not yet handed over\n"
 	    "\ndefaults (langso.conf):\n");
 	conf_print_defaults(stderr);
 	exit(EX_USAGE);
@@ -52,6 +53,8 @@ struct opts {
 	const char *lexicon;
 	int verbose;
 	int json;		/* stats --json */
+	int csv;		/* orders --csv */
+	const char *commune;	/* orders --commune NAME */
 	int argc;		/* what is left after the options */
 	char **argv;
 };
@@ -59,7 +62,9 @@ struct opts {
 static void
 parse_opts(int argc, char **argv, struct opts *o)
 {
-	static const struct option longopts[] = {{"json", no_argument, NULL, 'j'}, {NULL, 0, NULL, 0}};
+	static const struct option longopts[] = {{"json", no_argument, NULL, 'j'},
+	    {"csv", no_argument, NULL, 'C'}, {"commune", required_argument, NULL, 'M'},
+	    {NULL, 0, NULL, 0}};
 	int ch;
 
 	memset(o, 0, sizeof *o);
@@ -67,6 +72,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 	while ((ch = getopt_long(argc, argv, "c:l:v", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'j': o->json = 1; break;
+		case 'C': o->csv = 1; break;
+		case 'M': o->commune = optarg; break;
 		case 'c': o->conf_path = optarg; break;
 		case 'l': o->lexicon = optarg; break;
 		case 'v': o->verbose++; break;
@@ -420,6 +427,28 @@ cmd_stats(const struct opts *o)
 	return rc == 0 ? EX_OK : EX_DB;
 }
 
+/* orders: the order sheet for the post office (actions/stats.c), times
+ * in [broadcast] timezone. */
+static int
+cmd_orders(const struct opts *o)
+{
+	struct conf c;
+	struct store *s;
+	int rc;
+
+	load_conf(o, &c);
+	if (o->argc != 0)
+		usage();
+	setenv("TZ", c.timezone, 1);
+	tzset();
+	s = open_store(&c, "orders");
+	rc = actions_order_sheet(s, o->commune, o->csv, stdout);
+	if (rc < 0)
+		fprintf(stderr, "langso: %s\n", store_errmsg(s));
+	store_close(s);
+	return rc == 0 ? EX_OK : EX_DB;
+}
+
 /* backup: an online copy while serve runs (storage/backup.c). An existing
  * DEST is bad input (1), anything else a database error (3). */
 static int
@@ -454,7 +483,7 @@ main(int argc, char **argv)
 	} cmds[] = {
 		{"serve", cmd_serve}, {"check", cmd_check}, {"parse", cmd_parse},
 		{"import", cmd_import}, {"send", cmd_send}, {"stats", cmd_stats},
-		{"backup", cmd_backup},
+		{"backup", cmd_backup}, {"orders", cmd_orders},
 	};
 	struct opts o;
 

@@ -257,6 +257,71 @@ delivered_tells_buyer(void)
 	T_ASSERTF(has(r, "da bao giao tu truoc"), "%s", r);
 }
 
+/* read_all: what fn wrote to a memory stream; caller frees */
+static char *
+sheet(const char *commune, bool csv)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	T_ASSERT(f != NULL);
+	T_ASSERT(actions_order_sheet(S, commune, csv, f) == 0);
+	fclose(f);
+	return buf;
+}
+
+static char *
+stats_json(void)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	T_ASSERT(f != NULL);
+	T_ASSERT(actions_stats(S, true, f) == 0);
+	fclose(f);
+	return buf;
+}
+
+/* langso stats counts the team's work per village; langso orders lists
+ * accepted orders until they are handed over */
+static void
+team_stats_and_order_sheet(void)
+{
+	char *out;
+
+	setup();
+	fx_sms(HELPER, "HO 0912000777 DK Nguyen Thi Lan");
+	fx_sms(HELPER, "HO 0912000777 BAN NA 50KG 30K");	/* #1, by the team */
+	fx_sms(HH, "BAN HONG 20KG 25K");			/* #2, by the household */
+	fx_sms(BUYER, "MUA 1 10KG");
+	fx_sms(BUYER, "MUA 2 5KG");
+	fx_sms(HELPER, "HO 0912000777 OK 1");
+	fx_sms(HH, "OK 2");
+	fx_sms(HH_QT, "BAN NA 10KG 30K");
+	out = sheet(NULL, true);
+	T_ASSERTF(strstr(out, "Chi Lăng,LD02,Lăng Đồn,1,") != NULL &&
+	    strstr(out, "Chi Lăng,LD02,Lăng Đồn,2,") != NULL, "%s", out);
+	T_ASSERTF(strstr(out, ",na,10.000 kg,300000,Nguyen Thi Lan,+84912000777,+84987000001") != NULL,
+	    "%s", out);
+	free(out);
+	out = sheet("Cao Lộc", false);
+	T_ASSERTF(strstr(out, "0 đơn chờ giao") != NULL, "%s", out);
+	free(out);
+	fx_sms(HH, "GIAO 2");
+	out = sheet("Chi Lăng", false);
+	T_ASSERTF(strstr(out, "#1 ") != NULL && strstr(out, "#2 ") == NULL &&
+	    strstr(out, "1 đơn chờ giao") != NULL, "%s", out);
+	free(out);
+	out = stats_json();
+	T_ASSERTF(strstr(out, "\"code\":\"LD02\",\"village\":\"Lăng Đồn\",\"households\":5,"
+	    "\"households_listing\":2,\"listings\":2,\"orders\":2,\"accepted\":2,\"value\":425000,"
+	    "\"delivered\":1,\"team_households\":1,\"team_listings\":1,\"team_accepted\":1}") != NULL,
+	    "%s", out);
+	free(out);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -267,6 +332,7 @@ main(int argc, char **argv)
 		{"helper_registers_new_phone", helper_registers_new_phone},
 		{"edit_price_pending_order_keeps_price", edit_price_pending_order_keeps_price},
 		{"delivered_tells_buyer", delivered_tells_buyer},
+		{"team_stats_and_order_sheet", team_stats_and_order_sheet},
 		{NULL, NULL},
 	};
 	return t_main(argc, argv, cases);
