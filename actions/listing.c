@@ -293,7 +293,15 @@ edit_reply(struct actions *a, const struct listing *l, struct act_reply *r)
 {
 	char (*cand)[ACT_REPLY_MAX] = xmalloc(LIST_LEVELS * sizeof *cand);
 	char desc[1280], price[64], warn[256] = "";
+	struct listing *now = xmalloc(sizeof *now);
 
+	/* as it is now: what is left for sale, not what was first listed */
+	*now = *l;
+	if (now->qty != now->qty_left) {
+		now->qty = now->qty_left;
+		now->pieces = 0;
+	}
+	l = now;
 	if (l->price_check)
 		rpl_edit_warn_price(warn, sizeof warn, mk_price(l, price, sizeof price), l->id);
 	for (int level = 0; level < LIST_LEVELS; level++) {
@@ -302,6 +310,7 @@ edit_reply(struct actions *a, const struct listing *l, struct act_reply *r)
 	}
 	str_copy(r->text, sizeof r->text, cand[mk_pick(a, cand, LIST_LEVELS)]);
 	free(cand);
+	free(now);
 }
 
 int
