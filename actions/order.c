@@ -664,6 +664,10 @@ struct tt {
 	const struct actions *a;
 	struct act_reply *r;
 	bool cut;
+	int index;			/* items seen, shown or skipped */
+	int skip;			/* items of the earlier pages (TT 2, §7) */
+	int cut_at;			/* the first item that did not fit */
+	bool listed;			/* a listing is on this page */
 };
 
 /* tt_add appends sep and item if the reply still fits with room for the
@@ -671,16 +675,20 @@ struct tt {
 static bool
 tt_add(struct tt *t, const char *sep, const char *item)
 {
-	char try[ACT_REPLY_MAX];
+	char try[ACT_REPLY_MAX], more[64];
 
 	if (t->cut)
 		return false;
-	if (snprintf(try, sizeof try, "%s%s%s ...", t->r->text, sep, item) >= (int)sizeof try ||
+	if (t->index++ < t->skip)
+		return true;		/* shown on an earlier page */
+	rpl_tt_next(more, sizeof more, 9);	/* room for the longest hint */
+	if (snprintf(try, sizeof try, "%s%s%s%s", t->r->text, sep, item, more) >= (int)sizeof try ||
 	    !mk_fits(t->a, try)) {
 		t->cut = true;
+		t->cut_at = t->index - 1;
 		return false;
 	}
-	try[strlen(try) - strlen(" ...")] = '\0';
+	try[strlen(try) - strlen(more)] = '\0';
 	str_copy(t->r->text, sizeof t->r->text, try);
 	return true;
 }
@@ -694,12 +702,17 @@ status_listings(struct tt *t, const struct listing *l, int n)
 	rpl_tt_listings(head, sizeof head);
 
 	for (int i = 0; i < n; i++) {
+		bool skipped = t->index < t->skip;
+
 		/* what is left, under a header that says so: never "Gà còn 5 con" */
 		rpl_tt_listing(item, sizeof item, l[i].id, mk_product(t->a, &l[i], prod, sizeof prod),
 		    mk_qty(l[i].qty_left, l[i].unit, qty, sizeof qty), mk_price(&l[i], price, sizeof price));
-		if (!tt_add(t, shown ? "; " : head, item))
+		if (!tt_add(t, t->listed ? "; " : head, item))
 			break;
-		shown++;
+		if (!skipped) {
+			t->listed = true;
+			shown++;
+		}
 	}
 	if (shown > 0 && !t->cut)
 		str_copy(t->r->text + strlen(t->r->text), sizeof t->r->text - strlen(t->r->text), ".");
@@ -726,31 +739,53 @@ status_orders(struct tt *t, const char *phone, const struct order *o, int n)
 	}
 }
 
+/* tt_page fills r with page page (1: the first) of the listings and
+ * orders; false when there is no such page. Pages end where a reply is
+ * full, so page n starts where page n-1 was cut. */
+static bool
+tt_page(const struct actions *a, struct act_reply *r, const char *phone, const struct listing *l,
+    int nl, const struct order *o, int no, int page)
+{
+	struct tt t = {a, r, false, 0, 0, 0, false};
+
+	for (int p = 1; p <= page; p++) {
+		int from = t.cut_at;
+
+		if (p > 1 && !t.cut)
+			return false;
+		memset(&t, 0, sizeof t);
+		t.a = a;
+		t.r = r;
+		t.skip = from;
+		r->text[0] = '\0';
+		status_listings(&t, l, nl);
+		status_orders(&t, phone, o, no);
+	}
+	if (t.cut)
+		rpl_tt_next(r->text + strlen(r->text), sizeof r->text - strlen(r->text), page + 1);
+	return true;
+}
+
 int
 act_status(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r)
 {
-	struct listing *l = xcalloc(MINE_MAX, sizeof *l);
-	struct order *o = xcalloc(MINE_MAX, sizeof *o);
+	int page = c->page > 1 ? c->page : 1, max = MINE_MAX * page;	/* TT 2 reads further */
+	struct listing *l = xcalloc((size_t)max, sizeof *l);
+	struct order *o = xcalloc((size_t)max, sizeof *o);
 	struct market_who w;
 	int nl = 0, no = 0, rc;
 
-	(void)c;
 	rc = store_market_who(a->s, m->phone, &w) == STORE_ERR ? -1 : 0;
 	if (rc == 0 && w.person_id != 0)
-		rc = store_listing_mine(a->s, w.person_id, MINE_MAX, l, &nl) == STORE_OK ? 0 : -1;
+		rc = store_listing_mine(a->s, w.person_id, max, l, &nl) == STORE_OK ? 0 : -1;
 	if (rc == 0)
-		rc = store_order_mine(a->s, m->phone, w.person_id, act_now(a) - 7 * 86400, MINE_MAX, o,
+		rc = store_order_mine(a->s, m->phone, w.person_id, act_now(a) - 7 * 86400, max, o,
 		    &no) == STORE_OK ? 0 : -1;
 	if (rc == 0) {
-		r->text[0] = '\0';
 		if (nl == 0 && no == 0)
 			rpl_tt_none(RPL_TO(r));
-		struct tt t = {a, r, false};
-
-		status_listings(&t, l, nl);
-		status_orders(&t, m->phone, o, no);
-		if (t.cut)
-			str_copy(r->text + strlen(r->text), sizeof r->text - strlen(r->text), " ...");
+		else if (!tt_page(a, r, m->phone, l, nl, o, no, page))
+			rpl_tt_no_page(RPL_TO(r), c->page);
 	}
 	free(l);
 	free(o);

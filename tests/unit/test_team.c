@@ -322,6 +322,27 @@ team_stats_and_order_sheet(void)
 	free(out);
 }
 
+/* TT 2: the items that did not fit the first reply (§7 paging) */
+static void
+status_pages(void)
+{
+	char first[ACT_REPLY_MAX];
+	const char *r;
+
+	setup();
+	for (int i = 0; i < 14; i++)
+		fx_sms(HH, "BAN HONG KHONG HAT LOAI 1 1 TA 45678");
+	snprintf(first, sizeof first, "%s", fx_sms(HH, "TT"));
+	T_ASSERTF(strstr(first, "#14 ") != NULL && strstr(first, "#1 ") == NULL &&
+	    has(first, " ... Xem tiep: TT 2"), "%s", first);
+	r = fx_sms(HH, "TT 2");
+	T_ASSERTF(has(r, "#1 ") && !has(r, "#14 ") && strncmp(r, "Tin dang ban", 12) == 0, "%s", r);
+	r = fx_sms(HH, "TT 9");
+	T_ASSERTF(has(r, "Khong co trang 9"), "%s", r);
+	r = fx_sms(HELPER, "HO 0912000001 TT 2");
+	T_ASSERTF(has(r, "Giup ho 0912***001: Tin dang ban"), "%s", r);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -333,6 +354,7 @@ main(int argc, char **argv)
 		{"edit_price_pending_order_keeps_price", edit_price_pending_order_keeps_price},
 		{"delivered_tells_buyer", delivered_tells_buyer},
 		{"team_stats_and_order_sheet", team_stats_and_order_sheet},
+		{"status_pages", status_pages},
 		{NULL, NULL},
 	};
 	return t_main(argc, argv, cases);
