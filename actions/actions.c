@@ -96,7 +96,8 @@ handle_one(struct actions *a, const struct mo *m, struct act_reply *r)
 		fn = action_fn(&a->cmd);
 		if (fn == NULL)
 			act_syntax_reply(&a->cmd, r);
-		else if (fn(a, m, &a->cmd, r) < 0)
+		else if (a->cmd.for_phone[0] != '\0' ? act_for(a, m, &a->cmd, r) < 0 :
+		    fn(a, m, &a->cmd, r) < 0)
 			return -1;
 		act_reply_finish(a, r);
 	}

@@ -122,6 +122,14 @@ void actions_set_clock(struct actions *a, long long (*clock)(void));
 int actions_stats(struct store *s, bool as_json, FILE *out);
 
 /*
+ * actions_order_sheet writes the order sheet (commands.md §7, langso
+ * orders): accepted orders not yet handed over, per commune and village
+ * (only commune's when not NULL), as text or CSV with a header. 0, or -1
+ * on a database error.
+ */
+int actions_order_sheet(struct store *s, const char *commune, bool csv, FILE *out);
+
+/*
  * CSV import (contract.md): all-or-nothing. Returns 0 when the file was
  * applied; -1 with one "CSV:LINE: reason" line per bad row written to errs
  * (cut to errlen). *changed counts rows inserted or updated.

@@ -15,6 +15,7 @@ struct actions {
 	struct actions_conf conf;
 	struct command cmd;		/* scratch: one message at a time */
 	long long (*clock)(void);	/* NULL: time(NULL) */
+	char actor[20];			/* HO: who acts for m->phone (E.164), "" itself */
 };
 
 /* reload.c: every context is listed (actions_new, actions_free) so that
@@ -142,6 +143,14 @@ size_t mk_budget(const struct actions *a);
 long long mk_day(long long t);
 /* mk_price_window: the first day GIA counts (14 days with today) */
 #define MK_PRICE_DAYS 14
+
+/* act_for runs a command given as HO <phone> <command> (team.c): checks
+ * that the sender may act for that household, runs it as the household's,
+ * tells the household what was done and by whom, echoes it to the sender. */
+int act_for(struct actions *a, const struct mo *m, const struct command *c,
+    struct act_reply *r);
+/* act_name_case: a name as names are written (register.c) */
+void act_name_case(const char *in, char *out, size_t outlen);
 
 /* act_keyword: the main keyword of an action ("BAN" for CMD_LIST). */
 const char *act_keyword(enum cmd_action a);

@@ -46,6 +46,10 @@ act_help(struct actions *a, const struct mo *m, const struct command *c, struct 
 {
 	(void)a;
 	(void)m;
+	if (strcmp(c->topic, "HO") == 0) {	/* a prefix, no row (commands.def) */
+		rpl_help_ho(RPL_TO(r));
+		return 0;
+	}
 	if (c->topic[0] != '\0') {
 		for (size_t i = CMD_UNKNOWN + 1; i < CMD__COUNT; i++)
 			if (strcmp(rows[i].keyword, c->topic) == 0) {
@@ -106,7 +110,9 @@ act_unknown(struct actions *a, const struct mo *m, const struct command *c, stru
 {
 	(void)a;
 	(void)m;
-	if (strchr(c->suggest, ' ') != NULL)	/* a whole command: BAN NA 50KG 30K */
+	if (strcmp(c->suggest, "HO") == 0)	/* HO 12345 ...: no phone (parser.c) */
+		rpl_unknown_ho(RPL_TO(r));
+	else if (strchr(c->suggest, ' ') != NULL)	/* a whole command: BAN NA 50KG 30K */
 		rpl_unknown_command(RPL_TO(r), c->suggest);
 	else if (c->suggest[0] != '\0')
 		rpl_unknown_keyword(RPL_TO(r), c->suggest);

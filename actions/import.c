@@ -516,7 +516,7 @@ parse_village(struct import *im, const struct csv_row *r, struct rows *rs)
 static void
 parse_person(struct import *im, const struct csv_row *r, struct rows *rs)
 {
-	static const char *const roles[] = {"household", "head", "official"};
+	static const char *const roles[] = {"household", "head", "official", "helper"};
 	struct person p;
 	char buf[31];
 	int bad = 0;
@@ -538,8 +538,8 @@ parse_person(struct import *im, const struct csv_row *r, struct rows *rs)
 		if (strcasecmp(r->f[3], roles[i]) == 0)
 			strcpy(p.role, roles[i]);
 	if (p.role[0] == '\0') {
-		import_err(im, r->line, "bad role \"%s\" (household, head or "
-		    "official)", shown(r->f[3], buf));
+		import_err(im, r->line, "bad role \"%s\" (household, head, "
+		    "official or helper)", shown(r->f[3], buf));
 		bad = -1;
 	}
 	if (bad)

@@ -166,6 +166,12 @@ act_list(struct actions *a, const struct mo *m, const struct command *c, struct 
 	l = xmalloc(sizeof *l);
 	fill_listing(a, &w, c, l);
 	rc = store_listing_add(a->s, l, mk_day(l->created_at)) == STORE_OK ? 0 : -1;
+	/* who made it (HO, §7) and its history from the start */
+	if (rc == 0 && a->actor[0] != '\0')
+		rc = store_team_listing_actor(a->s, l->id, a->actor) == STORE_OK ? 0 : -1;
+	if (rc == 0)
+		rc = store_team_listing_log(a->s, l->id, "open", a->actor, l->created_at) ==
+		    STORE_OK ? 0 : -1;
 	if (rc == 0) {
 		/* names for the alert, as a search would show them */
 		str_copy(l->seller_phone, sizeof l->seller_phone, m->phone);
@@ -220,6 +226,9 @@ close_listing(struct actions *a, const struct mo *m, const struct command *c,
 		rc = store_listing_close(a->s, l->id, sold_out ? "sold_out" : "cancelled",
 		    act_now(a)) == STORE_ERR ? -1 : 0;
 	if (rc == 0)
+		rc = store_team_listing_log(a->s, l->id, sold_out ? "sold_out" : "cancelled", a->actor,
+		    act_now(a)) == STORE_OK ? 0 : -1;
+	if (rc == 0)
 		rc = mk_close_orders(a, r, l, sold_out ? "declined" : "cancelled", &n);
 	if (rc == 0) {
 		mk_product(a, l, prod, sizeof prod);
@@ -247,4 +256,96 @@ int
 act_sold_out(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r)
 {
 	return close_listing(a, m, c, r, true);
+}
+
+/* ---- SUA (commands.md §7) ---- */
+
+/* edit_of: the change c asks for, in the listing's terms; the price check
+ * of §3 against the lexicon, per kg or per piece as the listing sells */
+static void
+edit_of(struct actions *a, const struct listing *l, const struct command *c, struct team_edit *e)
+{
+	bool weight = strcmp(l->unit, "g") == 0;
+	long long left = c->has_qty ? c->qty.amount : l->qty_left;
+
+	memset(e, 0, sizeof *e);
+	if (c->has_qty && c->qty.amount > 0 && strcmp(c->qty.unit, l->unit) == 0) {
+		e->has_qty = true;
+		e->qty_left = c->qty.amount;
+	}
+	if (!c->has_price)
+		return;
+	e->has_price = true;
+	e->price_vnd = c->price.vnd;
+	/* a bare price is per kg to the parser: per piece on a count listing */
+	str_copy(e->price_per, sizeof e->price_per,
+	    !weight && strcmp(c->price.per, "kg") == 0 ? "unit" : c->price.per);
+	e->unit_price = e->price_vnd;
+	if (strcmp(e->price_per, "lot") == 0 && left > 0)
+		e->unit_price = weight ? (mk_mul(e->price_vnd, 1000) + left / 2) / left :
+		    (e->price_vnd + left / 2) / left;
+	e->price_check = parser_price_check(a->p, l->product, l->variety, e->unit_price,
+	    weight) != 0;
+}
+
+static void
+edit_reply(struct actions *a, const struct listing *l, struct act_reply *r)
+{
+	char (*cand)[ACT_REPLY_MAX] = xmalloc(LIST_LEVELS * sizeof *cand);
+	char desc[1280], price[64], warn[256] = "";
+	struct listing *now = xmalloc(sizeof *now);
+
+	/* as it is now: what is left for sale, not what was first listed */
+	*now = *l;
+	if (now->qty != now->qty_left) {
+		now->qty = now->qty_left;
+		now->pieces = 0;
+	}
+	l = now;
+	if (l->price_check)
+		rpl_edit_warn_price(warn, sizeof warn, mk_price(l, price, sizeof price), l->id);
+	for (int level = 0; level < LIST_LEVELS; level++) {
+		describe(a, l, level, desc, sizeof desc);
+		rpl_edit_done(cand[level], sizeof cand[level], l->id, desc, warn);
+	}
+	str_copy(r->text, sizeof r->text, cand[mk_pick(a, cand, LIST_LEVELS)]);
+	free(cand);
+	free(now);
+}
+
+int
+act_edit(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r)
+{
+	struct listing *l = xmalloc(sizeof *l);
+	struct team_edit e;
+	int rc;
+
+	if (mk_limit_reply(c, r)) {
+		free(l);
+		return 0;
+	}
+	rc = store_listing_get(a->s, c->listing, l);
+	if (rc == STORE_OK && strcmp(l->seller_phone, m->phone) != 0) {
+		rpl_edit_not_yours(RPL_TO(r), l->id);
+		rc = 1;
+	} else if (rc == STORE_OK || rc == STORE_NONE) {
+		rc = own_listing(a, m, c, l, r);	/* none, or closed: says which */
+	} else if (rc == STORE_ERR) {
+		rc = -1;
+	}
+	if (rc == 0) {
+		edit_of(a, l, c, &e);
+		if (!e.has_qty && !e.has_price) {	/* 20 CON on a listing in kg */
+			act_syntax_reply(c, r);
+			rc = 1;
+		}
+	}
+	if (rc == 0)
+		rc = store_team_listing_edit(a->s, l->id, &e) == STORE_OK &&
+		    store_team_listing_log(a->s, l->id, "edit", a->actor, act_now(a)) == STORE_OK &&
+		    store_listing_get(a->s, l->id, l) == STORE_OK ? 0 : -1;
+	if (rc == 0)
+		edit_reply(a, l, r);
+	free(l);
+	return rc < 0 ? -1 : 0;
 }

@@ -225,6 +225,24 @@ offer_text(const struct order *o, char *out, size_t len)
 
 #define ORDER_LEVELS 3
 
+/* helper_copy sends the helper who made o's listing (HO, §7) the order as
+ * the household got it in its shortest form, with how to answer for it. */
+static int
+helper_copy(struct actions *a, const struct order *o, const char *text, struct act_reply *r)
+{
+	char by[20] = "", who[24], phone[24], copy[ACT_REPLY_MAX];
+	int rc = store_team_listing_actor_get(a->s, o->l.id, by, sizeof by);
+
+	if (rc == STORE_ERR)
+		return -1;
+	if (by[0] == '\0')
+		return 0;
+	phone_mask(o->l.seller_phone, who, sizeof who);
+	phone_national(o->l.seller_phone, phone, sizeof phone);
+	rpl_team_order_copy(copy, sizeof copy, who, text, phone, o->id);
+	return notify(a, r, by, copy);
+}
+
 static int
 order_messages(struct actions *a, const struct order *o, struct act_reply *r)
 {
@@ -258,6 +276,9 @@ order_messages(struct actions *a, const struct order *o, struct act_reply *r)
 	    mk_qty(o->qty, o->l.unit, qty, sizeof qty), mk_product(a, &o->l, prod, sizeof prod),
 	    offer[0] ? offer + 2 : t > 0 ? total + 2 : price, hours);
 	if (notify(a, r, o->l.seller_phone, cand[mk_pick(a, cand, ORDER_LEVELS + 2)]) < 0)
+		rc = -1;
+	/* a helper made the listing: a copy goes to the helper (§7) */
+	if (rc == 0 && helper_copy(a, o, cand[4], r) < 0)
 		rc = -1;
 	/* to the buyer, in one SMS: the phone sentence is the part to go */
 	rpl_order_sent(cand[0], sizeof cand[0], o->id, w, price, total, mine);
@@ -492,6 +513,7 @@ act_accept(struct actions *a, const struct mo *m, const struct command *c, struc
 		o->qty = qty;
 		o->value = mk_total(&o->l, qty);
 		rc = store_order_decide(a->s, o->id, "accepted", qty, o->value, now) == STORE_OK &&
+		    store_team_order_actor(a->s, o->id, a->actor) == STORE_OK &&
 		    store_order_count_price(a->s, &o->l, mk_day(now)) == STORE_OK ? 0 : -1;
 	}
 	/* the other pending orders stay pending: the seller decides each one
@@ -517,7 +539,8 @@ act_decline(struct actions *a, const struct mo *m, const struct command *c, stru
 	if (why[0] != '\0' && strchr(".!?", why[strlen(why) - 1]) == NULL)
 		str_copy(why + strlen(why), sizeof why - strlen(why), ".");
 	if (rc == 0)
-		rc = store_order_decide(a->s, o->id, "declined", 0, 0, act_now(a)) == STORE_OK ? 0 : -1;
+		rc = store_order_decide(a->s, o->id, "declined", 0, 0, act_now(a)) == STORE_OK &&
+		    store_team_order_actor(a->s, o->id, a->actor) == STORE_OK ? 0 : -1;
 	if (rc == 0) {
 		what_in(a, o, w, sizeof w);
 		mk_keyword(o->l.product, key, sizeof key);
@@ -641,6 +664,10 @@ struct tt {
 	const struct actions *a;
 	struct act_reply *r;
 	bool cut;
+	int index;			/* items seen, shown or skipped */
+	int skip;			/* items of the earlier pages (TT 2, §7) */
+	int cut_at;			/* the first item that did not fit */
+	bool listed;			/* a listing is on this page */
 };
 
 /* tt_add appends sep and item if the reply still fits with room for the
@@ -648,16 +675,20 @@ struct tt {
 static bool
 tt_add(struct tt *t, const char *sep, const char *item)
 {
-	char try[ACT_REPLY_MAX];
+	char try[ACT_REPLY_MAX], more[64];
 
 	if (t->cut)
 		return false;
-	if (snprintf(try, sizeof try, "%s%s%s ...", t->r->text, sep, item) >= (int)sizeof try ||
+	if (t->index++ < t->skip)
+		return true;		/* shown on an earlier page */
+	rpl_tt_next(more, sizeof more, 9);	/* room for the longest hint */
+	if (snprintf(try, sizeof try, "%s%s%s%s", t->r->text, sep, item, more) >= (int)sizeof try ||
 	    !mk_fits(t->a, try)) {
 		t->cut = true;
+		t->cut_at = t->index - 1;
 		return false;
 	}
-	try[strlen(try) - strlen(" ...")] = '\0';
+	try[strlen(try) - strlen(more)] = '\0';
 	str_copy(t->r->text, sizeof t->r->text, try);
 	return true;
 }
@@ -671,12 +702,17 @@ status_listings(struct tt *t, const struct listing *l, int n)
 	rpl_tt_listings(head, sizeof head);
 
 	for (int i = 0; i < n; i++) {
+		bool skipped = t->index < t->skip;
+
 		/* what is left, under a header that says so: never "Gà còn 5 con" */
 		rpl_tt_listing(item, sizeof item, l[i].id, mk_product(t->a, &l[i], prod, sizeof prod),
 		    mk_qty(l[i].qty_left, l[i].unit, qty, sizeof qty), mk_price(&l[i], price, sizeof price));
-		if (!tt_add(t, shown ? "; " : head, item))
+		if (!tt_add(t, t->listed ? "; " : head, item))
 			break;
-		shown++;
+		if (!skipped) {
+			t->listed = true;
+			shown++;
+		}
 	}
 	if (shown > 0 && !t->cut)
 		str_copy(t->r->text + strlen(t->r->text), sizeof t->r->text - strlen(t->r->text), ".");
@@ -703,33 +739,90 @@ status_orders(struct tt *t, const char *phone, const struct order *o, int n)
 	}
 }
 
+/* tt_page fills r with page page (1: the first) of the listings and
+ * orders; false when there is no such page. Pages end where a reply is
+ * full, so page n starts where page n-1 was cut. */
+static bool
+tt_page(const struct actions *a, struct act_reply *r, const char *phone, const struct listing *l,
+    int nl, const struct order *o, int no, int page)
+{
+	struct tt t = {a, r, false, 0, 0, 0, false};
+
+	for (int p = 1; p <= page; p++) {
+		int from = t.cut_at;
+
+		if (p > 1 && !t.cut)
+			return false;
+		memset(&t, 0, sizeof t);
+		t.a = a;
+		t.r = r;
+		t.skip = from;
+		r->text[0] = '\0';
+		status_listings(&t, l, nl);
+		status_orders(&t, phone, o, no);
+	}
+	if (t.cut)
+		rpl_tt_next(r->text + strlen(r->text), sizeof r->text - strlen(r->text), page + 1);
+	return true;
+}
+
 int
 act_status(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r)
 {
-	struct listing *l = xcalloc(MINE_MAX, sizeof *l);
-	struct order *o = xcalloc(MINE_MAX, sizeof *o);
+	int page = c->page > 1 ? c->page : 1, max = MINE_MAX * page;	/* TT 2 reads further */
+	struct listing *l = xcalloc((size_t)max, sizeof *l);
+	struct order *o = xcalloc((size_t)max, sizeof *o);
 	struct market_who w;
 	int nl = 0, no = 0, rc;
 
-	(void)c;
 	rc = store_market_who(a->s, m->phone, &w) == STORE_ERR ? -1 : 0;
 	if (rc == 0 && w.person_id != 0)
-		rc = store_listing_mine(a->s, w.person_id, MINE_MAX, l, &nl) == STORE_OK ? 0 : -1;
+		rc = store_listing_mine(a->s, w.person_id, max, l, &nl) == STORE_OK ? 0 : -1;
 	if (rc == 0)
-		rc = store_order_mine(a->s, m->phone, w.person_id, act_now(a) - 7 * 86400, MINE_MAX, o,
+		rc = store_order_mine(a->s, m->phone, w.person_id, act_now(a) - 7 * 86400, max, o,
 		    &no) == STORE_OK ? 0 : -1;
 	if (rc == 0) {
-		r->text[0] = '\0';
 		if (nl == 0 && no == 0)
 			rpl_tt_none(RPL_TO(r));
-		struct tt t = {a, r, false};
-
-		status_listings(&t, l, nl);
-		status_orders(&t, m->phone, o, no);
-		if (t.cut)
-			str_copy(r->text + strlen(r->text), sizeof r->text - strlen(r->text), " ...");
+		else if (!tt_page(a, r, m->phone, l, nl, o, no, page))
+			rpl_tt_no_page(RPL_TO(r), c->page);
 	}
 	free(l);
 	free(o);
 	return rc;
+}
+
+/* ---- GIAO (commands.md §7) ---- */
+
+int
+act_delivered(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r)
+{
+	struct order *o = xmalloc(sizeof *o);
+	char text[ACT_REPLY_MAX], w[400], st[STATUS_WORDS], seller[24];
+	int rc = load_order(a, c, o, r);
+
+	if (rc == 0 && strcmp(o->l.seller_phone, m->phone) != 0) {
+		rpl_deliver_not_seller(RPL_TO(r), o->id);
+		rc = 1;
+	} else if (rc == 0 && strcmp(o->status, "accepted") != 0) {
+		rpl_deliver_not_accepted(RPL_TO(r), o->id, status_words(o->status, st, sizeof st));
+		rc = 1;
+	}
+	if (rc == 0) {
+		rc = store_team_order_deliver(a->s, o->id, a->actor, act_now(a));
+		if (rc == STORE_NONE)
+			rpl_deliver_again(RPL_TO(r), o->id);
+		else if (rc == STORE_ERR)
+			rc = -1;
+	}
+	if (rc == 0) {
+		what_in(a, o, w, sizeof w);
+		phone_national(o->l.seller_phone, seller, sizeof seller);
+		rpl_deliver_buyer(text, sizeof text, o->id, w, seller);
+		rc = notify(a, r, o->buyer_phone, text);
+	}
+	if (rc == 0)
+		rpl_deliver_done(RPL_TO(r), o->id, w);
+	free(o);
+	return rc < 0 ? -1 : 0;
 }

@@ -222,30 +222,6 @@ anchor(struct actions *a, const struct mo *m, const struct command *c, struct ma
 	return 0;
 }
 
-/* page_of: "TIM NA 2" asks for page 2, not for 2 kg: the parser reads a
- * bare number as kg, so the page is told from the text, a last word of at
- * most two digits (up to PAGE_LAST) that the parser read as that many kg. */
-#define PAGE_LAST 20
-static int
-page_of(const struct mo *m, const struct command *c)
-{
-	const char *end = m->text + m->text_len, *p;
-	long long n = 0;
-
-	while (end > m->text && (end[-1] == ' ' || end[-1] == '\n' || end[-1] == '\r'))
-		end--;
-	for (p = end; p > m->text && p[-1] >= '0' && p[-1] <= '9'; p--)
-		;
-	if (p == end || end - p > 2 || (p > m->text && p[-1] != ' '))
-		return 1;
-	for (; p < end; p++)
-		n = n * 10 + (*p - '0');
-	if (n < 2 || n > PAGE_LAST || !c->has_qty || strcmp(c->qty.unit, "g") != 0 ||
-	    c->qty.amount != n * 1000)
-		return 1;
-	return (int)n;
-}
-
 int
 act_search(struct actions *a, const struct mo *m, const struct command *c, struct act_reply *r)
 {
@@ -256,8 +232,8 @@ act_search(struct actions *a, const struct mo *m, const struct command *c, struc
 
 	memset(&q, 0, sizeof q);
 	q.product = c->product;
-	page = page_of(m, c);
-	if (page == 1 && c->has_qty) {
+	page = c->page > 1 ? c->page : 1;	/* TIM NA 2 (§7: the parser reads it) */
+	if (c->has_qty) {
 		q.min_qty = c->qty.amount;
 		q.unit = c->qty.unit;
 	}

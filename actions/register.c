@@ -488,3 +488,9 @@ act_resume(struct actions *a, const struct mo *m, const struct command *c, struc
 	rpl_resume_done(RPL_TO(r));
 	return 0;
 }
+
+void
+act_name_case(const char *in, char *out, size_t outlen)
+{
+	title_case(in, out, outlen);
+}

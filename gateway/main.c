@@ -50,6 +50,7 @@ usage(void)
 	    "       langso user add -c FILE LOGIN --role admin|commune|viewer [--commune NAME]\n"
 	    "                                            console user; the password is read from stdin\n"
 	    "       langso user list -c FILE | user del -c FILE LOGIN\n"
+	    "       langso orders -c FILE [--commune NAME] [--csv]  accepted orders not yet handed over\n"
 	    "\ndefaults (langso.conf):\n");
 	conf_print_defaults(stderr);
 	exit(EX_USAGE);
@@ -61,7 +62,8 @@ struct opts {
 	int verbose;
 	int json;		/* stats --json */
 	const char *role;	/* user add --role */
-	const char *commune;	/* user add --commune */
+	const char *commune;	/* user add --commune, orders --commune NAME */
+	int csv;		/* orders --csv */
 	int argc;		/* what is left after the options */
 	char **argv;
 };
@@ -71,7 +73,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 {
 	static const struct option longopts[] = {{"json", no_argument, NULL, 'j'},
 		{"role", required_argument, NULL, 'r'}, {"commune", required_argument, NULL, 'm'},
-		{NULL, 0, NULL, 0}};
+		{"csv", no_argument, NULL, 'C'}, {NULL, 0, NULL, 0}};
 	int ch;
 
 	memset(o, 0, sizeof *o);
@@ -81,6 +83,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case 'j': o->json = 1; break;
 		case 'r': o->role = optarg; break;
 		case 'm': o->commune = optarg; break;
+		case 'C': o->csv = 1; break;
 		case 'c': o->conf_path = optarg; break;
 		case 'l': o->lexicon = optarg; break;
 		case 'v': o->verbose++; break;
@@ -549,6 +552,28 @@ cmd_stats(const struct opts *o)
 	return rc == 0 ? EX_OK : EX_DB;
 }
 
+/* orders: the order sheet for the post office (actions/stats.c), times
+ * in [broadcast] timezone. */
+static int
+cmd_orders(const struct opts *o)
+{
+	struct conf c;
+	struct store *s;
+	int rc;
+
+	load_conf(o, &c);
+	if (o->argc != 0)
+		usage();
+	setenv("TZ", c.timezone, 1);
+	tzset();
+	s = open_store(&c, "orders");
+	rc = actions_order_sheet(s, o->commune, o->csv, stdout);
+	if (rc < 0)
+		fprintf(stderr, "langso: %s\n", store_errmsg(s));
+	store_close(s);
+	return rc == 0 ? EX_OK : EX_DB;
+}
+
 /* backup: an online copy while serve runs (storage/backup.c). An existing
  * DEST is bad input (1), anything else a database error (3). */
 static int
@@ -642,7 +667,7 @@ main(int argc, char **argv)
 	} cmds[] = {
 		{"serve", cmd_serve}, {"check", cmd_check}, {"parse", cmd_parse},
 		{"import", cmd_import}, {"send", cmd_send}, {"stats", cmd_stats},
-		{"backup", cmd_backup}, {"user", cmd_user},
+		{"backup", cmd_backup}, {"user", cmd_user}, {"orders", cmd_orders},
 	};
 	struct opts o;
 

@@ -18,6 +18,7 @@ static int read_numbered(struct msg *m, struct command *c);
 static int read_broadcast(struct msg *m, struct command *c);
 static int read_plain(struct msg *m, struct command *c);
 static int read_help(struct msg *m, struct command *c);
+static int read_status(struct msg *m, struct command *c);
 
 /*
  * The table, from commands.def: each command's aliases (a NULL keyword ends
@@ -149,8 +150,8 @@ cmd_reset(struct command *c)
 	c->action = CMD_UNKNOWN;
 	c->error[0] = c->product[0] = c->variety[0] = c->village[0] = '\0';
 	c->name[0] = c->text[0] = c->note[0] = c->place[0] = c->contact[0] = '\0';
-	c->topic[0] = c->suggest[0] = c->check[0] = '\0';
-	c->grade = c->pieces = 0;
+	c->topic[0] = c->suggest[0] = c->check[0] = c->for_phone[0] = '\0';
+	c->grade = c->pieces = c->page = 0;
 	c->has_qty = c->has_price = c->has_offer = c->urgent = c->confirm = false;
 	c->qty.amount = 0;
 	c->qty.unit[0] = '\0';
@@ -360,6 +361,31 @@ read_plain(struct msg *m, struct command *c)
 	return 0;
 }
 
+/*
+ * page_at: word i is the last word and a bare number from 2 to 9, the page
+ * of a list (§7 paging: TIM NA 2, TT 2); 0 when not.
+ */
+int
+page_at(const struct msg *m, int i)
+{
+	struct num n;
+
+	if (i != m->nw - 1 || num_lex(m, i, &n) < 0 || n.ref || n.unit != NULL ||
+	    n.absorb != NULL || n.slash || n.milli % 1000 != 0)
+		return 0;
+	return n.milli >= 2000 && n.milli <= 9000 ? (int)(n.milli / 1000) : 0;
+}
+
+/* TT [page] */
+static int
+read_status(struct msg *m, struct command *c)
+{
+	if ((c->page = page_at(m, m->arg)) != 0)
+		return 0;
+	note_from(m, c, m->arg);
+	return 0;
+}
+
 static int
 read_help(struct msg *m, struct command *c)
 {
@@ -368,6 +394,9 @@ read_help(struct msg *m, struct command *c)
 	if (i < m->nw && (r = kw_match(m, i, false, &n)) >= 0) {
 		str_copy(c->topic, sizeof c->topic, m->p->rows[r].topic);
 		i += n;
+	} else if (w_is_tone(m, i, "HO")) {	/* HD HO: the prefix of §7 */
+		str_copy(c->topic, sizeof c->topic, "HO");
+		i++;
 	}
 	note_from(m, c, i);
 	return 0;

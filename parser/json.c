@@ -43,6 +43,7 @@ command_to_json(const struct command *c, char *buf, size_t buflen)
 	buf[0] = '\0';
 	o = json_object();
 	json_object_set_new(o, "action", json_string(cmd_action_name(c->action)));
+	set_str(o, "for", c->for_phone);
 	set_str(o, "error", c->error);
 	set_num(o, "listing", c->listing);
 	set_num(o, "order", c->order);
@@ -67,6 +68,7 @@ command_to_json(const struct command *c, char *buf, size_t buflen)
 	set_str(o, "place", c->place);
 	set_str(o, "text", c->text);
 	set_str(o, "topic", c->topic);
+	set_num(o, "page", c->page);
 	set_str(o, "note", c->note);
 	set_str(o, "contact", c->contact);
 	set_str(o, "suggest", c->suggest);

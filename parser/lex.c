@@ -238,6 +238,7 @@ msg_phones(struct msg *m, struct command *c)
 		}
 		if (c->contact[0] == '\0')
 			str_copy(c->contact, sizeof c->contact, e164);
+		str_copy(m->cut_e164[m->ncut], sizeof m->cut_e164[m->ncut], e164);
 		m->cutf[m->ncut].os = (uint16_t)s;
 		m->cutf[m->ncut].oe = (uint16_t)end;
 		m->cut[m->ncut].os = m->fos[s];

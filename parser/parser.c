@@ -203,11 +203,81 @@ suggest_unglued(struct msg *m, struct command *c)
 	free(text);
 }
 
+/* the commands a helper may give for a household (§7) */
+static bool
+on_behalf_allowed(enum cmd_action a)
+{
+	switch (a) {
+	case CMD_REGISTER:
+	case CMD_LIST:
+	case CMD_EDIT:
+	case CMD_CANCEL_LISTING:
+	case CMD_SOLD_OUT:
+	case CMD_ACCEPT:
+	case CMD_DECLINE:
+	case CMD_DELIVERED:
+	case CMD_STATUS:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static bool
+starts_with_digit(const struct msg *m, int i)
+{
+	return i < m->nw && w_str(m, i)[0] >= '0' && w_str(m, i)[0] <= '9';
+}
+
+/*
+ * on_behalf reads HO <phone> <command> (§7): false when the message is not
+ * that form (HO, Hồ and hộ are everyday words: without a phone right after
+ * it, the message is read as any other). The phone after HO is the "for",
+ * never the contact; a missing, nested or not allowed command is HD HO.
+ * HO followed by digits that are no phone is UNKNOWN suggesting HO, so the
+ * reply can say the number is wrong.
+ */
+static bool
+on_behalf(struct msg *m, struct command *c)
+{
+	int n = 0, r;
+
+	if (m->nw == 0 || !w_is_tone(m, 0, "HO"))
+		return false;
+	if (m->ncut == 0 || m->cutf[0].os < m->w[0].fe ||
+	    (m->nw > 1 && m->cutf[0].oe > m->w[1].fs)) {
+		if (m->ncut > 0 || !starts_with_digit(m, 1))
+			return false;
+		cmd_reset(c);
+		str_copy(c->suggest, sizeof c->suggest, "HO");
+		return true;
+	}
+	r = kw_match(m, 1, true, &n);
+	if (r >= 0 && !w_is_tone(m, 1, "HO")) {
+		m->kwrow = r;
+		m->arg = 1 + n;
+		c->action = m->p->rows[r].action;
+		m->p->rows[r].read(m, c);
+	}
+	if (r < 0 || w_is_tone(m, 1, "HO") || !on_behalf_allowed(c->action)) {
+		cmd_reset(c);
+		c->action = CMD_HELP;
+		str_copy(c->topic, sizeof c->topic, "HO");
+		return true;
+	}
+	str_copy(c->for_phone, sizeof c->for_phone, m->cut_e164[0]);
+	str_copy(c->contact, sizeof c->contact, m->ncut > 1 ? m->cut_e164[1] : "");
+	return true;
+}
+
 static void
 dispatch(struct msg *m, struct command *c)
 {
-	int n = 0, r = kw_match(m, 0, true, &n);
+	int n = 0, r;
 
+	if (on_behalf(m, c))
+		return;
+	r = kw_match(m, 0, true, &n);
 	if (r < 0) {
 		kw_suggest(m, c);
 		suggest_unglued(m, c);

@@ -78,6 +78,8 @@ struct command {
 	long long broadcast;
 	bool urgent;
 	bool confirm;			/* REGISTER: DK OK confirms a pending change */
+	char for_phone[20];		/* HO <phone> ...: the household acted for, E.164 */
+	int page;			/* SEARCH, STATUS: TIM NA 2, TT 2 (0: the first) */
 	char village[8];		/* "LD02": 1-4 letters + 1-3 digits, upper case */
 	char name[CMD_TEXT_MAX];	/* original characters */
 	char text[CMD_TEXT_MAX];	/* original characters */
@@ -111,9 +113,9 @@ int parser_parse(const struct parser *p, const char *utf8, size_t len,
  * command_to_json writes the one-line JSON of commands.md §4 (keys in the
  * order of that document, absent keys left out) into buf. Returns 0, or -1
  * if buf is too small. The fixed key order, which extends the examples:
- *   action, error, listing, order, broadcast, urgent, confirm, village, name,
- *   product, variety, grade, qty, pieces, price, offer, check, place, text,
- *   topic, note, contact, suggest
+ *   action, for, error, listing, order, broadcast, urgent, confirm, village,
+ *   name, product, variety, grade, qty, pieces, price, offer, check, place,
+ *   text, topic, page, note, contact, suggest
  * Numbers that are 0 and strings that are "" are absent; qty is
  * {"amount":N,"unit":U}, price and offer are {"vnd":N,"per":"kg|unit|lot"}.
  */

@@ -113,6 +113,7 @@ struct msg {
 	struct span cut[PHONES_MAX];	/* phone numbers, cut out of text */
 	struct span cutf[PHONES_MAX];	/* the same in folded bytes */
 	int ncut;
+	char cut_e164[PHONES_MAX][20];	/* each phone of cut[] in E.164 */
 	int arg;			/* first word after the keyword */
 	int kwrow;			/* the matched keyword row, -1 none */
 };
@@ -176,6 +177,7 @@ int read_search(struct msg *m, struct command *c);
 int read_price(struct msg *m, struct command *c);
 int read_follow(struct msg *m, struct command *c);
 int read_order(struct msg *m, struct command *c);
+int read_edit(struct msg *m, struct command *c);
 int qty_at(struct msg *m, int i, struct command *c);
 /* trade_unglue writes the message with its glued words split (BANNA 50KG
  * -> BAN NA 50KG, NA50KG30K -> NA 50KG 30K), folded upper case. 0, or -1
@@ -218,5 +220,6 @@ void kw_suggest(const struct msg *m, struct command *c);
 void cmd_clear_error_fields(struct command *c);
 void cmd_reset(struct command *c);
 void cmd_set_error(struct command *c, const char *e);
+int page_at(const struct msg *m, int i);
 
 #endif

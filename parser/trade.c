@@ -913,16 +913,37 @@ read_list(struct msg *m, struct command *c)
 	return 0;
 }
 
+/*
+ * search_page: TIM NA 2 asks for page 2 (§7): a bare 2-9 standing last
+ * that is not the tenth of a TA, YEN or TAN before it (1 TA 2 = 120 kg).
+ */
+static int
+search_page(const struct msg *m)
+{
+	int last = m->nw - 1;
+
+	if (last < m->arg || (last > 0 && (w_is(m, last - 1, "TA") || w_is(m, last - 1, "YEN") ||
+	    w_is(m, last - 1, "TAN"))))
+		return 0;
+	return page_at(m, last);
+}
+
 static int
 read_searchlike(struct msg *m, struct command *c, unsigned ctx, bool want_qty, bool need_product)
 {
 	struct trade t;
 	struct item it;
+	int nw = m->nw;
 
+	/* only TIM/XEM pages: MUA <product> is unchanged (§7) */
+	if (want_qty && (ctx & TC_QUESTION) && (c->page = search_page(m)) != 0)
+		m->nw--;		/* the page is no quantity and no note */
 	trade_init(&t, m, ctx | TC_SEARCH | TC_PLACE);
 	atomize(&t, m->arg);
 	assign(&t, &it, false);
 	product_of(m, &it, c);
+	if (c->page != 0)
+		m->nw = nw;
 	if (item_errors(&t, &it, c) || (want_qty && too_large(&it, true, c)))
 		return 0;
 	c->grade = it.grade;
@@ -999,6 +1020,57 @@ read_order(struct msg *m, struct command *c)
 		/* words where the number should be are no note */
 		cmd_set_error(c, "missing_number");
 		cmd_clear_error_fields(c);
+	}
+	return 0;
+}
+
+/*
+ * read_edit: SUA <listing-no> <changes> (§7). A number with a unit is the
+ * quantity left, one with a price marker, after GIA or bare is the price
+ * (bare below 1 000: thousands). Words are no change and are dropped.
+ */
+int
+read_edit(struct msg *m, struct command *c)
+{
+	struct trade t;
+	struct item it;
+	int i = m->arg, n = 0;
+	long long v = 0;
+
+	while (i < m->nw && (n = ref_at(m, i, &v)) == 0)
+		i++;
+	if (n == 0) {
+		cmd_set_error(c, "missing_number");
+		return 0;
+	}
+	c->listing = v;
+	trade_init(&t, m, TC_LIST);
+	atomize(&t, i + n);
+	memset(&it, 0, sizeof it);
+	for (int k = 0; k < t.na; k++) {
+		const struct atom *a = &t.a[k];
+
+		if (a->kind == A_QTY)
+			set_qty(&it, a);
+		else if (a->kind == A_PRICE)
+			set_price(&it, a->amount, a);
+		else if (a->kind == A_NUM && a->ref)
+			it.multiple = true;		/* SUA 12 13 */
+		else if (a->kind == A_NUM)
+			set_price(&it, bare_vnd(a->milli), a);
+		else if (a->kind == A_GRADE)
+			it.multiple = true;
+	}
+	if (it.has_price && it.per == NULL)
+		it.per = it.price_lot ? "lot" :
+		    (it.has_qty && strcmp(it.unit, "g") != 0) ? "unit" : "kg";
+	if (item_errors(&t, &it, c) || too_large(&it, true, c))
+		return 0;
+	put_qty(&it, c);
+	put_price(&it, &c->price, &c->has_price);
+	if ((!c->has_qty || c->qty.amount <= 0) && !c->has_price) {
+		c->has_qty = false;
+		cmd_set_error(c, "missing_change");
 	}
 	return 0;
 }

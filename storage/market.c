@@ -198,6 +198,9 @@ enum {
 	" coalesce(o.offer_per, ''), coalesce(o.note, ''), o.status, o.created_at," \
 	" o.expires_at, o.value, "
 #define ONCOLS 11
+/* after the listing: the price the order was placed at (schema v8) */
+#define OPRICE ", o.price_set, coalesce(o.price_vnd, 0), coalesce(o.price_per, '')," \
+	" coalesce(o.unit_price, 0)"
 
 static const char *const sql[MK__COUNT] = {
 	[MK_WHO] =
@@ -240,16 +243,21 @@ static const char *const sql[MK__COUNT] = {
 	[MK_L_MINE] =
 	    "SELECT " LCOLS LFROM " WHERE l.seller_id = ?1 AND l.status = 'open'"
 	    " ORDER BY l.id DESC LIMIT ?2",
+	/* the order keeps the listing's price of this moment (SUA, §7) */
 	[MK_O_ADD] =
 	    "INSERT INTO orders(listing_id, buyer_phone, qty, offer_vnd, offer_per, note,"
-	    " created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	    " created_at, expires_at, price_set, price_vnd, price_per, unit_price)"
+	    " SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, l.price_vnd, l.price_per, l.unit_price"
+	    " FROM listings l WHERE l.id = ?1",
 	[MK_O_GET] =
-	    "SELECT " OCOLS LCOLS " FROM orders o JOIN listings l ON l.id = o.listing_id"
+	    "SELECT " OCOLS LCOLS OPRICE " FROM orders o JOIN listings l ON l.id = o.listing_id"
 	    " JOIN people p ON p.id = l.seller_id JOIN villages v ON v.id = l.village_id"
 	    " JOIN communes c ON c.id = l.commune_id WHERE o.id = ?1",
 	[MK_O_DECIDE] =
 	    "UPDATE orders SET status = ?2, qty = CASE WHEN ?3 > 0 THEN ?3 ELSE qty END,"
-	    " value = ?4, decided_at = ?5 WHERE id = ?1 AND status = 'pending'",
+	    " value = ?4, decided_at = ?5,"
+	    " accepted_at = CASE WHEN ?2 = 'accepted' THEN ?5 END"
+	    " WHERE id = ?1 AND status = 'pending'",
 	[MK_O_PENDING] =
 	    "SELECT id FROM orders WHERE listing_id = ?1 AND status = 'pending'"
 	    " AND qty > ?2 ORDER BY id LIMIT ?3",
@@ -258,7 +266,7 @@ static const char *const sql[MK__COUNT] = {
 	    " ORDER BY expires_at LIMIT ?2",
 	/* my orders (pending, or accepted lately), then orders waiting on my listings */
 	[MK_O_MINE] =
-	    "SELECT " OCOLS LCOLS " FROM orders o JOIN listings l ON l.id = o.listing_id"
+	    "SELECT " OCOLS LCOLS OPRICE " FROM orders o JOIN listings l ON l.id = o.listing_id"
 	    " JOIN people p ON p.id = l.seller_id JOIN villages v ON v.id = l.village_id"
 	    " JOIN communes c ON c.id = l.commune_id"
 	    " WHERE o.id IN (SELECT id FROM orders WHERE buyer_phone = ?1"
@@ -739,6 +747,8 @@ store_order_add(struct store *s, struct order *o)
 	sqlite3_bind_int64(st, 8, o->expires_at);
 	if (store_run(s, st) != STORE_OK)
 		return STORE_ERR;
+	if (sqlite3_changes(s->db) != 1)	/* INSERT ... SELECT from its listing */
+		return store_fail(s, "order: no such listing");
 	o->id = sqlite3_last_insert_rowid(s->db);
 	snprintf(o->status, sizeof o->status, "pending");
 	return STORE_OK;
@@ -760,6 +770,12 @@ row_order(sqlite3_stmt *st, struct order *o)
 	o->expires_at = sqlite3_column_int64(st, 9);
 	o->value = sqlite3_column_int64(st, 10);
 	row_listing(st, ONCOLS, &o->l);
+	/* SUA changed the listing's price since: the order keeps its own */
+	if (sqlite3_column_int(st, ONCOLS + LNCOLS) != 0) {
+		o->l.price_vnd = sqlite3_column_int64(st, ONCOLS + LNCOLS + 1);
+		store_col_copy(st, ONCOLS + LNCOLS + 2, o->l.price_per, sizeof o->l.price_per);
+		o->l.unit_price = sqlite3_column_int64(st, ONCOLS + LNCOLS + 3);
+	}
 }
 
 int

@@ -184,6 +184,7 @@ static const struct migration {
 	{6, migrate_v6_market_digest, "PRAGMA user_version = 6"},
 	{7, migrate_v7_inbox_per_phone, "PRAGMA user_version = 7"},
 	{8, migrate_v8_console, "PRAGMA user_version = 8"},
+	{9, migrate_v9_team, "PRAGMA user_version = 9"},
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == STORE_SCHEMA_LATEST,

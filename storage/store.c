@@ -480,6 +480,7 @@ static const struct store_domain_sql *const domains[DOM__COUNT] = {
 	[DOM_USSD] = &ussd_sql,
 	[DOM_CONSOLE] = &console_sql,
 	[DOM_CONSOLE_READ] = &console_read_sql,
+	[DOM_TEAM] = &team_sql,
 };
 
 static int
@@ -1099,4 +1100,10 @@ store_outbox_counts(struct store *s, struct outbox_counts *c)
 	c->undelivered = sqlite3_column_int64(st, 5);
 	store_done(st);
 	return STORE_OK;
+}
+
+long long
+store_changes(struct store *s)
+{
+	return sqlite3_total_changes64(s->db);
 }

@@ -32,7 +32,7 @@ int store_set_synchronous(struct store *s, enum store_sync sync);
 /* store_synchronous reads the connection's setting back from SQLite. */
 int store_synchronous(struct store *s, enum store_sync *out);
 int store_schema_version(struct store *s);	/* PRAGMA user_version */
-#define STORE_SCHEMA_LATEST 8
+#define STORE_SCHEMA_LATEST 9
 
 /* Transactions: store_begin is BEGIN IMMEDIATE (the writer lock is taken at
  * once, so a transaction never fails half-way on a lock). */
@@ -46,6 +46,10 @@ int store_rollback(struct store *s);
  * store_checkpoint (PASSIVE: never waits for, nor blocks, writers). */
 int store_set_autocheckpoint(struct store *s, int pages);
 int store_checkpoint(struct store *s);
+
+/* store_changes: rows inserted, updated or deleted on this connection
+ * since it opened (sqlite3_total_changes): did an action change anything */
+long long store_changes(struct store *s);
 
 /* store_check_writable is for /healthz: a write in a rolled-back
  * transaction. STORE_OK when the database can be written. */
@@ -88,7 +92,7 @@ struct person {
 	char phone[20];			/* E.164 */
 	char name[128];
 	char village_code[8];		/* "" when not attached to a village */
-	char role[12];			/* "household", "head", "official" */
+	char role[12];			/* "household", "head", "official", "helper" */
 	bool opted_out;
 };
 
@@ -236,5 +240,6 @@ extern int (*store_step_sql_hook)(const char *sql);
 #include "storage/store_broadcast.h"
 #include "storage/store_ussd.h"
 #include "storage/store_console.h"
+#include "storage/store_team.h"
 
 #endif

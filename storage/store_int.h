@@ -69,14 +69,15 @@ enum store_stmt {
  * every domain's statements after migrating, like the core ones above;
  * use them as s->dom[DOM_MARKET][MK_...].
  */
-enum store_domain { DOM_MARKET, DOM_BROADCAST, DOM_USSD, DOM_CONSOLE, DOM_CONSOLE_READ, DOM__COUNT };
+enum store_domain { DOM_MARKET, DOM_BROADCAST, DOM_USSD, DOM_CONSOLE, DOM_CONSOLE_READ, DOM_TEAM,
+	DOM__COUNT };
 
 struct store_domain_sql {
 	const char *const *sql;
 	int n;
 };
 extern const struct store_domain_sql market_sql, broadcast_sql, ussd_sql, console_sql,
-    console_read_sql;
+    console_read_sql, team_sql;
 
 struct store {
 	sqlite3 *db;
@@ -116,6 +117,7 @@ int migrate_v3_broadcast(struct store *s);
 int migrate_v4_ussd(struct store *s);
 int migrate_v6_market_digest(struct store *s);
 int migrate_v8_console(struct store *s);
+int migrate_v9_team(struct store *s);
 
 /* row_listing reads a listing from column c on, in the order of market.c's
  * LCOLS (console_read.c selects the same columns). */

@@ -315,7 +315,7 @@ people_forms_and_errors(void)
 	expect_errs(errs, bad,
 	    "%s:3: bad phone number \"12345\"\n"
 	    "%s:4: unknown village XX99\n"
-	    "%s:5: bad role \"chief\" (household, head or official)\n"
+	    "%s:5: bad role \"chief\" (household, head, official or helper)\n"
 	    "%s:6: duplicate phone +84912345678 (first on line 2)\n"
 	    "%s:7: name is empty\n");
 	T_ASSERT(store_person_by_phone(s, "+84912345678", &p) == STORE_OK);
@@ -433,7 +433,7 @@ import_errors_quote_valid_utf8(void)
 	T_ASSERT(actions_import_people(s, p, errs, sizeof errs, &changed) == -1);
 	T_ASSERTF(utf8_is_valid(errs, strlen(errs)), "not UTF-8: %s", errs);
 	expect_errs(errs, p,
-	    "%s:2: bad role \"househol?\" (household, head or official)\n"
+	    "%s:2: bad role \"househol?\" (household, head, official or helper)\n"
 	    "%s:3: bad phone number \"09?12\"\n"
 	    "%s:3: bad village code \"L?(\" (1-4 letters and 1-3 digits, like LD02)\n");
 	store_close(s);
