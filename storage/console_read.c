@@ -164,12 +164,13 @@ static const char *const sql[CR__COUNT] = {
 	    " JOIN communes c ON c.id = l.commune_id"
 	    " WHERE (?1 = 0 OR l.commune_id = ?1) AND (?2 IS NULL OR l.product = ?2)"
 	    " AND (?3 IS NULL OR o.status = ?3) ORDER BY o.id DESC LIMIT ?4 OFFSET ?5",
-	/* the post office's sheet (commands.md §7): accepted orders */
+	/* the post office's sheet (commands.md §7): accepted orders not yet
+	 * handed over (GIAO) */
 	[CR_SHEET] =
 	    "SELECT " ORDER_COLS LISTING_COLS " FROM orders o JOIN listings l ON l.id = o.listing_id"
 	    " JOIN people p ON p.id = l.seller_id JOIN villages v ON v.id = l.village_id"
 	    " JOIN communes c ON c.id = l.commune_id"
-	    " WHERE o.status = 'accepted' AND (?1 = 0 OR l.commune_id = ?1)"
+	    " WHERE o.status = 'accepted' AND o.delivered_at IS NULL AND (?1 = 0 OR l.commune_id = ?1)"
 	    " ORDER BY c.name, v.name, p.name, o.id",
 	/* no index on phone: a rare look-up by an operator reads the table */
 	[CR_INBOX_OF] =

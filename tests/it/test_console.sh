@@ -125,6 +125,9 @@ check_eq "/api/market/orders?status=accepted: the accepted order" \
 check_match "the order sheet as CSV (BOM; seller, village, product, quantity, buyer's phone)" \
 	"$(curl -s -b "$T/admin" "$U/api/market/sheet?format=csv")" \
 	$'\xEF\xBB\xBF*\r\n"Chi Lăng","Lăng Đồn","1","Hoàng Văn Châu","+84912345678","Na","20kg","+84987000111"*'
+hmo +84912345678 "GIAO 1"
+check_eq "an order handed over (GIAO) leaves the sheet" \
+	"$(curl -s -b "$T/admin" "$U/api/market/sheet?format=csv" | grep -c '"Na","20kg"')" 0
 check_eq "commune user asking for another commune's order sheet: 403" \
 	"$(status GET '/api/market/sheet?commune=L%E1%BB%99c%20B%C3%ACnh' -b "$T/commune")" 403
 check_match "/api/health: the outbox, the sendsms answers since start and the database" \
@@ -133,7 +136,7 @@ check_eq "commune user reading a phone's messages: 403 (admins only)" \
 	"$(status GET '/api/messages?phone=0912345678' -b "$T/commune")" 403
 check_eq "an admin reads the seller's messages: what it sent and the replies" \
 	"$(curl -s -b "$T/admin" "$U/api/messages?phone=0912345678" | python3 -c 'import json,sys; print([m["text"] for m in json.load(sys.stdin)["messages"] if m["dir"] == "in"])')" \
-	"['OK 1', 'Bán na 50kg 30.000đ']"
+	"['GIAO 1', 'OK 1', 'Bán na 50kg 30.000đ']"
 
 # ---- CSRF ----
 ADM=$(csrf_of "$T/admin")
