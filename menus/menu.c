@@ -72,6 +72,8 @@ build_command(const struct menu_vals *v, enum cmd_action a, struct command *c)
 	case CMD_LIST:
 	case CMD_PRICE:
 	case CMD_SEARCH:
+	case CMD_FOLLOW:
+	case CMD_UNFOLLOW:
 		if (!has(v->product))
 			return -1;
 		snprintf(c->product, sizeof c->product, "%s", v->product);
@@ -86,6 +88,7 @@ build_command(const struct menu_vals *v, enum cmd_action a, struct command *c)
 	case CMD_ACCEPT:
 	case CMD_DECLINE:
 	case CMD_CANCEL_ORDER:
+	case CMD_DELIVERED:
 		if (v->order <= 0)
 			return -1;
 		c->order = v->order;
@@ -96,8 +99,25 @@ build_command(const struct menu_vals *v, enum cmd_action a, struct command *c)
 		snprintf(c->village, sizeof c->village, "%s", v->village);
 		snprintf(c->name, sizeof c->name, "%s", v->name);
 		break;
+	case CMD_EDIT:			/* a new price or a new quantity left */
+		if (v->listing <= 0 || (v->price <= 0 && v->qty <= 0))
+			return -1;
+		c->listing = v->listing;
+		break;
 	default:
 		break;
+	}
+	/* a chosen listing brings its price along, never a quantity: a
+	 * quantity was typed at "Sua so luong", so it is the change */
+	if (a == CMD_EDIT && v->qty <= 0) {
+		c->has_price = true;
+		c->price.vnd = v->price;
+		snprintf(c->price.per, sizeof c->price.per, "%s", grams > 0 ? "kg" : "unit");
+	}
+	if (a == CMD_EDIT && v->qty > 0) {
+		c->has_qty = true;
+		c->qty.amount = grams > 0 ? v->qty * grams : v->qty;
+		snprintf(c->qty.unit, sizeof c->qty.unit, "%s", grams > 0 ? "g" : v->unit);
 	}
 	if (a == CMD_LIST) {
 		if (v->qty <= 0 || v->price <= 0)

@@ -614,6 +614,62 @@ test_listing_labels_cut_at_char_boundary(void)
 	STARTS(R.text, "Na dang ban:\n1.#1 50kg 30k Khuoi Phay Ø£");
 }
 
+/* issue 12: edit price and quantity of my listing, mark an order handed
+ * over, follow and stop following, cancel my order, dial shortcuts */
+static void
+test_edit_deliver_follow_cancel(void)
+{
+	const char *seller = "+84912000209", *buyer = "+84912000210";
+
+	setup();
+	household(seller, "Hoàng Văn Châu");
+	sms(seller, "BAN NA 50KG 30000");
+	sms(buyer, "MUA 1 20KG");			/* order #1, pending at 30.000 */
+	STARTS(http(seller, "E1", "4*1"), "Tin #1:");
+	HAS(R.text, "3.Sua gia");
+	STARTS(http(seller, "E1", "4*1*3"), "Gia moi 1 kg cho tin #1");
+	STARTS(http(seller, "E1", "4*1*3*28"), "Sua tin #1: gia moi 28");
+	http(seller, "E1", "4*1*3*28*1");
+	T_STREQ(R.action, "USSD_EDIT");
+	T_ASSERT(R.ussd_end);
+	HAS(R.text, "Da sua tin #1");
+	T_ASSERT(fx_query_int(S, "SELECT price_vnd FROM listings WHERE id = 1") == 28000);
+	http(seller, "E2", "4*1*4");
+	STARTS(http(seller, "E2", "4*1*4*40"), "Sua tin #1: con 40");
+	http(seller, "E2", "4*1*4*40*1");
+	T_STREQ(R.action, "USSD_EDIT");
+	T_ASSERTF(fx_query_int(S, "SELECT qty_left FROM listings WHERE id = 1") == 40000, "%s", R.text);
+	/* GIAO on a pending order is refused; accepted, it is marked */
+	http(seller, "D1", "8*5*1*1");
+	T_STREQ(R.action, "USSD_DELIVERED");
+	HAS(R.text, "chi bao giao duoc don da nhan");
+	sms(seller, "OK 1");
+	T_ASSERTF(strstr(R.text, "600.000d") != NULL, "the order keeps 30.000d: %s", R.text);
+	http(seller, "D2", "8*5*1");
+	STARTS(R.text, "Bao da giao don #1?");
+	http(seller, "D2", "8*5*1*1");
+	HAS(R.text, "Da ghi don #1");
+	T_ASSERT(fx_query_int(S, "SELECT count(*) FROM orders WHERE delivered_at IS NOT NULL") == 1);
+	/* follow and unfollow a product */
+	http(buyer, "F1", "8*3*1");
+	T_STREQ(R.action, "USSD_FOLLOW");
+	T_ASSERT(fx_query_int(S, "SELECT count(*) FROM follows WHERE phone = '+84912000210'") == 1);
+	http(buyer, "F2", "8*4*1");
+	T_STREQ(R.action, "USSD_UNFOLLOW");
+	T_ASSERT(fx_query_int(S, "SELECT count(*) FROM follows WHERE phone = '+84912000210'") == 0);
+	/* cancel my order */
+	sms(buyer, "MUA 1 5KG");			/* order #2 */
+	http(buyer, "C1", "8*6*2");
+	STARTS(R.text, "Huy don #2?");
+	http(buyer, "C1", "8*6*2*1");
+	T_STREQ(R.action, "USSD_CANCEL_ORDER");
+	T_ASSERT(fx_query_int(S, "SELECT count(*) FROM orders WHERE id = 2 AND status = 'cancelled'") == 1);
+	/* *868*1#: a dial straight to sell; *868*8*3# to follow */
+	STARTS(kannel(seller, "%00%09", 1, "*868*1#"), "Ban mat hang nao?");
+	STARTS(kannel(buyer, "%00%0a", 1, "*868*8*3#"), "Bao tin moi cua mat hang nao?");
+	STARTS(kannel("+84912000211", "%00%0b", 1, "*868#"), "Lang So - cho nong san");
+}
+
 static const struct t_case cases[] = {
 	{"market_lists", test_market_lists},
 	{"kannel_register", test_kannel_register},
@@ -633,6 +689,7 @@ static const struct t_case cases[] = {
 	{"units_follow_the_product", test_units_follow_the_product},
 	{"notices_show_date_and_page", test_notices_show_date_and_page},
 	{"listing_labels_cut_at_char_boundary", test_listing_labels_cut_at_char_boundary},
+	{"edit_deliver_follow_cancel", test_edit_deliver_follow_cancel},
 	{NULL, NULL},
 };
 
