@@ -474,6 +474,8 @@ check(void *arg, enum menu_check what, struct menu_vals *v, char *why, size_t n)
 		v->price_check = price_check(x->a, v->product, v->price,
 		    menu_unit_is_weight(v->unit));
 		return 0;
+	case MENU_CHECK_TEAM:
+		return act_team_check(x->a, x->m->phone, v->for_phone, why, n);
 	case MENU_CHECK__COUNT:
 		break;
 	}

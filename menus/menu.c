@@ -23,6 +23,7 @@ static const char *const default_hint[] = {
 	[MI_ORDER] = "So don chua dung. ",
 	[MI_VILLAGE] = "Ma thon chua dung. ",
 	[MI_NAME] = "Ten chua dung. ",
+	[MI_PHONE] = "So dien thoai chua dung. ",
 };
 #define CHOICE_HINT "Chon lai. "
 
@@ -119,6 +120,8 @@ build_command(const struct menu_vals *v, enum cmd_action a, struct command *c)
 		c->qty.amount = grams > 0 ? v->qty * grams : v->qty;
 		snprintf(c->qty.unit, sizeof c->qty.unit, "%s", grams > 0 ? "g" : v->unit);
 	}
+	/* "Giup ho khac": the flow was for that household (HO, §7) */
+	snprintf(c->for_phone, sizeof c->for_phone, "%s", v->for_phone);
 	if (a == CMD_LIST) {
 		if (v->qty <= 0 || v->price <= 0)
 			return -1;
@@ -297,6 +300,9 @@ take_input(enum menu_input type, const char *in, struct menu_vals *v)
 		return village_code(in, v->village, sizeof v->village);
 	case MI_NAME:
 		return person_name(in, v->name, sizeof v->name);
+	case MI_PHONE:			/* 0912345678, 84912345678 */
+		return strlen(in) >= 9 && strspn(in, "0123456789") == strlen(in) &&
+		    phone_to_e164(in, v->for_phone, sizeof v->for_phone) == 0;
 	}
 	return false;
 }
@@ -637,7 +643,8 @@ menu_sess_encode(const struct menu_def *d, const struct menu_sess *s, char *buf,
 	    esc(buf, buflen, &len, "pl", v->product_label) < 0 ||
 	    esc(buf, buflen, &len, "u", v->unit) < 0 ||
 	    esc(buf, buflen, &len, "vc", v->village) < 0 ||
-	    esc(buf, buflen, &len, "nm", v->name) < 0)
+	    esc(buf, buflen, &len, "nm", v->name) < 0 ||
+	    esc(buf, buflen, &len, "fp", v->for_phone) < 0)
 		return -1;
 	return 0;
 }
@@ -695,6 +702,8 @@ decode_field(const struct menu_def *d, const char *k, size_t kl, const char *v, 
 		    0 : -1;
 	if (K("p"))
 		return unesc(v, vl, s->v.product, sizeof s->v.product);
+	if (K("fp"))
+		return unesc(v, vl, s->v.for_phone, sizeof s->v.for_phone);
 	if (K("pl"))
 		return unesc(v, vl, s->v.product_label, sizeof s->v.product_label);
 	if (K("u"))

@@ -670,6 +670,50 @@ test_edit_deliver_follow_cancel(void)
 	STARTS(kannel("+84912000211", "%00%0b", 1, "*868#"), "Lang So - cho nong san");
 }
 
+/* issue 12: "Giup ho khac": a helper enters a household's phone, then
+ * sells for it, sees its listings and orders, accepts its order */
+static void
+test_helper_menu(void)
+{
+	const char *helper = "+84912000301", *hh = "+84912000302", *buyer = "+84912000310";
+	struct person p = {0};
+	bool changed;
+
+	setup();
+	household(hh, "Lường Văn Tâm");
+	snprintf(p.phone, sizeof p.phone, "%s", helper);
+	snprintf(p.name, sizeof p.name, "Nông Văn Tuấn");
+	snprintf(p.village_code, sizeof p.village_code, "LD02");
+	snprintf(p.role, sizeof p.role, "helper");
+	T_ASSERT(store_person_upsert(S, &p, &changed) == STORE_OK);
+	STARTS(http(helper, "H1", "8*7"), "Giup ho nao?");
+	STARTS(http(helper, "H1", "8*7*0912000302"), "Giup ho nay:");
+	STARTS(http(helper, "H1", "8*7*0912000302*1"), "Ho nay ban mat hang nao?");
+	http(helper, "H1", "8*7*0912000302*1*1");	/* the first product */
+	http(helper, "H1", "8*7*0912000302*1*1*1");	/* kg */
+	http(helper, "H1", "8*7*0912000302*1*1*1*50");
+	http(helper, "H1", "8*7*0912000302*1*1*1*50*30");
+	http(helper, "H1", "8*7*0912000302*1*1*1*50*30*1");
+	T_STREQ(R.action, "USSD_LIST");
+	HAS(R.text, "Giup ho 0912***302: Da dang tin #1");
+	T_ASSERT(fx_query_int(S, "SELECT count(*) FROM listings l JOIN people p ON p.id = l.seller_id"
+	    " WHERE p.phone = '+84912000302' AND l.acted_by = '+84912000301'") == 1);
+	T_ASSERT(fx_query_int(S, "SELECT count(*) FROM outbox WHERE phone = '+84912000302'"
+	    " AND text LIKE 'To cong nghe so 0912***301 dang giup ban: Da dang tin #1%'") == 1);
+	sms(buyer, "MUA 1 10KG");
+	http(helper, "H2", "8*7*0912000302*3*1");
+	http(helper, "H2", "8*7*0912000302*3*1*1");
+	T_STREQ(R.action, "USSD_ACCEPT");
+	HAS(R.text, "Da nhan don #1");
+	http(helper, "H3", "8*7*0912000302*2");
+	T_STREQ(R.action, "USSD_STATUS");
+	HAS(R.text, "Giup ho 0912***302: Tin dang ban");
+	/* a phone of another village, or a sender who is no helper */
+	STARTS(http(helper, "H4", "8*7*0912000999"), "So 0912***999 chua dang ky thon.");
+	STARTS(http(buyer, "H5", "8*7*0912000302"), "Chi to cong nghe so, truong thon giup ho duoc.");
+	T_ASSERT(fx_query_int(S, "SELECT count(*) FROM listings") == 1);
+}
+
 static const struct t_case cases[] = {
 	{"market_lists", test_market_lists},
 	{"kannel_register", test_kannel_register},
@@ -690,6 +734,7 @@ static const struct t_case cases[] = {
 	{"notices_show_date_and_page", test_notices_show_date_and_page},
 	{"listing_labels_cut_at_char_boundary", test_listing_labels_cut_at_char_boundary},
 	{"edit_deliver_follow_cancel", test_edit_deliver_follow_cancel},
+	{"helper_menu", test_helper_menu},
 	{NULL, NULL},
 };
 
