@@ -71,6 +71,7 @@ struct menu_vals {
 	char village[8];		/* "LD02" */
 	char name[64];			/* as typed */
 	char for_phone[20];		/* "Giup ho khac": the household, E.164 */
+	char text[161];			/* a head's notice, as typed (one USSD answer) */
 };
 
 /* A session: where it is, how it got there, and the values. Plain data the

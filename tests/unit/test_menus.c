@@ -623,7 +623,6 @@ static const struct {
 	{"screen home menu\ntext Hi\nopt 1 A > home\nopt 1 B > home\n", "bad.conf:4: option 1 given twice"},
 	{"screen home menu\ntext Hi\nopt 1 A > !FLY\n", "bad.conf:3: unknown command !FLY"},
 	/* commands.def's ussd column: a menu never finishes with these */
-	{"screen home menu\ntext Hi\nopt 1 A > !BROADCAST\n", "bad.conf:3: unknown command !BROADCAST"},
 	{"screen home menu\ntext Hi\nopt 1 A > !UNKNOWN\n", "bad.conf:3: unknown command !UNKNOWN"},
 	{"screen home menu\ntext Hi\nopt 1 A > !HELP\n", "bad.conf:3: unknown command !HELP"},
 	{"screen home menu\ntext B\xc3\xa1n\nopt 1 A > home\n", "bad.conf:2: text must be plain ASCII"},

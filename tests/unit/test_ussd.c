@@ -686,14 +686,14 @@ test_helper_menu(void)
 	snprintf(p.village_code, sizeof p.village_code, "LD02");
 	snprintf(p.role, sizeof p.role, "helper");
 	T_ASSERT(store_person_upsert(S, &p, &changed) == STORE_OK);
-	STARTS(http(helper, "H1", "8*7"), "Giup ho nao?");
-	STARTS(http(helper, "H1", "8*7*0912000302"), "Giup ho nay:");
-	STARTS(http(helper, "H1", "8*7*0912000302*1"), "Ho nay ban mat hang nao?");
-	http(helper, "H1", "8*7*0912000302*1*1");	/* the first product */
-	http(helper, "H1", "8*7*0912000302*1*1*1");	/* kg */
-	http(helper, "H1", "8*7*0912000302*1*1*1*50");
-	http(helper, "H1", "8*7*0912000302*1*1*1*50*30");
-	http(helper, "H1", "8*7*0912000302*1*1*1*50*30*1");
+	STARTS(http(helper, "H1", "8*7*1"), "Giup ho nao?");
+	STARTS(http(helper, "H1", "8*7*1*0912000302"), "Giup ho nay:");
+	STARTS(http(helper, "H1", "8*7*1*0912000302*1"), "Ho nay ban mat hang nao?");
+	http(helper, "H1", "8*7*1*0912000302*1*1");	/* the first product */
+	http(helper, "H1", "8*7*1*0912000302*1*1*1");	/* kg */
+	http(helper, "H1", "8*7*1*0912000302*1*1*1*50");
+	http(helper, "H1", "8*7*1*0912000302*1*1*1*50*30");
+	http(helper, "H1", "8*7*1*0912000302*1*1*1*50*30*1");
 	T_STREQ(R.action, "USSD_LIST");
 	HAS(R.text, "Giup ho 0912***302: Da dang tin #1");
 	T_ASSERT(fx_query_int(S, "SELECT count(*) FROM listings l JOIN people p ON p.id = l.seller_id"
@@ -701,17 +701,43 @@ test_helper_menu(void)
 	T_ASSERT(fx_query_int(S, "SELECT count(*) FROM outbox WHERE phone = '+84912000302'"
 	    " AND text LIKE 'To cong nghe so 0912***301 dang giup ban: Da dang tin #1%'") == 1);
 	sms(buyer, "MUA 1 10KG");
-	http(helper, "H2", "8*7*0912000302*3*1");
-	http(helper, "H2", "8*7*0912000302*3*1*1");
+	http(helper, "H2", "8*7*1*0912000302*3*1");
+	http(helper, "H2", "8*7*1*0912000302*3*1*1");
 	T_STREQ(R.action, "USSD_ACCEPT");
 	HAS(R.text, "Da nhan don #1");
-	http(helper, "H3", "8*7*0912000302*2");
+	http(helper, "H3", "8*7*1*0912000302*2");
 	T_STREQ(R.action, "USSD_STATUS");
 	HAS(R.text, "Giup ho 0912***302: Tin dang ban");
 	/* a phone of another village, or a sender who is no helper */
-	STARTS(http(helper, "H4", "8*7*0912000999"), "So 0912***999 chua dang ky thon.");
-	STARTS(http(buyer, "H5", "8*7*0912000302"), "Chi to cong nghe so, truong thon giup ho duoc.");
+	STARTS(http(helper, "H4", "8*7*1*0912000999"), "So 0912***999 chua dang ky thon.");
+	STARTS(http(buyer, "H5", "8*7*1*0912000302"), "Chi to cong nghe so, truong thon giup ho duoc.");
 	T_ASSERT(fx_query_int(S, "SELECT count(*) FROM listings") == 1);
+}
+
+/* issue 12: a head sends a notice by menu and sees its report; a
+ * household may not */
+static void
+test_head_notice_and_report(void)
+{
+	const char *hh = "+84912000401", *head = "+84912000299";
+
+	setup();
+	a_head(hh);
+	STARTS(http(head, "T1", "8*7*2"), "Nhap noi dung thong bao");
+	STARTS(http(head, "T1", "8*7*2*12"), "Noi dung chua dung.");	/* a choice, not a notice */
+	STARTS(http(head, "T1", "8*7*2*Sang mai 7h hop thon"), "Gui thong bao nay toi moi ho");
+	http(head, "T1", "8*7*2*Sang mai 7h hop thon*1");
+	T_STREQ(R.action, "USSD_BROADCAST");
+	T_ASSERT(R.ussd_end);
+	HAS(R.text, "Da gui TB #1 toi 1 ho");
+	T_ASSERT(fx_query_int(S, "SELECT count(*) FROM outbox WHERE phone = '+84912000401'"
+	    " AND text LIKE '[TB%Sang mai 7h hop thon'") == 1);
+	http(head, "T2", "8*7*3");
+	T_STREQ(R.action, "USSD_REPORT");
+	STARTS(R.text, "TB #1 (1 ho)");
+	http(hh, "T3", "8*7*2*Toi ban ga*1");
+	HAS(R.text, "chi truong thon va can bo xa");
+	T_ASSERT(fx_query_int(S, "SELECT count(*) FROM broadcasts") == 1);
 }
 
 static const struct t_case cases[] = {
@@ -735,6 +761,7 @@ static const struct t_case cases[] = {
 	{"listing_labels_cut_at_char_boundary", test_listing_labels_cut_at_char_boundary},
 	{"edit_deliver_follow_cancel", test_edit_deliver_follow_cancel},
 	{"helper_menu", test_helper_menu},
+	{"head_notice_and_report", test_head_notice_and_report},
 	{NULL, NULL},
 };
 
