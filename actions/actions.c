@@ -168,5 +168,8 @@ act_run_command(struct actions *a, const struct mo *m, const struct command *c,
 		act_syntax_reply(c, r);
 		return 0;
 	}
+	/* a menu's "Giup ho khac", or HO's own run (then actor is set) */
+	if (c->for_phone[0] != '\0' && a->actor[0] == '\0')
+		return act_for(a, m, c, r);
 	return fn(a, m, c, r);
 }

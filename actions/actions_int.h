@@ -149,6 +149,9 @@ long long mk_day(long long t);
  * tells the household what was done and by whom, echoes it to the sender. */
 int act_for(struct actions *a, const struct mo *m, const struct command *c,
     struct act_reply *r);
+/* act_team_check: may phone act for for_phone (USSD "check team", team.c) */
+int act_team_check(struct actions *a, const char *phone, const char *for_phone, char *why,
+    size_t n);
 /* act_name_case: a name as names are written (register.c) */
 void act_name_case(const char *in, char *out, size_t outlen);
 

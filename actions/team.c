@@ -44,6 +44,7 @@ struct team_ctx {
 	char who[24];			/* the household, masked */
 	char phone[24];			/* the household, national */
 	char role[64];			/* the actor's role in words */
+	enum { T_OK, T_NOT_ALLOWED, T_SELF, T_TARGET_ROLE, T_NOT_REGISTERED, T_OTHER_PLACE } why;
 };
 
 /*
@@ -69,6 +70,7 @@ load_ctx(struct actions *a, const struct mo *m, const struct command *c, struct 
 	if (rc == STORE_ERR)
 		return -1;
 	if (rc == STORE_NONE || !is_team_role(t->actor.role)) {
+		t->why = T_NOT_ALLOWED;
 		rpl_team_not_allowed(RPL_TO(r));
 		return 1;
 	}
@@ -78,10 +80,12 @@ load_ctx(struct actions *a, const struct mo *m, const struct command *c, struct 
 	if (t->actor_at.village_id == 0 && strcmp(t->actor.role, "official") != 0) {
 		char role[64];
 
+		t->why = T_NOT_ALLOWED;
 		rpl_team_no_village(RPL_TO(r), role_words(t->actor.role, false, role, sizeof role));
 		return 1;
 	}
 	if (strcmp(c->for_phone, m->phone) == 0) {
+		t->why = T_SELF;
 		rpl_team_self(RPL_TO(r));
 		return 1;
 	}
@@ -98,20 +102,23 @@ load_ctx(struct actions *a, const struct mo *m, const struct command *c, struct 
 
 /* target_ok: the household is registered in a village the actor covers */
 static int
-target_ok(const struct team_ctx *t, struct act_reply *r)
+target_ok(struct team_ctx *t, struct act_reply *r)
 {
 	char role[64];
 
 	if (t->target_known && is_team_role(t->target.role)) {
+		t->why = T_TARGET_ROLE;
 		rpl_team_target_role(RPL_TO(r), t->who, role_words(t->target.role, false, role, sizeof role));
 		return 1;
 	}
 	if (!t->target_known || t->target_at.village_id == 0) {
+		t->why = T_NOT_REGISTERED;
 		rpl_team_not_registered(RPL_TO(r), t->who, t->phone);
 		return 1;
 	}
 	if (covers(t, t->target_at.village_id, t->target_at.commune_id))
 		return 0;
+	t->why = T_OTHER_PLACE;
 	if (strcmp(t->actor.role, "official") == 0)
 		rpl_team_other_commune(RPL_TO(r), t->who, t->target_at.commune, t->actor_at.commune);
 	else
@@ -223,4 +230,38 @@ act_for(struct actions *a, const struct mo *m, const struct command *c, struct a
 		rc = run_for(a, m, c, t, r);
 	free(t);
 	return rc < 0 ? -1 : 0;
+}
+
+/*
+ * act_team_check answers the USSD menus' "check team": 0 when phone may act
+ * for for_phone, 1 with a short GSM-7 reason in why (a screen's hint), -1
+ * on a database error. The same rules as HO by SMS; a phone not yet
+ * registered is refused here too (the menus register no one for others).
+ */
+int
+act_team_check(struct actions *a, const char *phone, const char *for_phone, char *why,
+    size_t n)
+{
+	struct team_ctx *t = xcalloc(1, sizeof *t);
+	struct act_reply *scratch = xcalloc(1, sizeof *scratch);
+	struct command *c = xcalloc(1, sizeof *c);
+	struct mo m = {.phone = phone, .text = "", .kannel_id = ""};
+	int rc;
+
+	str_copy(c->for_phone, sizeof c->for_phone, for_phone);
+	rc = load_ctx(a, &m, c, t, scratch);
+	if (rc == 0)
+		rc = target_ok(t, scratch);
+	if (rc == 1 && t->why == T_NOT_ALLOWED)
+		rpl_ussd_team_not_allowed(why, n);
+	else if (rc == 1 && t->why == T_SELF)
+		rpl_ussd_team_self(why, n);
+	else if (rc == 1 && t->why == T_NOT_REGISTERED)
+		rpl_ussd_team_not_registered(why, n, t->who);
+	else if (rc == 1)
+		rpl_ussd_team_not_yours(why, n, t->who);
+	free(c);
+	free(scratch);
+	free(t);
+	return rc;
 }

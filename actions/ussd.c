@@ -361,8 +361,13 @@ check_my_listing(struct actions *a, const char *phone, struct menu_vals *v, char
 		rpl_ussd_not_my_listing(why, n, l->id);
 	else if (strcmp(l->status, "open") != 0)
 		closed(l, why, n);
-	else
+	else {
+		/* SUA asks the new price per its unit and the quantity in it */
+		str_copy(v->unit, sizeof v->unit, strcmp(l->unit, "g") == 0 ? "kg" : l->unit);
+		v->left = l->qty_left;
+		str_copy(v->product, sizeof v->product, l->product);
 		return 0;
+	}
 	return 1;
 }
 
@@ -451,6 +456,8 @@ check(void *arg, enum menu_check what, struct menu_vals *v, char *why, size_t n)
 		v->price_check = price_check(x->a, v->product, v->price,
 		    menu_unit_is_weight(v->unit));
 		return 0;
+	case MENU_CHECK_TEAM:
+		return act_team_check(x->a, x->m->phone, v->for_phone, why, n);
 	case MENU_CHECK__COUNT:
 		break;
 	}
@@ -542,11 +549,41 @@ gone(struct step *st, const char *why)
 
 #define EXPIRED "Phien da het thoi gian. Xin quay so lai de bat dau."
 
+/*
+ * dial_shortcut: a dial of *868*1# (or *868*3*1#) is home and then each
+ * choice after the service code, as if typed one by one; a fresh session,
+ * never the offer to resume. 1 when code had choices, 0 when it had none,
+ * -1 when io.fetch failed.
+ */
+static int
+dial_shortcut(const struct menu_io *io, const char *code, struct step *st)
+{
+	char buf[USSD_HIST_MAX], *save = NULL, *in, *end;
+	const char *p = strchr(code[0] == '*' ? code + 1 : code, '*');
+
+	if (p == NULL || p[1] == '\0' || p[1] == '#')
+		return 0;
+	snprintf(buf, sizeof buf, "%s", p + 1);
+	if ((end = strchr(buf, '#')) != NULL)
+		*end = '\0';
+	if (menu_start(st->d, &st->sess, io, &st->out) < 0)
+		return -1;
+	for (in = strtok_r(buf, "*", &save); in != NULL && st->out.result == MENU_CONTINUE;
+	    in = strtok_r(NULL, "*", &save))
+		if (menu_step(st->d, &st->sess, in, io, &st->out) < 0)
+			return -1;
+	return 1;
+}
+
 /* step_kannel: op 1 is a dial (text is the service code), anything else the
  * user's answer to our last screen. */
 static int
 step_kannel(struct actions *a, const struct mo *m, const struct menu_io *io, struct step *st)
 {
+	int rc;
+
+	if (m->ussd_op == 1 && (rc = dial_shortcut(io, m->text, st)) != 0)
+		return rc < 0 ? -1 : 0;
 	if (m->ussd_op == 1)
 		return start(a, io, st);
 	if (!st->same || silent(a, st) || menu_sess_decode(st->d, st->row.state, &st->sess) < 0) {

@@ -52,10 +52,10 @@ static const char *const sources[] = {"products", "listings", "my_listings", "my
 	"broadcasts", NULL};
 static const char *const slots[] = {"product", "listing", "order", "item", NULL};
 static const char *const inputs[] = {"qty", "price", "listing", "order", "village", "name",
-	NULL};
+	"phone", "text", NULL};
 /* in enum menu_check order */
 static const char *const checks[] = {"registered", "listing", "my_listing", "my_order",
-	"stock", "price", NULL};
+	"stock", "price", "team", NULL};
 
 struct loader {
 	const char *path;

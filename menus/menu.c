@@ -23,6 +23,8 @@ static const char *const default_hint[] = {
 	[MI_ORDER] = "So don chua dung. ",
 	[MI_VILLAGE] = "Ma thon chua dung. ",
 	[MI_NAME] = "Ten chua dung. ",
+	[MI_PHONE] = "So dien thoai chua dung. ",
+	[MI_TEXT] = "Noi dung chua dung. ",
 };
 #define CHOICE_HINT "Chon lai. "
 
@@ -72,6 +74,8 @@ build_command(const struct menu_vals *v, enum cmd_action a, struct command *c)
 	case CMD_LIST:
 	case CMD_PRICE:
 	case CMD_SEARCH:
+	case CMD_FOLLOW:
+	case CMD_UNFOLLOW:
 		if (!has(v->product))
 			return -1;
 		snprintf(c->product, sizeof c->product, "%s", v->product);
@@ -86,6 +90,7 @@ build_command(const struct menu_vals *v, enum cmd_action a, struct command *c)
 	case CMD_ACCEPT:
 	case CMD_DECLINE:
 	case CMD_CANCEL_ORDER:
+	case CMD_DELIVERED:
 		if (v->order <= 0)
 			return -1;
 		c->order = v->order;
@@ -96,9 +101,33 @@ build_command(const struct menu_vals *v, enum cmd_action a, struct command *c)
 		snprintf(c->village, sizeof c->village, "%s", v->village);
 		snprintf(c->name, sizeof c->name, "%s", v->name);
 		break;
+	case CMD_BROADCAST:		/* a head's notice to the village */
+		if (!has(v->text))
+			return -1;
+		snprintf(c->text, sizeof c->text, "%s", v->text);
+		break;
+	case CMD_EDIT:			/* a new price or a new quantity left */
+		if (v->listing <= 0 || (v->price <= 0 && v->qty <= 0))
+			return -1;
+		c->listing = v->listing;
+		break;
 	default:
 		break;
 	}
+	/* a chosen listing brings its price along, never a quantity: a
+	 * quantity was typed at "Sua so luong", so it is the change */
+	if (a == CMD_EDIT && v->qty <= 0) {
+		c->has_price = true;
+		c->price.vnd = v->price;
+		snprintf(c->price.per, sizeof c->price.per, "%s", grams > 0 ? "kg" : "unit");
+	}
+	if (a == CMD_EDIT && v->qty > 0) {
+		c->has_qty = true;
+		c->qty.amount = grams > 0 ? v->qty * grams : v->qty;
+		snprintf(c->qty.unit, sizeof c->qty.unit, "%s", grams > 0 ? "g" : v->unit);
+	}
+	/* "Giup ho khac": the flow was for that household (HO, §7) */
+	snprintf(c->for_phone, sizeof c->for_phone, "%s", v->for_phone);
 	if (a == CMD_LIST) {
 		if (v->qty <= 0 || v->price <= 0)
 			return -1;
@@ -230,15 +259,15 @@ village_code(const char *in, char *out, size_t outlen)
 	return true;
 }
 
-/* a name: 2..60 bytes of UTF-8, no control characters, at least one
- * letter (a row of digits is a mistyped menu choice, not a name). */
+/* person_name_like: in is a line of UTF-8 text with a letter and no
+ * control characters, that fits outlen (a name, a notice) */
 static bool
-person_name(const char *in, char *out, size_t outlen)
+person_name_like(const char *in, char *out, size_t outlen)
 {
 	size_t n = strlen(in);
 	bool letter = false;
 
-	if (n < 2 || n > 60 || n >= outlen || !utf8_is_valid(in, n))
+	if (n >= outlen || !utf8_is_valid(in, n))
 		return false;
 	for (const char *p = in; *p != '\0'; p++) {
 		unsigned char c = (unsigned char)*p;
@@ -252,6 +281,16 @@ person_name(const char *in, char *out, size_t outlen)
 		return false;
 	memcpy(out, in, n + 1);
 	return true;
+}
+
+/* a name: 2..60 bytes of UTF-8, no control characters, at least one
+ * letter (a row of digits is a mistyped menu choice, not a name). */
+static bool
+person_name(const char *in, char *out, size_t outlen)
+{
+	size_t n = strlen(in);
+
+	return n >= 2 && n <= 60 && person_name_like(in, out, outlen);
 }
 
 /* take_input checks a typed value against the screen's type and stores it. */
@@ -277,6 +316,11 @@ take_input(enum menu_input type, const char *in, struct menu_vals *v)
 		return village_code(in, v->village, sizeof v->village);
 	case MI_NAME:
 		return person_name(in, v->name, sizeof v->name);
+	case MI_TEXT:			/* a notice: at least a word, not a choice */
+		return strlen(in) >= 3 && person_name_like(in, v->text, sizeof v->text);
+	case MI_PHONE:			/* 0912345678, 84912345678 */
+		return strlen(in) >= 9 && strspn(in, "0123456789") == strlen(in) &&
+		    phone_to_e164(in, v->for_phone, sizeof v->for_phone) == 0;
 	}
 	return false;
 }
@@ -617,7 +661,9 @@ menu_sess_encode(const struct menu_def *d, const struct menu_sess *s, char *buf,
 	    esc(buf, buflen, &len, "pl", v->product_label) < 0 ||
 	    esc(buf, buflen, &len, "u", v->unit) < 0 ||
 	    esc(buf, buflen, &len, "vc", v->village) < 0 ||
-	    esc(buf, buflen, &len, "nm", v->name) < 0)
+	    esc(buf, buflen, &len, "nm", v->name) < 0 ||
+	    esc(buf, buflen, &len, "fp", v->for_phone) < 0 ||
+	    esc(buf, buflen, &len, "tx", v->text) < 0)
 		return -1;
 	return 0;
 }
@@ -675,6 +721,10 @@ decode_field(const struct menu_def *d, const char *k, size_t kl, const char *v, 
 		    0 : -1;
 	if (K("p"))
 		return unesc(v, vl, s->v.product, sizeof s->v.product);
+	if (K("tx"))
+		return unesc(v, vl, s->v.text, sizeof s->v.text);
+	if (K("fp"))
+		return unesc(v, vl, s->v.for_phone, sizeof s->v.for_phone);
 	if (K("pl"))
 		return unesc(v, vl, s->v.product_label, sizeof s->v.product_label);
 	if (K("u"))

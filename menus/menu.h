@@ -70,6 +70,8 @@ struct menu_vals {
 					 * -1 low, 0 plausible (the caller's check) */
 	char village[8];		/* "LD02" */
 	char name[64];			/* as typed */
+	char for_phone[20];		/* "Giup ho khac": the household, E.164 */
+	char text[161];			/* a head's notice, as typed (one USSD answer) */
 };
 
 /* A session: where it is, how it got there, and the values. Plain data the
@@ -109,6 +111,7 @@ enum menu_check {
 					 * left of vals.listing */
 	MENU_CHECK_PRICE,		/* never refuses: sets vals.price_check for
 					 * vals.price of vals.product */
+	MENU_CHECK_TEAM,		/* the phone may act for vals.for_phone (HO) */
 	MENU_CHECK__COUNT
 };
 

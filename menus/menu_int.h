@@ -10,7 +10,8 @@
 
 enum menu_kind { MK_MENU = 0, MK_LIST, MK_INPUT, MK_SHOW, MK_END };
 
-enum menu_input { MI_QTY = 0, MI_PRICE, MI_LISTING, MI_ORDER, MI_VILLAGE, MI_NAME };
+enum menu_input { MI_QTY = 0, MI_PRICE, MI_LISTING, MI_ORDER, MI_VILLAGE, MI_NAME, MI_PHONE,
+	MI_TEXT };
 
 /* What a list choice sets in menu_vals. */
 enum menu_slot { SLOT_PRODUCT = 0, SLOT_LISTING, SLOT_ORDER, SLOT_ITEM };

@@ -4,7 +4,8 @@
 # configured, smsbox hands each step to langso with meta-data, and langso's screen goes back
 # as a submit_sm with op 2 (continue) or 17 (end) and the session echoed. A registered
 # household dials *868#, sells 50 kg of na through the menus; the listing is in the
-# database, and a buyer's plain SMS "TIM NA" through the same SMSC finds it.
+# database, and a buyer's plain SMS "TIM NA" through the same SMSC finds it; a dial of
+# *868*4# opens the seller's listings at once, and the price is edited by menu (issue 12).
 . "$(dirname "$0")/lib.sh"
 it_need_kannel
 perl -MNet::SMPP -e1 2>/dev/null || { echo "SKIP $IT_NAME: Net::SMPP (libnet-smpp-perl) missing" >&2; exit 77; }
@@ -60,6 +61,19 @@ smpp_mo "$SELLER" 18 "$SESS" 1
 n=$((n + 1))
 r=$(smpp_mt_wait "$SELLER" "$n" 15)
 check_match "an answer after the end: ended again (op 17)" "$r" $'11\t0401\tPhien da ket thuc*'
+
+# issue 12: a dial shortcut (*868*4#: my listings) and the edit of a price by menu
+SESS=1026		# 0x0402
+step 1 '*868*4#'
+check_match "*868*4#: straight to my listings" "$r" $'02\t0402\tTin ban cua ban:|1.#'"$id"'*'
+step 18 1
+check_match "1: what to do with it, edit included" "$r" $'02\t0402\tTin #'"$id"':*3.Sua gia*'
+step 18 3
+step 18 28
+check_match "28: confirm the new price" "$r" $'02\t0402\tSua tin #'"$id"': gia moi 28.000d/kg?*'
+step 18 1
+check_match "confirm: the listing as it is now, the session ends" "$r" $'11\t0402\tDa sua tin #'"$id"', nay con: Na 50kg, 28.000d/kg*'
+check_eq "the price is 28 000 d" "$(q "select price_vnd from listings where id = $id")" 28000
 
 check_eq "every MO bearerbox received has one inbox row" "$(q "select count(*) from inbox")" "$(kl_received)"
 exit 0

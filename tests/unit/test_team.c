@@ -7,6 +7,7 @@
 #include "tests/t.h"
 #include "tests/fixture.h"
 #include "common/common.h"
+#include "storage/store_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -343,6 +344,52 @@ status_pages(void)
 	T_ASSERTF(has(r, "Giup ho 0912***001: Tin dang ban"), "%s", r);
 }
 
+/* schema v8 on a database of v7 with people, listings and orders: the
+ * helper role is accepted afterwards, rows and their references kept, and a
+ * second connection (opened before) sees the widened CHECK too */
+static void
+migration_v8_keeps_rows_and_takes_helpers(void)
+{
+	char path[512], err[256];
+	struct store *s, *other;
+	struct person p = {0};
+	bool changed;
+
+	snprintf(path, sizeof path, "%s/v7.db", t_tmpdir());
+	s = store_open_version(path, 7, err, sizeof err);
+	T_ASSERTF(s != NULL, "%s", err);
+	T_ASSERT(sqlite3_exec(s->db,
+	    "INSERT INTO communes(id, name) VALUES (1, 'Chi Lăng');"
+	    "INSERT INTO villages(id, code, name, commune_id) VALUES (1, 'LD02', 'Lăng Đồn', 1);"
+	    "INSERT INTO people(id, phone, name, village_id, role, created_at, updated_at)"
+	    " VALUES (1, '+84912000001', 'A', 1, 'household', 0, 0);"
+	    "INSERT INTO listings(id, seller_id, village_id, commune_id, product, unit, qty, qty_left,"
+	    " price_vnd, price_per, unit_price, day, created_at)"
+	    " VALUES (1, 1, 1, 1, 'na', 'g', 50000, 50000, 30000, 'kg', 30000, 0, 0);"
+	    "INSERT INTO orders(id, listing_id, buyer_phone, qty, status, created_at, expires_at,"
+	    " decided_at) VALUES (1, 1, '+84987000001', 1000, 'accepted', 0, 0, 5);",
+	    NULL, NULL, NULL) == SQLITE_OK);
+	store_close(s);
+	other = store_open_version(path, 7, err, sizeof err);
+	T_ASSERT(other != NULL);
+	s = store_open(path, err, sizeof err);
+	T_ASSERTF(s != NULL, "%s", err);
+	T_ASSERT(store_schema_version(s) == STORE_SCHEMA_LATEST);
+	snprintf(p.phone, sizeof p.phone, "+84912000101");
+	snprintf(p.name, sizeof p.name, "Nông Văn Tuấn");
+	snprintf(p.village_code, sizeof p.village_code, "LD02");
+	snprintf(p.role, sizeof p.role, "helper");
+	T_ASSERT(store_person_upsert(s, &p, &changed) == STORE_OK);
+	T_ASSERT(fx_query_int(s, "SELECT count(*) FROM orders o JOIN listings l ON l.id = o.listing_id"
+	    " JOIN people p ON p.id = l.seller_id WHERE o.accepted_at = 5") == 1);
+	T_ASSERT(fx_query_int(s, "PRAGMA foreign_key_check") == -1);	/* no row: none broken */
+	T_ASSERT(fx_query_int(s, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check = 'ok'") == 1);
+	T_ASSERT(sqlite3_exec(other->db, "INSERT INTO people(phone, role, created_at, updated_at)"
+	    " VALUES ('+84912000102', 'helper', 0, 0)", NULL, NULL, NULL) == SQLITE_OK);
+	store_close(other);
+	store_close(s);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -355,6 +402,7 @@ main(int argc, char **argv)
 		{"delivered_tells_buyer", delivered_tells_buyer},
 		{"team_stats_and_order_sheet", team_stats_and_order_sheet},
 		{"status_pages", status_pages},
+		{"migration_v8_keeps_rows_and_takes_helpers", migration_v8_keeps_rows_and_takes_helpers},
 		{NULL, NULL},
 	};
 	return t_main(argc, argv, cases);

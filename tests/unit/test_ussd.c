@@ -614,6 +614,132 @@ test_listing_labels_cut_at_char_boundary(void)
 	STARTS(R.text, "Na dang ban:\n1.#1 50kg 30k Khuoi Phay Ø£");
 }
 
+/* issue 12: edit price and quantity of my listing, mark an order handed
+ * over, follow and stop following, cancel my order, dial shortcuts */
+static void
+test_edit_deliver_follow_cancel(void)
+{
+	const char *seller = "+84912000209", *buyer = "+84912000210";
+
+	setup();
+	household(seller, "Hoàng Văn Châu");
+	sms(seller, "BAN NA 50KG 30000");
+	sms(buyer, "MUA 1 20KG");			/* order #1, pending at 30.000 */
+	STARTS(http(seller, "E1", "4*1"), "Tin #1:");
+	HAS(R.text, "3.Sua gia");
+	STARTS(http(seller, "E1", "4*1*3"), "Gia moi 1 kg cho tin #1");
+	STARTS(http(seller, "E1", "4*1*3*28"), "Sua tin #1: gia moi 28");
+	http(seller, "E1", "4*1*3*28*1");
+	T_STREQ(R.action, "USSD_EDIT");
+	T_ASSERT(R.ussd_end);
+	HAS(R.text, "Da sua tin #1");
+	T_ASSERT(fx_query_int(S, "SELECT price_vnd FROM listings WHERE id = 1") == 28000);
+	http(seller, "E2", "4*1*4");
+	STARTS(http(seller, "E2", "4*1*4*40"), "Sua tin #1: con 40");
+	http(seller, "E2", "4*1*4*40*1");
+	T_STREQ(R.action, "USSD_EDIT");
+	T_ASSERTF(fx_query_int(S, "SELECT qty_left FROM listings WHERE id = 1") == 40000, "%s", R.text);
+	/* GIAO on a pending order is refused; accepted, it is marked */
+	http(seller, "D1", "8*5*1*1");
+	T_STREQ(R.action, "USSD_DELIVERED");
+	HAS(R.text, "chi bao giao duoc don da nhan");
+	sms(seller, "OK 1");
+	T_ASSERTF(strstr(R.text, "600.000d") != NULL, "the order keeps 30.000d: %s", R.text);
+	http(seller, "D2", "8*5*1");
+	STARTS(R.text, "Bao da giao don #1?");
+	http(seller, "D2", "8*5*1*1");
+	HAS(R.text, "Da ghi don #1");
+	T_ASSERT(fx_query_int(S, "SELECT count(*) FROM orders WHERE delivered_at IS NOT NULL") == 1);
+	/* follow and unfollow a product */
+	http(buyer, "F1", "8*3*1");
+	T_STREQ(R.action, "USSD_FOLLOW");
+	T_ASSERT(fx_query_int(S, "SELECT count(*) FROM follows WHERE phone = '+84912000210'") == 1);
+	http(buyer, "F2", "8*4*1");
+	T_STREQ(R.action, "USSD_UNFOLLOW");
+	T_ASSERT(fx_query_int(S, "SELECT count(*) FROM follows WHERE phone = '+84912000210'") == 0);
+	/* cancel my order */
+	sms(buyer, "MUA 1 5KG");			/* order #2 */
+	http(buyer, "C1", "8*6*2");
+	STARTS(R.text, "Huy don #2?");
+	http(buyer, "C1", "8*6*2*1");
+	T_STREQ(R.action, "USSD_CANCEL_ORDER");
+	T_ASSERT(fx_query_int(S, "SELECT count(*) FROM orders WHERE id = 2 AND status = 'cancelled'") == 1);
+	/* *868*1#: a dial straight to sell; *868*8*3# to follow */
+	STARTS(kannel(seller, "%00%09", 1, "*868*1#"), "Ban mat hang nao?");
+	STARTS(kannel(buyer, "%00%0a", 1, "*868*8*3#"), "Bao tin moi cua mat hang nao?");
+	STARTS(kannel("+84912000211", "%00%0b", 1, "*868#"), "Lang So - cho nong san");
+}
+
+/* issue 12: "Giup ho khac": a helper enters a household's phone, then
+ * sells for it, sees its listings and orders, accepts its order */
+static void
+test_helper_menu(void)
+{
+	const char *helper = "+84912000301", *hh = "+84912000302", *buyer = "+84912000310";
+	struct person p = {0};
+	bool changed;
+
+	setup();
+	household(hh, "Lường Văn Tâm");
+	snprintf(p.phone, sizeof p.phone, "%s", helper);
+	snprintf(p.name, sizeof p.name, "Nông Văn Tuấn");
+	snprintf(p.village_code, sizeof p.village_code, "LD02");
+	snprintf(p.role, sizeof p.role, "helper");
+	T_ASSERT(store_person_upsert(S, &p, &changed) == STORE_OK);
+	STARTS(http(helper, "H1", "8*7*1"), "Giup ho nao?");
+	STARTS(http(helper, "H1", "8*7*1*0912000302"), "Giup ho nay:");
+	STARTS(http(helper, "H1", "8*7*1*0912000302*1"), "Ho nay ban mat hang nao?");
+	http(helper, "H1", "8*7*1*0912000302*1*1");	/* the first product */
+	http(helper, "H1", "8*7*1*0912000302*1*1*1");	/* kg */
+	http(helper, "H1", "8*7*1*0912000302*1*1*1*50");
+	http(helper, "H1", "8*7*1*0912000302*1*1*1*50*30");
+	http(helper, "H1", "8*7*1*0912000302*1*1*1*50*30*1");
+	T_STREQ(R.action, "USSD_LIST");
+	HAS(R.text, "Giup ho 0912***302: Da dang tin #1");
+	T_ASSERT(fx_query_int(S, "SELECT count(*) FROM listings l JOIN people p ON p.id = l.seller_id"
+	    " WHERE p.phone = '+84912000302' AND l.acted_by = '+84912000301'") == 1);
+	T_ASSERT(fx_query_int(S, "SELECT count(*) FROM outbox WHERE phone = '+84912000302'"
+	    " AND text LIKE 'To cong nghe so 0912***301 dang giup ban: Da dang tin #1%'") == 1);
+	sms(buyer, "MUA 1 10KG");
+	http(helper, "H2", "8*7*1*0912000302*3*1");
+	http(helper, "H2", "8*7*1*0912000302*3*1*1");
+	T_STREQ(R.action, "USSD_ACCEPT");
+	HAS(R.text, "Da nhan don #1");
+	http(helper, "H3", "8*7*1*0912000302*2");
+	T_STREQ(R.action, "USSD_STATUS");
+	HAS(R.text, "Giup ho 0912***302: Tin dang ban");
+	/* a phone of another village, or a sender who is no helper */
+	STARTS(http(helper, "H4", "8*7*1*0912000999"), "So 0912***999 chua dang ky thon.");
+	STARTS(http(buyer, "H5", "8*7*1*0912000302"), "Chi to cong nghe so, truong thon giup ho duoc.");
+	T_ASSERT(fx_query_int(S, "SELECT count(*) FROM listings") == 1);
+}
+
+/* issue 12: a head sends a notice by menu and sees its report; a
+ * household may not */
+static void
+test_head_notice_and_report(void)
+{
+	const char *hh = "+84912000401", *head = "+84912000299";
+
+	setup();
+	a_head(hh);
+	STARTS(http(head, "T1", "8*7*2"), "Nhap noi dung thong bao");
+	STARTS(http(head, "T1", "8*7*2*12"), "Noi dung chua dung.");	/* a choice, not a notice */
+	STARTS(http(head, "T1", "8*7*2*Sang mai 7h hop thon"), "Gui thong bao nay toi moi ho");
+	http(head, "T1", "8*7*2*Sang mai 7h hop thon*1");
+	T_STREQ(R.action, "USSD_BROADCAST");
+	T_ASSERT(R.ussd_end);
+	HAS(R.text, "Da gui TB #1 toi 1 ho");
+	T_ASSERT(fx_query_int(S, "SELECT count(*) FROM outbox WHERE phone = '+84912000401'"
+	    " AND text LIKE '[TB%Sang mai 7h hop thon'") == 1);
+	http(head, "T2", "8*7*3");
+	T_STREQ(R.action, "USSD_REPORT");
+	STARTS(R.text, "TB #1 (1 ho)");
+	http(hh, "T3", "8*7*2*Toi ban ga*1");
+	HAS(R.text, "chi truong thon va can bo xa");
+	T_ASSERT(fx_query_int(S, "SELECT count(*) FROM broadcasts") == 1);
+}
+
 static const struct t_case cases[] = {
 	{"market_lists", test_market_lists},
 	{"kannel_register", test_kannel_register},
@@ -633,6 +759,9 @@ static const struct t_case cases[] = {
 	{"units_follow_the_product", test_units_follow_the_product},
 	{"notices_show_date_and_page", test_notices_show_date_and_page},
 	{"listing_labels_cut_at_char_boundary", test_listing_labels_cut_at_char_boundary},
+	{"edit_deliver_follow_cancel", test_edit_deliver_follow_cancel},
+	{"helper_menu", test_helper_menu},
+	{"head_notice_and_report", test_head_notice_and_report},
 	{NULL, NULL},
 };
 
