@@ -10,7 +10,7 @@
 #include <string.h>
 
 /*
- * Version 8. people.role gains 'helper'. SQLite cannot change a CHECK, and
+ * Version 9. people.role gains 'helper'. SQLite cannot change a CHECK, and
  * people cannot be rebuilt in a migration: listings and orders reference
  * it, and dropping it inside the transaction (foreign keys cannot be turned
  * off there) fails. A CHECK that only widens does not change what is on

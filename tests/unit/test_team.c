@@ -344,7 +344,7 @@ status_pages(void)
 	T_ASSERTF(has(r, "Giup ho 0912***001: Tin dang ban"), "%s", r);
 }
 
-/* schema v8 on a database of v7 with people, listings and orders: the
+/* the team migration (v9) on a database of v7 with people, listings and orders: the
  * helper role is accepted afterwards, rows and their references kept, and a
  * second connection (opened before) sees the widened CHECK too */
 static void
