@@ -143,13 +143,13 @@ console_api_people(struct console *c, const struct console_who *who, const struc
 	    (json_int_t)page, "per", (json_int_t)per, "people", o.a));
 }
 
-/* csv_field writes v as one CSV field through libcsv, which quotes it and
+/* console_csv_field writes v as one CSV field through libcsv, which quotes it and
  * doubles its quotes (RFC 4180), the same library the import reads with.
  * A free text (a name) starting with = + - @ gets a ' in front, so a
  * spreadsheet never runs it as a formula; phones, codes and roles are
  * langso's own checked values and stay as they are (re-importable). */
-static void
-csv_field(FILE *f, const char *v, bool free_text)
+void
+console_csv_field(FILE *f, const char *v, bool free_text)
 {
 	if (free_text && v[0] != '\0' && strchr("=+-@", v[0]) != NULL) {
 		char *guarded;
@@ -170,13 +170,13 @@ on_person_csv(const struct console_person *p, void *arg)
 	char phone[24];
 
 	phone_shown(o->who, p->phone, phone, sizeof phone);
-	csv_field(o->csv, phone, false);
+	console_csv_field(o->csv, phone, false);
 	fputc(',', o->csv);
-	csv_field(o->csv, p->name, true);
+	console_csv_field(o->csv, p->name, true);
 	fputc(',', o->csv);
-	csv_field(o->csv, p->village_code, false);
+	console_csv_field(o->csv, p->village_code, false);
 	fputc(',', o->csv);
-	csv_field(o->csv, p->role, false);
+	console_csv_field(o->csv, p->role, false);
 	fputs("\r\n", o->csv);
 	return 0;
 }

@@ -8,6 +8,8 @@
 #include "actions/console.h"
 
 #include <jansson.h>
+#include <stdbool.h>
+#include <stdio.h>
 
 struct actions;
 
@@ -19,6 +21,12 @@ struct console {
 };
 
 long long console_now(const struct console *c);
+
+/* console_csv_field writes v as one CSV field through libcsv (quoted,
+ * quotes doubled, as the import reads it); a free text (a name, a product)
+ * starting with = + - @ gets a ' in front so a spreadsheet never runs it
+ * as a formula. For the console's CSV exports. */
+void console_csv_field(FILE *f, const char *v, bool free_text);
 
 /* console_answer_json fills ans with doc (consumed) and status. */
 void console_answer_json(struct console_answer *ans, int status, json_t *doc);

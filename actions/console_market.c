@@ -164,21 +164,12 @@ console_api_orders(struct console *c, const struct console_who *who,
 	    "orders", o.a));
 }
 
-/* csv_cell: one field, quoted (any of them may hold a comma); a free text
- * (a name, a product) starting with = + - @ gets a ' so a spreadsheet never
- * runs it as a formula */
+/* csv_cell: one field of a row, then a comma or the row's end */
 static void
 csv_cell(FILE *f, const char *v, bool free_text, bool last)
 {
-	fputc('"', f);
-	if (free_text && v[0] != '\0' && strchr("=+-@", v[0]) != NULL)
-		fputc('\'', f);
-	for (const char *p = v; *p; p++) {
-		if (*p == '"')
-			fputc('"', f);
-		fputc(*p, f);
-	}
-	fputs(last ? "\"\r\n" : "\",", f);
+	console_csv_field(f, v, free_text);
+	fputs(last ? "\r\n" : ",", f);
 }
 
 static int
