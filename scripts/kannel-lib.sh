@@ -400,9 +400,20 @@ kl_start_bearerbox() {
 kl_smsbox_ready() {
 	kl_alive smsbox && kl_status_has 'smsbox:.*(on-line' && kl_port_answers "$KL_SENDSMS"
 }
+# smsbox 1.4.5 can PANIC while it starts (gwlib/conn.c lock_out: conn != NULL) when a sendsms
+# request reaches it before its bearerbox connection is up, as langso's outbox does when smsbox
+# comes back in the middle of a broadcast. In production it runs under a supervisor
+# (dist/kannel-smsbox.service, Restart=always); here it is started again the same way.
 kl_start_smsbox() {
-	kl_start smsbox "$KL_SMSBOX" -v "$KL_LOG_LEVEL" "$KL_DIR/kannel.conf"
-	kl_wait 20 kl_smsbox_ready || { echo "smsbox not ready" >&2; return 1; }
+	local try
+	for try in 1 2 3; do
+		kl_start smsbox "$KL_SMSBOX" -v "$KL_LOG_LEVEL" "$KL_DIR/kannel.conf"
+		kl_wait 20 kl_smsbox_ready && return 0
+		kl_alive smsbox && break
+		echo "smsbox died while starting (attempt $try): started again, as its supervisor would" >&2
+	done
+	echo "smsbox not ready" >&2
+	return 1
 }
 
 # Interactive fakesmsc, fed one line at a time through a FIFO opened read-write ('<>'),
