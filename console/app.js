@@ -441,6 +441,7 @@ async function pageMessages(main, params) {
         card('sendsms_accepted', 'Kannel nhận gửi', num(k.sendsms_accepted)),
         card('sendsms_failed', 'Kannel từ chối', num(k.sendsms_failed)),
         card('sendsms_retried', 'Phải gửi lại', num(k.sendsms_retried)),
+        card('bearerbox', 'Kết nối bearerbox', k.bearerbox === 'up' ? 'Đang nối' : k.bearerbox === 'down' ? 'LỖI: mất kết nối' : 'Không dùng (qua smsbox)'),
         card('database', 'Cơ sở dữ liệu', h.data.database_writable ? 'Ghi được' : 'LỖI: không ghi được')));
     }
   }

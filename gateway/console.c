@@ -342,15 +342,19 @@ add_gateway_health(struct console_http *h, struct console_answer *a)
 {
 	json_t *doc = json_loadb(a->body, a->len, 0, NULL);
 	char *body;
+	int box;
 
 	if (doc == NULL || h->metrics == NULL) {
 		json_decref(doc);
 		return;
 	}
-	json_object_set_new(doc, "kannel", json_pack("{sI sI sI}",
+	box = metrics_box(h->metrics);
+	json_object_set_new(doc, "kannel", json_pack("{sI sI sI ss}",
 	    "sendsms_accepted", (json_int_t)metrics_sendsms(h->metrics, "accepted"),
 	    "sendsms_failed", (json_int_t)metrics_sendsms(h->metrics, "failed"),
-	    "sendsms_retried", (json_int_t)metrics_sendsms(h->metrics, "retry")));
+	    "sendsms_retried", (json_int_t)metrics_sendsms(h->metrics, "retry"),
+	    /* box mode: langso's connection to bearerbox; http mode has none */
+	    "bearerbox", box < 0 ? "http" : box ? "up" : "down"));
 	json_object_set_new(doc, "database_writable", json_boolean(metrics_db(h->metrics, 10) == 1));
 	body = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(doc);

@@ -131,7 +131,7 @@ check_eq "an order handed over (GIAO) leaves the sheet" \
 check_eq "commune user asking for another commune's order sheet: 403" \
 	"$(status GET '/api/market/sheet?commune=L%E1%BB%99c%20B%C3%ACnh' -b "$T/commune")" 403
 check_match "/api/health: the outbox, the sendsms answers since start and the database" \
-	"$(curl -s -b "$T/viewer" "$U/api/health")" '{"outbox":{"queued":*},"delivered_pct":*,"kannel":{"sendsms_accepted":0,"sendsms_failed":0,"sendsms_retried":*},"database_writable":true}'
+	"$(curl -s -b "$T/viewer" "$U/api/health")" '{"outbox":{"queued":*},"delivered_pct":*,"kannel":{"sendsms_accepted":0,"sendsms_failed":0,"sendsms_retried":*,"bearerbox":"http"},"database_writable":true}'
 check_eq "commune user reading a phone's messages: 403 (admins only)" \
 	"$(status GET '/api/messages?phone=0912345678' -b "$T/commune")" 403
 check_eq "an admin reads the seller's messages: what it sent and the replies" \
