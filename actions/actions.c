@@ -86,7 +86,10 @@ handle_one(struct actions *a, const struct mo *m, struct act_reply *r)
 	}
 	if (rc != STORE_NONE)
 		return -1;
-	if (m->channel != MO_SMS) {
+	if (m->ussd_done != NULL) {
+		if (act_ussd_done(a, m, r) < 0)
+			return -1;
+	} else if (m->channel != MO_SMS) {
 		snprintf(r->action, sizeof r->action, "USSD");
 		if (act_ussd(a, m, r) < 0)
 			return -1;

@@ -15,6 +15,7 @@ struct store;
 struct parser;
 struct menu_def;
 struct actions;
+struct ussd_done;
 
 struct actions_conf {
 	bool reply_diacritics;
@@ -48,6 +49,9 @@ struct mo {
 	size_t raw_len;
 	int coding;
 	const char *smsc;
+	/* POST /ussd: a step the HTTP thread took to a finished menu; its
+	 * command runs in the committer's transaction (ussd_front.h) */
+	const struct ussd_done *ussd_done;
 };
 
 /* ACT_REPLY_MAX: max_segments is at most 10; 10 UCS-2 parts of 67 units at

@@ -67,6 +67,26 @@ typedef int (*act_fn)(struct actions *a, const struct mo *m, const struct comman
 /* act_ussd answers one USSD step (m->channel is not MO_SMS): sets r->text
  * to the screen and r->ussd_end (actions/ussd.c). */
 int act_ussd(struct actions *a, const struct mo *m, struct act_reply *r);
+
+/* act_ussd_step runs one step of m against the phone's latest session
+ * *row (when have_row) and leaves in *row the session as it must be kept.
+ * 0: the screen is in r (r->ussd_end for an END); 1: the step finished a
+ * menu, whose command is in *cmd, not run yet (act_ussd_finish runs it);
+ * -1: a database read failed. Shared by the stored sessions of Kannel's
+ * USSD (act_ussd) and the in-memory ones of POST /ussd (ussd_front.c). */
+struct ussd_session;
+int act_ussd_step(struct actions *a, const struct mo *m, struct ussd_session *row, bool have_row,
+    struct act_reply *r, struct command *cmd);
+/* act_ussd_finish runs a finished menu's command and fits its reply on
+ * the last screen (r->ussd_end). 0, or -1 on a database error. */
+int act_ussd_finish(struct actions *a, const struct mo *m, struct command *c,
+    struct act_reply *r);
+/* act_ussd_reads_only: c only reads (the ussd column of commands.def is
+ * 2), so the HTTP thread may answer it without a transaction. */
+bool act_ussd_reads_only(const struct command *c);
+/* act_ussd_done runs, in the committer's transaction, the command of a
+ * step the HTTP thread's front took to its end (m->ussd_done). */
+int act_ussd_done(struct actions *a, const struct mo *m, struct act_reply *r);
 /* act_run_command runs an already built command (a finished USSD menu)
  * through the SMS action table; the reply is not fitted (actions.c). */
 int act_run_command(struct actions *a, const struct mo *m, const struct command *c,

@@ -614,37 +614,33 @@ step_http(struct actions *a, const struct mo *m, const struct menu_io *io, struc
 	return replay(io, m->text, st);
 }
 
-/* finish turns the engine's output into the reply: a screen, or the reply
- * of the command the menu built, fitted to one screen. */
-static int
-finish(struct actions *a, const struct mo *m, struct step *st, struct act_reply *r)
+/* act_ussd_finish runs the command a finished menu built and fits its
+ * reply on the last screen. */
+int
+act_ussd_finish(struct actions *a, const struct mo *m, struct command *c, struct act_reply *r)
 {
 	char clean[ACT_REPLY_MAX];
 
-	if (st->out.result == MENU_COMMAND) {
-		struct command *c = &st->out.cmd;
-
-		/* a listing by menu is judged as one by SMS, whatever the menus
-		 * file checks on the way (an implausible price stays out of GIA) */
-		if (c->action == CMD_LIST && c->has_price &&
-		    price_check(a, c->product, c->price.vnd, strcmp(c->price.per, "kg") == 0) != 0)
-			str_copy(c->check, sizeof c->check, "price");
-		snprintf(r->action, sizeof r->action, "USSD_%s", cmd_action_name(st->out.cmd.action));
-		if (act_run_command(a, m, &st->out.cmd, r) < 0)
-			return -1;
-		menu_gsm_clean(r->text, clean, sizeof clean);
-		/* the reply of the finished command, on one screen */
-		text_fit(clean, sizeof clean, MENU_SCREEN_MAX, SMS_GSM7);
-		snprintf(r->text, sizeof r->text, "%s", clean);
-	} else
-		snprintf(r->text, sizeof r->text, "%s", st->out.screen);
+	/* a listing by menu is judged as one by SMS, whatever the menus file
+	 * checks on the way (an implausible price stays out of GIA) */
+	if (c->action == CMD_LIST && c->has_price &&
+	    price_check(a, c->product, c->price.vnd, strcmp(c->price.per, "kg") == 0) != 0)
+		str_copy(c->check, sizeof c->check, "price");
+	snprintf(r->action, sizeof r->action, "USSD_%s", cmd_action_name(c->action));
+	if (act_run_command(a, m, c, r) < 0)
+		return -1;
+	menu_gsm_clean(r->text, clean, sizeof clean);
+	/* the reply of the finished command, on one screen */
+	text_fit(clean, sizeof clean, MENU_SCREEN_MAX, SMS_GSM7);
+	snprintf(r->text, sizeof r->text, "%s", clean);
 	r->coding = 0;
-	r->ussd_end = st->out.result != MENU_CONTINUE;
+	r->ussd_end = true;
 	return 0;
 }
 
 int
-act_ussd(struct actions *a, const struct mo *m, struct act_reply *r)
+act_ussd_step(struct actions *a, const struct mo *m, struct ussd_session *row, bool have_row,
+    struct act_reply *r, struct command *cmd)
 {
 	static _Thread_local struct step st;
 	struct step_ctx x = {a, m};
@@ -658,13 +654,13 @@ act_ussd(struct actions *a, const struct mo *m, struct act_reply *r)
 		return 0;
 	}
 	fetch_cache_clear();
-	memset(&st.row, 0, sizeof st.row);
+	if (have_row)
+		st.row = *row;
+	else
+		memset(&st.row, 0, sizeof st.row);
 	st.out.screen[0] = '\0';
 	st.out.cut = false;
-	rc = store_ussd_get(a->s, m->phone, &st.row);
-	if (rc == STORE_ERR)
-		return -1;
-	st.have_row = rc == STORE_OK;
+	st.have_row = have_row;
 	st.same = st.have_row && strcmp(st.row.session, m->session) == 0;
 	snprintf(st.row.session, sizeof st.row.session, "%s", m->session);
 	snprintf(st.row.phone, sizeof st.row.phone, "%s", m->phone);
@@ -673,12 +669,53 @@ act_ussd(struct actions *a, const struct mo *m, struct act_reply *r)
 		rc = step_http(a, m, &io, &st);
 	else
 		rc = step_kannel(a, m, &io, &st);
-	if (rc < 0 || finish(a, m, &st, r) < 0)
+	if (rc < 0)
 		return -1;
 	snprintf(st.row.hist, sizeof st.row.hist, "%s", m->channel == MO_USSD_HTTP ? m->text : "");
 	st.row.ended = st.out.result != MENU_CONTINUE;
 	st.row.updated_at = act_now(a);
 	if (menu_sess_encode(st.d, &st.sess, st.row.state, sizeof st.row.state) < 0)
 		return -1;
-	return store_ussd_put(a->s, &st.row) == STORE_OK ? 0 : -1;
+	*row = st.row;
+	if (st.out.result == MENU_COMMAND) {
+		*cmd = st.out.cmd;
+		return 1;
+	}
+	snprintf(r->text, sizeof r->text, "%s", st.out.screen);
+	r->coding = 0;
+	r->ussd_end = st.out.result != MENU_CONTINUE;
+	return 0;
+}
+
+bool
+act_ussd_reads_only(const struct command *c)
+{
+	static const unsigned char reads[CMD__COUNT] = {
+#define CMD(id, json, reader, action, ussd, ...) [CMD_##id] = (ussd) == 2,
+#include "parser/commands.def"
+#undef CMD
+	};
+
+	return (int)c->action >= 0 && c->action < CMD__COUNT && reads[c->action];
+}
+
+int
+act_ussd(struct actions *a, const struct mo *m, struct act_reply *r)
+{
+	static _Thread_local struct ussd_session row;
+	static _Thread_local struct command cmd;
+	bool have;
+	int rc;
+
+	if (a->conf.menus == NULL)
+		return act_ussd_step(a, m, &row, false, r, &cmd);
+	rc = store_ussd_get(a->s, m->phone, &row);
+	if (rc == STORE_ERR)
+		return -1;
+	have = rc == STORE_OK;
+	if ((rc = act_ussd_step(a, m, &row, have, r, &cmd)) < 0)
+		return -1;
+	if (rc == 1 && act_ussd_finish(a, m, &cmd, r) < 0)
+		return -1;
+	return store_ussd_put(a->s, &row) == STORE_OK ? 0 : -1;
 }

@@ -4,6 +4,7 @@
  * its DLRs.
  */
 #include "gateway/committer.h"
+#include "actions/ussd_front.h"
 #include "gateway/kannel.h"
 #include "gateway/log.h"
 #include "gateway/metrics.h"
@@ -45,6 +46,7 @@ job_free(struct job *j)
 		return;
 	free(j->text);
 	free(j->raw);
+	ussd_done_free(j->ussd_done);
 	free(j);
 }
 

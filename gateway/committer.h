@@ -28,6 +28,7 @@ struct job {
 	char *raw;			/* bytes as received */
 	char session[96];		/* USSD session id */
 	char its_session[48];		/* Kannel: its_session_info as received, %-encoded */
+	struct ussd_done *ussd_done;	/* POST /ussd: the finished menu's command (m.ussd_done) */
 	struct act_reply reply;
 	int rc;				/* MO: 0 reply set, -1 db failed; DLR: STORE_* */
 	void *conn;			/* the caller's connection, to resume */

@@ -59,6 +59,8 @@ static const struct conf_key keys[] = {
 	{"orders", "expire_hours", CT_INT, S(expire_hours), "48", 1, 8760, "unanswered orders expire after"},
 	{"ussd", "session_timeout", CT_INT, S(session_timeout), "120", 10, 3600, "seconds of silence that end a session"},
 	{"ussd", "menus", CT_STR, S(menus), "conf/menus.conf", 0, 0, "USSD screens and flows"},
+	{"ussd", "max_sessions", CT_INT, S(max_sessions), "10000", 16, 1000000, "POST /ussd sessions kept in memory at once (ended and silent ones make room)"},
+	{"ussd", "sessions_file", CT_STR, S(sessions_file), "", 0, 0, "file the in-memory sessions are mapped to, so a restart resumes them; empty: the database's path + \"-ussd\""},
 	{"console", "listen", CT_CONSOLE, S(console_listen), "", 0, 0, "address:port of the operators' web console; empty: none (never [http] listen)"},
 	{"console", "assets", CT_STR, S(console_assets), "console", 0, 0, "folder of the console's pages, scripts and styles"},
 	{"console", "chartjs", CT_STR, S(console_chartjs), "/usr/share/javascript/chart.js/chart.min.js", 0, 0, "Chart.js 3 (Debian libjs-chart.js), served as /static/chart.js"},

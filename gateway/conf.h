@@ -59,6 +59,8 @@ struct conf {
 	/* [ussd] */
 	int session_timeout;
 	char menus[512];
+	int max_sessions;
+	char sessions_file[512];	/* "" : the database's path + "-ussd" */
 	/* [console] */
 	char console_listen[64];	/* "" : no console */
 	char console_host[48];

@@ -12,6 +12,7 @@
 #include "gateway/metrics.h"
 #include "gateway/request.h"
 #include "actions/actions.h"
+#include "actions/ussd_front.h"
 #include "storage/store.h"
 #include "common/common.h"
 
@@ -42,6 +43,8 @@ struct tracked {
 struct http {
 	struct MHD_Daemon *d;
 	struct committer *committer;	/* runs every MO and DLR (committer.h) */
+	struct ussd_front *front;	/* POST /ussd on this thread; NULL: all by the committer */
+	struct act_reply ussd_reply;	/* scratch of a step the front answers */
 	const struct conf *conf;
 	struct metrics *metrics;
 	/* requests handed to the committer and not yet completed: http_stop
@@ -333,6 +336,21 @@ enqueue(struct http *h, struct MHD_Connection *c, struct req *r, struct job *j)
 	return MHD_YES;
 }
 
+/* answer_screen sends a USSD screen to the aggregator: "CON text" (wait
+ * for input) or "END text". */
+static enum MHD_Result
+answer_screen(struct http *h, struct MHD_Connection *c, const struct act_reply *r)
+{
+	char *screen = NULL;
+	enum MHD_Result ret;
+
+	if (asprintf(&screen, "%s %s", r->ussd_end ? "END" : "CON", r->text) < 0)
+		return MHD_NO;
+	ret = respond(c, h, "ussd", 200, screen, NULL, NULL);
+	free(screen);
+	return ret;
+}
+
 /* answer_mo sends the committer's result for a resumed connection. */
 static enum MHD_Result
 answer_mo(struct http *h, struct MHD_Connection *c, struct req *r)
@@ -348,21 +366,15 @@ answer_mo(struct http *h, struct MHD_Connection *c, struct req *r)
 		metrics_dlr(h->metrics, j->dlr_type);
 		return respond(c, h, "dlr", 200, "ok\n", NULL, NULL);
 	}
+	if (j->m.ussd_done != NULL)
+		ussd_front_committed(h->front, &j->m, &j->reply, j->rc);
 	if (j->rc < 0) {
 		metrics_mo(h->metrics, "error", elapsed(&r->t0));
 		return respond(c, h, "mo", 503, "database unavailable, retry later\n", NULL, NULL);
 	}
 	metrics_mo(h->metrics, j->reply.duplicate ? "duplicate" : j->reply.action, elapsed(&r->t0));
-	if (j->m.channel == MO_USSD_HTTP) {
-		char *screen = NULL;
-		enum MHD_Result ret;
-
-		if (asprintf(&screen, "%s %s", j->reply.ussd_end ? "END" : "CON", j->reply.text) < 0)
-			return MHD_NO;
-		ret = respond(c, h, "ussd", 200, screen, NULL, NULL);
-		free(screen);
-		return ret;
-	}
+	if (j->m.channel == MO_USSD_HTTP)
+		return answer_screen(h, c, &j->reply);
 	snprintf(coding, sizeof coding, "%d", j->reply.coding);
 	if (j->m.channel == MO_USSD_KANNEL) {
 		char meta[128];
@@ -403,7 +415,25 @@ handle_ussd_http(struct http *h, struct MHD_Connection *c, struct req *r)
 	j->m.raw = j->raw;
 	j->m.raw_len = u.text_len;
 	j->m.smsc = "ussd-http";
-	return enqueue(h, c, r, j);
+	if (h->front == NULL)
+		return enqueue(h, c, r, j);
+	/* the front answers what needs no commit here, on this thread */
+	switch (ussd_front_step(h->front, &j->m, &h->ussd_reply, &j->ussd_done)) {
+	case USSD_FRONT_COMMIT:
+		j->m.ussd_done = j->ussd_done;
+		return enqueue(h, c, r, j);
+	case USSD_FRONT_ANSWERED:
+		job_free(j);
+		metrics_mo(h->metrics, h->ussd_reply.action, elapsed(&r->t0));
+		return answer_screen(h, c, &h->ussd_reply);
+	case USSD_FRONT_ERROR:
+		break;
+	}
+	log_warnx("http: USSD step from %s not answered (retry later): %s", j->phone,
+	    ussd_front_errmsg(h->front));
+	job_free(j);
+	metrics_mo(h->metrics, "error", elapsed(&r->t0));
+	return respond(c, h, "ussd", 503, "END database unavailable, retry later\n", NULL, NULL);
 }
 
 static enum MHD_Result
@@ -698,7 +728,7 @@ watchdog_stop(struct http *h)
 
 struct http *
 http_start(const struct conf *conf, struct actions *act, struct store *store,
-    struct metrics *metrics, int wake_fd, char *err, size_t errlen)
+    struct ussd_front *front, struct metrics *metrics, int wake_fd, char *err, size_t errlen)
 {
 	struct http *h = xcalloc(1, sizeof *h);
 	struct outbox_counts oc;
@@ -713,6 +743,7 @@ http_start(const struct conf *conf, struct actions *act, struct store *store,
 	}
 	h->conf = conf;
 	h->metrics = metrics;
+	h->front = front;
 	memset(&sa, 0, sizeof sa);
 	sa.sin_family = AF_INET;
 	sa.sin_port = htons((uint16_t)conf->listen_port);

@@ -12,9 +12,11 @@
 #include "gateway/outbox.h"
 #include "actions/actions.h"
 #include "actions/console.h"
+#include "actions/ussd_front.h"
 #include "menus/menu.h"
 #include "parser/parser.h"
 #include "storage/store.h"
+#include "storage/ussd_mem.h"
 #include "common/common.h"
 
 #include <errno.h>
@@ -227,6 +229,31 @@ test_clock_seam(struct actions *act, struct actions *ticker)
 	    clock_offset);
 }
 
+/* ussd_front_start: POST /ussd's sessions in memory, mapped to [ussd]
+ * sessions_file, and the front that answers steps on the HTTP thread with
+ * a connection of its own that only reads. */
+static struct ussd_front *
+ussd_front_start(const struct conf *c, const struct parser *p, const struct actions_conf *ac,
+    struct store **store, struct actions **act, struct ussd_mem **t)
+{
+	char path[600], err[700];
+
+	if (c->sessions_file[0] != '\0')
+		snprintf(path, sizeof path, "%s", c->sessions_file);
+	else
+		snprintf(path, sizeof path, "%s-ussd", c->db_path);
+	if ((*t = ussd_mem_open(path, c->max_sessions, err, sizeof err)) == NULL)
+		fatalx(EX_DB, "%s", err);
+	*store = open_store(c, "ussd");
+	if (store_set_query_only(*store) != STORE_OK)
+		fatalx(EX_DB, "%s", store_errmsg(*store));
+	*act = actions_new(*store, p, ac);
+	if (clock_offset != 0)
+		actions_set_clock(*act, offset_clock);
+	log_info("ussd: %d session(s) of POST /ussd in %s", ussd_mem_count(*t), path);
+	return ussd_front_new(*act, *t);
+}
+
 /* console_start starts the web console on [console] listen, with its own
  * database connection and context; nothing when listen is empty. */
 static struct console *
@@ -267,6 +294,10 @@ cmd_serve(const struct opts *o)
 	struct console_http *ch;
 	struct store *con_store;
 	struct lexicon lx;
+	struct ussd_front *front;
+	struct actions *front_act;
+	struct store *front_store;
+	struct ussd_mem *sessions;
 	char err[512];
 
 	load_conf(o, &c);
@@ -319,7 +350,8 @@ cmd_serve(const struct opts *o)
 	/* http_start starts the committer (every MO and DLR, HTTP or box) and
 	 * the listener; the box connects right after, so the first MO
 	 * bearerbox hands over finds everything running */
-	if ((h = http_start(&c, act, web_store, m, wake_fd, err, sizeof err)) == NULL)
+	front = ussd_front_start(&c, p, &ac, &front_store, &front_act, &sessions);
+	if ((h = http_start(&c, act, web_store, front, m, wake_fd, err, sizeof err)) == NULL)
 		fatalx(EX_NET, "%s", err);
 	if (bl != NULL && boxlink_start(bl, http_committer(h), wake_fd) < 0)
 		fatalx(EX_NET, "cannot start the bearerbox connection's thread");
@@ -345,6 +377,10 @@ cmd_serve(const struct opts *o)
 	if (bl != NULL)
 		boxlink_quiesce(bl);
 	http_stop(h);
+	ussd_front_free(front);
+	actions_free(front_act);
+	ussd_mem_close(sessions);
+	store_close(front_store);
 	boxlink_stop(bl);
 	wake_fd = -1;
 	outbox_free(ob);

@@ -539,6 +539,13 @@ store_set_autocheckpoint(struct store *s, int pages)
 }
 
 int
+store_set_query_only(struct store *s)
+{
+	return sqlite3_exec(s->db, "PRAGMA query_only = ON", NULL, NULL, NULL) == SQLITE_OK ?
+	    STORE_OK : store_fail(s, NULL);
+}
+
+int
 store_checkpoint(struct store *s)
 {
 	int rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);

@@ -45,6 +45,9 @@ int store_rollback(struct store *s);
  * them off a latency-sensitive connection; another thread then calls
  * store_checkpoint (PASSIVE: never waits for, nor blocks, writers). */
 int store_set_autocheckpoint(struct store *s, int pages);
+/* store_set_query_only: from now on this connection only reads; a write
+ * fails (the HTTP thread's USSD front, which must never write). */
+int store_set_query_only(struct store *s);
 int store_checkpoint(struct store *s);
 
 /* store_changes: rows inserted, updated or deleted on this connection

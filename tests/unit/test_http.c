@@ -59,7 +59,7 @@ setup_with(const char *allow, const char *token)
 	ac.menus = E.menus;
 	E.a = actions_new(E.s, E.p, &ac);
 	E.m = metrics_new();
-	E.h = http_start(&E.conf, E.a, E.s, E.m, -1, err, sizeof err);
+	E.h = http_start(&E.conf, E.a, E.s, NULL, E.m, -1, err, sizeof err);
 	T_ASSERTF(E.h != NULL, "%s", err);
 	E.port = http_port(E.h);
 	T_ASSERT(E.port > 0);
@@ -513,7 +513,7 @@ restart(void)
 	char err[256];
 
 	http_stop(E.h);
-	E.h = http_start(&E.conf, E.a, E.s, E.m, -1, err, sizeof err);
+	E.h = http_start(&E.conf, E.a, E.s, NULL, E.m, -1, err, sizeof err);
 	T_ASSERTF(E.h != NULL, "%s", err);
 	E.port = http_port(E.h);
 }
