@@ -36,6 +36,9 @@ struct copy_header {
 };
 
 #define PAYLOAD_MAX (COPY_SIZE - sizeof(struct copy_header))
+/* every session fits its slot: its strings, NULs included, and 9 bytes of
+ * integers are less than the struct */
+_Static_assert(sizeof(struct ussd_entry) + 9 <= PAYLOAD_MAX, "a session must fit a copy");
 
 struct ussd_mem {
 	int fd;

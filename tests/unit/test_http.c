@@ -9,9 +9,11 @@
 #include "gateway/http.h"
 #include "gateway/metrics.h"
 #include "actions/actions.h"
+#include "actions/ussd_front.h"
 #include "menus/menu.h"
 #include "parser/parser.h"
 #include "storage/store.h"
+#include "storage/ussd_mem.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -27,6 +29,10 @@ struct env {
 	struct metrics *m;
 	struct menu_def *menus;
 	struct http *h;
+	struct store *fs;		/* the USSD front's read-only connection */
+	struct actions *fa;
+	struct ussd_mem *sessions;
+	struct ussd_front *front;
 	int port;
 	const char *src;		/* client source address; NULL: 127.0.0.1 */
 };
@@ -36,7 +42,7 @@ static struct env E;
 static void
 setup_with(const char *allow, const char *token)
 {
-	char err[256];
+	char err[256], path[512];
 	struct actions_conf ac = {.max_segments = 3, .session_timeout = 120};
 	struct village v = {.code = "LD02", .name = "Lăng Đồn", .commune = "Chi Lăng"};
 	bool changed;
@@ -59,7 +65,15 @@ setup_with(const char *allow, const char *token)
 	ac.menus = E.menus;
 	E.a = actions_new(E.s, E.p, &ac);
 	E.m = metrics_new();
-	E.h = http_start(&E.conf, E.a, E.s, NULL, E.m, -1, err, sizeof err);
+	/* POST /ussd as langso serve answers it (gateway/main.c) */
+	snprintf(path, sizeof path, "%s/langso.db-ussd", t_tmpdir());
+	E.sessions = ussd_mem_open(path, 64, err, sizeof err);
+	T_ASSERTF(E.sessions != NULL, "%s", err);
+	E.fs = store_open(E.conf.db_path, err, sizeof err);
+	T_ASSERTF(E.fs != NULL && store_set_query_only(E.fs) == STORE_OK, "%s", err);
+	E.fa = actions_new(E.fs, E.p, &ac);
+	E.front = ussd_front_new(E.fa, E.sessions);
+	E.h = http_start(&E.conf, E.a, E.s, E.front, E.m, -1, err, sizeof err);
 	T_ASSERTF(E.h != NULL, "%s", err);
 	E.port = http_port(E.h);
 	T_ASSERT(E.port > 0);
@@ -424,7 +438,9 @@ ussd_step_ids_are_per_phone(void)
 	/* a retried step is still the same step: same screen, nothing new */
 	T_ASSERT(ussd("8", "0912000303", "7", resp, sizeof resp, &body) == 200);
 	T_ASSERTF(strncmp(body, "CON Nhap ma thon", 16) == 0, "%s", body);
-	T_ASSERT(count(store_inbox_count) == 8);
+	/* the two registrations: moving through the menus writes nothing
+	 * (issue 14) */
+	T_ASSERT(count(store_inbox_count) == 2);
 }
 
 /* the same Kannel id from another phone is that phone's message, never
@@ -513,7 +529,7 @@ restart(void)
 	char err[256];
 
 	http_stop(E.h);
-	E.h = http_start(&E.conf, E.a, E.s, NULL, E.m, -1, err, sizeof err);
+	E.h = http_start(&E.conf, E.a, E.s, E.front, E.m, -1, err, sizeof err);
 	T_ASSERTF(E.h != NULL, "%s", err);
 	E.port = http_port(E.h);
 }
