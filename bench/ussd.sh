@@ -11,9 +11,21 @@
 # transactions. Prints steps/s and latency p50/p90/p99 (measured after a warm-up), then
 # checks that the inbox holds every step answered. Timings are printed, never asserted.
 # Target: >= 40000 steps/s with p99 < 20 ms.
+#
+# Then, in the same run, the peer anchor of issue 14: bench/anchor/server.js, the same menus
+# on the npm library ussd-builder (in memory: no database, nothing durable) behind Node's
+# http module, pinned to the same CPU, under the same load generator, sessions, flows and
+# seconds; and bare Node http answering a fixed screen (a reference: the ceiling of Node's
+# HTTP layer, no menu). Prints both, and langso / ussd-builder for steps/s and p99.
+# Target: langso >= 2x ussd-builder's steps/s on the market mix, p99 no higher than its.
+# The anchor's packages are installed by `npm ci` from bench/anchor/package-lock.json into
+# the build dir (next to the load generator: bench/anchor/); without node or npm, or when
+# npm ci fails, the anchor is skipped with the reason and langso's figures still stand.
+#
 # Env: FLOWS=nav plays menus only (no listing, search or price: what the USSD layer itself
 # costs); LANGSO (binary, default build/langso), LOAD (the load generator, default next to
-# LANGSO's build dir: build/release/bench/ussd_load), WARMUP (seconds, 3), KEEP=1.
+# LANGSO's build dir: build/release/bench/ussd_load), WARMUP (seconds, 3), KEEP=1;
+# ANCHOR=0 skips the Node servers, BARE=0 only the bare one.
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 1
@@ -34,8 +46,10 @@ command -v taskset >/dev/null || { echo "bench/ussd.sh: taskset missing (util-li
 kl_bench_dir bench-ussd
 
 kl_render_langso "$KL_DIR/langso.conf"
-# room for every session's connection (the default max_connections is 1024)
-sed -i "s/^listen = .*/&\nmax_connections = $((SESSIONS + 64))/" "$KL_DIR/langso.conf"
+# room for every session's connection, all from 127.0.0.1 (the defaults: max_connections
+# 1024, max_connections_per_client 512)
+sed -i "s/^listen = .*/&\nmax_connections = $((SESSIONS + 64))\nmax_connections_per_client = $((SESSIONS + 64))/" \
+	"$KL_DIR/langso.conf"
 # the households are spread over the demo villages, as a province's would be
 villages=($(tail -n +2 conf/demo/villages.csv | cut -d, -f1))
 {
@@ -55,17 +69,92 @@ client_cpu=$((cpus > 1 ? 1 : 0))
 echo "bench/ussd.sh: $SESSIONS sessions (${FLOWS:-mix} flows) on keep-alive connections for ${SECS}s (+${WARMUP:-3}s warm-up);" \
 	"langso on CPU 0, load generator on CPU $client_cpu, $cpus CPUs"
 ulimit -n $((SESSIONS + 256)) 2>/dev/null
-taskset -c "$client_cpu" "$LOAD" "$KL_HTTP" "$SESSIONS" "$SECS" "${WARMUP:-3}" "${FLOWS:-mix}" >"$KL_DIR/load.out" 2>&1
-rc=$?
-res=$(grep '^RESULT' "$KL_DIR/load.out") || { cat "$KL_DIR/load.out"; echo "load generator failed (exit $rc)"; exit 1; }
+
+# measure NAME PORT: the load generator on the server at PORT; its RESULT line in res, the
+# first bad answers it saw printed. 1 when it failed (its output is printed).
+measure() {
+	local rc
+	taskset -c "$client_cpu" "$LOAD" "$2" "$SESSIONS" "$SECS" "${WARMUP:-3}" "${FLOWS:-mix}" \
+		>"$KL_DIR/load-$1.out" 2>&1
+	rc=$?
+	grep '^ussd_load: bad answer' "$KL_DIR/load-$1.out" | sed "s/^/$1: /"
+	res=$(grep -o 'RESULT.*' "$KL_DIR/load-$1.out") ||
+		{ cat "$KL_DIR/load-$1.out"; echo "$1: load generator failed (exit $rc)"; return 1; }
+}
 val() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<" ${res#RESULT}"; }
-printf 'steps: %s in %s s = %s steps/s (%s sessions finished, %s answers not 200 CON/END)\n' \
-	"$(val steps)" "$(val duration_s)" "$(val steps_per_s)" "$(val sessions)" "$(val bad)"
-printf 'latency: p50 %s ms, p90 %s ms, p99 %s ms   (target: >= 40000 steps/s, p99 < 20 ms)\n' \
-	"$(val p50_ms)" "$(val p90_ms)" "$(val p99_ms)"
+# report [LABEL]: the steps and latency lines of res
+report() {
+	printf '%ssteps: %s in %s s = %s steps/s (%s sessions finished, %s answers not 200 CON/END)\n' \
+		"${1:+$1: }" "$(val steps)" "$(val duration_s)" "$(val steps_per_s)" "$(val sessions)" "$(val bad)"
+	printf '%slatency: p50 %s ms, p90 %s ms, p99 %s ms (counted once all %s connections had an answer, %s s in; %s without one since)\n' \
+		"${1:+$1: }" "$(val p50_ms)" "$(val p90_ms)" "$(val p99_ms)" "$SESSIONS" "$(val ramp_s)" "$(val stalled)"
+}
+
+measure langso "$KL_HTTP" || exit 1
+report
+echo "target: >= 40000 steps/s, p99 < 20 ms"
+langso_res=$res
 kl_stop langso
 db=$KL_DIR/langso.db
 printf 'database: %s inbox rows (USSD steps), %s sessions, %s listings\n' \
 	"$(sqlite3 "$db" "select count(*) from inbox where smsc = 'ussd-http'")" \
 	"$(sqlite3 "$db" "select count(*) from ussd_sessions")" \
 	"$(sqlite3 "$db" "select count(*) from listings")"
+
+# ---- the peer anchor: the same menus on ussd-builder (Node), same CPU, same load ----
+[ "${ANCHOR:-1}" = 0 ] && exit 0
+anchor_skip() { echo "ussd-builder anchor: skipped: $*"; exit 0; }
+command -v node >/dev/null || anchor_skip "node is not installed (apt-get install nodejs npm)"
+command -v npm >/dev/null || anchor_skip "npm is not installed (apt-get install npm)"
+# installed into the build dir from the committed lock file; again only when it changed
+ANCHOR_DIR=$(dirname "$LOAD")/anchor
+mkdir -p "$ANCHOR_DIR" || anchor_skip "cannot make $ANCHOR_DIR"
+cp bench/anchor/server.js "$ANCHOR_DIR/" || anchor_skip "cannot copy bench/anchor/server.js"
+if ! cmp -s bench/anchor/package-lock.json "$ANCHOR_DIR/package-lock.json" ||
+	[ ! -d "$ANCHOR_DIR/node_modules/ussd-builder" ]; then
+	cp bench/anchor/package.json bench/anchor/package-lock.json "$ANCHOR_DIR/" &&
+		(cd "$ANCHOR_DIR" && npm ci --no-audit --no-fund) >"$KL_DIR/log/npm.log" 2>&1 ||
+		{ tail -n 5 "$KL_DIR/log/npm.log"; rm -f "$ANCHOR_DIR/package-lock.json"; anchor_skip "npm ci failed in $ANCHOR_DIR"; }
+fi
+read -r anchor_port bare_port <<<"$(kl_py ports 2)"
+# start_node NAME PORT ARGS...: node on CPU 0 (every thread of it), ready when it says so
+start_node() {
+	local name=$1 port=$2
+	shift 2
+	kl_start "$name" taskset -c 0 node "$ANCHOR_DIR/server.js" "$port" "$@"
+	kl_wait 10 grep -q '^listening' "$KL_DIR/log/$name.log" ||
+		{ tail -n 5 "$KL_DIR/log/$name.log"; echo "$name: not listening"; kl_stop "$name"; return 1; }
+}
+start_node ussd-builder "$anchor_port" --people "$KL_DIR/people.csv" --lexicon conf/lexicon.conf \
+	--villages conf/demo/villages.csv || exit 0
+echo "ussd-builder anchor: $(sed -n 's/^listening [^ ]* (\(.*\))/\1/p' "$KL_DIR/log/ussd-builder.log")," \
+	"ussd-builder $(sed -n 's/.*"version": "\(.*\)".*/\1/p' "$ANCHOR_DIR/node_modules/ussd-builder/package.json")," \
+	"same menus in memory, on CPU 0, same load"
+measure ussd-builder "$anchor_port" || { kl_stop ussd-builder; exit 0; }
+kl_stop ussd-builder
+report ussd-builder
+sed -n 's/^in memory: /ussd-builder: in memory at the end: /p' "$KL_DIR/log/ussd-builder.log"
+anchor_res=$res
+
+if [ "${BARE:-1}" != 0 ] && start_node bare-node "$bare_port" --bare; then
+	if measure bare-node "$bare_port"; then
+		printf 'reference, bare Node http (a fixed screen, no menu, no session): %s steps/s; p50 %s ms, p99 %s ms\n' \
+			"$(val steps_per_s)" "$(val p50_ms)" "$(val p99_ms)"
+	fi
+	kl_stop bare-node
+fi
+
+# langso / ussd-builder, against issue 14's target
+res=$langso_res
+l_rate=$(val steps_per_s) l_p99=$(val p99_ms) l_bad=$(val bad)
+res=$anchor_res
+a_rate=$(val steps_per_s) a_p99=$(val p99_ms) a_bad=$(val bad)
+awk -v lr="$l_rate" -v ar="$a_rate" -v lp="$l_p99" -v ap="$a_p99" -v flows="${FLOWS:-mix}" 'BEGIN {
+	ratio = ar > 0 ? lr / ar : 0
+	printf "langso / ussd-builder (%s): %.2fx steps/s (%d vs %d)   target >= 2x: %s\n",
+		flows, ratio, lr, ar, (ratio >= 2 ? "met" : "not met")
+	printf "p99: langso %.1f ms, ussd-builder %.1f ms   target: langso no higher: %s\n",
+		lp, ap, (lp <= ap ? "met" : "not met")
+}'
+[ "$l_bad" = 0 ] && [ "$a_bad" = 0 ] || echo "note: answers not 200 CON/END: langso $l_bad, ussd-builder $a_bad"
+exit 0

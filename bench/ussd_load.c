@@ -6,6 +6,16 @@
  * steps, steps/s, answers that were not "CON "/"END " with 200, and the
  * latency percentiles from a 10-microsecond histogram.
  *
+ * Every connection is opened, then the server is given a second to accept
+ * them all before the first step is sent: Node accepts one connection per
+ * turn of its event loop, so under load it takes tens of seconds to accept
+ * 1,000 (idle, a few milliseconds). Counting starts after the warm-up and
+ * once every connection has had an answer (or 60 s later), else a server
+ * would be measured with fewer sessions than asked, and its latency would
+ * look shorter than it is. RESULT says when that was (ramp_s, from the
+ * first step) and how many connections had no answer at all while
+ * counting (stalled).
+ *
  *   ussd_load PORT CONNECTIONS SECONDS [WARMUP_SECONDS [mix|nav]]
  *
  * Sessions cycle through three flows: sell (7 steps, ends in LIST), search
@@ -55,11 +65,13 @@ struct conn {
 	char in[BUF];
 	size_t inlen;
 	double sent_at;
+	bool answered;			/* any answer yet */
+	long long counted;		/* answers while counting */
 };
 
 static unsigned long long hist[HIST_N];
 static long long steps, bad, sessions;
-static int port;
+static int port, nanswered;
 
 static double
 now_s(void)
@@ -184,11 +196,21 @@ on_answer(struct conn *c, int idx, bool counting)
 	while ((n = answer_len(c, &status, &body)) > 0) {
 		bool end = strncmp(body, "END ", 4) == 0;
 
+		if (!c->answered) {
+			c->answered = true;
+			nanswered++;
+		}
 		if (counting) {
+			c->counted++;
 			steps++;
 			record(now_s() - c->sent_at);
-			if (status != 200 || (!end && strncmp(body, "CON ", 4) != 0))
-				bad++;
+			if (status != 200 || (!end && strncmp(body, "CON ", 4) != 0)) {
+				/* the first few, to say what was wrong */
+				if (bad++ < 3)
+					fprintf(stderr, "ussd_load: bad answer (status %d) to text=%s: %.*s\n",
+					    status, flows[c->flow][c->step], (int)(n - (size_t)(body - c->in) < 80 ?
+					    n - (size_t)(body - c->in) : 80), body);
+			}
 		}
 		memmove(c->in, c->in + n, c->inlen - n);
 		c->inlen -= n;
@@ -210,7 +232,8 @@ int
 main(int argc, char **argv)
 {
 	int nconn, ep;
-	double secs, warm, t0, tend, tcount;
+	double secs, warm, t0, tend, tcount, ramp = -1;
+	int stalled = 0;
 	struct conn *cs;
 	struct epoll_event ev, evs[256];
 	bool counting = false;
@@ -240,9 +263,10 @@ main(int argc, char **argv)
 		ev.data.u32 = (unsigned)i;
 		epoll_ctl(ep, EPOLL_CTL_ADD, cs[i].fd, &ev);
 	}
+	sleep(1);
 	t0 = now_s();
 	tcount = t0 + warm;
-	tend = tcount + secs;
+	tend = 0;			/* set when counting starts */
 	for (int i = 0; i < nconn; i++)
 		if (send_step(&cs[i], i) < 0)
 			return 1;
@@ -250,11 +274,15 @@ main(int argc, char **argv)
 		double t = now_s();
 		int n;
 
-		if (!counting && t >= tcount) {
+		if (ramp < 0 && nanswered == nconn)
+			ramp = t - t0;
+		/* every connection answered, or given up waiting after 60 s */
+		if (!counting && t >= tcount && (ramp >= 0 || t >= t0 + warm + 60)) {
 			counting = true;
 			tcount = t;
+			tend = t + secs;
 		}
-		if (t >= tend)
+		if (counting && t >= tend)
 			break;
 		n = epoll_wait(ep, evs, 256, 100);
 		for (int k = 0; k < n; k++) {
@@ -272,8 +300,15 @@ main(int argc, char **argv)
 		}
 	}
 	secs = now_s() - tcount;
+	for (int i = 0; i < nconn; i++)
+		stalled += cs[i].counted == 0;
 	printf("RESULT steps=%lld sessions=%lld bad=%lld duration_s=%.2f steps_per_s=%.0f "
-	    "p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f\n", steps, sessions, bad, secs,
-	    (double)steps / secs, percentile(50), percentile(90), percentile(99));
+	    "p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f ramp_s=%.2f stalled=%d\n", steps, sessions, bad,
+	    secs, (double)steps / secs, percentile(50), percentile(90), percentile(99), ramp,
+	    stalled);
+	for (int i = 0; i < nconn; i++)
+		close(cs[i].fd);
+	close(ep);
+	free(cs);
 	return 0;
 }
