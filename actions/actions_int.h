@@ -16,7 +16,14 @@ struct actions {
 	struct command cmd;		/* scratch: one message at a time */
 	long long (*clock)(void);	/* NULL: time(NULL) */
 	char actor[20];			/* HO: who acts for m->phone (E.164), "" itself */
+	/* the USSD front's context: a step's reads share one read transaction,
+	 * begun at the first (act_read_begin) and ended by the front */
+	bool read_txn, in_read;
 };
+
+/* act_read_begin: on a context with read_txn, begins the step's read
+ * transaction if none is open. 0, or -1 on a database error. */
+int act_read_begin(struct actions *a);
 
 /* reload.c: every context is listed (actions_new, actions_free) so that
  * actions_reload reaches it; the generation changes at each reload. */

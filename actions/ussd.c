@@ -243,6 +243,17 @@ fetch_orders(struct actions *a, const char *phone, struct menu_item *out, int ma
 	return 0;
 }
 
+int
+act_read_begin(struct actions *a)
+{
+	if (!a->read_txn || a->in_read)
+		return 0;
+	if (store_begin_read(a->s) != STORE_OK)
+		return -1;
+	a->in_read = true;
+	return 0;
+}
+
 static int
 fetch_now(void *arg, enum menu_src src, const struct menu_vals *v, struct menu_item *out,
     int max, int *n)
@@ -250,6 +261,8 @@ fetch_now(void *arg, enum menu_src src, const struct menu_vals *v, struct menu_i
 	struct step_ctx *x = arg;
 
 	*n = 0;
+	if (src != MENU_SRC_PRODUCTS && act_read_begin(x->a) < 0)
+		return -1;
 	switch (src) {
 	case MENU_SRC_PRODUCTS:
 		return fetch_products(x->a->p, out, max, n);
@@ -438,6 +451,8 @@ check(void *arg, enum menu_check what, struct menu_vals *v, char *why, size_t n)
 	struct market_who who;
 	int rc;
 
+	if (what != MENU_CHECK_PRICE && act_read_begin(x->a) < 0)
+		return -1;
 	switch (what) {
 	case MENU_CHECK_REGISTERED:
 		rc = store_market_who(x->a->s, x->m->phone, &who);

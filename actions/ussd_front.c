@@ -43,6 +43,7 @@ ussd_front_new(struct actions *a, struct ussd_mem *t)
 
 	f->a = a;
 	f->t = t;
+	a->read_txn = true;
 	return f;
 }
 
@@ -191,6 +192,12 @@ ussd_front_step(struct ussd_front *f, const struct mo *m, struct act_reply *r,
 	*done = NULL;
 	actions_lexicon_hold();
 	rc = step(f, m, r, done);
+	/* the step's reads saw one snapshot; nothing to keep */
+	if (f->a->in_read) {
+		f->a->in_read = false;
+		if (store_commit(f->a->s) != STORE_OK && rc != USSD_FRONT_ERROR)
+			rc = USSD_FRONT_ERROR;
+	}
 	actions_lexicon_release();
 	return rc;
 }

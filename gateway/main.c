@@ -245,7 +245,8 @@ ussd_front_start(const struct conf *c, const struct parser *p, const struct acti
 	if ((*t = ussd_mem_open(path, c->max_sessions, err, sizeof err)) == NULL)
 		fatalx(EX_DB, "%s", err);
 	*store = open_store(c, "ussd");
-	if (store_set_query_only(*store) != STORE_OK)
+	if (store_set_query_only(*store) != STORE_OK ||
+	    store_set_mmap(*store, 256LL << 20) != STORE_OK)
 		fatalx(EX_DB, "%s", store_errmsg(*store));
 	*act = actions_new(*store, p, ac);
 	if (clock_offset != 0)

@@ -695,8 +695,23 @@ store_listing_search(struct store *s, const struct market_query *q, int offset, 
 	long long c1 = 0, c2 = 0, off = offset;
 	int got = 0;
 
-	/* the nearer tiers are small (one village, one commune): count them to
-	 * know where the page starts; the province tier is read with OFFSET */
+	/* the first page is the tiers read in turn until it is full: nothing
+	 * to count (a count reads every open listing of the tier's product) */
+	if (offset == 0) {
+		if (q->village_id != 0 &&
+		    read_tier(s, MK_L_IN_VILLAGE, q, 0, max, out, &got) != STORE_OK)
+			return STORE_ERR;
+		if (q->commune_id != 0 &&
+		    read_tier(s, MK_L_IN_COMMUNE, q, 0, max - got, out, &got) != STORE_OK)
+			return STORE_ERR;
+		if (read_tier(s, MK_L_IN_PROVINCE, q, 0, max - got, out, &got) != STORE_OK)
+			return STORE_ERR;
+		*n = got;
+		return STORE_OK;
+	}
+	/* a later page: the nearer tiers are small (one village, one
+	 * commune): count them to know where the page starts; the province
+	 * tier is read with OFFSET */
 	if (q->village_id != 0 && count_tier(s, MK_L_COUNT_VILLAGE, q, &c1) != STORE_OK)
 		return STORE_ERR;
 	if (q->commune_id != 0 && count_tier(s, MK_L_COUNT_COMMUNE, q, &c2) != STORE_OK)

@@ -21,6 +21,7 @@ int (*store_step_sql_hook)(const char *sql);
 /* Indexed by enum store_stmt (store_int.h). */
 static const char *const sql_text[ST__COUNT] = {
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
+	[ST_BEGIN_READ] = "BEGIN DEFERRED",
 	[ST_COMMIT] = "COMMIT",
 	[ST_ROLLBACK] = "ROLLBACK",
 	[ST_SAVEPOINT] = "SAVEPOINT store_op",
@@ -270,6 +271,12 @@ int
 store_begin(struct store *s)
 {
 	return store_run(s, s->st[ST_BEGIN]);
+}
+
+int
+store_begin_read(struct store *s)
+{
+	return store_run(s, s->st[ST_BEGIN_READ]);
 }
 
 int
@@ -536,6 +543,16 @@ int
 store_set_autocheckpoint(struct store *s, int pages)
 {
 	return sqlite3_wal_autocheckpoint(s->db, pages) == SQLITE_OK ? STORE_OK : store_fail(s, NULL);
+}
+
+int
+store_set_mmap(struct store *s, long long bytes)
+{
+	char sql[64];
+
+	snprintf(sql, sizeof sql, "PRAGMA mmap_size = %lld", bytes);
+	return sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK ? STORE_OK :
+	    store_fail(s, NULL);
 }
 
 int

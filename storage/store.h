@@ -37,6 +37,9 @@ int store_schema_version(struct store *s);	/* PRAGMA user_version */
 /* Transactions: store_begin is BEGIN IMMEDIATE (the writer lock is taken at
  * once, so a transaction never fails half-way on a lock). */
 int store_begin(struct store *s);
+/* store_begin_read: a transaction that only reads (one snapshot for
+ * several statements; no write lock taken); end it with store_commit. */
+int store_begin_read(struct store *s);
 int store_commit(struct store *s);
 int store_rollback(struct store *s);
 
@@ -48,6 +51,10 @@ int store_set_autocheckpoint(struct store *s, int pages);
 /* store_set_query_only: from now on this connection only reads; a write
  * fails (the HTTP thread's USSD front, which must never write). */
 int store_set_query_only(struct store *s);
+/* store_set_mmap: read the database file through a memory map of up to
+ * bytes (a reader whose cache each commit of another connection empties
+ * reads its pages again without a system call each). */
+int store_set_mmap(struct store *s, long long bytes);
 int store_checkpoint(struct store *s);
 
 /* store_changes: rows inserted, updated or deleted on this connection
