@@ -188,7 +188,13 @@ ussd_front_step(struct ussd_front *f, const struct mo *m, struct act_reply *r,
 {
 	enum ussd_front_rc rc;
 
-	memset(r, 0, sizeof *r);
+	/* what the step may leave unset (not the 2 KB text: a step writes it) */
+	r->text[0] = '\0';
+	r->coding = 0;
+	r->duplicate = false;
+	r->action[0] = '\0';
+	r->queued = 0;
+	r->ussd_end = false;
 	*done = NULL;
 	actions_lexicon_hold();
 	rc = step(f, m, r, done);

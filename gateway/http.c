@@ -497,6 +497,10 @@ handle_metrics(struct http *h, struct MHD_Connection *c)
 	if (f == NULL)
 		return respond(c, h, "metrics", 500, "out of memory\n", NULL, NULL);
 	metrics_write(h->metrics, f);
+	/* the front's table belongs to this thread */
+	if (h->front != NULL)
+		fprintf(f, "# TYPE langso_ussd_sessions gauge\nlangso_ussd_sessions %d\n",
+		    ussd_front_sessions(h->front));
 	fclose(f);
 	ret = respond(c, h, "metrics", 200, buf, NULL, NULL);
 	free(buf);

@@ -31,7 +31,7 @@ struct file_header {
 
 struct copy_header {
 	uint64_t seq;			/* 0: never written; the higher copy wins */
-	uint64_t sum;			/* FNV-1a of seq, len and the payload */
+	uint64_t sum;			/* mix() of seq, len and the payload */
 	uint32_t len;			/* payload bytes; 0: a free slot */
 };
 
@@ -57,15 +57,21 @@ struct ussd_mem {
 	char (*phone)[20];		/* per slot: the key */
 };
 
+/* mix: an FNV-1a style hash taken a word at a time (a copy is summed on
+ * every step; it only has to catch a torn write, not an adversary) */
 static uint64_t
-fnv1a(uint64_t h, const void *p, size_t n)
+mix(uint64_t h, const void *p, size_t n)
 {
 	const unsigned char *b = p;
+	uint64_t w;
 
-	for (size_t i = 0; i < n; i++) {
-		h ^= b[i];
-		h *= 0x100000001b3ULL;
+	for (; n >= 8; b += 8, n -= 8) {
+		memcpy(&w, b, 8);
+		h = (h ^ w) * 0x100000001b3ULL;
+		h ^= h >> 29;
 	}
+	for (; n > 0; b++, n--)
+		h = (h ^ *b) * 0x100000001b3ULL;
 	return h;
 }
 
@@ -74,9 +80,9 @@ copy_sum(const struct copy_header *h, const unsigned char *payload)
 {
 	uint64_t s = 0xcbf29ce484222325ULL;
 
-	s = fnv1a(s, &h->seq, sizeof h->seq);
-	s = fnv1a(s, &h->len, sizeof h->len);
-	return fnv1a(s, payload, h->len);
+	s = mix(s, &h->seq, sizeof h->seq);
+	s = mix(s, &h->len, sizeof h->len);
+	return mix(s, payload, h->len);
 }
 
 static unsigned char *
@@ -88,7 +94,7 @@ copy_at(const struct ussd_mem *t, int slot, int which)
 static unsigned
 hash_phone(const struct ussd_mem *t, const char *phone)
 {
-	return (unsigned)fnv1a(0xcbf29ce484222325ULL, phone, strlen(phone)) & (t->nbuckets - 1);
+	return (unsigned)mix(0xcbf29ce484222325ULL, phone, strlen(phone)) & (t->nbuckets - 1);
 }
 
 /* ---- serialization: updated_at, ended, then NUL-ended strings ---- */
@@ -177,7 +183,7 @@ deserialize(const unsigned char *p, size_t len, struct ussd_entry *e)
 	int64_t at = 0;
 	unsigned char ended = 0;
 
-	memset(e, 0, sizeof *e);
+	/* every field is written below (no memset: 2 KB a step) */
 	get_bytes(&r, &at, sizeof at);
 	get_bytes(&r, &ended, 1);
 	get_str(&r, e->row.phone, sizeof e->row.phone);

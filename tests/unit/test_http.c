@@ -441,6 +441,9 @@ ussd_step_ids_are_per_phone(void)
 	/* the two registrations: moving through the menus writes nothing
 	 * (issue 14) */
 	T_ASSERT(count(store_inbox_count) == 2);
+	/* three phones' sessions in memory */
+	T_ASSERT(get("/metrics", resp, sizeof resp, &body) == 200);
+	T_ASSERTF(strstr(body, "\nlangso_ussd_sessions 3\n") != NULL, "%s", body);
 }
 
 /* the same Kannel id from another phone is that phone's message, never
