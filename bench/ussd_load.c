@@ -22,13 +22,34 @@
  * (6 steps: the product's open listings, home, goodbye) and price (3 steps,
  * ends in PRICE), each session on another product of the lexicon's first
  * page. Phone numbers are +8491300NNNN, one per connection (the bench
- * registers them as households spread over the demo villages).
+ * registers them as households spread over the demo villages); session ids
+ * are b<connection>-<n>, n counting up from the start time in ms.
+ *
+ * JOURNAL=path (tests/it/test_ussd_kill9.sh) writes what a client saw, for
+ * a test to hold a killed daemon to after its restart: one line
+ *   LISTED <phone> <listing#>        for every sell answered END "...#N"
+ *   NOTLISTED <phone> <sessionId>    for a sell's END without a listing #
+ * as it comes (line-buffered), and a connection closed or reset by the
+ * server (a kill) is then no error: the generator stops at the first one,
+ * reads the answers already sent on the others (without sending more),
+ * and writes each connection's last state, "-" standing for the empty
+ * history and "none" for no step answered yet in that session:
+ *   MIDWAY <phone> <sessionId> <last answered hist>   (last answer CON)
+ *   INFLIGHT <phone> <sessionId> <hist in flight> <last answered hist>
+ *   ENDED <phone> <sessionId>                         (last answer END)
+ * and last "STOP closed=<connections closed> open=<still open>". Then
+ * the RESULT line as always, exit 0.
+ *
+ * THINK_MS=n: after each answer a connection waits a random 0..n ms before
+ * its next step, as a user reads the screen (so that at a kill some
+ * sessions are idle mid-way, not all of them waiting for an answer).
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,11 +88,18 @@ struct conn {
 	double sent_at;
 	bool answered;			/* any answer yet */
 	long long counted;		/* answers while counting */
+	/* for the journal: the history (product put in) of the step sent
+	 * last, the last one answered in this session, and the state */
+	char sent[128], last[128];
+	bool inflight, has_last, ended, closed;
+	double due;			/* THINK_MS: when the next step goes, 0 none */
 };
 
 static unsigned long long hist[HIST_N];
 static long long steps, bad, sessions;
 static int port, nanswered;
+static FILE *journal;		/* JOURNAL: NULL when not set */
+static double think;		/* THINK_MS, in seconds: 0 none */
 
 static double
 now_s(void)
@@ -119,15 +147,26 @@ urlenc_star(const char *s, char product, char *out, size_t outlen)
 	out[j] = '\0';
 }
 
+static void
+put_product(const char *s, char product, char *out, size_t outlen)
+{
+	size_t j = 0;
+
+	for (; *s != '\0' && j + 1 < outlen; s++)
+		out[j++] = *s == 'P' ? product : *s;
+	out[j] = '\0';
+}
+
 static int
 send_step(struct conn *c, int idx)
 {
 	char body[512], req[1024], text[256];
+	char product = (char)('1' + (c->session + idx) % 8);
 	int bl, rl;
 	ssize_t w;
 
-	urlenc_star(flows[c->flow][c->step], (char)('1' + (c->session + idx) % 8), text,
-	    sizeof text);
+	urlenc_star(flows[c->flow][c->step], product, text, sizeof text);
+	put_product(flows[c->flow][c->step], product, c->sent, sizeof c->sent);
 	bl = snprintf(body, sizeof body,
 	    "sessionId=b%d-%lld&serviceCode=%%2A868%%23&phoneNumber=%%2B8491300%04d&text=%s", idx,
 	    c->session, idx % 10000, text);
@@ -136,6 +175,8 @@ send_step(struct conn *c, int idx)
 	    "Content-Length: %d\r\n\r\n%s", bl, body);
 	c->sent_at = now_s();
 	w = write(c->fd, req, (size_t)rl);
+	/* a write that failed delivered no whole request: none is in flight */
+	c->inflight = w == rl;
 	return w == rl ? 0 : -1;
 }
 
@@ -185,9 +226,48 @@ percentile(double p)
 	return 0;
 }
 
-/* on_answer moves the session on; a finished flow starts the next one. */
+/* listed: a sell answered END goes to the journal with its listing # */
+static void
+listed(const struct conn *c, int idx, const char *body, size_t len)
+{
+	const char *h = memchr(body, '#', len);
+	long long id = h ? strtoll(h + 1, NULL, 10) : 0;
+
+	if (id > 0)
+		fprintf(journal, "LISTED +8491300%04d %lld\n", idx % 10000, id);
+	else
+		fprintf(journal, "NOTLISTED +8491300%04d b%d-%lld\n", idx % 10000, idx, c->session);
+}
+
+static const char *
+hist_or_dash(const char *h)
+{
+	return h[0] != '\0' ? h : "-";
+}
+
+/* journal_state writes where connection c was left at the stop. */
+static void
+journal_state(const struct conn *c, int idx)
+{
+	char phone[24];
+
+	snprintf(phone, sizeof phone, "+8491300%04d", idx % 10000);
+	if (c->inflight)
+		fprintf(journal, "INFLIGHT %s b%d-%lld %s %s\n", phone, idx, c->session,
+		    hist_or_dash(c->sent), c->has_last ? hist_or_dash(c->last) : "none");
+	else if (c->ended)	/* the next session has not begun: END was the last */
+		fprintf(journal, "ENDED %s b%d-%lld\n", phone, idx, c->session - 1);
+	else if (c->has_last)
+		fprintf(journal, "MIDWAY %s b%d-%lld %s\n", phone, idx, c->session,
+		    hist_or_dash(c->last));
+	else	/* nothing sent or answered in this session */
+		fprintf(journal, "IDLE %s b%d-%lld\n", phone, idx, c->session);
+}
+
+/* on_answer moves the session on; a finished flow starts the next one,
+ * unless sending is off (the journal's stop: the answers still coming). */
 static int
-on_answer(struct conn *c, int idx, bool counting)
+on_answer(struct conn *c, int idx, bool counting, bool sending)
 {
 	int status = 0;
 	const char *body = NULL;
@@ -200,6 +280,15 @@ on_answer(struct conn *c, int idx, bool counting)
 			c->answered = true;
 			nanswered++;
 		}
+		if (journal != NULL) {
+			if (end && flows == mix && c->flow == 0)
+				listed(c, idx, body, n - (size_t)(body - c->in));
+			c->inflight = false;
+			c->has_last = true;
+			c->ended = end;
+			snprintf(c->last, sizeof c->last, "%s", c->sent);
+		}
+
 		if (counting) {
 			c->counted++;
 			steps++;
@@ -219,13 +308,57 @@ on_answer(struct conn *c, int idx, bool counting)
 			c->flow = (c->flow + 1) % NFLOWS;
 			c->step = 0;
 			c->session++;
+			c->has_last = false;
 			if (counting)
 				sessions++;
 		}
-		if (send_step(c, idx) < 0)
+		if (sending && think > 0)
+			c->due = now_s() + think * (double)random() / (double)RAND_MAX;
+		else if (sending && send_step(c, idx) < 0)
 			return -1;
 	}
 	return 0;
+}
+
+/* closed: the server closed or reset c (read 0, or an error) */
+static void
+closed(struct conn *c, int ep)
+{
+	epoll_ctl(ep, EPOLL_CTL_DEL, c->fd, NULL);
+	close(c->fd);
+	c->fd = -1;
+	c->closed = true;
+}
+
+/* drain (journal): after the first close, the answers the server sent
+ * before it died are read on every connection, nothing more sent, until
+ * each is closed or a second has passed. Returns the connections left open. */
+static int
+drain(struct conn *cs, int nconn, int ep)
+{
+	struct epoll_event evs[256];
+	double until = now_s() + 1.0;
+	int open = 0;
+
+	for (int i = 0; i < nconn; i++)
+		open += !cs[i].closed;
+	while (open > 0 && now_s() < until) {
+		int n = epoll_wait(ep, evs, 256, 100);
+
+		for (int k = 0; k < n; k++) {
+			struct conn *c = &cs[evs[k].data.u32];
+			ssize_t r = read(c->fd, c->in + c->inlen, sizeof c->in - c->inlen - 1);
+
+			if (r <= 0) {
+				closed(c, ep);
+				open--;
+				continue;
+			}
+			c->inlen += (size_t)r;
+			on_answer(c, (int)evs[k].data.u32, false, false);
+		}
+	}
+	return open;
 }
 
 int
@@ -236,7 +369,7 @@ main(int argc, char **argv)
 	int stalled = 0;
 	struct conn *cs;
 	struct epoll_event ev, evs[256];
-	bool counting = false;
+	bool counting = false, stop = false;
 
 	if (argc < 4) {
 		fprintf(stderr, "usage: ussd_load PORT CONNECTIONS SECONDS [WARMUP]\n");
@@ -248,6 +381,20 @@ main(int argc, char **argv)
 	warm = argc > 4 ? atof(argv[4]) : 2;
 	if (argc > 5 && strcmp(argv[5], "nav") == 0)
 		flows = nav;
+	if (getenv("JOURNAL") != NULL && getenv("JOURNAL")[0] != '\0') {
+		journal = fopen(getenv("JOURNAL"), "w");
+		if (journal == NULL) {
+			fprintf(stderr, "ussd_load: %s: %s\n", getenv("JOURNAL"), strerror(errno));
+			return 1;
+		}
+		/* a test reads it while the load runs */
+		setvbuf(journal, NULL, _IOLBF, 0);
+		/* a kill of the server is expected: a write to it is an error
+		 * returned, not a signal */
+		signal(SIGPIPE, SIG_IGN);
+	}
+	if (getenv("THINK_MS") != NULL)
+		think = atof(getenv("THINK_MS")) / 1000.0;
 	cs = calloc((size_t)nconn, sizeof *cs);
 	ep = epoll_create1(0);
 	if (cs == NULL || ep < 0)
@@ -284,7 +431,22 @@ main(int argc, char **argv)
 		}
 		if (counting && t >= tend)
 			break;
-		n = epoll_wait(ep, evs, 256, 100);
+		for (int i = 0; think > 0 && i < nconn; i++) {
+			if (cs[i].due == 0 || cs[i].due > t)
+				continue;
+			cs[i].due = 0;
+			if (send_step(&cs[i], i) < 0) {
+				if (journal == NULL)
+					return 1;
+				fprintf(stderr, "ussd_load: connection %d: the next step could not be "
+				    "sent\n", i);
+				stop = true;
+				break;
+			}
+		}
+		if (stop)
+			break;
+		n = epoll_wait(ep, evs, 256, think > 0 ? 1 : 100);
 		for (int k = 0; k < n; k++) {
 			int i = (int)evs[k].data.u32;
 			struct conn *c = &cs[i];
@@ -292,14 +454,38 @@ main(int argc, char **argv)
 
 			if (r <= 0) {
 				fprintf(stderr, "ussd_load: connection %d closed by the server\n", i);
-				return 1;
+				if (journal == NULL)
+					return 1;
+				closed(c, ep);
+				stop = true;
+				break;
 			}
 			c->inlen += (size_t)r;
-			if (on_answer(c, i, counting) < 0)
-				return 1;
+			if (on_answer(c, i, counting, true) < 0) {
+				if (journal == NULL)
+					return 1;
+				/* the server is gone: what it had sent is still read */
+				fprintf(stderr, "ussd_load: connection %d: the next step could not be "
+				    "sent\n", i);
+				stop = true;
+				break;
+			}
 		}
+		if (stop)
+			break;
 	}
 	secs = now_s() - tcount;
+	if (journal != NULL) {
+		int open = stop ? drain(cs, nconn, ep) : nconn;
+
+		for (int i = 0; i < nconn; i++)
+			journal_state(&cs[i], i);
+		fprintf(journal, "STOP closed=%d open=%d\n", nconn - open, open);
+		if (fclose(journal) != 0) {
+			fprintf(stderr, "ussd_load: journal: %s\n", strerror(errno));
+			return 1;
+		}
+	}
 	for (int i = 0; i < nconn; i++)
 		stalled += cs[i].counted == 0;
 	printf("RESULT steps=%lld sessions=%lld bad=%lld duration_s=%.2f steps_per_s=%.0f "
@@ -307,7 +493,8 @@ main(int argc, char **argv)
 	    secs, (double)steps / secs, percentile(50), percentile(90), percentile(99), ramp,
 	    stalled);
 	for (int i = 0; i < nconn; i++)
-		close(cs[i].fd);
+		if (cs[i].fd >= 0)
+			close(cs[i].fd);
 	close(ep);
 	free(cs);
 	return 0;
