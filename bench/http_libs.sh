@@ -28,7 +28,7 @@ SECS=${1:-8}
 SESSIONS=${2:-1000}
 B=${B:-build/release}
 WARMUP=${WARMUP:-2}
-VARIANTS=${VARIANTS:-langso bare noturbo poll nosuspend persistent reuse mem=8192 mem=131072 inc=4096 bare,reuse,noturbo}
+VARIANTS=${VARIANTS:-bare persistent reuse bare,reuse noturbo poll nosuspend inc=4096 mem=4096 mem=8192 mem=16384 mem=131072 reuse,mem=8192 bare,reuse,mem=4096}
 MHD=$ROOT/$B/bench/fixed_mhd H2O=$ROOT/$B/bench/fixed_h2o LOAD=$ROOT/$B/bench/ussd_load
 for f in "$MHD" "$LOAD"; do
 	[ -x "$f" ] || { echo "bench/http_libs.sh: no $f (make B=$B build-tests)" >&2; exit 1; }
@@ -97,3 +97,5 @@ for v in $VARIANTS; do
 	[ "$v" = langso ] && continue
 	run "mhd $v" "$MHD" PORT $((SESSIONS + 64)) "$v"
 done
+# the first line again: how far the machine's other load moved the figures meanwhile
+run "mhd langso (again)" "$MHD" PORT $((SESSIONS + 64)) langso
