@@ -28,6 +28,7 @@ static const char screen[] = "CON Lang So - cho nong san\n1.Ban hang\n2.Xem gia\
 static h2o_globalconf_t config;
 static h2o_context_t ctx;
 static h2o_accept_ctx_t accept_ctx;
+static h2o_socket_t *listener;
 static volatile sig_atomic_t stop;
 static unsigned long requests, body_bytes;
 
@@ -59,13 +60,13 @@ on_ussd(h2o_handler_t *self, h2o_req_t *req)
 }
 
 static void
-on_accept(h2o_socket_t *listener, const char *err)
+on_accept(h2o_socket_t *lsock, const char *err)
 {
 	h2o_socket_t *sock;
 
 	if (err != NULL)
 		return;
-	if ((sock = h2o_evloop_socket_accept(listener)) == NULL)
+	if ((sock = h2o_evloop_socket_accept(lsock)) == NULL)
 		return;
 	h2o_accept(&accept_ctx, sock);
 }
@@ -75,7 +76,6 @@ listen_on(int port)
 {
 	struct sockaddr_in sa;
 	int fd, one = 1;
-	h2o_socket_t *sock;
 
 	memset(&sa, 0, sizeof sa);
 	sa.sin_family = AF_INET;
@@ -87,8 +87,8 @@ listen_on(int port)
 	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
 	    bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0 || listen(fd, 1024) != 0)
 		return -1;
-	sock = h2o_evloop_socket_create(ctx.loop, fd, H2O_SOCKET_FLAG_DONT_READ);
-	h2o_socket_read_start(sock, on_accept);
+	listener = h2o_evloop_socket_create(ctx.loop, fd, H2O_SOCKET_FLAG_DONT_READ);
+	h2o_socket_read_start(listener, on_accept);
 	return 0;
 }
 
@@ -131,5 +131,13 @@ main(int argc, char **argv)
 	printf("SERVED requests=%lu calls=%lu cpu_s=%.3f body_bytes=%lu\n", requests, requests,
 	    (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
 	    (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6, body_bytes);
+	fflush(stdout);
+	/* the listener and the context go; h2o 2.2 has no call that closes
+	 * the connections still open, so none should be (the client is gone) */
+	h2o_socket_read_stop(listener);
+	h2o_socket_close(listener);
+	h2o_evloop_run(ctx.loop, 0);	/* runs the close */
+	h2o_context_dispose(&ctx);
+	h2o_config_dispose(&config);
 	return 0;
 }
