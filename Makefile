@@ -45,8 +45,11 @@ LIB_SRC  := $(wildcard common/*.c parser/*.c menus/*.c storage/*.c actions/*.c) 
 LIB_OBJ  := $(LIB_SRC:%.c=$(B)/%.o)
 TEST_SRC := $(wildcard tests/unit/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
-BENCH_SRC := $(wildcard bench/*.c)
+# bench/fixed_h2o.c needs libh2o-evloop-dev: built by make bench only, so a
+# machine without h2o still builds and passes make check
+BENCH_SRC := $(filter-out bench/fixed_h2o.c,$(wildcard bench/*.c))
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(B)/bench/%)
+H2O_BIN   := $(B)/bench/fixed_h2o
 
 ifeq ($(B),build/release)
   LANGSO := build/langso
@@ -86,6 +89,18 @@ $(B)/selftest/%: tests/selftest/%.c tests/t.c tests/t.h
 $(B)/bench/%: bench/%.c $(B)/liblangso.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(B)/liblangso.a $(LIBS)
+
+# bench/http_libs.sh's fixed-screen servers: the HTTP libraries alone, no
+# langso code linked in
+$(B)/bench/fixed_mhd: bench/fixed_mhd.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(shell pkg-config --libs libmicrohttpd 2>/dev/null) -lpthread
+
+# H2O_USE_LIBUV=0: Debian's libh2o-evloop is h2o on its own event loop
+$(H2O_BIN): bench/fixed_h2o.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -DH2O_USE_LIBUV=0 $(shell pkg-config --cflags libh2o-evloop) -o $@ $< \
+	    $(shell pkg-config --libs libh2o-evloop)
 
 # The box codec's conformance test links Kannel's own msg_pack/msg_unpack
 # (libgw.a from kannel-dev); where kannel-dev is absent it is a script that
@@ -190,8 +205,8 @@ fuzz-csv:
 	    -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=build/fuzz/ \
 	    build/fuzz/corpus_csv tests/fuzz/corpus_csv
 
-bench: all $(BENCH_BIN)
-	bash bench/run.sh
+bench: all $(BENCH_BIN) $(H2O_BIN)
+	B=$(B) bash bench/run.sh
 
 demo: deps all
 	LANGSO=$(abspath $(LANGSO)) bash scripts/demo

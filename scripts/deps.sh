@@ -5,6 +5,7 @@ set -euo pipefail
 pkgs=(build-essential pkg-config clang libclang-rt-14-dev
       libmicrohttpd-dev libsqlite3-dev sqlite3 libpcre2-dev libcurl4-openssl-dev
       libutf8proc-dev libjansson-dev libsodium-dev libcsv-dev
+      libh2o-evloop-dev
       kannel kannel-extras kannel-dev libnet-smpp-perl curl wrk valgrind python3 bc
       libjs-chart.js chromium chromium-driver python3-selenium)
 missing=()
