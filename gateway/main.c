@@ -308,8 +308,10 @@ cmd_serve(const struct opts *o)
 	tzset();
 	web_store = open_store(&c, "committer");
 	out_store = open_store(&c, "outbox");
-	/* MO commits stay short: the outbox thread checkpoints the WAL */
-	if (store_set_autocheckpoint(web_store, 0) != STORE_OK)
+	/* MO commits stay short: the outbox thread checkpoints the WAL; the
+	 * committer's batches keep their pages in its cache until the commit */
+	if (store_set_autocheckpoint(web_store, 0) != STORE_OK ||
+	    store_set_cache(web_store, 64 * 1024) != STORE_OK)
 		fatalx(EX_DB, "%s", store_errmsg(web_store));
 	p = open_parser(c.lexicon);
 	memset(&ac, 0, sizeof ac);

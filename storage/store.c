@@ -410,8 +410,11 @@ configure(struct store *s)
 		    "cannot use WAL journal mode (got \"%s\")", mode);
 		return STORE_ERR;
 	}
+	/* temp_store: the statement journals of the savepoints every action
+	 * takes stay in memory instead of a temporary file written page by
+	 * page (a third of the committer's time on a batch of sales) */
 	if (sqlite3_exec(s->db, "PRAGMA synchronous = FULL;"
-	    "PRAGMA foreign_keys = ON", NULL, NULL, NULL) != SQLITE_OK)
+	    "PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY", NULL, NULL, NULL) != SQLITE_OK)
 		return store_fail(s, NULL);
 	return STORE_OK;
 }
@@ -543,6 +546,16 @@ int
 store_set_autocheckpoint(struct store *s, int pages)
 {
 	return sqlite3_wal_autocheckpoint(s->db, pages) == SQLITE_OK ? STORE_OK : store_fail(s, NULL);
+}
+
+int
+store_set_cache(struct store *s, long long kib)
+{
+	char sql[64];
+
+	snprintf(sql, sizeof sql, "PRAGMA cache_size = -%lld", kib);
+	return sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK ? STORE_OK :
+	    store_fail(s, NULL);
 }
 
 int

@@ -55,6 +55,10 @@ int store_set_query_only(struct store *s);
  * bytes (a reader whose cache each commit of another connection empties
  * reads its pages again without a system call each). */
 int store_set_mmap(struct store *s, long long bytes);
+/* store_set_cache: the connection's page cache, in KiB (SQLite's default
+ * is 2 MiB: the committer's batches dirty more than that, and a cache that
+ * spills writes pages to the WAL in the middle of the transaction). */
+int store_set_cache(struct store *s, long long kib);
 int store_checkpoint(struct store *s);
 
 /* store_changes: rows inserted, updated or deleted on this connection
