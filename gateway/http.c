@@ -77,9 +77,9 @@ struct req {
  * 0.9.75 zeroes the whole pool for every request: 32 KiB of it cost about
  * 2 us a step (bench/http_libs.sh), so it is no bigger than the limits
  * need. */
-#define CONN_MEMORY (16 * 1024)
-#define URI_MAX (8 * 1024)
-#define HEADERS_MAX (4 * 1024)
+#define CONN_MEMORY (8 * 1024)
+#define URI_MAX (6 * 1024)
+#define HEADERS_MAX (2 * 1024)
 
 static double
 elapsed(const struct timespec *t0)
@@ -602,10 +602,10 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 		/* the headers are in: a request too large is answered at once,
 		 * before any body is read */
 		if (r->uri_too_long)
-			return respond(c, h, "other", 414, "URI too long (at most 8192 bytes)\n", NULL, NULL);
+			return respond(c, h, "other", 414, "URI too long (at most 6144 bytes)\n", NULL, NULL);
 		MHD_get_connection_values(c, MHD_HEADER_KIND, add_header_size, &headers);
 		if (headers > HEADERS_MAX)
-			return respond(c, h, "other", 431, "request headers too large (at most 4096 bytes)\n",
+			return respond(c, h, "other", 431, "request headers too large (at most 2048 bytes)\n",
 			    NULL, NULL);
 		return MHD_YES;
 	}
