@@ -200,6 +200,7 @@ fetch_listings(struct actions *a, const char *phone, const struct menu_vals *v, 
 		q.product = v->product;
 		q.village_id = who.village_id;
 		q.commune_id = who.commune_id;
+		q.brief = true;		/* listing_item reads no more */
 		rc = store_listing_search(a->s, &q, 0, max, mk_listings, &got);
 	}
 	if (rc != STORE_OK)

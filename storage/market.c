@@ -144,6 +144,9 @@ enum {
 	MK_L_IN_VILLAGE,
 	MK_L_IN_COMMUNE,
 	MK_L_IN_PROVINCE,
+	MK_L_IN_VILLAGE_B,		/* the same three, brief (market_query.brief) */
+	MK_L_IN_COMMUNE_B,
+	MK_L_IN_PROVINCE_B,
 	MK_L_MINE,
 	MK_O_ADD,
 	MK_O_GET,
@@ -179,6 +182,10 @@ enum {
 	MK_D_DEL,
 	MK__COUNT
 };
+/* read_tier finds a tier's brief statement at the same distance */
+_Static_assert(MK_L_IN_COMMUNE_B - MK_L_IN_VILLAGE_B == MK_L_IN_COMMUNE - MK_L_IN_VILLAGE &&
+    MK_L_IN_PROVINCE_B - MK_L_IN_VILLAGE_B == MK_L_IN_PROVINCE - MK_L_IN_VILLAGE,
+    "the brief tiers follow the order of the tiers");
 
 /* The columns of a listing as row_listing reads them, from offset 0. */
 #define LCOLS \
@@ -191,6 +198,9 @@ enum {
 #define LFROM \
 	" FROM listings l JOIN people p ON p.id = l.seller_id" \
 	" JOIN villages v ON v.id = l.village_id JOIN communes c ON c.id = l.commune_id"
+/* a listing as a USSD list shows it: what row_brief reads */
+#define LBRIEF "l.id, l.product, l.unit, l.qty_left, coalesce(l.unit_price, 0), v.name"
+#define LBFROM " FROM listings l JOIN villages v ON v.id = l.village_id"
 /* ?3 min qty (0: any), ?4 its unit; ?5 limit, ?6 offset */
 #define LQTY " AND (?3 = 0 OR (l.unit = ?4 AND l.qty_left >= ?3))"
 #define OCOLS \
@@ -239,6 +249,17 @@ static const char *const sql[MK__COUNT] = {
 	    "SELECT " LCOLS " FROM listings l INDEXED BY listings_open"
 	    " JOIN people p ON p.id = l.seller_id JOIN villages v ON v.id = l.village_id"
 	    " JOIN communes c ON c.id = l.commune_id WHERE l.product = ?1 AND l.status = 'open'"
+	    " AND l.commune_id <> ?2" LQTY " ORDER BY l.id DESC LIMIT ?5 OFFSET ?6",
+	[MK_L_IN_VILLAGE_B] =
+	    "SELECT " LBRIEF LBFROM " WHERE l.product = ?1 AND l.status = 'open'"
+	    " AND l.village_id = ?2" LQTY " ORDER BY l.id DESC LIMIT ?5 OFFSET ?6",
+	[MK_L_IN_COMMUNE_B] =
+	    "SELECT " LBRIEF LBFROM " WHERE l.product = ?1 AND l.status = 'open'"
+	    " AND l.commune_id = ?2 AND l.village_id <> ?7" LQTY
+	    " ORDER BY l.id DESC LIMIT ?5 OFFSET ?6",
+	[MK_L_IN_PROVINCE_B] =
+	    "SELECT " LBRIEF " FROM listings l INDEXED BY listings_open"
+	    " JOIN villages v ON v.id = l.village_id WHERE l.product = ?1 AND l.status = 'open'"
 	    " AND l.commune_id <> ?2" LQTY " ORDER BY l.id DESC LIMIT ?5 OFFSET ?6",
 	[MK_L_MINE] =
 	    "SELECT " LCOLS LFROM " WHERE l.seller_id = ?1 AND l.status = 'open'"
@@ -429,6 +450,20 @@ row_listing(sqlite3_stmt *st, int c, struct listing *l)
 	store_col_copy(st, c + 20, l->contact, sizeof l->contact);
 	store_col_copy(st, c + 21, l->status, sizeof l->status);
 	l->created_at = sqlite3_column_int64(st, c + 22);
+}
+
+/* row_brief reads LBRIEF: only these fields of l are set (a USSD list
+ * reads 24 listings a step; the whole row, and the memset of 1.5 KB each,
+ * were half its cost). */
+static void
+row_brief(sqlite3_stmt *st, struct listing *l)
+{
+	l->id = sqlite3_column_int64(st, 0);
+	store_col_copy(st, 1, l->product, sizeof l->product);
+	store_col_copy(st, 2, l->unit, sizeof l->unit);
+	l->qty_left = sqlite3_column_int64(st, 3);
+	l->unit_price = sqlite3_column_int64(st, 4);
+	store_col_copy(st, 5, l->village, sizeof l->village);
 }
 
 /* basis_of: what a unit price is per: "kg" for weights, else the count unit. */
@@ -670,18 +705,22 @@ static int
 read_tier(struct store *s, int which, const struct market_query *q, long long offset,
     int max, struct listing *out, int *n)
 {
-	sqlite3_stmt *st = ST(which);
+	sqlite3_stmt *st;
 	int rc;
 
 	if (max <= 0)
 		return STORE_OK;
+	st = ST(q->brief ? which - MK_L_IN_VILLAGE + MK_L_IN_VILLAGE_B : which);
 	bind_query(st, q);
 	if (which == MK_L_IN_VILLAGE)
 		sqlite3_bind_int64(st, 2, q->village_id);
 	sqlite3_bind_int(st, 5, max);
 	sqlite3_bind_int64(st, 6, offset);
 	while ((rc = store_step(s, st)) == SQLITE_ROW && max > 0) {
-		row_listing(st, 0, &out[(*n)++]);
+		if (q->brief)
+			row_brief(st, &out[(*n)++]);
+		else
+			row_listing(st, 0, &out[(*n)++]);
 		max--;
 	}
 	store_done(st);

@@ -83,6 +83,8 @@ struct market_query {
 	long long village_id, commune_id;	/* 0: no anchor */
 	long long min_qty;
 	const char *unit;
+	bool brief;			/* only id, product, unit, qty_left, unit_price
+					 * and village are read (a USSD list) */
 };
 
 /* store_listing_search copies up to max listings starting at offset into
