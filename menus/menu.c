@@ -582,28 +582,66 @@ menu_step(const struct menu_def *d, struct menu_sess *s, const char *input,
 /* ---- encoding a session for storage ---- */
 
 /* esc writes v with ';', '=', '%', ',', ':' and control bytes as %XX. */
-static int
-esc(char *buf, size_t buflen, size_t *len, const char *key, const char *v)
-{
-	int w = snprintf(buf + *len, buflen - *len, "%s=", key);
+/* An encoded state is written by appending to a buffer that remembers
+ * whether it overflowed (a state is written on every USSD step: no printf). */
+struct out {
+	char *buf;
+	size_t len, cap;
+	bool over;
+};
 
-	if (w < 0 || (size_t)w >= buflen - *len)
-		return -1;
-	*len += (size_t)w;
+static void
+put(struct out *o, const char *p, size_t n)
+{
+	if (o->over || n >= o->cap - o->len) {
+		o->over = true;
+		return;
+	}
+	memcpy(o->buf + o->len, p, n);
+	o->len += n;
+	o->buf[o->len] = '\0';
+}
+
+static void
+put_s(struct out *o, const char *s)
+{
+	put(o, s, strlen(s));
+}
+
+static void
+put_ll(struct out *o, long long v)
+{
+	char tmp[24], *p = tmp + sizeof tmp;
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--p = '-';
+	put(o, p, (size_t)(tmp + sizeof tmp - p));
+}
+
+/* esc writes key=value; with the separators and control bytes of value
+ * %XX-escaped. */
+static void
+esc(struct out *o, const char *key, const char *v)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	put_s(o, key);
+	put(o, "=", 1);
 	for (const unsigned char *p = (const unsigned char *)v; *p != '\0'; p++) {
 		bool plain = *p >= 0x20 && *p != ';' && *p != '=' && *p != '%' && *p != ',' &&
 		    *p != ':';
+		char e[3] = {'%', hex[*p >> 4], hex[*p & 15]};
 
-		if (*len + 4 >= buflen)
-			return -1;
 		if (plain)
-			buf[(*len)++] = (char)*p;
+			put(o, (const char *)p, 1);
 		else
-			*len += (size_t)snprintf(buf + *len, 4, "%%%02X", *p);
+			put(o, e, 3);
 	}
-	buf[(*len)++] = ';';
-	buf[*len] = '\0';
-	return 0;
+	put(o, ";", 1);
 }
 
 /* unesc reads an escaped value back; -1 when it is not text (a state we
@@ -629,43 +667,81 @@ unesc(const char *v, size_t n, char *out, size_t outlen)
 int
 menu_sess_encode(const struct menu_def *d, const struct menu_sess *s, char *buf, size_t buflen)
 {
-	char num[200], stack[MENU_DEPTH * 40] = "";
-	size_t len = 0;
-	int w;
+	struct out o = {buf, 0, buflen, buflen == 0};
 	const struct menu_vals *v = &s->v;
+	const long long n[8] = {s->page, s->resume_offer, s->ended, v->qty, v->price, v->listing,
+	    v->order, v->item};
 
-	for (int i = 0; i < s->depth; i++) {
-		char one[48];
-
-		snprintf(one, sizeof one, "%s%s:%d", i ? "," : "",
-		    menu_strstate(d, s->stack[i].screen), s->stack[i].page);
-		strcat(stack, one);
+	if (buflen > 0)
+		buf[0] = '\0';
+	put_s(&o, "v1;");
+	esc(&o, "s", menu_strstate(d, s->screen));
+	put_s(&o, "n=");
+	for (int i = 0; i < 8; i++) {
+		if (i > 0)
+			put(&o, ":", 1);
+		put_ll(&o, n[i]);
 	}
-	snprintf(num, sizeof num, "%d:%d:%d:%lld:%lld:%lld:%lld:%lld", s->page,
-	    s->resume_offer, s->ended, v->qty, v->price, v->listing, v->order, v->item);
-	if (buflen < 4)
-		return -1;
-	memcpy(buf, "v1;", 4);
-	len = 3;
-	if (esc(buf, buflen, &len, "s", menu_strstate(d, s->screen)) < 0 ||
-	    snprintf(buf + len, buflen - len, "n=%s;k=%s;", num, stack) >= (int)(buflen - len))
-		return -1;
-	len += strlen(buf + len);
+	put_s(&o, ";k=");
+	for (int i = 0; i < s->depth; i++) {
+		if (i > 0)
+			put(&o, ",", 1);
+		put_s(&o, menu_strstate(d, s->stack[i].screen));
+		put(&o, ":", 1);
+		put_ll(&o, s->stack[i].page);
+	}
+	put(&o, ";", 1);
 	/* added after v1 came out: a key of its own, so older states still
 	 * decode (without it) */
-	w = snprintf(buf + len, buflen - len, "x=%lld:%d:%u;", v->left, v->price_check, v->kinds);
-	if (w < 0 || (size_t)w >= buflen - len)
-		return -1;
-	len += (size_t)w;
-	if (esc(buf, buflen, &len, "p", v->product) < 0 ||
-	    esc(buf, buflen, &len, "pl", v->product_label) < 0 ||
-	    esc(buf, buflen, &len, "u", v->unit) < 0 ||
-	    esc(buf, buflen, &len, "vc", v->village) < 0 ||
-	    esc(buf, buflen, &len, "nm", v->name) < 0 ||
-	    esc(buf, buflen, &len, "fp", v->for_phone) < 0 ||
-	    esc(buf, buflen, &len, "tx", v->text) < 0)
-		return -1;
-	return 0;
+	put_s(&o, "x=");
+	put_ll(&o, v->left);
+	put(&o, ":", 1);
+	put_ll(&o, v->price_check);
+	put(&o, ":", 1);
+	put_ll(&o, (long long)v->kinds);
+	put(&o, ";", 1);
+	esc(&o, "p", v->product);
+	esc(&o, "pl", v->product_label);
+	esc(&o, "u", v->unit);
+	esc(&o, "vc", v->village);
+	esc(&o, "nm", v->name);
+	esc(&o, "fp", v->for_phone);
+	esc(&o, "tx", v->text);
+	return o.over ? -1 : 0;
+}
+
+/* ints reads exactly n integers separated by ':' from the vl bytes at v
+ * (what menu_sess_encode wrote); -1 for anything else. */
+static int
+ints(const char *v, size_t vl, long long *out, int n)
+{
+	const char *p = v, *end = v + vl;
+
+	for (int i = 0; i < n; i++) {
+		unsigned long long x = 0;
+		bool neg = p < end && *p == '-';
+		int digits = 0;
+
+		p += neg;
+		for (; p < end && *p >= '0' && *p <= '9'; p++, digits++) {
+			if (x > (9223372036854775807ULL - (unsigned)(*p - '0')) / 10)
+				return -1;
+			x = x * 10 + (unsigned)(*p - '0');
+		}
+		if (digits == 0)
+			return -1;
+		out[i] = neg ? -(long long)x : (long long)x;
+		if (i + 1 < n && (p >= end || *p++ != ':'))
+			return -1;
+	}
+	return p == end ? 0 : -1;
+}
+
+/* in_int: v fits an int */
+static bool
+in_int(long long v)
+{
+	return v >= -2147483647LL - 1 && v <= 2147483647LL;
 }
 
 static int
@@ -688,7 +764,13 @@ decode_stack(const struct menu_def *d, const char *v, size_t n, struct menu_sess
 		*colon = '\0';
 		if ((s->stack[s->depth].screen = menu_screen_by_name(d, tok)) < 0)
 			return -1;
-		s->stack[s->depth++].page = atoi(colon + 1);
+		{
+			long long pg;
+
+			if (ints(colon + 1, strlen(colon + 1), &pg, 1) < 0 || !in_int(pg))
+				return -1;
+			s->stack[s->depth++].page = (int)pg;
+		}
 	}
 	return 0;
 }
@@ -698,7 +780,7 @@ decode_field(const struct menu_def *d, const char *k, size_t kl, const char *v, 
     struct menu_sess *s)
 {
 	char name[64];
-	int ro = 0, en = 0;
+	long long n[8];
 
 #define K(x) (kl == sizeof(x) - 1 && memcmp(k, x, kl) == 0)
 	if (K("s")) {
@@ -707,18 +789,28 @@ decode_field(const struct menu_def *d, const char *k, size_t kl, const char *v, 
 		return (s->screen = menu_screen_by_name(d, name)) < 0 ? -1 : 0;
 	}
 	if (K("n")) {
-		if (sscanf(v, "%d:%d:%d:%lld:%lld:%lld:%lld:%lld", &s->page, &ro, &en, &s->v.qty,
-		    &s->v.price, &s->v.listing, &s->v.order, &s->v.item) != 8)
+		if (ints(v, vl, n, 8) < 0 || !in_int(n[0]))
 			return -1;
-		s->resume_offer = ro != 0;
-		s->ended = en != 0;
+		s->page = (int)n[0];
+		s->resume_offer = n[1] != 0;
+		s->ended = n[2] != 0;
+		s->v.qty = n[3];
+		s->v.price = n[4];
+		s->v.listing = n[5];
+		s->v.order = n[6];
+		s->v.item = n[7];
 		return 0;
 	}
 	if (K("k"))
 		return decode_stack(d, v, vl, s);
-	if (K("x"))
-		return sscanf(v, "%lld:%d:%u", &s->v.left, &s->v.price_check, &s->v.kinds) == 3 ?
-		    0 : -1;
+	if (K("x")) {
+		if (ints(v, vl, n, 3) < 0 || !in_int(n[1]) || n[2] < 0 || n[2] > 0xffffffffLL)
+			return -1;
+		s->v.left = n[0];
+		s->v.price_check = (int)n[1];
+		s->v.kinds = (unsigned)n[2];
+		return 0;
+	}
 	if (K("p"))
 		return unesc(v, vl, s->v.product, sizeof s->v.product);
 	if (K("tx"))
