@@ -149,6 +149,31 @@ price_short(long long unit_price, char *out, size_t outlen)
 		snprintf(out, outlen, "%lld", unit_price);
 }
 
+/* gsm_name: a village or product name as a label, 16 bytes at most, from a
+ * few names remembered per thread (a list cleans 24 of them a step, and a
+ * province has few names; cleaning strips diacritics with utf8proc). */
+static const char *
+gsm_name(const char *name)
+{
+	static _Thread_local struct { char raw[64], clean[17]; } memo[32];
+	static _Thread_local unsigned next;
+	unsigned i;
+
+	for (i = 0; i < 32; i++)
+		if (strcmp(memo[i].raw, name) == 0 && memo[i].raw[0] != '\0')
+			return memo[i].clean;
+	if (strlen(name) >= sizeof memo[0].raw) {
+		static _Thread_local char once[17];
+
+		menu_gsm_clean(name, once, sizeof once);
+		return once;
+	}
+	i = next++ % 32;
+	str_copy(memo[i].raw, sizeof memo[i].raw, name);
+	menu_gsm_clean(name, memo[i].clean, sizeof memo[i].clean);
+	return memo[i].clean;
+}
+
 /* listing_item: one listing as a choice; with_product for "my listings"
  * (a search list is of one product already), else the village. */
 static void
@@ -156,7 +181,8 @@ listing_item(const struct parser *p, const struct listing *l, bool with_product,
     struct menu_item *it)
 {
 	const char *disp = parser_product_display(p, l->product);
-	char qty[32], price[24], what[48], label[160];
+	char qty[32], price[24], label[160];
+	const char *what;
 
 	memset(it, 0, sizeof *it);
 	it->id = l->id;
@@ -166,7 +192,7 @@ listing_item(const struct parser *p, const struct listing *l, bool with_product,
 	amount(l->qty_left, l->unit, qty, sizeof qty);
 	price_short(l->unit_price, price, sizeof price);
 	/* 16 bytes of the name at most, cut on a character boundary */
-	menu_gsm_clean(with_product ? (disp ? disp : l->product) : l->village, what, 17);
+	what = gsm_name(with_product ? (disp ? disp : l->product) : l->village);
 	snprintf(label, sizeof label, "#%lld %s %s %s", l->id, qty, price, what);
 	str_copy(it->label, sizeof it->label, label);
 }

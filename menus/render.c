@@ -50,8 +50,23 @@ void
 menu_gsm_clean(const char *text, char *out, size_t outlen)
 {
 	char plain[2048];
-	size_t j = 0;
+	size_t j = 0, ascii = 0;
 
+	if (outlen == 0)
+		return;
+	/* most labels are plain ASCII, all of it GSM-7 but the backtick: kept
+	 * as they are (a list of 24 listings cleans 48 labels a step) */
+	while (text[ascii] != '\0' && (((unsigned char)text[ascii] >= 0x20 &&
+	    (unsigned char)text[ascii] < 0x7f && text[ascii] != '`') || text[ascii] == '\n' ||
+	    text[ascii] == '\r'))
+		ascii++;
+	if (text[ascii] == '\0') {
+		if (ascii > outlen - 1)
+			ascii = outlen - 1;
+		memcpy(out, text, ascii);
+		out[ascii] = '\0';
+		return;
+	}
 	if (text_strip_diacritics(text, plain, sizeof plain) < 0)
 		plain[0] = '\0';
 	for (const char *p = plain; *p != '\0' && j + 1 < outlen;) {
