@@ -28,7 +28,7 @@ SECS=${1:-8}
 SESSIONS=${2:-1000}
 B=${B:-build/release}
 WARMUP=${WARMUP:-2}
-VARIANTS=${VARIANTS:-bare persistent reuse bare,reuse noturbo poll nosuspend inc=4096 mem=4096 mem=8192 mem=16384 mem=131072 reuse,mem=8192 bare,reuse,mem=4096}
+VARIANTS=${VARIANTS:-bare persistent reuse bare,reuse noturbo poll nosuspend inc=4096 mem=4096 mem=16384 mem=32768 mem=131072 bare,reuse,mem=4096}
 case $B in /*) ;; *) B=$ROOT/$B ;; esac
 MHD=$B/bench/fixed_mhd H2O=$B/bench/fixed_h2o LOAD=$B/bench/ussd_load
 for f in "$MHD" "$LOAD"; do
