@@ -516,6 +516,11 @@ act_accept(struct actions *a, const struct mo *m, const struct command *c, struc
 		    store_team_order_actor(a->s, o->id, a->actor) == STORE_OK &&
 		    store_order_count_price(a->s, &o->l, mk_day(now)) == STORE_OK ? 0 : -1;
 	}
+	/* an order that takes what was left sells the listing out: its
+	 * history says so, as it does for HET (issue 12) */
+	if (rc == 0 && left == 0 &&
+	    store_team_listing_log(a->s, o->l.id, "sold_out", a->actor, now) != STORE_OK)
+		rc = -1;
 	/* the other pending orders stay pending: the seller decides each one
 	 * (OK n <what is left>, or KO n), and is told how below */
 	if (rc == 0) {

@@ -85,6 +85,9 @@ keep(struct ussd_front *f, const struct ussd_entry *e)
 {
 	long long now = act_now(f->a);
 
+	/* no session to keep: the USSD menus are off (the step said so) */
+	if (e->row.phone[0] == '\0')
+		return;
 	if (ussd_mem_put(f->t, e, now, timeout_of(f->a)) == STORE_OK)
 		return;
 	if (now - f->full_warned >= 60) {

@@ -234,6 +234,27 @@ edit_price_pending_order_keeps_price(void)
 }
 
 /* GIAO: only an accepted order, only its seller; the buyer is told */
+/* issue 12's note: a listing sold out by an accepted order was missing
+ * from its history (HET was there) */
+static void
+sold_out_by_an_order_is_in_the_history(void)
+{
+	const char *r;
+
+	setup();
+	fx_sms(HH, "BAN NA 50KG 30K");
+	fx_sms(BUYER, "MUA 1 20KG");
+	r = fx_sms(HH, "OK 1");
+	T_ASSERTF(has(r, "300.000d") || has(r, "600.000d"), "%s", r);
+	T_ASSERT(count("SELECT count(*) FROM listing_changes WHERE listing_id = 1"
+	    " AND what = 'sold_out'") == 0);
+	fx_sms(BUYER, "MUA 1 30KG");
+	fx_sms(HH, "OK 2");
+	T_ASSERT(count("SELECT status = 'sold_out' FROM listings WHERE id = 1") == 1);
+	T_ASSERT(count("SELECT count(*) FROM listing_changes WHERE listing_id = 1"
+	    " AND what = 'sold_out' AND status = 'sold_out' AND qty_left = 0") == 1);
+}
+
 static void
 delivered_tells_buyer(void)
 {
@@ -399,6 +420,7 @@ main(int argc, char **argv)
 		{"order_copied_to_helper_who_accepts", order_copied_to_helper_who_accepts},
 		{"helper_registers_new_phone", helper_registers_new_phone},
 		{"edit_price_pending_order_keeps_price", edit_price_pending_order_keeps_price},
+		{"sold_out_by_an_order_is_in_the_history", sold_out_by_an_order_is_in_the_history},
 		{"delivered_tells_buyer", delivered_tells_buyer},
 		{"team_stats_and_order_sheet", team_stats_and_order_sheet},
 		{"status_pages", status_pages},
