@@ -125,6 +125,19 @@ count(const char *sql)
 	return fx_query_int(FX.s, sql);
 }
 
+/* to_confirm: session S1 of PH through the sell menus to the confirm
+ * screen of 50 kg of Na at 30.000d (its answer in R) */
+static void
+to_confirm(void)
+{
+	static const char *const steps[] = {"", "1", "1*1", "1*1*1", "1*1*1*50",
+	    "1*1*1*50*30000"};
+
+	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
+		step(PH, "S1", steps[i]);
+	T_ASSERTF(strstr(R.text, "Dang tin ban Na 50 kg") != NULL, "%s", R.text);
+}
+
 static void
 test_navigation_writes_nothing(void)
 {
@@ -163,12 +176,7 @@ test_a_sell_is_committed_once_and_its_retry_answered_the_same(void)
 	char end[400];
 
 	setup(64);
-	step(PH, "S1", "");
-	step(PH, "S1", "1");
-	step(PH, "S1", "1*1");
-	step(PH, "S1", "1*1*1");
-	step(PH, "S1", "1*1*1*50");
-	T_ASSERT(strstr(step(PH, "S1", "1*1*1*50*30000"), "Dang tin ban Na 50 kg") != NULL);
+	to_confirm();
 	T_ASSERT(count("select count(*) from listings") == 0);
 	snprintf(end, sizeof end, "%s", step(PH, "S1", SELL));
 	T_ASSERT(RC == USSD_FRONT_COMMIT && R.ussd_end);
@@ -193,12 +201,7 @@ test_a_sell_committed_before_a_kill_is_not_offered_again(void)
 	char end[400];
 
 	setup(64);
-	step(PH, "S1", "");
-	step(PH, "S1", "1");
-	step(PH, "S1", "1*1");
-	step(PH, "S1", "1*1*1");
-	step(PH, "S1", "1*1*1*50");
-	step(PH, "S1", "1*1*1*50*30000");
+	to_confirm();
 	snprintf(end, sizeof end, "%s", step_ex(PH, "S1", SELL, true, false));
 	T_ASSERTF(strncmp(end, "Da dang tin #1", 14) == 0, "%s", end);
 	start_front(64);	/* kill -9, restart */
@@ -215,12 +218,7 @@ static void
 test_a_sell_not_committed_before_a_kill_is_offered_to_resume(void)
 {
 	setup(64);
-	step(PH, "S1", "");
-	step(PH, "S1", "1");
-	step(PH, "S1", "1*1");
-	step(PH, "S1", "1*1*1");
-	step(PH, "S1", "1*1*1*50");
-	step(PH, "S1", "1*1*1*50*30000");
+	to_confirm();
 	step_ex(PH, "S1", SELL, false, false);
 	T_ASSERT(RC == USSD_FRONT_COMMIT);
 	start_front(64);
