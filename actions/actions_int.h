@@ -88,6 +88,9 @@ int act_ussd_step(struct actions *a, const struct mo *m, struct ussd_session *ro
  * the last screen (r->ussd_end). 0, or -1 on a database error. */
 int act_ussd_finish(struct actions *a, const struct mo *m, struct command *c,
     struct act_reply *r);
+/* act_ussd_timeout: [ussd] session_timeout, seconds of silence that end a
+ * session (its default when unset). */
+long long act_ussd_timeout(const struct actions *a);
 /* act_ussd_reads_only: c only reads (the ussd column of commands.def is
  * 2), so the HTTP thread may answer it without a transaction. */
 bool act_ussd_reads_only(const struct command *c);

@@ -536,8 +536,8 @@ struct step {
 	bool same;			/* ... and it is this one */
 };
 
-static long long
-timeout_of(const struct actions *a)
+long long
+act_ussd_timeout(const struct actions *a)
 {
 	return a->conf.session_timeout > 0 ? a->conf.session_timeout : DEFAULT_TIMEOUT;
 }
@@ -547,7 +547,7 @@ timeout_of(const struct actions *a)
 static bool
 silent(const struct actions *a, const struct step *st)
 {
-	return act_now(a) - st->row.updated_at > timeout_of(a);
+	return act_now(a) - st->row.updated_at > act_ussd_timeout(a);
 }
 
 /* start: a new session. The phone's previous one, if it was dropped (not

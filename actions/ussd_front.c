@@ -21,8 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DEFAULT_TIMEOUT 120	/* [ussd] session_timeout default, seconds */
-
 struct ussd_done {
 	struct command cmd;
 	struct ussd_session row;	/* the session once the command ran */
@@ -71,12 +69,6 @@ ussd_front_sessions(const struct ussd_front *f)
 	return ussd_mem_count(f->t);
 }
 
-static long long
-timeout_of(const struct actions *a)
-{
-	return a->conf.session_timeout > 0 ? a->conf.session_timeout : DEFAULT_TIMEOUT;
-}
-
 /* keep writes the session back; a table full of live sessions only costs
  * this phone its resume offer and its retries from memory (the next step
  * replays the aggregator's history), so it is logged, not refused. */
@@ -88,7 +80,7 @@ keep(struct ussd_front *f, const struct ussd_entry *e)
 	/* no session to keep: the USSD menus are off (the step said so) */
 	if (e->row.phone[0] == '\0')
 		return;
-	if (ussd_mem_put(f->t, e, now, timeout_of(f->a)) == STORE_OK)
+	if (ussd_mem_put(f->t, e, now, act_ussd_timeout(f->a)) == STORE_OK)
 		return;
 	if (now - f->full_warned >= 60) {
 		f->full_warned = now;

@@ -361,6 +361,18 @@ drain(struct conn *cs, int nconn, int ep)
 	return open;
 }
 
+/* server_gone: the next step of connection i could not be sent. With a
+ * journal that is the end of the run (the server was killed): true; else
+ * false, and the generator fails. */
+static bool
+server_gone(int i)
+{
+	if (journal == NULL)
+		return false;
+	fprintf(stderr, "ussd_load: connection %d: the next step could not be sent\n", i);
+	return true;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -436,10 +448,8 @@ main(int argc, char **argv)
 				continue;
 			cs[i].due = 0;
 			if (send_step(&cs[i], i) < 0) {
-				if (journal == NULL)
+				if (!server_gone(i))
 					return 1;
-				fprintf(stderr, "ussd_load: connection %d: the next step could not be "
-				    "sent\n", i);
 				stop = true;
 				break;
 			}
@@ -462,11 +472,9 @@ main(int argc, char **argv)
 			}
 			c->inlen += (size_t)r;
 			if (on_answer(c, i, counting, true) < 0) {
-				if (journal == NULL)
-					return 1;
 				/* the server is gone: what it had sent is still read */
-				fprintf(stderr, "ussd_load: connection %d: the next step could not be "
-				    "sent\n", i);
+				if (!server_gone(i))
+					return 1;
 				stop = true;
 				break;
 			}

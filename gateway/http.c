@@ -393,48 +393,73 @@ answer_mo(struct http *h, struct MHD_Connection *c, struct req *r)
  * history). The step is named by phone, session and history (request.c),
  * so a retried callback gets the same screen and changes nothing, and no
  * other phone's step is ever taken for it. */
+/* ussd_mo: the step as struct mo, pointing into u (or into a job's copy
+ * of it: ussd_job). */
+static void
+ussd_mo(struct mo *m, const char *phone, const char *session, const char *id, const char *text,
+    size_t text_len)
+{
+	memset(m, 0, sizeof *m);
+	m->channel = MO_USSD_HTTP;
+	m->session = session;
+	m->kannel_id = id;
+	m->phone = phone;
+	m->to = "";
+	m->text = text;
+	m->text_len = text_len;
+	m->raw = text;
+	m->raw_len = text_len;
+	m->smsc = "ussd-http";
+}
+
+/* ussd_job: the committer's job for the step (it takes u's text), with
+ * the front's finished command when there is one. Only a step that goes
+ * to the committer is copied: the front answers the others from u. */
+static struct job *
+ussd_job(struct ussd_req *u, struct ussd_done *done)
+{
+	struct job *j = xcalloc(1, sizeof *j);
+
+	j->text = u->text;
+	j->raw = xstrdup(u->text);
+	memcpy(j->phone, u->phone, sizeof j->phone);
+	memcpy(j->session, u->session, sizeof j->session);
+	memcpy(j->id, u->id, sizeof j->id);
+	ussd_mo(&j->m, j->phone, j->session, j->id, j->text, u->text_len);
+	j->m.raw = j->raw;
+	j->ussd_done = done;
+	j->m.ussd_done = done;
+	return j;
+}
+
 static enum MHD_Result
 handle_ussd_http(struct http *h, struct MHD_Connection *c, struct req *r)
 {
 	struct ussd_req u;
-	struct job *j;
+	struct ussd_done *done;
+	struct mo m;
 	char why[128];
 
 	if (request_ussd(r->body, &u, why, sizeof why) != 0)
 		return answer_bad(h, c, "ussd", why);
-	j = xcalloc(1, sizeof *j);
-	j->text = u.text;
-	j->raw = xstrdup(u.text);
-	memcpy(j->phone, u.phone, sizeof j->phone);
-	memcpy(j->session, u.session, sizeof j->session);
-	memcpy(j->id, u.id, sizeof j->id);
-	j->m.channel = MO_USSD_HTTP;
-	j->m.session = j->session;
-	j->m.kannel_id = j->id;
-	j->m.phone = j->phone;
-	j->m.to = "";
-	j->m.text = j->text;
-	j->m.text_len = u.text_len;
-	j->m.raw = j->raw;
-	j->m.raw_len = u.text_len;
-	j->m.smsc = "ussd-http";
 	if (h->front == NULL)
-		return enqueue(h, c, r, j);
+		return enqueue(h, c, r, ussd_job(&u, NULL));
 	/* the front answers what needs no commit here, on this thread */
-	switch (ussd_front_step(h->front, &j->m, &h->ussd_reply, &j->ussd_done)) {
+	ussd_mo(&m, u.phone, u.session, u.id, u.text, u.text_len);
+	switch (ussd_front_step(h->front, &m, &h->ussd_reply, &done)) {
 	case USSD_FRONT_COMMIT:
-		j->m.ussd_done = j->ussd_done;
-		return enqueue(h, c, r, j);
+		return enqueue(h, c, r, ussd_job(&u, done));
 	case USSD_FRONT_ANSWERED:
-		job_free(j);
+		free(u.text);
 		metrics_mo(h->metrics, h->ussd_reply.action, elapsed(&r->t0));
 		return answer_screen(h, c, &h->ussd_reply);
 	case USSD_FRONT_ERROR:
 		break;
 	}
-	log_warnx("http: USSD step from %s not answered (retry later): %s", j->phone,
+	log_warnx("http: USSD step from %s not answered (retry later): %s", u.phone,
 	    ussd_front_errmsg(h->front));
-	job_free(j);
+	ussd_done_free(done);
+	free(u.text);
 	metrics_mo(h->metrics, "error", elapsed(&r->t0));
 	return respond(c, h, "ussd", 503, "END database unavailable, retry later\n", NULL, NULL);
 }

@@ -731,38 +731,38 @@ int
 store_listing_search(struct store *s, const struct market_query *q, int offset, int max,
     struct listing *out, int *n)
 {
-	long long c1 = 0, c2 = 0, off = offset;
+	/* the buyer's village, the other villages of its commune, the rest of
+	 * the province; a tier without its anchor (no village, no commune)
+	 * is left out */
+	static const struct { int count, read; } tiers[] = {
+		{MK_L_COUNT_VILLAGE, MK_L_IN_VILLAGE},
+		{MK_L_COUNT_COMMUNE, MK_L_IN_COMMUNE},
+		{-1, MK_L_IN_PROVINCE},
+	};
+	const long long anchor[] = {q->village_id, q->commune_id, 1};
+	long long off = offset;
 	int got = 0;
 
-	/* the first page is the tiers read in turn until it is full: nothing
-	 * to count (a count reads every open listing of the tier's product) */
-	if (offset == 0) {
-		if (q->village_id != 0 &&
-		    read_tier(s, MK_L_IN_VILLAGE, q, 0, max, out, &got) != STORE_OK)
+	for (size_t t = 0; t < sizeof tiers / sizeof tiers[0]; t++) {
+		long long c;
+
+		if (anchor[t] == 0)
+			continue;
+		/* a page that starts past a nearer tier skips it; only then is
+		 * the tier counted (a count reads every open listing of the
+		 * tier's product), the province is read with OFFSET */
+		if (off > 0 && tiers[t].count >= 0) {
+			if (count_tier(s, tiers[t].count, q, &c) != STORE_OK)
+				return STORE_ERR;
+			if (off >= c) {
+				off -= c;
+				continue;
+			}
+		}
+		if (read_tier(s, tiers[t].read, q, off, max - got, out, &got) != STORE_OK)
 			return STORE_ERR;
-		if (q->commune_id != 0 &&
-		    read_tier(s, MK_L_IN_COMMUNE, q, 0, max - got, out, &got) != STORE_OK)
-			return STORE_ERR;
-		if (read_tier(s, MK_L_IN_PROVINCE, q, 0, max - got, out, &got) != STORE_OK)
-			return STORE_ERR;
-		*n = got;
-		return STORE_OK;
+		off = 0;
 	}
-	/* a later page: the nearer tiers are small (one village, one
-	 * commune): count them to know where the page starts; the province
-	 * tier is read with OFFSET */
-	if (q->village_id != 0 && count_tier(s, MK_L_COUNT_VILLAGE, q, &c1) != STORE_OK)
-		return STORE_ERR;
-	if (q->commune_id != 0 && count_tier(s, MK_L_COUNT_COMMUNE, q, &c2) != STORE_OK)
-		return STORE_ERR;
-	if (off < c1 && read_tier(s, MK_L_IN_VILLAGE, q, off, max, out, &got) != STORE_OK)
-		return STORE_ERR;
-	off = off > c1 ? off - c1 : 0;
-	if (off < c2 && read_tier(s, MK_L_IN_COMMUNE, q, off, max - got, out, &got) != STORE_OK)
-		return STORE_ERR;
-	off = off > c2 ? off - c2 : 0;
-	if (read_tier(s, MK_L_IN_PROVINCE, q, off, max - got, out, &got) != STORE_OK)
-		return STORE_ERR;
 	*n = got;
 	return STORE_OK;
 }

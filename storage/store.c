@@ -548,14 +548,21 @@ store_set_autocheckpoint(struct store *s, int pages)
 	return sqlite3_wal_autocheckpoint(s->db, pages) == SQLITE_OK ? STORE_OK : store_fail(s, NULL);
 }
 
+/* pragma runs one PRAGMA on s's connection. */
+static int
+pragma(struct store *s, const char *sql)
+{
+	return sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK ? STORE_OK :
+	    store_fail(s, NULL);
+}
+
 int
 store_set_cache(struct store *s, long long kib)
 {
 	char sql[64];
 
 	snprintf(sql, sizeof sql, "PRAGMA cache_size = -%lld", kib);
-	return sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK ? STORE_OK :
-	    store_fail(s, NULL);
+	return pragma(s, sql);
 }
 
 int
@@ -564,15 +571,13 @@ store_set_mmap(struct store *s, long long bytes)
 	char sql[64];
 
 	snprintf(sql, sizeof sql, "PRAGMA mmap_size = %lld", bytes);
-	return sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK ? STORE_OK :
-	    store_fail(s, NULL);
+	return pragma(s, sql);
 }
 
 int
 store_set_query_only(struct store *s)
 {
-	return sqlite3_exec(s->db, "PRAGMA query_only = ON", NULL, NULL, NULL) == SQLITE_OK ?
-	    STORE_OK : store_fail(s, NULL);
+	return pragma(s, "PRAGMA query_only = ON");
 }
 
 int

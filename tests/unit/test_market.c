@@ -352,6 +352,25 @@ search_nearest_first_masked_and_paged(void)
 	T_ASSERTF(fits(r, 3), "%s", r);
 	r = fx_sms(STRANGER, "TIM NA 2");
 	T_ASSERTF(starts(r, "Na, trang 2: "), "%s", r);
+	/* a seller's pages go village, commune, province: page 2 goes on
+	 * from where page 1 stopped, in the commune's tier */
+	{
+		char first[2048];
+
+		str_copy(first, sizeof first, fx_sms(SELLER, "TIM NA"));
+		r = fx_sms(SELLER, "TIM NA 2");
+		T_ASSERTF(starts(r, "Na, trang 2: #"), "%s", r);
+		for (int id = 1; id <= 15; id++) {
+			char tag[16];
+
+			snprintf(tag, sizeof tag, "#%d ", id);
+			T_ASSERTF(!(has(first, tag) && has(r, tag)), "%s on both pages:\n%s\n%s",
+			    tag, first, r);
+		}
+		r = fx_sms(SELLER, "TIM NA 3");
+		T_ASSERTF(starts(r, "Na, trang 3: ") && has(r, "#1 100kg"),
+		    "the province's tier last, on page 3: %s", r);
+	}
 	/* §7: only a bare 2-9 is a page; 20 is a minimum of 20 kg */
 	r = fx_sms(STRANGER, "TIM NA 20");
 	T_ASSERTF(starts(r, "Na: #3 40kg") && !has(r, "10kg"), "%s", r);
