@@ -59,9 +59,17 @@ stub(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 	return ret;
 }
 
+/*
+ * The worker thread owns s; the test reads and adds through its own
+ * connection, db, as the daemon's threads each have theirs (connections are
+ * opened SQLITE_OPEN_NOMUTEX: one shared by two threads is a data race, seen
+ * as "database is locked" when the test's read overlapped the worker's
+ * commit).
+ */
 struct worker {
 	struct conf conf;
 	struct store *s;
+	struct store *db;
 	struct metrics *m;
 	struct outbox *o;
 	volatile sig_atomic_t stop;
@@ -99,6 +107,8 @@ start_worker(struct worker *w, int port)
 	w->conf.rate = 1000;
 	w->s = store_open(w->conf.db_path, err, sizeof err);
 	T_ASSERTF(w->s != NULL, "%s", err);
+	w->db = store_open(w->conf.db_path, err, sizeof err);
+	T_ASSERTF(w->db != NULL, "%s", err);
 	w->m = metrics_new();
 	w->o = outbox_new(&w->conf, w->s, w->m, NULL, NULL, err, sizeof err);
 	T_ASSERTF(w->o != NULL, "%s", err);
@@ -119,6 +129,15 @@ halt(struct worker *w)
 	w->stop = 1;
 	T_ASSERT(write(outbox_wake_fd(w->o), &one, sizeof one) == sizeof one);
 	pthread_join(w->th, NULL);
+}
+
+static void
+finish(struct worker *w)
+{
+	outbox_free(w->o);
+	metrics_free(w->m);
+	store_close(w->s);
+	store_close(w->db);
 }
 
 /* wait_for polls the worker's database until fn says done (bounded). */
@@ -158,11 +177,12 @@ sends_each_once_with_coding_and_dlr_url(void)
 	long long id;
 
 	start_worker(&w, port);
-	id = add(w.s, "+84912345678", "Gia na hom nay 30.000d", 0, OUTBOX_PRIO_NOTIFY);
-	add(w.s, "+84912345679", "Giá na hôm nay 30.000đ", 2, OUTBOX_PRIO_NOTIFY);
+	id = add(w.db, "+84912345678", "Gia na hom nay 30.000d", 0, OUTBOX_PRIO_NOTIFY);
+	add(w.db, "+84912345679", "Giá na hôm nay 30.000đ", 2, OUTBOX_PRIO_NOTIFY);
 	go(&w);
-	wait_counts(w.s, 2, 0);
+	wait_counts(w.db, 2, 0);
 	halt(&w);
+	finish(&w);
 	T_ASSERT(nseen == 2);
 	T_STREQ(seen[0], "+84912345678|Gia na hom nay 30.000d|0");
 	T_STREQ(seen[1], "+84912345679|Giá na hôm nay 30.000đ|2");
@@ -180,11 +200,12 @@ refused_for_good_is_not_retried(void)
 	struct MHD_Daemon *d = start_stub(&port);
 
 	start_worker(&w, port);
-	add(w.s, "+84900000403", "x", 0, OUTBOX_PRIO_NOTIFY);
-	add(w.s, "+84912345678", "y", 0, OUTBOX_PRIO_NOTIFY);
+	add(w.db, "+84900000403", "x", 0, OUTBOX_PRIO_NOTIFY);
+	add(w.db, "+84912345678", "y", 0, OUTBOX_PRIO_NOTIFY);
 	go(&w);
-	wait_counts(w.s, 1, 1);
+	wait_counts(w.db, 1, 1);
 	halt(&w);
+	finish(&w);
 	T_ASSERT(nseen == 1);
 	MHD_stop_daemon(d);
 }
@@ -198,11 +219,12 @@ outage_is_ridden_over(void)
 
 	refuse_first = 3;		/* 503 three times, then up */
 	start_worker(&w, port);
-	add(w.s, "+84912345678", "one", 0, OUTBOX_PRIO_NOTIFY);
-	add(w.s, "+84912345679", "two", 0, OUTBOX_PRIO_NOTIFY);
+	add(w.db, "+84912345678", "one", 0, OUTBOX_PRIO_NOTIFY);
+	add(w.db, "+84912345679", "two", 0, OUTBOX_PRIO_NOTIFY);
 	go(&w);
-	wait_counts(w.s, 2, 0);
+	wait_counts(w.db, 2, 0);
 	halt(&w);
+	finish(&w);
 	T_ASSERT(nseen == 2);
 	MHD_stop_daemon(d);
 }
@@ -216,15 +238,16 @@ kannel_down_then_up(void)
 
 	MHD_stop_daemon(d);		/* the port is closed: connection refused */
 	start_worker(&w, port);
-	add(w.s, "+84912345678", "queued while down", 0, OUTBOX_PRIO_NOTIFY);
+	add(w.db, "+84912345678", "queued while down", 0, OUTBOX_PRIO_NOTIFY);
 	go(&w);
 	usleep(1500000);
 	T_ASSERT(nseen == 0);
 	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL, (uint16_t)port, NULL, NULL,
 	    stub, NULL, MHD_OPTION_END);
 	T_ASSERT(d != NULL);
-	wait_counts(w.s, 1, 0);
+	wait_counts(w.db, 1, 0);
 	halt(&w);
+	finish(&w);
 	T_ASSERT(nseen == 1);
 	MHD_stop_daemon(d);
 }
@@ -245,11 +268,12 @@ notifications_before_broadcasts(void)
 		w.o = outbox_new(&w.conf, w.s, w.m, NULL, NULL, err, sizeof err);
 	}
 	for (int i = 0; i < 5; i++)
-		add(w.s, "+84912345678", "broadcast", 0, OUTBOX_PRIO_BROADCAST);
-	add(w.s, "+84912345679", "order", 0, OUTBOX_PRIO_NOTIFY);
+		add(w.db, "+84912345678", "broadcast", 0, OUTBOX_PRIO_BROADCAST);
+	add(w.db, "+84912345679", "order", 0, OUTBOX_PRIO_NOTIFY);
 	go(&w);
-	wait_counts(w.s, 6, 0);
+	wait_counts(w.db, 6, 0);
 	halt(&w);
+	finish(&w);
 	T_STREQ(seen[0], "+84912345679|order|0");
 	MHD_stop_daemon(d);
 }
@@ -285,11 +309,11 @@ outbox_keeps_the_figures(void)
 	char *text = NULL;
 
 	start_worker(&w, port);
-	add(w.s, "+84912345678", "mot", 0, OUTBOX_PRIO_NOTIFY);
-	add(w.s, "+84912345679", "hai", 0, OUTBOX_PRIO_NOTIFY);
-	add(w.s, "+84900000403", "ba", 0, OUTBOX_PRIO_NOTIFY);	/* refused for good */
+	add(w.db, "+84912345678", "mot", 0, OUTBOX_PRIO_NOTIFY);
+	add(w.db, "+84912345679", "hai", 0, OUTBOX_PRIO_NOTIFY);
+	add(w.db, "+84900000403", "ba", 0, OUTBOX_PRIO_NOTIFY);	/* refused for good */
 	go(&w);
-	wait_counts(w.s, 2, 1);
+	wait_counts(w.db, 2, 1);
 	/* counted every 2 s: within 4 s the figures show it */
 	for (int i = 0; i < 80 && found < 4; i++) {
 		free(text);
@@ -302,6 +326,7 @@ outbox_keeps_the_figures(void)
 	T_ASSERTF(found == 4, "%s", text);
 	free(text);
 	halt(&w);
+	finish(&w);
 	MHD_stop_daemon(d);
 }
 
