@@ -92,6 +92,9 @@ report() {
 		"${1:+$1: }" "$(val steps)" "$(val duration_s)" "$(val steps_per_s)" "$(val sessions)" "$(val bad)"
 	printf '%slatency: p50 %s ms, p90 %s ms, p99 %s ms (counted once all %s connections had an answer, %s s in; %s without one since)\n' \
 		"${1:+$1: }" "$(val p50_ms)" "$(val p90_ms)" "$(val p99_ms)" "$SESSIONS" "$(val ramp_s)" "$(val stalled)"
+	[ "${FLOWS:-mix}" = nav ] ||
+		printf '%ssells'"'"' last step (answered after its commit): p50 %s ms, p99 %s ms\n' \
+			"${1:+$1: }" "$(val sold_p50_ms)" "$(val sold_p99_ms)"
 }
 
 measure langso "$KL_HTTP" || exit 1

@@ -95,7 +95,12 @@ struct conn {
 	double due;			/* THINK_MS: when the next step goes, 0 none */
 };
 
-static unsigned long long hist[HIST_N];
+/* every counted step; and the sells' last steps alone (answered after a
+ * commit, so their share of the tail is what the committer adds) */
+struct hist {
+	unsigned long long n[HIST_N];
+};
+static struct hist all, sold;
 static long long steps, bad, sessions;
 static int port, nanswered;
 static FILE *journal;		/* JOURNAL: NULL when not set */
@@ -202,24 +207,24 @@ answer_len(const struct conn *c, int *status, const char **body)
 }
 
 static void
-record(double secs)
+record(struct hist *h, double secs)
 {
 	long b = (long)(secs * 1e6 / HIST_US);
 
 	if (b >= HIST_N)
 		b = HIST_N - 1;
-	hist[b]++;
+	h->n[b]++;
 }
 
 static double
-percentile(double p)
+percentile(const struct hist *h, double p)
 {
 	unsigned long long total = 0, acc = 0;
 
 	for (long i = 0; i < HIST_N; i++)
-		total += hist[i];
+		total += h->n[i];
 	for (long i = 0; i < HIST_N; i++) {
-		acc += hist[i];
+		acc += h->n[i];
 		if (total > 0 && (double)acc >= p / 100.0 * (double)total)
 			return (double)(i + 1) * HIST_US / 1000.0;
 	}
@@ -292,7 +297,9 @@ on_answer(struct conn *c, int idx, bool counting, bool sending)
 		if (counting) {
 			c->counted++;
 			steps++;
-			record(now_s() - c->sent_at);
+			record(&all, now_s() - c->sent_at);
+			if (end && flows == mix && c->flow == 0)
+				record(&sold, now_s() - c->sent_at);
 			if (status != 200 || (!end && strncmp(body, "CON ", 4) != 0)) {
 				/* the first few, to say what was wrong */
 				if (bad++ < 3)
@@ -497,9 +504,10 @@ main(int argc, char **argv)
 	for (int i = 0; i < nconn; i++)
 		stalled += cs[i].counted == 0;
 	printf("RESULT steps=%lld sessions=%lld bad=%lld duration_s=%.2f steps_per_s=%.0f "
-	    "p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f ramp_s=%.2f stalled=%d\n", steps, sessions, bad,
-	    secs, (double)steps / secs, percentile(50), percentile(90), percentile(99), ramp,
-	    stalled);
+	    "p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f sold_p50_ms=%.2f sold_p99_ms=%.2f ramp_s=%.2f "
+	    "stalled=%d\n", steps, sessions, bad, secs, (double)steps / secs, percentile(&all, 50),
+	    percentile(&all, 90), percentile(&all, 99), percentile(&sold, 50), percentile(&sold, 99),
+	    ramp, stalled);
 	for (int i = 0; i < nconn; i++)
 		if (cs[i].fd >= 0)
 			close(cs[i].fd);
