@@ -62,7 +62,7 @@ fetch_products(const struct parser *p, struct menu_item *out, int max, int *n)
 			if (parser_product_at(p, i, &key, &display) < 0)
 				break;
 			memset(it, 0, sizeof *it);
-			snprintf(it->key, sizeof it->key, "%s", key);
+			str_copy(it->key, sizeof it->key, key);
 			menu_gsm_clean(display, it->label, sizeof it->label);
 			it->kinds = kinds_of(parser_product_sold_by(p, key));
 			nproducts++;
@@ -186,7 +186,7 @@ listing_item(const struct parser *p, const struct listing *l, bool with_product,
 
 	memset(it, 0, sizeof *it);
 	it->id = l->id;
-	snprintf(it->unit, sizeof it->unit, "%s", strcmp(l->unit, "g") == 0 ? "kg" : l->unit);
+	str_copy(it->unit, sizeof it->unit, strcmp(l->unit, "g") == 0 ? "kg" : l->unit);
 	it->price = l->unit_price;
 	it->left = l->qty_left;
 	amount(l->qty_left, l->unit, qty, sizeof qty);
@@ -237,9 +237,10 @@ fetch_listings(struct actions *a, const char *phone, const struct menu_vals *v, 
 }
 
 /* fetch_orders: pending orders on the phone's own listings (to accept or
- * decline), newest first. */
+ * decline), newest first. Every order the phone is in is read, not just
+ * what a page shows: only the pending ones on its own listings are kept. */
 static int
-fetch_orders(struct actions *a, const char *phone, struct menu_item *out, int max, int *n)
+fetch_orders(struct actions *a, const char *phone, struct menu_item *out, int *n)
 {
 	struct market_who who;
 	int rc, got = 0;
@@ -247,8 +248,8 @@ fetch_orders(struct actions *a, const char *phone, struct menu_item *out, int ma
 	rc = store_market_who(a->s, phone, &who);
 	if (rc == STORE_NONE || (rc == STORE_OK && who.person_id == 0))
 		return 0;
-	if (rc != STORE_OK || store_order_mine(a->s, phone, who.person_id, 0,
-	    max < MARKET_MAX ? max : MARKET_MAX, mk_orders, &got) != STORE_OK)
+	if (rc != STORE_OK || store_order_mine(a->s, phone, who.person_id, 0, MARKET_MAX, mk_orders,
+	    &got) != STORE_OK)
 		return -1;
 	for (int i = 0; i < got; i++) {
 		const struct order *o = &mk_orders[i];
@@ -300,7 +301,7 @@ fetch_now(void *arg, enum menu_src src, const struct menu_vals *v, struct menu_i
 	case MENU_SRC_MY_LISTINGS:
 		return fetch_listings(x->a, x->m->phone, v, true, out, max, n);
 	case MENU_SRC_MY_ORDERS:
-		return fetch_orders(x->a, x->m->phone, out, max, n);
+		return fetch_orders(x->a, x->m->phone, out, n);
 	case MENU_SRC__COUNT:
 		break;
 	}
@@ -309,12 +310,13 @@ fetch_now(void *arg, enum menu_src src, const struct menu_vals *v, struct menu_i
 
 /* One step asks for the same list up to three times (is it empty? draw it;
  * which item was chosen?): the answers are kept for the step, keyed by
- * source and product. Data cannot change inside the step's transaction
- * except by the command that ends it, which asks for nothing after. */
+ * source and product, with how many were asked for (a step that pages on
+ * asks for more). Data cannot change inside the step's transaction except
+ * by the command that ends it, which asks for nothing after. */
 static _Thread_local struct fetch_cache {
 	bool valid;
 	char product[48];
-	int n;
+	int asked, n;
 	struct menu_item items[MENU_ITEMS_MAX];
 } cache[MENU_SRC__COUNT];
 
@@ -331,10 +333,12 @@ fetch(void *arg, enum menu_src src, const struct menu_vals *v, struct menu_item 
 {
 	struct fetch_cache *c = &cache[src];
 
-	if (!c->valid || strcmp(c->product, v->product) != 0) {
-		if (fetch_now(arg, src, v, c->items, MENU_ITEMS_MAX, &c->n) < 0)
+	/* what was read answers when it is all there is, or enough */
+	if (!c->valid || strcmp(c->product, v->product) != 0 || (c->n == c->asked && c->asked < max)) {
+		if (fetch_now(arg, src, v, c->items, max, &c->n) < 0)
 			return -1;
-		snprintf(c->product, sizeof c->product, "%s", v->product);
+		str_copy(c->product, sizeof c->product, v->product);
+		c->asked = max;
 		c->valid = true;
 	}
 	*n = c->n < max ? c->n : max;
@@ -574,7 +578,7 @@ replay(const struct menu_io *io, const char *hist, struct step *st)
 
 	if (menu_start(st->d, &st->sess, io, &st->out) < 0)
 		return -1;
-	snprintf(buf, sizeof buf, "%s", hist);
+	str_copy(buf, sizeof buf, hist);
 	for (in = strtok_r(buf, "*", &save); in != NULL; in = strtok_r(NULL, "*", &save))
 		if (menu_step(st->d, &st->sess, in, io, &st->out) < 0)
 			return -1;
@@ -586,7 +590,7 @@ gone(struct step *st, const char *why)
 {
 	st->sess.ended = true;
 	st->out.result = MENU_END;
-	snprintf(st->out.screen, sizeof st->out.screen, "%s", why);
+	str_copy(st->out.screen, sizeof st->out.screen, why);
 }
 
 #define EXPIRED "Phien da het thoi gian. Xin quay so lai de bat dau."
@@ -605,7 +609,7 @@ dial_shortcut(const struct menu_io *io, const char *code, struct step *st)
 
 	if (p == NULL || p[1] == '\0' || p[1] == '#')
 		return 0;
-	snprintf(buf, sizeof buf, "%s", p + 1);
+	str_copy(buf, sizeof buf, p + 1);
 	if ((end = strchr(buf, '#')) != NULL)
 		*end = '\0';
 	if (menu_start(st->d, &st->sess, io, &st->out) < 0)
@@ -674,7 +678,7 @@ act_ussd_finish(struct actions *a, const struct mo *m, struct command *c, struct
 	menu_gsm_clean(r->text, clean, sizeof clean);
 	/* the reply of the finished command, on one screen */
 	text_fit(clean, sizeof clean, MENU_SCREEN_MAX, SMS_GSM7);
-	snprintf(r->text, sizeof r->text, "%s", clean);
+	str_copy(r->text, sizeof r->text, clean);
 	r->coding = 0;
 	r->ussd_end = true;
 	return 0;
@@ -704,8 +708,8 @@ act_ussd_step(struct actions *a, const struct mo *m, struct ussd_session *row, b
 	st.out.cut = false;
 	st.have_row = have_row;
 	st.same = st.have_row && strcmp(st.row.session, m->session) == 0;
-	snprintf(st.row.session, sizeof st.row.session, "%s", m->session);
-	snprintf(st.row.phone, sizeof st.row.phone, "%s", m->phone);
+	str_copy(st.row.session, sizeof st.row.session, m->session);
+	str_copy(st.row.phone, sizeof st.row.phone, m->phone);
 	st.out.result = MENU_CONTINUE;
 	if (m->channel == MO_USSD_HTTP)
 		rc = step_http(a, m, &io, &st);
@@ -713,7 +717,7 @@ act_ussd_step(struct actions *a, const struct mo *m, struct ussd_session *row, b
 		rc = step_kannel(a, m, &io, &st);
 	if (rc < 0)
 		return -1;
-	snprintf(st.row.hist, sizeof st.row.hist, "%s", m->channel == MO_USSD_HTTP ? m->text : "");
+	str_copy(st.row.hist, sizeof st.row.hist, m->channel == MO_USSD_HTTP ? m->text : "");
 	st.row.ended = st.out.result != MENU_CONTINUE;
 	st.row.updated_at = act_now(a);
 	if (menu_sess_encode(st.d, &st.sess, st.row.state, sizeof st.row.state) < 0)
@@ -723,7 +727,7 @@ act_ussd_step(struct actions *a, const struct mo *m, struct ussd_session *row, b
 		*cmd = st.out.cmd;
 		return 1;
 	}
-	snprintf(r->text, sizeof r->text, "%s", st.out.screen);
+	str_copy(r->text, sizeof r->text, st.out.screen);
 	r->coding = 0;
 	r->ussd_end = st.out.result != MENU_CONTINUE;
 	return 0;

@@ -127,6 +127,27 @@ respond(struct MHD_Connection *c, struct http *h, const char *endpoint, unsigned
 	return ret;
 }
 
+/* ipv4_text is inet_ntop for AF_INET without its sprintf: every request's
+ * address is written out to be checked against the allow lists. */
+static void
+ipv4_text(const struct in_addr *in, char *out, size_t len)
+{
+	const unsigned char *b = (const unsigned char *)&in->s_addr;
+	char buf[INET_ADDRSTRLEN], *p = buf;
+
+	for (int i = 0; i < 4; i++) {
+		if (i > 0)
+			*p++ = '.';
+		if (b[i] >= 100)
+			*p++ = (char)('0' + b[i] / 100);
+		if (b[i] >= 10)
+			*p++ = (char)('0' + b[i] / 10 % 10);
+		*p++ = (char)('0' + b[i] % 10);
+	}
+	*p = '\0';
+	str_copy(out, len, buf);
+}
+
 /* addr_text writes a client address as conf's allow lists spell it. */
 static void
 addr_text(const struct sockaddr *sa, char *addr, size_t len)
@@ -135,7 +156,7 @@ addr_text(const struct sockaddr *sa, char *addr, size_t len)
 	if (sa == NULL)
 		return;
 	if (sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, addr, (socklen_t)len);
+		ipv4_text(&((const struct sockaddr_in *)(const void *)sa)->sin_addr, addr, len);
 	else if (sa->sa_family == AF_INET6)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, addr, (socklen_t)len);
 }
@@ -344,14 +365,11 @@ enqueue(struct http *h, struct MHD_Connection *c, struct req *r, struct job *j)
 static enum MHD_Result
 answer_screen(struct http *h, struct MHD_Connection *c, const struct act_reply *r)
 {
-	char *screen = NULL;
-	enum MHD_Result ret;
+	char screen[4 + sizeof r->text];
 
-	if (asprintf(&screen, "%s %s", r->ussd_end ? "END" : "CON", r->text) < 0)
-		return MHD_NO;
-	ret = respond(c, h, "ussd", 200, screen, NULL, NULL);
-	free(screen);
-	return ret;
+	memcpy(screen, r->ussd_end ? "END " : "CON ", 4);
+	str_copy(screen + 4, sizeof screen - 4, r->text);
+	return respond(c, h, "ussd", 200, screen, NULL, NULL);
 }
 
 /* answer_mo sends the committer's result for a resumed connection. */

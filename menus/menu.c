@@ -78,7 +78,7 @@ build_command(const struct menu_vals *v, enum cmd_action a, struct command *c)
 	case CMD_UNFOLLOW:
 		if (!has(v->product))
 			return -1;
-		snprintf(c->product, sizeof c->product, "%s", v->product);
+		str_copy(c->product, sizeof c->product, v->product);
 		break;
 	case CMD_ORDER:
 	case CMD_SOLD_OUT:
@@ -98,13 +98,13 @@ build_command(const struct menu_vals *v, enum cmd_action a, struct command *c)
 	case CMD_REGISTER:
 		if (!has(v->village) || !has(v->name))
 			return -1;
-		snprintf(c->village, sizeof c->village, "%s", v->village);
-		snprintf(c->name, sizeof c->name, "%s", v->name);
+		str_copy(c->village, sizeof c->village, v->village);
+		str_copy(c->name, sizeof c->name, v->name);
 		break;
 	case CMD_BROADCAST:		/* a head's notice to the village */
 		if (!has(v->text))
 			return -1;
-		snprintf(c->text, sizeof c->text, "%s", v->text);
+		str_copy(c->text, sizeof c->text, v->text);
 		break;
 	case CMD_EDIT:			/* a new price or a new quantity left */
 		if (v->listing <= 0 || (v->price <= 0 && v->qty <= 0))
@@ -119,26 +119,26 @@ build_command(const struct menu_vals *v, enum cmd_action a, struct command *c)
 	if (a == CMD_EDIT && v->qty <= 0) {
 		c->has_price = true;
 		c->price.vnd = v->price;
-		snprintf(c->price.per, sizeof c->price.per, "%s", grams > 0 ? "kg" : "unit");
+		str_copy(c->price.per, sizeof c->price.per, grams > 0 ? "kg" : "unit");
 	}
 	if (a == CMD_EDIT && v->qty > 0) {
 		c->has_qty = true;
 		c->qty.amount = grams > 0 ? v->qty * grams : v->qty;
-		snprintf(c->qty.unit, sizeof c->qty.unit, "%s", grams > 0 ? "g" : v->unit);
+		str_copy(c->qty.unit, sizeof c->qty.unit, grams > 0 ? "g" : v->unit);
 	}
 	/* "Giup ho khac": the flow was for that household (HO, §7) */
-	snprintf(c->for_phone, sizeof c->for_phone, "%s", v->for_phone);
+	str_copy(c->for_phone, sizeof c->for_phone, v->for_phone);
 	if (a == CMD_LIST) {
 		if (v->qty <= 0 || v->price <= 0)
 			return -1;
 		c->has_price = true;
 		c->price.vnd = v->price;
-		snprintf(c->price.per, sizeof c->price.per, "%s", grams > 0 ? "kg" : "unit");
+		str_copy(c->price.per, sizeof c->price.per, grams > 0 ? "kg" : "unit");
 	}
 	if ((a == CMD_LIST || a == CMD_ORDER) && v->qty > 0) {
 		c->has_qty = true;
 		c->qty.amount = grams > 0 ? v->qty * grams : v->qty;
-		snprintf(c->qty.unit, sizeof c->qty.unit, "%s", grams > 0 ? "g" : v->unit);
+		str_copy(c->qty.unit, sizeof c->qty.unit, grams > 0 ? "g" : v->unit);
 	}
 	return 0;
 }
@@ -156,7 +156,7 @@ ask(const struct menu_io *io, enum menu_check what, struct menu_vals *v, char *w
 		return 0;
 	rc = io->check(io->arg, what, v, why, whylen);
 	if (rc > 0 && why[0] == '\0')
-		snprintf(why, whylen, "%s", "Khong duoc.");
+		str_copy(why, whylen, "Khong duoc.");
 	return rc < 0 ? -1 : rc > 0;
 }
 
@@ -166,7 +166,7 @@ end_screen(struct menu_sess *s, struct menu_out *out, const char *text)
 	s->ended = true;
 	out->result = MENU_END;
 	out->cut = false;
-	snprintf(out->screen, sizeof out->screen, "%s", text);
+	str_copy(out->screen, sizeof out->screen, text);
 }
 
 /* go follows a target: finish with a command, or enter the screen (a list
@@ -203,7 +203,7 @@ go(const struct menu_def *d, struct menu_sess *s, const struct menu_io *io,
 			}
 		}
 		if (sc->kind == MK_LIST && sc->has_empty) {
-			if (menu_fetch(io, sc->src, &s->v, items, &n) < 0)
+			if (menu_fetch(io, sc->src, &s->v, 0, items, &n) < 0)
 				return -1;
 			if (n == 0) {
 				t = &sc->empty;
@@ -330,7 +330,7 @@ choose(enum menu_slot slot, const struct menu_item *it, struct menu_vals *v)
 {
 	switch (slot) {
 	case SLOT_PRODUCT:
-		snprintf(v->product, sizeof v->product, "%s", it->key);
+		str_copy(v->product, sizeof v->product, it->key);
 		/* a label may be longer than the value kept: whole characters */
 		str_copy(v->product_label, sizeof v->product_label, it->label);
 		v->kinds = it->kinds;
@@ -338,7 +338,7 @@ choose(enum menu_slot slot, const struct menu_item *it, struct menu_vals *v)
 	case SLOT_LISTING:
 		v->listing = it->id;
 		if (it->unit[0] != '\0')	/* order in the listing's own unit */
-			snprintf(v->unit, sizeof v->unit, "%s", it->unit);
+			str_copy(v->unit, sizeof v->unit, it->unit);
 		v->price = it->price;
 		v->left = it->left;
 		break;
@@ -362,7 +362,7 @@ step_list(const struct menu_def *d, struct menu_sess *s, const char *in,
 	long long k;
 	bool more;
 
-	if (menu_fetch(io, sc->src, &s->v, items, &n) < 0)
+	if (menu_fetch(io, sc->src, &s->v, s->page, items, &n) < 0)
 		return -1;
 	menu_subst(&s->v, sc->text, header, sizeof header);
 	menu_page_bounds(header, items, n, s->page, &from, &to, &more);
@@ -562,7 +562,7 @@ menu_step(const struct menu_def *d, struct menu_sess *s, const char *input,
 	 * the SEND key) are not part of the answer */
 	while (input[a] == ' ')
 		a++;
-	snprintf(in, sizeof in, "%s", input + a);
+	str_copy(in, sizeof in, input + a);
 	n = strlen(in);
 	while (n > 0 && (in[n - 1] == ' ' || in[n - 1] == '#' || in[n - 1] == '\r' ||
 	    in[n - 1] == '\n'))

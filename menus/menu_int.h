@@ -99,7 +99,11 @@ void menu_subst(const struct menu_vals *v, const char *tpl, char *out, size_t ou
 /* menu_show_pages: how many pages the show screen's notice takes (1 when
  * it fits one screen or is gone). 0, or -1 when io.fetch failed. */
 int menu_show_pages(const struct menu_sess *s, const struct menu_io *io, int *pages);
-int menu_fetch(const struct menu_io *io, enum menu_src src, const struct menu_vals *v,
+/* menu_fetch asks io for a list's items: as many as pages 0..page can show
+ * and one more (which says whether a page follows), so a first page reads
+ * 9 listings, not every one a user could page to; page < 0: all of them
+ * (MENU_ITEMS_MAX), for a screen that lays out an item, not a page. */
+int menu_fetch(const struct menu_io *io, enum menu_src src, const struct menu_vals *v, int page,
     struct menu_item *items, int *n);
 
 #endif

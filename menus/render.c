@@ -100,7 +100,7 @@ vnd(long long v, char *out, size_t outlen)
 		buf[j++] = digits[i];
 	}
 	buf[j] = '\0';
-	snprintf(out, outlen, "%s", buf);
+	str_copy(out, outlen, buf);
 }
 
 /* total: what qty of unit costs at price (per kg for weights, per piece
@@ -130,11 +130,11 @@ value_of(const struct menu_vals *v, const char *name, size_t nlen, char *out, si
 #define IS(s) (nlen == sizeof(s) - 1 && memcmp(name, s, nlen) == 0)
 	out[0] = '\0';
 	if (IS("product"))
-		snprintf(out, outlen, "%s", v->product_label[0] ? v->product_label : v->product);
+		str_copy(out, outlen, v->product_label[0] ? v->product_label : v->product);
 	else if (IS("unit"))
-		snprintf(out, outlen, "%s", unit);
+		str_copy(out, outlen, unit);
 	else if (IS("per"))
-		snprintf(out, outlen, "%s", per);
+		str_copy(out, outlen, per);
 	else if (IS("qty"))
 		snprintf(out, outlen, "%lld %s", v->qty, unit);
 	else if (IS("price")) {
@@ -159,7 +159,7 @@ value_of(const struct menu_vals *v, const char *name, size_t nlen, char *out, si
 	else if (IS("order"))
 		snprintf(out, outlen, "#%lld", v->order);
 	else if (IS("village"))
-		snprintf(out, outlen, "%s", v->village);
+		str_copy(out, outlen, v->village);
 	else if (IS("name"))	/* as typed: maybe with diacritics */
 		menu_gsm_clean(v->name, out, outlen);
 #undef IS
@@ -191,18 +191,22 @@ menu_subst(const struct menu_vals *v, const char *tpl, char *out, size_t outlen)
 }
 
 int
-menu_fetch(const struct menu_io *io, enum menu_src src, const struct menu_vals *v,
+menu_fetch(const struct menu_io *io, enum menu_src src, const struct menu_vals *v, int page,
     struct menu_item *items, int *n)
 {
+	int max = MENU_ITEMS_MAX;
+
+	if (page >= 0 && page < MENU_ITEMS_MAX / MENU_PAGE_ITEMS)
+		max = (page + 1) * MENU_PAGE_ITEMS + 1;
 	*n = 0;
 	if (io == NULL || io->fetch == NULL)
 		return 0;
-	if (io->fetch(io->arg, src, v, items, MENU_ITEMS_MAX, n) < 0)
+	if (io->fetch(io->arg, src, v, items, max, n) < 0)
 		return -1;
 	if (*n < 0)
 		*n = 0;
-	if (*n > MENU_ITEMS_MAX)
-		*n = MENU_ITEMS_MAX;
+	if (*n > max)
+		*n = max;
 	return 0;
 }
 
@@ -266,7 +270,7 @@ render_list(const struct menu_screen *sc, const struct menu_sess *s, const struc
 	int n, from, to;
 	bool more;
 
-	if (menu_fetch(io, sc->src, &s->v, items, &n) < 0)
+	if (menu_fetch(io, sc->src, &s->v, s->page, items, &n) < 0)
 		return -1;
 	menu_page_bounds(header, items, n, s->page, &from, &to, &more);
 	if (n == 0)
@@ -388,7 +392,7 @@ menu_show_pages(const struct menu_sess *s, const struct menu_io *io, int *pages)
 	int n;
 
 	*pages = 1;
-	if (menu_fetch(io, MENU_SRC_BROADCASTS, &s->v, items, &n) < 0)
+	if (menu_fetch(io, MENU_SRC_BROADCASTS, &s->v, -1, items, &n) < 0)
 		return -1;
 	if ((it = show_item(s, items, n)) != NULL)
 		*pages = show_layout(it, at, len);
@@ -407,7 +411,7 @@ render_show(const struct menu_sess *s, const struct menu_io *io, struct menu_out
 	const struct menu_item *it;
 	int n, np, p;
 
-	if (menu_fetch(io, MENU_SRC_BROADCASTS, &s->v, items, &n) < 0)
+	if (menu_fetch(io, MENU_SRC_BROADCASTS, &s->v, -1, items, &n) < 0)
 		return -1;
 	if ((it = show_item(s, items, n)) == NULL) {
 		put(out, len, "Thong bao nay khong con.");

@@ -1040,6 +1040,7 @@ basis_index(struct hist *h, const char *basis)
 	if (h->nb == BASES_MAX)
 		return -1;
 	memset(&h->b[h->nb], 0, sizeof h->b[0]);
+	h->total[h->nb] = 0;
 	str_copy(h->b[h->nb].basis, sizeof h->b[0].basis, basis);
 	return h->nb++;
 }
@@ -1175,7 +1176,10 @@ price_stats(struct store *s, const char *product, long long since_day, int max,
 
 	if (ensure_window(s, since_day) == STORE_ERR)
 		return STORE_ERR;
-	h = xcalloc(1, sizeof *h);
+	/* about 100 KB, most of it the price points: only the counts are
+	 * cleared (basis_index clears a basis as it is first seen) */
+	h = xmalloc(sizeof *h);
+	h->nb = h->n = 0;
 	rc = hist_read(s, product, since_day, h);
 
 	if (rc == STORE_OK && communes)

@@ -462,6 +462,53 @@ test_order_confirm_shows_price_and_total(void)
 	STARTS(http(buyer, "P3", "3*2*3*2"), "Dat mua 2 lit Mat ong tu tin #3, gia thoa thuan?");
 }
 
+/* issue 14: a list screen reads only what its page can show and one more
+ * (menu_fetch): a buyer paging with 9 through 20 listings still sees each
+ * once, page after page, and the numbers on a later page choose that
+ * page's listings */
+static void
+test_listings_paged_through(void)
+{
+	const char *buyer = "+84912000240";
+	char hist[64] = "3*1*1", seen[21] = {0}, ph[16], want[64];
+	long long first_of_page2 = 0;
+	int shown = 0, pages = 0;
+
+	setup();
+	for (int i = 0; i < 20; i++) {
+		snprintf(ph, sizeof ph, "+849120003%02d", i);
+		household(ph, "Nong Van Ba");
+		sms(ph, "BAN NA 50KG 30000");
+	}
+	for (;;) {
+		const char *scr = http(buyer, "PG", hist), *at = scr;
+		int on_page = 0;
+
+		pages++;
+		while ((at = strstr(at, ".#")) != NULL) {
+			long long id = strtoll(at + 2, NULL, 10);
+
+			T_ASSERTF(id >= 1 && id <= 20 && !seen[id], "listing %lld on page %d:\n%s", id, pages,
+			    scr);
+			seen[id] = 1;
+			if (pages == 2 && on_page == 0)
+				first_of_page2 = id;
+			on_page++;
+			at += 2;
+		}
+		T_ASSERTF(on_page > 0, "page %d is empty:\n%s", pages, scr);
+		shown += on_page;
+		if (strstr(scr, "9.Tiep") == NULL)
+			break;
+		T_ASSERT(pages < 10);
+		snprintf(hist + strlen(hist), sizeof hist - strlen(hist), "*9");
+	}
+	T_ASSERTF(shown == 20 && pages >= 3, "%d listings on %d pages", shown, pages);
+	/* page 2's first number is page 2's first listing */
+	snprintf(want, sizeof want, "tu tin #%lld,", first_of_page2);
+	HAS(http(buyer, "PG2", "3*1*1*9*1*20"), want);
+}
+
 /* issue 9: 300.000d/kg na by menu was listed silently (SMS warns and
  * keeps it out of GIA); the confirm screen warns as the SMS reply does */
 static void
@@ -758,6 +805,7 @@ static const struct t_case cases[] = {
 	{"sell_price_checked_as_sms", test_sell_price_checked_as_sms},
 	{"units_follow_the_product", test_units_follow_the_product},
 	{"notices_show_date_and_page", test_notices_show_date_and_page},
+	{"listings_paged_through", test_listings_paged_through},
 	{"listing_labels_cut_at_char_boundary", test_listing_labels_cut_at_char_boundary},
 	{"edit_deliver_follow_cancel", test_edit_deliver_follow_cancel},
 	{"helper_menu", test_helper_menu},
