@@ -22,6 +22,8 @@
 # seconds; and bare Node http answering a fixed screen (a reference: the ceiling of Node's
 # HTTP layer, no menu). Prints both, and langso / ussd-builder for steps/s and p99.
 # Target: langso >= 2x ussd-builder's steps/s on the market mix, p99 no higher than its.
+# ROUNDS (default 3) rounds each measure langso then ussd-builder, back to back; every
+# round's ratio is printed, then their median.
 # The anchor's packages are installed by `npm ci` from bench/anchor/package-lock.json into
 # the build dir (next to the load generator: bench/anchor/); without node or npm, or when
 # npm ci fails, the anchor is skipped with the reason and langso's figures still stand.
@@ -29,7 +31,7 @@
 # Env: FLOWS=nav plays menus only (no listing, search or price: what the USSD layer itself
 # costs); LANGSO (binary, default build/langso), LOAD (the load generator, default next to
 # LANGSO's build dir: build/release/bench/ussd_load), WARMUP (seconds, 3), KEEP=1;
-# ANCHOR=0 skips the Node servers, BARE=0 only the bare one.
+# ANCHOR=0 skips the Node servers (one langso measurement), BARE=0 only the bare one.
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 1
@@ -93,38 +95,14 @@ report() {
 	printf '%slatency: p50 %s ms, p90 %s ms, p99 %s ms (counted once all %s connections had an answer, %s s in; %s without one since)\n' \
 		"${1:+$1: }" "$(val p50_ms)" "$(val p90_ms)" "$(val p99_ms)" "$SESSIONS" "$(val ramp_s)" "$(val stalled)"
 	[ "${FLOWS:-mix}" = nav ] ||
-		printf '%ssells'"'"' last step (answered after its commit): p50 %s ms, p99 %s ms\n' \
-			"${1:+$1: }" "$(val sold_p50_ms)" "$(val sold_p99_ms)"
+		printf '%ssells'"'"' last step%s: p50 %s ms, p99 %s ms\n' "${1:+$1: }" \
+			"$([ -n "${1:-}" ] || echo " (answered after its commit)")" "$(val sold_p50_ms)" "$(val sold_p99_ms)"
 }
 
-measure langso "$KL_HTTP" || exit 1
-report
-echo "target: >= 40000 steps/s, p99 < 20 ms"
-langso_res=$res
-in_memory=$(curl -s "http://127.0.0.1:$KL_HTTP/metrics" | sed -n 's/^langso_ussd_sessions //p')
-kl_stop langso
-db=$KL_DIR/langso.db
-printf 'database: %s listings, %s inbox rows (finished commands); %s sessions in memory\n' \
-	"$(sqlite3 "$db" "select count(*) from listings")" \
-	"$(sqlite3 "$db" "select count(*) from inbox where smsc = 'ussd-http'")" \
-	"${in_memory:-?}"
-
 # ---- the peer anchor: the same menus on ussd-builder (Node), same CPU, same load ----
-[ "${ANCHOR:-1}" = 0 ] && exit 0
-anchor_skip() { echo "ussd-builder anchor: skipped: $*"; exit 0; }
-command -v node >/dev/null || anchor_skip "node is not installed (apt-get install nodejs npm)"
-command -v npm >/dev/null || anchor_skip "npm is not installed (apt-get install npm)"
-# installed into the build dir from the committed lock file; again only when it changed
-ANCHOR_DIR=$(dirname "$LOAD")/anchor
-mkdir -p "$ANCHOR_DIR" || anchor_skip "cannot make $ANCHOR_DIR"
-cp bench/anchor/server.js "$ANCHOR_DIR/" || anchor_skip "cannot copy bench/anchor/server.js"
-if ! cmp -s bench/anchor/package-lock.json "$ANCHOR_DIR/package-lock.json" ||
-	[ ! -d "$ANCHOR_DIR/node_modules/ussd-builder" ]; then
-	cp bench/anchor/package.json bench/anchor/package-lock.json "$ANCHOR_DIR/" &&
-		(cd "$ANCHOR_DIR" && npm ci --no-audit --no-fund) >"$KL_DIR/log/npm.log" 2>&1 ||
-		{ tail -n 5 "$KL_DIR/log/npm.log"; rm -f "$ANCHOR_DIR/package-lock.json"; anchor_skip "npm ci failed in $ANCHOR_DIR"; }
-fi
-read -r anchor_port bare_port <<<"$(kl_py ports 2)"
+# set up before the rounds, so that each round measures both servers back to back
+anchor=0
+anchor_skip() { echo "ussd-builder anchor: skipped: $*"; }
 # start_node NAME PORT ARGS...: node on CPU 0 (every thread of it), ready when it says so
 start_node() {
 	local name=$1 port=$2
@@ -133,16 +111,60 @@ start_node() {
 	kl_wait 10 grep -q '^listening' "$KL_DIR/log/$name.log" ||
 		{ tail -n 5 "$KL_DIR/log/$name.log"; echo "$name: not listening"; kl_stop "$name"; return 1; }
 }
-start_node ussd-builder "$anchor_port" --people "$KL_DIR/people.csv" --lexicon conf/lexicon.conf \
-	--villages conf/demo/villages.csv || exit 0
-echo "ussd-builder anchor: $(sed -n 's/^listening [^ ]* (\(.*\))/\1/p' "$KL_DIR/log/ussd-builder.log")," \
-	"ussd-builder $(sed -n 's/.*"version": "\(.*\)".*/\1/p' "$ANCHOR_DIR/node_modules/ussd-builder/package.json")," \
-	"same menus in memory, on CPU 0, same load"
-measure ussd-builder "$anchor_port" || { kl_stop ussd-builder; exit 0; }
+# anchor_setup: the anchor's packages (npm ci from the committed lock file into the build
+# dir, again only when it changed) and ussd-builder started; 1, with the reason said, if not
+anchor_setup() {
+	command -v node >/dev/null || { anchor_skip "node is not installed (apt-get install nodejs npm)"; return 1; }
+	command -v npm >/dev/null || { anchor_skip "npm is not installed (apt-get install npm)"; return 1; }
+	ANCHOR_DIR=$(dirname "$LOAD")/anchor
+	mkdir -p "$ANCHOR_DIR" || { anchor_skip "cannot make $ANCHOR_DIR"; return 1; }
+	cp bench/anchor/server.js "$ANCHOR_DIR/" || { anchor_skip "cannot copy bench/anchor/server.js"; return 1; }
+	if ! cmp -s bench/anchor/package-lock.json "$ANCHOR_DIR/package-lock.json" ||
+		[ ! -d "$ANCHOR_DIR/node_modules/ussd-builder" ]; then
+		cp bench/anchor/package.json bench/anchor/package-lock.json "$ANCHOR_DIR/" &&
+			(cd "$ANCHOR_DIR" && npm ci --no-audit --no-fund) >"$KL_DIR/log/npm.log" 2>&1 ||
+			{ tail -n 5 "$KL_DIR/log/npm.log"; rm -f "$ANCHOR_DIR/package-lock.json"
+			  anchor_skip "npm ci failed in $ANCHOR_DIR"; return 1; }
+	fi
+	read -r anchor_port bare_port <<<"$(kl_py ports 2)"
+	start_node ussd-builder "$anchor_port" --people "$KL_DIR/people.csv" --lexicon conf/lexicon.conf \
+		--villages conf/demo/villages.csv || return 1
+	echo "ussd-builder anchor: $(sed -n 's/^listening [^ ]* (\(.*\))/\1/p' "$KL_DIR/log/ussd-builder.log")," \
+		"ussd-builder $(sed -n 's/.*"version": "\(.*\)".*/\1/p' "$ANCHOR_DIR/node_modules/ussd-builder/package.json")," \
+		"same menus in memory, on CPU 0, same load"
+}
+[ "${ANCHOR:-1}" != 0 ] && anchor_setup && anchor=1
+
+# ---- the rounds: langso, then ussd-builder, ROUNDS times ----
+# The host's speed drifts by more than the difference between two builds over a minute:
+# each round's ratio is of two measurements taken back to back, and the summary gives
+# every round, so that one lucky or unlucky period cannot decide it.
+rounds=${ROUNDS:-3}
+[ "$anchor" = 1 ] || rounds=1
+summary=()
+for r in $(seq "$rounds"); do
+	[ "$rounds" = 1 ] || echo "-- round $r of $rounds"
+	measure langso "$KL_HTTP" || exit 1
+	report
+	[ "$r" = 1 ] && echo "target: >= 40000 steps/s, p99 < 20 ms"
+	l_rate=$(val steps_per_s) l_p99=$(val p99_ms) l_bad=$(val bad)
+	[ "$anchor" = 1 ] || break
+	measure ussd-builder "$anchor_port" || { anchor=0; break; }
+	report ussd-builder
+	a_rate=$(val steps_per_s) a_p99=$(val p99_ms) a_bad=$(val bad)
+	summary+=("$l_rate $a_rate $l_p99 $a_p99")
+	[ "$l_bad" = 0 ] && [ "$a_bad" = 0 ] || echo "note: answers not 200 CON/END: langso $l_bad, ussd-builder $a_bad"
+done
+in_memory=$(curl -s "http://127.0.0.1:$KL_HTTP/metrics" | sed -n 's/^langso_ussd_sessions //p')
+kl_stop langso
+db=$KL_DIR/langso.db
+printf 'database: %s listings, %s inbox rows (finished commands); %s sessions in memory\n' \
+	"$(sqlite3 "$db" "select count(*) from listings")" \
+	"$(sqlite3 "$db" "select count(*) from inbox where smsc = 'ussd-http'")" \
+	"${in_memory:-?}"
+[ "$anchor" = 1 ] || [ "${#summary[@]}" -gt 0 ] || exit 0
 kl_stop ussd-builder
-report ussd-builder
 sed -n 's/^in memory: /ussd-builder: in memory at the end: /p' "$KL_DIR/log/ussd-builder.log"
-anchor_res=$res
 
 if [ "${BARE:-1}" != 0 ] && start_node bare-node "$bare_port" --bare; then
 	if measure bare-node "$bare_port"; then
@@ -152,17 +174,17 @@ if [ "${BARE:-1}" != 0 ] && start_node bare-node "$bare_port" --bare; then
 	kl_stop bare-node
 fi
 
-# langso / ussd-builder, against issue 14's target
-res=$langso_res
-l_rate=$(val steps_per_s) l_p99=$(val p99_ms) l_bad=$(val bad)
-res=$anchor_res
-a_rate=$(val steps_per_s) a_p99=$(val p99_ms) a_bad=$(val bad)
-awk -v lr="$l_rate" -v ar="$a_rate" -v lp="$l_p99" -v ap="$a_p99" -v flows="${FLOWS:-mix}" 'BEGIN {
-	ratio = ar > 0 ? lr / ar : 0
-	printf "langso / ussd-builder (%s): %.2fx steps/s (%d vs %d)   target >= 2x: %s\n",
-		flows, ratio, lr, ar, (ratio >= 2 ? "met" : "not met")
-	printf "p99: langso %.1f ms, ussd-builder %.1f ms   target: langso no higher: %s\n",
-		lp, ap, (lp <= ap ? "met" : "not met")
+# langso / ussd-builder, round by round, against issue 14's target
+printf '%s\n' "${summary[@]}" | awk -v flows="${FLOWS:-mix}" '{
+	n++; ratio[n] = $2 > 0 ? $1 / $2 : 0; fast += ratio[n] >= 2; low += $3 <= $4
+	printf "round %d: langso / ussd-builder (%s): %.2fx steps/s (%d vs %d); p99 %.1f vs %.1f ms\n",
+		n, flows, ratio[n], $1, $2, $3, $4
+} END {
+	for (i = 1; i <= n; i++)		# the median of the ratios (insertion sort)
+		for (j = i; j > 1 && ratio[j] < ratio[j - 1]; j--) { t = ratio[j]; ratio[j] = ratio[j - 1]; ratio[j - 1] = t }
+	med = n % 2 ? ratio[(n + 1) / 2] : (ratio[n / 2] + ratio[n / 2 + 1]) / 2
+	printf "langso / ussd-builder (%s), median of %d rounds: %.2fx steps/s   target >= 2x: met in %d of %d\n",
+		flows, n, med, fast, n
+	printf "p99: langso no higher than ussd-builder in %d of %d rounds\n", low, n
 }'
-[ "$l_bad" = 0 ] && [ "$a_bad" = 0 ] || echo "note: answers not 200 CON/END: langso $l_bad, ussd-builder $a_bad"
 exit 0

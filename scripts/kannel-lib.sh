@@ -415,6 +415,17 @@ kl_start_smsbox() {
 	echo "smsbox not ready" >&2
 	return 1
 }
+# kl_smsbox_revive: smsbox 1.4.5 can also PANIC (gwlib/conn.c conn_unregister: conn != NULL)
+# when langso is killed while smsbox is posting it a delivery report: the cut connection is
+# unregistered twice. Its supervisor starts it again (Restart=always), and so does this,
+# saying so once on stdout. 0 when smsbox is up (or not used: box mode).
+kl_smsbox_revive() {
+	[ "$KL_MODE" = box ] && return 0
+	kl_alive smsbox && return 0
+	echo "# smsbox died ($(grep -a -m1 -o 'PANIC: [^ ]*: [^.]*' "$KL_DIR/log/smsbox.log" || echo 'no PANIC logged')):" \
+		"started again, as its supervisor would"
+	kl_start_smsbox
+}
 
 # Interactive fakesmsc, fed one line at a time through a FIFO opened read-write ('<>'),
 # so it never sees EOF. Its log collects the MTs ("Got message N: <...>").
