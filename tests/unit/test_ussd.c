@@ -470,7 +470,7 @@ static void
 test_listings_paged_through(void)
 {
 	const char *buyer = "+84912000240";
-	char hist[64] = "3*1*1", seen[21] = {0}, ph[16], want[64];
+	char hist[64] = "3*1*1", seen[21] = {0}, ph[24], want[64];
 	long long first_of_page2 = 0;
 	int shown = 0, pages = 0;
 
