@@ -124,6 +124,7 @@ list_reply(struct actions *a, const struct listing *l, bool lot_doubt, struct ac
 	char (*cand)[ACT_REPLY_MAX] = xmalloc(LIST_LEVELS * sizeof *cand);
 	/* desc: a product, a note and a few numbers, well under 1280 bytes */
 	char desc[1280], price[64], warn[512] = "";
+	int level, pick = -1;
 
 	if (l->price_check)
 		rpl_list_warn_price(warn, sizeof warn, mk_price(l, price, sizeof price), high_or_low(a, l),
@@ -131,15 +132,19 @@ list_reply(struct actions *a, const struct listing *l, bool lot_doubt, struct ac
 	else if (lot_doubt)
 		lot_question(l, warn, sizeof warn);
 	/* drop the note, the contact, then the total rather than cut the undo
-	 * hint: one SMS when it can be */
-	for (int level = 0; level < LIST_LEVELS; level++) {
+	 * hint: one SMS when it can be (the first level that fits one is
+	 * mk_pick's choice too, so the shorter ones are written only when
+	 * needed: a sale's reply is on the committer's path) */
+	for (level = 0; level < LIST_LEVELS && pick < 0; level++) {
 		describe(a, l, level, desc, sizeof desc);
 		if (warn[0])
 			rpl_list_done_warn(cand[level], sizeof cand[level], l->id, desc, warn);
 		else
 			rpl_list_done(cand[level], sizeof cand[level], l->id, desc);
+		if (mk_fits_one(a, cand[level]))
+			pick = level;
 	}
-	str_copy(r->text, sizeof r->text, cand[mk_pick(a, cand, LIST_LEVELS)]);
+	str_copy(r->text, sizeof r->text, cand[pick >= 0 ? pick : mk_pick(a, cand, LIST_LEVELS)]);
 	free(cand);
 }
 

@@ -126,6 +126,12 @@ list_echoes_and_says_how_to_undo(void)
 	T_ASSERTF(has(r, "Sai? Nhan HUY 5."), "%s", r);
 	r = fx_sms(SELLER, "BAN NA 50KG");
 	T_ASSERTF(starts(r, "Da dang tin #6: Na 50kg, gia thoa thuan. Sai? Nhan HUY 6."), "%s", r);
+	/* a note too long for one SMS with the rest: the note goes, the
+	 * contact and the undo hint stay (list_reply's second level) */
+	r = fx_sms(SELLER, "BAN NA 50KG 30000 na dai Chi Lang hai sang nay qua to ngot lim giao tan nha "
+	    "trong xa hoac ra cho Dong Mo sang thu bay lh 0912345678");
+	T_ASSERTF(strlen(r) <= 160 && sms_coding_of(r) == SMS_GSM7, "%s", r);
+	T_ASSERTF(has(r, "LH 0912345678") && has(r, "Sai? Nhan HUY 7.") && !has(r, "ghi chu"), "%s", r);
 }
 
 static void
