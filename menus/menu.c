@@ -581,7 +581,6 @@ menu_step(const struct menu_def *d, struct menu_sess *s, const char *input,
 
 /* ---- encoding a session for storage ---- */
 
-/* esc writes v with ';', '=', '%', ',', ':' and control bytes as %XX. */
 /* An encoded state is written by appending to a buffer that remembers
  * whether it overflowed (a state is written on every USSD step: no printf). */
 struct out {
@@ -644,6 +643,19 @@ esc(struct out *o, const char *key, const char *v)
 	put(o, ";", 1);
 }
 
+/* hex_digit: the value of a hex digit, -1 for any other byte */
+static int
+hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
 /* unesc reads an escaped value back; -1 when it is not text (a state we
  * did not write: its values are shown on screens). */
 static int
@@ -652,10 +664,11 @@ unesc(const char *v, size_t n, char *out, size_t outlen)
 	size_t j = 0;
 
 	for (size_t i = 0; i < n && j + 1 < outlen; i++) {
-		unsigned x;
+		int hi = v[i] == '%' && i + 2 < n ? hex_digit(v[i + 1]) : -1;
+		int lo = hi >= 0 ? hex_digit(v[i + 2]) : -1;
 
-		if (v[i] == '%' && i + 2 < n && sscanf(v + i + 1, "%2x", &x) == 1) {
-			out[j++] = (char)x;
+		if (lo >= 0) {
+			out[j++] = (char)(hi << 4 | lo);
 			i += 2;
 		} else
 			out[j++] = v[i];
