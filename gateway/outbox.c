@@ -36,12 +36,15 @@ struct sendsms_req {
 	char *url;
 	char answer[ANSWER_MAX];
 	size_t answer_len;
+	struct sendsms_req *prev, *next;	/* on sendsms.reqs while in flight */
 };
 
 struct sendsms {
 	const struct conf *conf;
 	CURLM *multi;
 	int active;
+	struct sendsms_req *reqs;	/* in flight: freed with the backend if
+					 * smsbox has not answered by the stop */
 };
 
 struct outbox {
@@ -133,6 +136,8 @@ sendsms_new(const struct conf *conf, char *err, size_t errlen)
 	return ss;
 }
 
+static void sendsms_req_free(struct sendsms *ss, struct sendsms_req *j);
+
 static void
 sendsms_free(void *t)
 {
@@ -140,6 +145,10 @@ sendsms_free(void *t)
 
 	if (ss == NULL)
 		return;
+	/* requests smsbox did not answer before the stop: their rows stay
+	 * 'sending' and are queued again at the next start */
+	while (ss->reqs != NULL)
+		sendsms_req_free(ss, ss->reqs);
 	curl_multi_cleanup(ss->multi);
 	free(ss);
 	curl_global_cleanup();
@@ -313,8 +322,29 @@ sendsms_send(void *t, const struct outbox_msg *m, char *why, size_t whylen)
 	curl_easy_setopt(j->easy, CURLOPT_TIMEOUT_MS, 20000L);
 	curl_easy_setopt(j->easy, CURLOPT_TCP_NODELAY, 1L);
 	curl_multi_add_handle(ss->multi, j->easy);
+	j->next = ss->reqs;
+	if (ss->reqs != NULL)
+		ss->reqs->prev = j;
+	ss->reqs = j;
 	ss->active++;
 	return 0;
+}
+
+/* sendsms_req_free takes a request off the multi handle and the list. */
+static void
+sendsms_req_free(struct sendsms *ss, struct sendsms_req *j)
+{
+	if (j->prev != NULL)
+		j->prev->next = j->next;
+	else
+		ss->reqs = j->next;
+	if (j->next != NULL)
+		j->next->prev = j->prev;
+	curl_multi_remove_handle(ss->multi, j->easy);
+	curl_easy_cleanup(j->easy);
+	free(j->url);
+	free(j);
+	ss->active--;
 }
 
 /* sendsms_answer turns a finished request into its answer and frees it. */
@@ -336,11 +366,7 @@ sendsms_answer(struct sendsms *ss, struct sendsms_req *j, CURLcode cc, struct ou
 	case KANNEL_RETRY: a->verdict = SENT_RETRY; break;
 	}
 	a->msg = j->msg;
-	curl_multi_remove_handle(ss->multi, j->easy);
-	curl_easy_cleanup(j->easy);
-	free(j->url);
-	free(j);
-	ss->active--;
+	sendsms_req_free(ss, j);
 }
 
 static int

@@ -39,6 +39,19 @@ fx_open(struct actions_conf *ac)
 	actions_set_clock(FX.a, fx_clock);
 }
 
+void
+fx_close(void)
+{
+	actions_free(FX.a);
+	menu_free(FX.menus);
+	parser_free(FX.p);
+	store_close(FX.s);
+	FX.a = NULL;
+	FX.menus = NULL;
+	FX.p = NULL;
+	FX.s = NULL;
+}
+
 long long
 fx_local(int year, int month, int day, int hh, int mm)
 {

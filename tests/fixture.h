@@ -25,6 +25,8 @@ extern struct fx FX;
 /* fx_open opens everything with ac (its menus are set to the loaded ones);
  * local time is Asia/Ho_Chi_Minh. Each call uses a new database file. */
 void fx_open(struct actions_conf *ac);
+/* fx_close frees what fx_open opened (a case that opens twice) */
+void fx_close(void);
 
 /* fx_local: unix seconds of that local date and time */
 long long fx_local(int year, int month, int day, int hh, int mm);

@@ -88,6 +88,23 @@ setup(void)
 	setup_with("127.0.0.1", "");
 }
 
+/* teardown stops the server and frees what setup_with made, in reverse */
+static void
+teardown(void)
+{
+	http_stop(E.h);
+	ussd_front_free(E.front);
+	actions_free(E.fa);
+	store_close(E.fs);
+	ussd_mem_close(E.sessions);
+	metrics_free(E.m);
+	actions_free(E.a);
+	menu_free(E.menus);
+	parser_free(E.p);
+	store_close(E.db);
+	store_close(E.s);
+}
+
 /* request sends raw bytes and reads the whole answer (Connection: close);
  * returns the status code and leaves the body in body. */
 static int
@@ -341,9 +358,7 @@ allow_list_and_token(void)
 	T_ASSERT(get("/kannel/mo?from=0912345678&text=HD&id=f1", resp, sizeof resp, &body) == -1);
 	T_ASSERT(get("/healthz", resp, sizeof resp, &body) == -1);
 	T_ASSERT(get("/metrics", resp, sizeof resp, &body) == -1);
-	http_stop(E.h);
-	store_close(E.s);
-	store_close(E.db);
+	teardown();
 	setup_with("127.0.0.1", "t0k3n");
 	T_ASSERT(get("/kannel/mo?from=0912345678&text=HD&id=f2", resp, sizeof resp, &body) == 403);
 	T_ASSERT(get("/kannel/mo?from=0912345678&text=HD&id=f3&token=wrong", resp, sizeof resp, &body) == 403);

@@ -1023,9 +1023,7 @@ replies_fit_with_and_without_diacritics(void)
 		claim();
 		for (int i = 0; i < NOUT; i++)
 			T_ASSERTF(fits(OUT[i].text, segments), "%s", OUT[i].text);
-		store_close(S);
-		actions_free(A);
-		parser_free(P);
+		fx_close();
 	}
 }
 
