@@ -131,10 +131,10 @@ step(struct ussd_front *f, const struct mo *m, struct act_reply *r, struct ussd_
 	    strcmp(e->row.hist, m->text) == 0) {
 		str_copy(r->text, sizeof r->text, e->screen);
 		r->ussd_end = e->row.ended;
-		snprintf(r->action, sizeof r->action, "USSD");
+		str_copy(r->action, sizeof r->action, "USSD");
 		return USSD_FRONT_ANSWERED;
 	}
-	snprintf(r->action, sizeof r->action, "USSD");
+	str_copy(r->action, sizeof r->action, "USSD");
 	{
 		struct ussd_session row = e->row;
 

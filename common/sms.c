@@ -97,9 +97,17 @@ sms_coding_of(const char *utf8)
 	const uint8_t *p = (const uint8_t *)utf8;
 	utf8proc_int32_t c;
 
+	pthread_once(&ascii_once, ascii_table_init);
 	while (*p) {
-		utf8proc_ssize_t n = utf8proc_iterate(p, -1, &c);
+		utf8proc_ssize_t n;
 
+		/* ASCII, most of every screen and reply: the table alone */
+		if (*p < 0x80) {
+			if (ascii_septets[*p++] == 0)
+				return SMS_UCS2;
+			continue;
+		}
+		n = utf8proc_iterate(p, -1, &c);
 		if (n <= 0 || gsm_septets(c) == 0)
 			return SMS_UCS2;
 		p += n;
@@ -114,9 +122,16 @@ sms_length(const char *utf8, enum sms_coding coding)
 	utf8proc_int32_t c;
 	size_t units = 0;
 
+	pthread_once(&ascii_once, ascii_table_init);
 	while (*p) {
-		utf8proc_ssize_t n = utf8proc_iterate(p, -1, &c);
+		utf8proc_ssize_t n;
 
+		if (*p < 0x80) {
+			units += coding == SMS_GSM7 ? (size_t)ascii_septets[*p] : 1;
+			p++;
+			continue;
+		}
+		n = utf8proc_iterate(p, -1, &c);
 		if (n <= 0) {
 			p++;
 			units++;

@@ -151,7 +151,9 @@ ussd_step_id(const char *phone, const char *sid, size_t sid_len, const char *tex
 	hash_field(&st, text, text_len);
 	crypto_generichash_final(&st, h, sizeof h);
 	sodium_bin2hex(hex, sizeof hex, h, sizeof h);
-	snprintf(out, outlen, "ussd:%s", hex);
+	/* every step: no printf */
+	str_copy(out, outlen, "ussd:");
+	str_copy(out + strlen(out), outlen - strlen(out), hex);
 }
 
 int
@@ -180,7 +182,7 @@ request_ussd(char *form, struct ussd_req *out, char *why, size_t whylen)
 		snprintf(why, whylen, "END text is not valid UTF-8");
 		return 400;
 	}
-	snprintf(out->session, sizeof out->session, "%s", sid->val);
+	str_copy(out->session, sizeof out->session, sid->val);
 	out->text = xstrdup(text ? text->val : "");
 	out->text_len = strlen(out->text);
 	ussd_step_id(out->phone, sid->val, sid->vlen, out->text, out->text_len, out->id, sizeof out->id);

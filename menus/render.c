@@ -279,7 +279,17 @@ render_list(const struct menu_screen *sc, const struct menu_sess *s, const struc
 		size_t room = MENU_SCREEN_MAX - MENU_HINT_ROOM - strlen(header) - strlen(MORE) -
 		    strlen(FOOTER);
 
-		snprintf(line, sizeof line, "\n%d.%s", i - from + 1, items[i].label);
+		/* "\n<n>.<label>", written by hand: this runs for every item of
+		 * every list screen (no printf on a step's path) */
+		int no = i - from + 1;
+		size_t k = 0;
+
+		line[k++] = '\n';
+		if (no >= 10)
+			line[k++] = (char)('0' + no / 10 % 10);
+		line[k++] = (char)('0' + no % 10);
+		line[k++] = '.';
+		str_copy(line + k, sizeof line - k, items[i].label);
 		if (strlen(line) > room) {	/* one label longer than a page: cut it */
 			char cut[sizeof line];
 
