@@ -534,6 +534,12 @@ count_listing(struct store *s, const struct listing *l, long long day, int sign)
 	return count_price(s, l, day, sign, 0);
 }
 
+int
+market_count_listing(struct store *s, const struct listing *l, long long day, int sign)
+{
+	return count_listing(s, l, day, sign);
+}
+
 /* ensure_window makes the *_window tables sum the days since since_day:
  * when the day moved (or on the first GIA), they are rebuilt from the
  * per-day rows, in the caller's transaction or their own. */
@@ -626,6 +632,12 @@ int
 store_listing_get(struct store *s, long long id, struct listing *out)
 {
 	return get_listing(s, id, out, NULL);
+}
+
+int
+market_listing_day(struct store *s, long long id, struct listing *out, long long *day)
+{
+	return get_listing(s, id, out, day);
 }
 
 int

@@ -124,6 +124,11 @@ int migrate_v9_team(struct store *s);
  * LCOLS (console_read.c selects the same columns). */
 struct listing;
 void row_listing(sqlite3_stmt *st, int c, struct listing *l);
+/* market_listing_day reads listing id and the day its price was counted
+ * under; market_count_listing adds sign (+1/-1) of its price point to the
+ * price figures of that day (market.c). team.c's SUA moves the point. */
+int market_listing_day(struct store *s, long long id, struct listing *out, long long *day);
+int market_count_listing(struct store *s, const struct listing *l, long long day, int sign);
 
 /* schema_migrate brings the database to version target (at most
  * STORE_SCHEMA_LATEST) in one transaction. 0, or -1 with the reason in

@@ -5,8 +5,10 @@
  * sheet and the team's figures. Not the orders themselves (market.c).
  */
 #include "storage/store_int.h"
+#include "common/common.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /*
@@ -189,8 +191,8 @@ store_team_listing_log(struct store *s, long long id, const char *what, const ch
 	return store_run(s, st);
 }
 
-int
-store_team_listing_edit(struct store *s, long long id, const struct team_edit *e)
+static int
+listing_edit(struct store *s, long long id, const struct team_edit *e)
 {
 	sqlite3_stmt *st = ST(TM_L_EDIT);
 
@@ -205,6 +207,38 @@ store_team_listing_edit(struct store *s, long long id, const struct team_edit *e
 	if (store_run(s, st) != STORE_OK)
 		return STORE_ERR;
 	return sqlite3_changes(s->db) == 1 ? STORE_OK : STORE_NONE;
+}
+
+/* A new price moves the listing's price point in GIA's figures: out at the
+ * old price, in at the new one, on the day it was counted under (either
+ * is left out by the figures' own rules: negotiable, or failing the price
+ * check). Orders already accepted keep the price they were counted at. */
+int
+store_team_listing_edit(struct store *s, long long id, const struct team_edit *e)
+{
+	struct listing *was, *now;
+	long long day = 0;
+	bool own;
+	int rc;
+
+	if (!e->has_price)
+		return listing_edit(s, id, e);
+	was = xmalloc(sizeof *was);
+	now = xmalloc(sizeof *now);
+	if ((rc = market_listing_day(s, id, was, &day)) == STORE_OK &&
+	    (rc = store_op_begin(s, &own)) == STORE_OK) {
+		rc = listing_edit(s, id, e);
+		if (rc == STORE_OK)
+			rc = market_listing_day(s, id, now, NULL);
+		if (rc == STORE_OK)
+			rc = market_count_listing(s, was, day, -1);
+		if (rc == STORE_OK)
+			rc = market_count_listing(s, now, day, 1);
+		rc = store_op_end(s, own, rc);
+	}
+	free(was);
+	free(now);
+	return rc;
 }
 
 int

@@ -233,6 +233,38 @@ edit_price_pending_order_keeps_price(void)
 	T_ASSERT(count("SELECT price_vnd FROM listings WHERE id = 1") == 900000);
 }
 
+/* issue 12's note: SUA did not move GIA's figures, which went on quoting
+ * the price the listing no longer asked */
+static void
+edit_price_moves_the_price_figures(void)
+{
+	const char *r;
+
+	setup();
+	fx_sms(HH, "BAN NA 50KG 30K");
+	fx_sms(HH2, "BAN NA 40KG 32K");
+	r = fx_sms(BUYER, "GIA NA");
+	T_ASSERTF(has(r, "thap 30.000d, giua 30.000d, cao 32.000d /kg (2 tin ban)"), "%s", r);
+	fx_sms(HH, "SUA 1 GIA 28K");
+	r = fx_sms(BUYER, "GIA NA");
+	T_ASSERTF(has(r, "thap 28.000d, giua 28.000d, cao 32.000d /kg (2 tin ban)"), "%s", r);
+	/* a quantity alone leaves the price point where it is */
+	fx_sms(HH, "SUA 1 30KG");
+	r = fx_sms(BUYER, "GIA NA");
+	T_ASSERTF(has(r, "thap 28.000d, giua 28.000d, cao 32.000d /kg (2 tin ban)"), "%s", r);
+	/* a price failing the check of §3 is not counted, as at BAN */
+	fx_sms(HH, "SUA 1 GIA 900K");
+	r = fx_sms(BUYER, "GIA NA");
+	T_ASSERTF(has(r, "thap 32.000d, giua 32.000d, cao 32.000d /kg (1 tin ban)"), "%s", r);
+	/* back to a plausible price, then cancelled: the figures follow */
+	fx_sms(HH, "SUA 1 GIA 31K");
+	r = fx_sms(BUYER, "GIA NA");
+	T_ASSERTF(has(r, "thap 31.000d, giua 31.000d, cao 32.000d /kg (2 tin ban)"), "%s", r);
+	fx_sms(HH, "HUY 1");
+	r = fx_sms(BUYER, "GIA NA");
+	T_ASSERTF(has(r, "thap 32.000d, giua 32.000d, cao 32.000d /kg (1 tin ban)"), "%s", r);
+}
+
 /* GIAO: only an accepted order, only its seller; the buyer is told */
 /* issue 12's note: a listing sold out by an accepted order was missing
  * from its history (HET was there) */
@@ -420,6 +452,7 @@ main(int argc, char **argv)
 		{"order_copied_to_helper_who_accepts", order_copied_to_helper_who_accepts},
 		{"helper_registers_new_phone", helper_registers_new_phone},
 		{"edit_price_pending_order_keeps_price", edit_price_pending_order_keeps_price},
+		{"edit_price_moves_the_price_figures", edit_price_moves_the_price_figures},
 		{"sold_out_by_an_order_is_in_the_history", sold_out_by_an_order_is_in_the_history},
 		{"delivered_tells_buyer", delivered_tells_buyer},
 		{"team_stats_and_order_sheet", team_stats_and_order_sheet},
