@@ -306,7 +306,12 @@ do_opt(struct loader *l, struct menu_screen *s, char *rest)
 	o->unit = -1;
 	if (parse_target(l, to, &o->to) < 0)
 		return -1;
-	if (unit != NULL) {
+	/* the one setting after the target: unit=U, or urgent on a notice */
+	if (unit != NULL && strcmp(unit, "urgent") == 0) {
+		if (o->to.action != CMD_BROADCAST)
+			return lerr(l, l->line, "%s", "urgent is for an option sending a notice (!BROADCAST)");
+		o->to.urgent = true;
+	} else if (unit != NULL) {
 		if (strncmp(unit, "unit=", 5) != 0 || (o->unit = menu_unit_find(unit + 5)) < 0)
 			return lerr(l, l->line, "unknown unit setting %s", unit);
 	}

@@ -185,6 +185,7 @@ go(const struct menu_def *d, struct menu_sess *s, const struct menu_io *io,
 				end_screen(s, out, "Thieu thong tin. Xin quay so lai de lam lai.");
 				return 0;
 			}
+			out->cmd.urgent = t->urgent;
 			s->ended = true;
 			out->result = MENU_COMMAND;
 			out->screen[0] = '\0';

@@ -21,6 +21,7 @@ enum menu_slot { SLOT_PRODUCT = 0, SLOT_LISTING, SLOT_ORDER, SLOT_ITEM };
 struct menu_target {
 	int screen;			/* -1 when action is set */
 	enum cmd_action action;
+	bool urgent;			/* opt ... > !BROADCAST urgent: TB KHAN */
 	int line;			/* for "unknown screen" errors after loading */
 	char name[32];
 };

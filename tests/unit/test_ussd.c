@@ -787,8 +787,39 @@ test_head_notice_and_report(void)
 	T_ASSERT(fx_query_int(S, "SELECT count(*) FROM broadcasts") == 1);
 }
 
+/* issue 12's note: a head's notice by menu had no KHAN. At 22:00 the plain
+ * one waits for the morning (quiet hours); "Gui khan" goes at once, marked
+ * [KHAN], as TB KHAN does by SMS */
+static void
+test_head_urgent_notice(void)
+{
+	struct actions_conf ac = {.max_segments = 3, .broadcast_start_min = 7 * 60,
+	    .broadcast_end_min = 21 * 60, .session_timeout = 120, .sender = "8055"};
+	const char *hh = "+84912000401", *head = "+84912000299";
+
+	/* the quiet hours of the default conf (setup() has none) */
+	fx_open(&ac);
+	FX.now = fx_local(2026, 12, 1, 22, 0);
+	fx_village("LD02", "Lăng Đồn", "Chi Lăng");
+	a_head(hh);
+	HAS(http(head, "U1", "8*7*2*Mat dien"), "3.Gui khan: ngay ca dem, ca ho da ngung");
+	http(head, "U1", "8*7*2*Mat dien*1");
+	T_STREQ(R.action, "USSD_BROADCAST");
+	HAS(R.text, "(gio yen tinh)");
+	T_ASSERT(fx_query_int(S, "SELECT count(*) FROM outbox WHERE text LIKE '[TB%Mat dien'"
+	    " AND next_at > " "(SELECT max(created_at) FROM outbox)") == 1);
+	http(head, "U2", "8*7*2*Vo de, di ngay*3");
+	T_STREQ(R.action, "USSD_BROADCAST");
+	T_ASSERT(R.ussd_end);
+	HAS(R.text, "Da gui TB #2 toi 1 ho");
+	T_ASSERTF(fx_query_int(S, "SELECT count(*) FROM outbox WHERE phone = '+84912000401'"
+	    " AND text LIKE '[KHAN][TB%Vo de, di ngay' AND next_at <= created_at") == 1,
+	    "%s", R.text);
+}
+
 static const struct t_case cases[] = {
 	{"market_lists", test_market_lists},
+	{"head_urgent_notice", test_head_urgent_notice},
 	{"kannel_register", test_kannel_register},
 	{"kannel_stop_and_resume_notices", test_kannel_stop_and_resume_notices},
 	{"http_price_and_replay", test_http_price_and_replay},
