@@ -631,6 +631,7 @@ static const struct {
 	{"screen home menu\ntext Hi\nopt 1 A > x\nscreen x input weight\n", "bad.conf:4: input needs a type"},
 	{"screen home menu\ntext Hi\nopt 1 A > x\nscreen x input qty\ntext Q\n", "bad.conf:4: screen x needs next"},
 	{"screen home menu\ntext Hi\nopt 1 A > home unit=furlong\n", "bad.conf:3: unknown unit setting"},
+	{"screen home menu\ntext Hi\nopt 1 A > !LIST urgent\n", "bad.conf:3: urgent is for an option sending a notice"},
 	{"screen home menu\ntext Hi\nopt 1 A > home\nscreen home menu\n", "bad.conf:4: screen home defined twice"},
 	{"screen home menu\ntext Hi\nopt 1 A > home\ncolour red\n", "bad.conf:4: unknown keyword colour"},
 	{"screen home menu\nopt 1 A > home\n", "bad.conf:1: screen home has no text"},
