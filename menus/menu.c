@@ -50,6 +50,11 @@ menu_enter_state(const struct menu_def *d, struct menu_sess *s, const struct men
 		io->trace(io->arg, menu_strstate(d, s->screen), menu_strstate(d, to));
 	s->screen = to;
 	s->page = 0;
+	/* every flow starts at home and sets what it needs: what an earlier
+	 * one chose goes, above all the household of "Giup ho khac" (a helper
+	 * back home sells for themself, not for the household last helped) */
+	if (to == 0)
+		memset(&s->v, 0, sizeof s->v);
 }
 
 static bool

@@ -761,6 +761,40 @@ test_helper_menu(void)
 	T_ASSERT(fx_query_int(S, "SELECT count(*) FROM listings") == 1);
 }
 
+/* a helper who went home (00) or back to it (0) after "Giup ho khac"
+ * sells for themself: the household chosen before stayed in the session,
+ * and the helper's own sale was listed in the household's name */
+static void
+test_helper_home_is_their_own(void)
+{
+	const char *helper = "+84912000301", *hh = "+84912000302";
+	struct person p = {0};
+	bool changed;
+
+	setup();
+	household(hh, "Lường Văn Tâm");
+	snprintf(p.phone, sizeof p.phone, "%s", helper);
+	snprintf(p.name, sizeof p.name, "Nông Văn Tuấn");
+	snprintf(p.village_code, sizeof p.village_code, "LD02");
+	snprintf(p.role, sizeof p.role, "helper");
+	T_ASSERT(store_person_upsert(S, &p, &changed) == STORE_OK);
+	STARTS(http(helper, "G1", "8*7*1*0912000302"), "Giup ho nay:");
+	STARTS(http(helper, "G1", "8*7*1*0912000302*00"), "Lang So - cho nong san");
+	STARTS(http(helper, "G1", "8*7*1*0912000302*00*1"), "Ban mat hang nao?");
+	http(helper, "G1", "8*7*1*0912000302*00*1*1*1*50*30*1");
+	T_STREQ(R.action, "USSD_LIST");
+	T_ASSERTF(!strstr(R.text, "Giup ho"), "%s", R.text);
+	/* back, step by step, to home: the same */
+	http(helper, "G2", "8*7*1*0912000302*0*0*0*0");
+	STARTS(R.text, "Lang So - cho nong san");
+	http(helper, "G2", "8*7*1*0912000302*0*0*0*0*1*1*1*40*30*1");
+	T_STREQ(R.action, "USSD_LIST");
+	T_ASSERT(fx_query_int(S, "SELECT count(*) FROM listings l JOIN people p ON p.id = l.seller_id"
+	    " WHERE p.phone = '+84912000301'") == 2);
+	T_ASSERT(fx_query_int(S, "SELECT count(*) FROM listings l JOIN people p ON p.id = l.seller_id"
+	    " WHERE p.phone = '+84912000302'") == 0);
+}
+
 /* issue 12: a head sends a notice by menu and sees its report; a
  * household may not */
 static void
@@ -820,6 +854,7 @@ test_head_urgent_notice(void)
 static const struct t_case cases[] = {
 	{"market_lists", test_market_lists},
 	{"head_urgent_notice", test_head_urgent_notice},
+	{"helper_home_is_their_own", test_helper_home_is_their_own},
 	{"kannel_register", test_kannel_register},
 	{"kannel_stop_and_resume_notices", test_kannel_stop_and_resume_notices},
 	{"http_price_and_replay", test_http_price_and_replay},
