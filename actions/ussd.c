@@ -282,6 +282,15 @@ act_read_begin(struct actions *a)
 	return 0;
 }
 
+/* own_phone: whose listings and orders "mine" means: the household of "Giup ho
+ * khac" once its phone was taken (checked then: MENU_CHECK_TEAM), else the
+ * caller's own */
+static const char *
+own_phone(const struct step_ctx *x, const struct menu_vals *v)
+{
+	return v->for_phone[0] != '\0' ? v->for_phone : x->m->phone;
+}
+
 static int
 fetch_now(void *arg, enum menu_src src, const struct menu_vals *v, struct menu_item *out,
     int max, int *n)
@@ -299,9 +308,9 @@ fetch_now(void *arg, enum menu_src src, const struct menu_vals *v, struct menu_i
 	case MENU_SRC_LISTINGS:
 		return fetch_listings(x->a, x->m->phone, v, false, out, max, n);
 	case MENU_SRC_MY_LISTINGS:
-		return fetch_listings(x->a, x->m->phone, v, true, out, max, n);
+		return fetch_listings(x->a, own_phone(x, v), v, true, out, max, n);
 	case MENU_SRC_MY_ORDERS:
-		return fetch_orders(x->a, x->m->phone, out, n);
+		return fetch_orders(x->a, own_phone(x, v), out, n);
 	case MENU_SRC__COUNT:
 		break;
 	}
@@ -316,6 +325,7 @@ fetch_now(void *arg, enum menu_src src, const struct menu_vals *v, struct menu_i
 static _Thread_local struct fetch_cache {
 	bool valid;
 	char product[48];
+	char for_phone[20];		/* "mine" is this household's (own_phone) */
 	int asked, n;
 	struct menu_item items[MENU_ITEMS_MAX];
 } cache[MENU_SRC__COUNT];
@@ -334,10 +344,12 @@ fetch(void *arg, enum menu_src src, const struct menu_vals *v, struct menu_item 
 	struct fetch_cache *c = &cache[src];
 
 	/* what was read answers when it is all there is, or enough */
-	if (!c->valid || strcmp(c->product, v->product) != 0 || (c->n == c->asked && c->asked < max)) {
+	if (!c->valid || strcmp(c->product, v->product) != 0 ||
+	    strcmp(c->for_phone, v->for_phone) != 0 || (c->n == c->asked && c->asked < max)) {
 		if (fetch_now(arg, src, v, c->items, max, &c->n) < 0)
 			return -1;
 		str_copy(c->product, sizeof c->product, v->product);
+		str_copy(c->for_phone, sizeof c->for_phone, v->for_phone);
 		c->asked = max;
 		c->valid = true;
 	}
@@ -493,9 +505,9 @@ check(void *arg, enum menu_check what, struct menu_vals *v, char *why, size_t n)
 	case MENU_CHECK_LISTING:
 		return check_listing(x->a, x->m->phone, v, why, n);
 	case MENU_CHECK_MY_LISTING:
-		return check_my_listing(x->a, x->m->phone, v, why, n);
+		return check_my_listing(x->a, own_phone(x, v), v, why, n);
 	case MENU_CHECK_MY_ORDER:
-		return check_my_order(x->a, x->m->phone, v, why, n);
+		return check_my_order(x->a, own_phone(x, v), v, why, n);
 	case MENU_CHECK_STOCK:
 		return check_stock(x->a, v, why, n);
 	case MENU_CHECK_PRICE:

@@ -428,6 +428,9 @@ back(const struct menu_def *d, struct menu_sess *s, const struct menu_io *io,
 		end_screen(s, out, "Tam biet. Quay so lai khi can.");
 		return 0;
 	}
+	/* leaving "Giup ho nao?" backwards: no household is helped any more */
+	if (d->scr[s->screen].kind == MK_INPUT && d->scr[s->screen].input == MI_PHONE)
+		s->v.for_phone[0] = '\0';
 	s->depth--;
 	to = s->stack[s->depth].screen;
 	menu_enter_state(d, s, io, to, false);

@@ -748,6 +748,13 @@ test_helper_menu(void)
 	T_ASSERT(fx_query_int(S, "SELECT count(*) FROM outbox WHERE phone = '+84912000302'"
 	    " AND text LIKE 'To cong nghe so 0912***301 dang giup ban: Da dang tin #1%'") == 1);
 	sms(buyer, "MUA 1 10KG");
+	/* the household's orders and listings as pick lists, not the helper's */
+	STARTS(http(helper, "H2", "8*7*1*0912000302*3"), "Don mua cho ho nay tra loi:\n1.#1 ");
+	HAS(R.text, "0912***310");
+	STARTS(http(helper, "H6", "8*7*1*0912000302*4"), "Tin ban cua ho nay:\n1.#1 ");
+	STARTS(http(helper, "H6", "8*7*1*0912000302*4*1"), "Tin #1:");
+	/* and the helper's own "Tin ban cua toi" is still theirs: none */
+	STARTS(http(helper, "H7", "4"), "Nhap so tin ban cua ban");
 	http(helper, "H2", "8*7*1*0912000302*3*1");
 	http(helper, "H2", "8*7*1*0912000302*3*1*1");
 	T_STREQ(R.action, "USSD_ACCEPT");
@@ -793,6 +800,11 @@ test_helper_home_is_their_own(void)
 	    " WHERE p.phone = '+84912000301'") == 2);
 	T_ASSERT(fx_query_int(S, "SELECT count(*) FROM listings l JOIN people p ON p.id = l.seller_id"
 	    " WHERE p.phone = '+84912000302'") == 0);
+	/* backing out of "Giup ho nao?" to the team menu: a status asked
+	 * there is the helper's own again */
+	http(helper, "G3", "8*7*1*0912000302*0*0*3");
+	T_STREQ(R.action, "USSD_REPORT");
+	T_ASSERTF(!strstr(R.text, "Giup ho"), "%s", R.text);
 }
 
 /* issue 12: a head sends a notice by menu and sees its report; a
