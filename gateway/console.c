@@ -570,17 +570,6 @@ on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 	*req_cls = NULL;
 }
 
-static void
-on_mhd_log(void *cls, const char *fmt, va_list ap)
-{
-	char msg[512];
-
-	(void)cls;
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	msg[strcspn(msg, "\n")] = '\0';
-	log_debug("console: %s", msg);
-}
-
 /* ---- start and stop ---- */
 
 static int
@@ -684,7 +673,7 @@ console_http_start(const struct conf *conf, struct console *c, struct metrics *m
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
 	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, h,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
-	    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, h,
+	    MHD_OPTION_EXTERNAL_LOGGER, log_mhd, (void *)"console",
 	    MHD_OPTION_END);
 	if (h->d == NULL) {
 		snprintf(err, errlen, "console: cannot listen on %s:%d (in use, or not an address of "

@@ -723,17 +723,6 @@ on_completed(void *cls, struct MHD_Connection *c, void **req_cls, enum MHD_Reque
 }
 
 static void
-on_mhd_log(void *cls, const char *fmt, va_list ap)
-{
-	char msg[512];
-
-	(void)cls;
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	msg[strcspn(msg, "\n")] = '\0';
-	log_debug("http: %s", msg);
-}
-
-static void
 suspend_conn(void *conn)
 {
 	MHD_suspend_connection(conn);
@@ -841,7 +830,7 @@ http_start(const struct conf *conf, struct actions *act, struct store *store,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY,
 	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, h,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
-	    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, h,
+	    MHD_OPTION_EXTERNAL_LOGGER, log_mhd, (void *)"http",
 	    MHD_OPTION_END);
 	if (h->d == NULL) {
 		snprintf(err, errlen, "cannot listen on %s:%d (in use, or not an address of this host)",

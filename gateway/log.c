@@ -107,3 +107,15 @@ fatalx(int code, const char *fmt, ...)
 	va_end(ap);
 	exit(code);
 }
+
+void
+log_mhd(void *cls, const char *fmt, va_list ap)
+{
+	char msg[512];
+
+	if (log_level() < LOG_LVL_DEBUG)
+		return;
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	msg[strcspn(msg, "\n")] = '\0';
+	log_debug("%s: %s", (const char *)cls, msg);
+}

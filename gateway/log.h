@@ -18,5 +18,8 @@ void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* fatal/fatalx: start-up errors only; exit with the given code. */
 void fatal(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
 void fatalx(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
+/* log_mhd is libmicrohttpd's MHD_OPTION_EXTERNAL_LOGGER: its messages at
+ * debug level, one line each, after the server's name (cls, a string). */
+void log_mhd(void *cls, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 #endif
