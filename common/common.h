@@ -72,6 +72,9 @@ int text_fit(char *text, size_t size, size_t max, enum sms_coding coding);
  * Returns 0, or -1 if the input was not valid UTF-8 (out then holds "").
  */
 int text_strip_diacritics(const char *utf8, char *out, size_t outlen);
+/* text_fold: text_strip_diacritics, then ASCII lowercase: what a search
+ * compares ("Hoàng", "HOANG" and "hoang" fold alike). 0, or -1 as it. */
+int text_fold(const char *utf8, char *out, size_t outlen);
 
 /* utf8_is_valid: the bytes are well-formed UTF-8 without NUL. */
 bool utf8_is_valid(const char *s, size_t len);

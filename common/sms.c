@@ -276,3 +276,14 @@ text_strip_diacritics(const char *utf8, char *out, size_t outlen)
 	out[o] = '\0';
 	return 0;
 }
+
+int
+text_fold(const char *utf8, char *out, size_t outlen)
+{
+	if (text_strip_diacritics(utf8, out, outlen) < 0)
+		return -1;
+	for (char *p = out; *p != '\0'; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	return 0;
+}

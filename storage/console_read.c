@@ -139,12 +139,12 @@ static const char *const sql[CR__COUNT] = {
 	    " FROM people p LEFT JOIN villages v ON v.id = p.village_id"
 	    " LEFT JOIN communes c ON c.id = v.commune_id"
 	    " WHERE (?1 = 0 OR v.commune_id = ?1) AND (?2 IS NULL OR v.code = ?2)"
-	    " AND (?3 IS NULL OR p.name LIKE ?3 ESCAPE '\\' OR p.phone LIKE ?3 ESCAPE '\\')"
+	    " AND (?3 IS NULL OR fold(p.name) LIKE ?3 ESCAPE '\\' OR p.phone LIKE ?3 ESCAPE '\\')"
 	    " ORDER BY p.id LIMIT ?4 OFFSET ?5",
 	[CR_PEOPLE_COUNT] =
 	    "SELECT count(*) FROM people p LEFT JOIN villages v ON v.id = p.village_id"
 	    " WHERE (?1 = 0 OR v.commune_id = ?1) AND (?2 IS NULL OR v.code = ?2)"
-	    " AND (?3 IS NULL OR p.name LIKE ?3 ESCAPE '\\' OR p.phone LIKE ?3 ESCAPE '\\')",
+	    " AND (?3 IS NULL OR fold(p.name) LIKE ?3 ESCAPE '\\' OR p.phone LIKE ?3 ESCAPE '\\')",
 	[CR_VILLAGES] =
 	    "SELECT v.id, v.code, v.name, c.name, coalesce(v.old_district, ''), v.commune_id"
 	    " FROM villages v JOIN communes c ON c.id = v.commune_id"
@@ -394,20 +394,25 @@ store_console_prices(struct store *s, const char *product, long long from_day,
 /* ---- people ---- */
 
 /* bind_people_q binds the filter; like is a buffer for the LIKE pattern
- * (the text with % _ and \ escaped, between two %). */
+ * (the text folded as names are, fold(), with % _ and \ escaped, between
+ * two %). */
 static void
 bind_people_q(sqlite3_stmt *st, const struct console_people_q *q, char *like, size_t likelen)
 {
+	char folded[256];
+	const char *text = q->text;
 	size_t j = 0;
 
 	sqlite3_bind_int64(st, 1, q->commune_id);
 	store_bind_opt(st, 2, q->village_code);
-	if (q->text == NULL || q->text[0] == '\0') {
+	if (text == NULL || text[0] == '\0') {
 		sqlite3_bind_null(st, 3);
 		return;
 	}
+	if (text_fold(text, folded, sizeof folded) == 0)
+		text = folded;
 	like[j++] = '%';
-	for (const char *p = q->text; *p != '\0' && j + 3 < likelen; p++) {
+	for (const char *p = text; *p != '\0' && j + 3 < likelen; p++) {
 		if (*p == '%' || *p == '_' || *p == '\\')
 			like[j++] = '\\';
 		like[j++] = *p;

@@ -228,12 +228,70 @@ users_and_sessions(void)
 	store_close(s);
 }
 
+static int
+count_person(const struct console_person *p, void *arg)
+{
+	(void)p;
+	(*(int *)arg)++;
+	return 0;
+}
+
+/* found(s, text): how many people the console's search finds for text */
+static long long
+found(struct store *s, const char *text)
+{
+	struct console_people_q q = {.text = text, .limit = 50};
+	long long total = -1;
+	int rows = 0;
+
+	T_ASSERT(store_console_people(s, &q, &total, count_person, &rows) == STORE_OK);
+	T_ASSERTF(total == rows, "total %lld, %d rows", total, rows);
+	return total;
+}
+
+/* the people search matched bytes: "hoang" did not find "Hoàng Văn Châu",
+ * though officials type without diacritics as often as with */
+static void
+people_search_ignores_diacritics_and_case(void)
+{
+	static const char *const names[] = {"Hoàng Văn Châu", "Nông Thị Hoa", "Đinh Văn Hoàng"};
+	char path[512], err[256];
+	struct village v = {.code = "LD02", .name = "Lăng Đồn", .commune = "Chi Lăng"};
+	struct store *s;
+	bool changed;
+
+	snprintf(path, sizeof path, "%s/p.db", t_tmpdir());
+	s = store_open(path, err, sizeof err);
+	T_ASSERTF(s != NULL, "%s", err);
+	T_ASSERT(store_village_upsert(s, &v, &changed) == STORE_OK);
+	for (int i = 0; i < 3; i++) {
+		struct person p = {0};
+
+		snprintf(p.phone, sizeof p.phone, "+8491200070%d", i);
+		snprintf(p.name, sizeof p.name, "%s", names[i]);
+		snprintf(p.village_code, sizeof p.village_code, "LD02");
+		snprintf(p.role, sizeof p.role, "household");
+		T_ASSERT(store_person_upsert(s, &p, &changed) == STORE_OK);
+	}
+	T_ASSERT(found(s, "hoang") == 2);
+	T_ASSERT(found(s, "HOÀNG") == 2);
+	T_ASSERT(found(s, "chau") == 1);
+	T_ASSERT(found(s, "Châu") == 1);
+	T_ASSERT(found(s, "dinh") == 1);	/* Đ folds to d */
+	T_ASSERT(found(s, "van") == 2);
+	T_ASSERT(found(s, "912000701") == 1);	/* part of the phone, as before */
+	T_ASSERT(found(s, "%") == 0);		/* a LIKE wildcard is a character */
+	T_ASSERT(found(s, "") == 3);
+	store_close(s);
+}
+
 int
 main(int argc, char **argv)
 {
 	static const struct t_case cases[] = {
 		{"migrates_v5_data_and_keeps_counters", migrates_v5_data_and_keeps_counters},
 		{"users_and_sessions", users_and_sessions},
+		{"people_search_ignores_diacritics_and_case", people_search_ignores_diacritics_and_case},
 		{NULL, NULL},
 	};
 
