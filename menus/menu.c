@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* How many target hops one input may cause (a list with nothing to choose
  * sends on to its empty target): a guard against a file that loops. */
@@ -18,7 +19,7 @@
 
 static const char *const default_hint[] = {
 	[MI_QTY] = "So luong chua dung. ",
-	[MI_PRICE] = "Gia chua dung. ",
+	[MI_PRICE] = "Gia chua dung (so, hoac TT: thoa thuan). ",
 	[MI_LISTING] = "So tin chua dung. ",
 	[MI_ORDER] = "So don chua dung. ",
 	[MI_VILLAGE] = "Ma thon chua dung. ",
@@ -112,7 +113,7 @@ build_command(const struct menu_vals *v, enum cmd_action a, struct command *c)
 		str_copy(c->text, sizeof c->text, v->text);
 		break;
 	case CMD_EDIT:			/* a new price or a new quantity left */
-		if (v->listing <= 0 || (v->price <= 0 && v->qty <= 0))
+		if (v->listing <= 0 || (v->price == 0 && v->qty <= 0))
 			return -1;
 		c->listing = v->listing;
 		break;
@@ -122,8 +123,8 @@ build_command(const struct menu_vals *v, enum cmd_action a, struct command *c)
 	/* a chosen listing brings its price along, never a quantity: a
 	 * quantity was typed at "Sua so luong", so it is the change */
 	if (a == CMD_EDIT && v->qty <= 0) {
-		c->has_price = true;
-		c->price.vnd = v->price;
+		c->has_price = true;		/* 0 đ: now negotiable */
+		c->price.vnd = v->price > 0 ? v->price : 0;
 		str_copy(c->price.per, sizeof c->price.per, grams > 0 ? "kg" : "unit");
 	}
 	if (a == CMD_EDIT && v->qty > 0) {
@@ -134,11 +135,13 @@ build_command(const struct menu_vals *v, enum cmd_action a, struct command *c)
 	/* "Giup ho khac": the flow was for that household (HO, §7) */
 	str_copy(c->for_phone, sizeof c->for_phone, v->for_phone);
 	if (a == CMD_LIST) {
-		if (v->qty <= 0 || v->price <= 0)
+		if (v->qty <= 0 || v->price == 0)
 			return -1;
-		c->has_price = true;
-		c->price.vnd = v->price;
-		str_copy(c->price.per, sizeof c->price.per, grams > 0 ? "kg" : "unit");
+		/* negotiable: a BAN without a price */
+		c->has_price = v->price > 0;
+		c->price.vnd = v->price > 0 ? v->price : 0;
+		if (c->has_price)
+			str_copy(c->price.per, sizeof c->price.per, grams > 0 ? "kg" : "unit");
 	}
 	if ((a == CMD_LIST || a == CMD_ORDER) && v->qty > 0) {
 		c->has_qty = true;
@@ -309,6 +312,11 @@ take_input(enum menu_input type, const char *in, struct menu_vals *v)
 	case MI_QTY:
 		return number(in, 1000000, &v->qty);
 	case MI_PRICE:
+		/* TT: negotiable, as BAN without a price (commands.md §3) */
+		if (strcasecmp(in, "TT") == 0 || strcasecmp(in, "thoa thuan") == 0) {
+			v->price = MENU_PRICE_NEGOTIABLE;
+			return true;
+		}
 		/* as in an SMS: under 1 000 with no multiplier means thousands */
 		if (!number(in, 1000000000, &x))
 			return false;

@@ -63,7 +63,8 @@ struct menu_vals {
 	char unit[12];			/* "kg", "yen", "ta", "con", ... */
 	unsigned kinds;			/* the product's MENU_KIND_*; 0 unknown */
 	long long qty;			/* in unit, as typed */
-	long long price;		/* đ per kg (weights) or per piece */
+	long long price;		/* đ per kg (weights) or per piece;
+					 * MENU_PRICE_NEGOTIABLE: "TT" typed */
 	long long listing, order, item;
 	long long left;			/* the listing's stock: grams ("kg") or pieces */
 	int price_check;		/* the price against the lexicon's range: 1 high,
@@ -73,6 +74,10 @@ struct menu_vals {
 	char for_phone[20];		/* "Giup ho khac": the household, E.164 */
 	char text[161];			/* a head's notice, as typed (one USSD answer) */
 };
+
+/* What a price screen takes for "thoa thuan" (negotiable: no price), as the
+ * listings' labels say it ("#12 Na 50kg TT"). */
+#define MENU_PRICE_NEGOTIABLE (-1LL)
 
 /* A session: where it is, how it got there, and the values. Plain data the
  * caller keeps between steps (menu_sess_encode/decode for storage). */

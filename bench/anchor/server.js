@@ -457,7 +457,7 @@ function buildMenu() {
 	});
 	screen('sell_price', {
 		back: 'sell_qty', hint: 'Gia chua dung. ',
-		show: () => unit().then((u) => ({ text: `Gia 1 ${perOf(u)} (dong)? Vd 30000 hoac 30 (nghin)` })),
+		show: () => unit().then((u) => ({ text: `Gia 1 ${perOf(u)} (dong)? Vd 30000 hoac 30 (nghin). TT: thoa thuan` })),
 		/* "30" is 30 nghin, as the screen says */
 		next: {
 			'*^[1-9][0-9]{0,8}$': () => keep('price', Number(menu.val) < 1000 ? Number(menu.val) * 1000 :

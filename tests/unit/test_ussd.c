@@ -284,6 +284,36 @@ test_sell_finishes_with_list(void)
 	T_ASSERT(strlen(R.text) > 0 && strlen(R.text) <= 160);
 }
 
+/* issue 12's note: the USSD sale had no negotiable price. "TT" at the
+ * price screen lists it as BAN without a price does; SUA by menu can make
+ * a listing negotiable the same way */
+static void
+test_sell_negotiable(void)
+{
+	const char *ph = "+84912000209";
+
+	setup();
+	household(ph, "Nong Van Bon");
+	HAS(http(ph, "N1", "1*1*1*50"), "TT: thoa thuan");
+	STARTS(http(ph, "N1", "1*1*1*50*tt"), "Dang tin ban Na 50 kg, gia thoa thuan?");
+	http(ph, "N1", "1*1*1*50*tt*1");
+	T_STREQ(R.action, "USSD_LIST");
+	HAS(R.text, "Da dang tin #1: Na 50kg, gia thoa thuan");
+	T_ASSERT(fx_query_int(S, "SELECT count(*) FROM listings WHERE id = 1 AND price_vnd IS NULL"
+	    " AND coalesce(unit_price, 0) = 0") == 1);
+	/* a listing with a price, made negotiable from "Tin ban cua toi" */
+	http(ph, "N2", "1*1*1*40*30000*1");
+	T_ASSERT(fx_query_int(S, "SELECT price_vnd FROM listings WHERE id = 2") == 30000);
+	/* newest first: 1 is #2 */
+	STARTS(http(ph, "N3", "4*1*3*TT"), "Sua tin #2: gia moi thoa thuan?");
+	http(ph, "N3", "4*1*3*TT*1");
+	T_STREQ(R.action, "USSD_EDIT");
+	T_ASSERT(fx_query_int(S, "SELECT count(*) FROM listings WHERE id = 2 AND price_vnd IS NULL")
+	    == 1);
+	/* anything else that is no number is still refused, saying TT */
+	STARTS(http(ph, "N4", "1*1*1*50*re"), "Gia chua dung (so, hoac TT: thoa thuan).");
+}
+
 /* sms: one plain SMS through the same actions (for the market's data);
  * its reply in R */
 static void
@@ -866,6 +896,7 @@ test_head_urgent_notice(void)
 static const struct t_case cases[] = {
 	{"market_lists", test_market_lists},
 	{"head_urgent_notice", test_head_urgent_notice},
+	{"sell_negotiable", test_sell_negotiable},
 	{"helper_home_is_their_own", test_helper_home_is_their_own},
 	{"kannel_register", test_kannel_register},
 	{"kannel_stop_and_resume_notices", test_kannel_stop_and_resume_notices},
