@@ -747,22 +747,31 @@ test_edit_deliver_follow_cancel(void)
 	STARTS(kannel("+84912000211", "%00%0b", 1, "*868#"), "Lang So - cho nong san");
 }
 
+/* a_helper: a fresh database with household hh and helper ph, both of
+ * LD02 (the helper may act for hh) */
+static void
+a_helper(const char *ph, const char *hh)
+{
+	struct person p = {0};
+	bool changed;
+
+	setup();
+	household(hh, "Lường Văn Tâm");
+	snprintf(p.phone, sizeof p.phone, "%s", ph);
+	snprintf(p.name, sizeof p.name, "Nông Văn Tuấn");
+	snprintf(p.village_code, sizeof p.village_code, "LD02");
+	snprintf(p.role, sizeof p.role, "helper");
+	T_ASSERT(store_person_upsert(S, &p, &changed) == STORE_OK);
+}
+
 /* issue 12: "Giup ho khac": a helper enters a household's phone, then
  * sells for it, sees its listings and orders, accepts its order */
 static void
 test_helper_menu(void)
 {
 	const char *helper = "+84912000301", *hh = "+84912000302", *buyer = "+84912000310";
-	struct person p = {0};
-	bool changed;
 
-	setup();
-	household(hh, "Lường Văn Tâm");
-	snprintf(p.phone, sizeof p.phone, "%s", helper);
-	snprintf(p.name, sizeof p.name, "Nông Văn Tuấn");
-	snprintf(p.village_code, sizeof p.village_code, "LD02");
-	snprintf(p.role, sizeof p.role, "helper");
-	T_ASSERT(store_person_upsert(S, &p, &changed) == STORE_OK);
+	a_helper(helper, hh);
 	STARTS(http(helper, "H1", "8*7*1"), "Giup ho nao?");
 	STARTS(http(helper, "H1", "8*7*1*0912000302"), "Giup ho nay:");
 	STARTS(http(helper, "H1", "8*7*1*0912000302*1"), "Ho nay ban mat hang nao?");
@@ -805,16 +814,8 @@ static void
 test_helper_home_is_their_own(void)
 {
 	const char *helper = "+84912000301", *hh = "+84912000302";
-	struct person p = {0};
-	bool changed;
 
-	setup();
-	household(hh, "Lường Văn Tâm");
-	snprintf(p.phone, sizeof p.phone, "%s", helper);
-	snprintf(p.name, sizeof p.name, "Nông Văn Tuấn");
-	snprintf(p.village_code, sizeof p.village_code, "LD02");
-	snprintf(p.role, sizeof p.role, "helper");
-	T_ASSERT(store_person_upsert(S, &p, &changed) == STORE_OK);
+	a_helper(helper, hh);
 	STARTS(http(helper, "G1", "8*7*1*0912000302"), "Giup ho nay:");
 	STARTS(http(helper, "G1", "8*7*1*0912000302*00"), "Lang So - cho nong san");
 	STARTS(http(helper, "G1", "8*7*1*0912000302*00*1"), "Ban mat hang nao?");
