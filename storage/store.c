@@ -380,21 +380,6 @@ journal_mode_cb(void *arg, int ncol, char **val, char **name)
 	return 0;
 }
 
-/*
- * Connection settings, per connection:
- * - WAL: the HTTP thread writes the inbox while the outbox worker claims on
- *   its own connection; readers never block the writer.
- * - synchronous=FULL unless store_set_synchronous says otherwise: every
- *   COMMIT fsyncs the WAL, so a committed MO (one Kannel was told about)
- *   survives an OS crash or a power cut. With the group commit that is one
- *   fsync per batch, not per MO: bench/mo_direct.sh measured ~29,500 MO/s
- *   with NORMAL and 19,500-25,100 with FULL, above anything Kannel brings.
- *   NORMAL survives kill -9 of langso (the WAL is written at COMMIT) but an
- *   OS crash can roll back the last commits (never corrupt the database).
- * - foreign_keys: off by default in SQLite, per connection.
- * - busy_timeout: the other connection's write transactions are short;
- *   5 s is far beyond any of them, and below Kannel's HTTP timeout.
- */
 /* fold(text) in SQL is text_fold: the console's people search finds
  * "Hoàng Văn Châu" when "hoang" or "chau" is typed */
 static void
@@ -414,6 +399,21 @@ sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_text(ctx, out, -1, SQLITE_TRANSIENT);
 }
 
+/*
+ * Connection settings, per connection:
+ * - WAL: the HTTP thread writes the inbox while the outbox worker claims on
+ *   its own connection; readers never block the writer.
+ * - synchronous=FULL unless store_set_synchronous says otherwise: every
+ *   COMMIT fsyncs the WAL, so a committed MO (one Kannel was told about)
+ *   survives an OS crash or a power cut. With the group commit that is one
+ *   fsync per batch, not per MO: bench/mo_direct.sh measured ~29,500 MO/s
+ *   with NORMAL and 19,500-25,100 with FULL, above anything Kannel brings.
+ *   NORMAL survives kill -9 of langso (the WAL is written at COMMIT) but an
+ *   OS crash can roll back the last commits (never corrupt the database).
+ * - foreign_keys: off by default in SQLite, per connection.
+ * - busy_timeout: the other connection's write transactions are short;
+ *   5 s is far beyond any of them, and below Kannel's HTTP timeout.
+ */
 static int
 configure(struct store *s)
 {
