@@ -267,6 +267,9 @@ render_list(const struct menu_screen *sc, const struct menu_sess *s, const struc
 {
 	struct menu_item items[MENU_ITEMS_MAX];
 	char line[MENU_SCREEN_MAX + 8];
+	/* the most one item's line may take of a page */
+	size_t room = MENU_SCREEN_MAX - MENU_HINT_ROOM - strlen(header) - strlen(MORE) -
+	    strlen(FOOTER);
 	int n, from, to;
 	bool more;
 
@@ -276,14 +279,11 @@ render_list(const struct menu_screen *sc, const struct menu_sess *s, const struc
 	if (n == 0)
 		put(out, len, "\n(chua co)");
 	for (int i = from; i < to; i++) {
-		size_t room = MENU_SCREEN_MAX - MENU_HINT_ROOM - strlen(header) - strlen(MORE) -
-		    strlen(FOOTER);
-
-		/* "\n<n>.<label>", written by hand: this runs for every item of
-		 * every list screen (no printf on a step's path) */
 		int no = i - from + 1;
 		size_t k = 0;
 
+		/* "\n<n>.<label>", written by hand: this runs for every item of
+		 * every list screen (no printf on a step's path) */
 		line[k++] = '\n';
 		if (no >= 10)
 			line[k++] = (char)('0' + no / 10 % 10);

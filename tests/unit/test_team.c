@@ -233,36 +233,37 @@ edit_price_pending_order_keeps_price(void)
 	T_ASSERT(count("SELECT price_vnd FROM listings WHERE id = 1") == 900000);
 }
 
+/* gia_na_says: a buyer's GIA NA quotes these figures */
+static void
+gia_na_says(const char *figures)
+{
+	const char *r = fx_sms(BUYER, "GIA NA");
+
+	T_ASSERTF(has(r, figures), "want %s in: %s", figures, r);
+}
+
 /* issue 12's note: SUA did not move GIA's figures, which went on quoting
  * the price the listing no longer asked */
 static void
 edit_price_moves_the_price_figures(void)
 {
-	const char *r;
-
 	setup();
 	fx_sms(HH, "BAN NA 50KG 30K");
 	fx_sms(HH2, "BAN NA 40KG 32K");
-	r = fx_sms(BUYER, "GIA NA");
-	T_ASSERTF(has(r, "thap 30.000d, giua 30.000d, cao 32.000d /kg (2 tin ban)"), "%s", r);
+	gia_na_says("thap 30.000d, giua 30.000d, cao 32.000d /kg (2 tin ban)");
 	fx_sms(HH, "SUA 1 GIA 28K");
-	r = fx_sms(BUYER, "GIA NA");
-	T_ASSERTF(has(r, "thap 28.000d, giua 28.000d, cao 32.000d /kg (2 tin ban)"), "%s", r);
+	gia_na_says("thap 28.000d, giua 28.000d, cao 32.000d /kg (2 tin ban)");
 	/* a quantity alone leaves the price point where it is */
 	fx_sms(HH, "SUA 1 30KG");
-	r = fx_sms(BUYER, "GIA NA");
-	T_ASSERTF(has(r, "thap 28.000d, giua 28.000d, cao 32.000d /kg (2 tin ban)"), "%s", r);
+	gia_na_says("thap 28.000d, giua 28.000d, cao 32.000d /kg (2 tin ban)");
 	/* a price failing the check of §3 is not counted, as at BAN */
 	fx_sms(HH, "SUA 1 GIA 900K");
-	r = fx_sms(BUYER, "GIA NA");
-	T_ASSERTF(has(r, "thap 32.000d, giua 32.000d, cao 32.000d /kg (1 tin ban)"), "%s", r);
+	gia_na_says("thap 32.000d, giua 32.000d, cao 32.000d /kg (1 tin ban)");
 	/* back to a plausible price, then cancelled: the figures follow */
 	fx_sms(HH, "SUA 1 GIA 31K");
-	r = fx_sms(BUYER, "GIA NA");
-	T_ASSERTF(has(r, "thap 31.000d, giua 31.000d, cao 32.000d /kg (2 tin ban)"), "%s", r);
+	gia_na_says("thap 31.000d, giua 31.000d, cao 32.000d /kg (2 tin ban)");
 	fx_sms(HH, "HUY 1");
-	r = fx_sms(BUYER, "GIA NA");
-	T_ASSERTF(has(r, "thap 32.000d, giua 32.000d, cao 32.000d /kg (1 tin ban)"), "%s", r);
+	gia_na_says("thap 32.000d, giua 32.000d, cao 32.000d /kg (1 tin ban)");
 }
 
 /* GIAO: only an accepted order, only its seller; the buyer is told */
